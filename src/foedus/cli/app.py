@@ -1,0 +1,27 @@
+"""The ``foedus`` command: one Typer app; each command family lives in its own module."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="foedus",
+    help="An engine for collective-security alliances: treaty rules, the record, forecasts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def emit_json(obj: Any) -> None:
+    """Machine output: plain JSON on stdout, nothing else."""
+    sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")

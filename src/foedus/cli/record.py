@@ -1,0 +1,147 @@
+"""Commands about scenarios and the record: scenarios, validate, schema, replay, obligations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from foedus.api import load_scenario
+from foedus.chronology import parse_date
+from foedus.cli.app import app, console, emit_json
+from foedus.scenario.loader import builtin_names
+from foedus.scenario.schema import ScenarioFiles
+from foedus.treaty.membership import MEMBER_STANDINGS
+
+STANDING_STYLE = {"active": "green", "frozen": "yellow", "notice": "magenta", "suspended": "red",
+                  "withdrawn": "dim", "expelled": "red", "invited": "cyan", "applicant": "cyan",
+                  "signatory": "blue"}
+
+
+@app.command()
+def scenarios(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
+    """List the built-in scenarios."""
+    rows = []
+    for name in builtin_names():
+        sc = load_scenario(name)
+        rows.append({"name": name, "title": sc.data.scenario.title, "states": len(sc.states),
+                     "events": len(sc.events), "start": sc.data.scenario.start.isoformat(),
+                     "end": sc.data.scenario.end.isoformat()})
+    if as_json:
+        emit_json(rows)
+        return
+    t = Table(title="Built-in scenarios")
+    for col in ("name", "title", "states", "events", "start", "end"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(*(str(r[c]) for c in ("name", "title", "states", "events", "start", "end")))
+    console.print(t)
+
+
+@app.command()
+def validate(path: str = typer.Argument(..., help="a scenario folder or a built-in name"),
+             as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
+    """Validate a scenario folder: schema, references, and a full replay through the treaty rules."""
+    sc = load_scenario(path)
+    rp = sc.full_replay
+    out = {"scenario": sc.name, "path": str(sc.path), "hash": sc.hash, "states": len(sc.states),
+           "alliances": len(sc.alliances), "events": len(sc.events), "replayed_to": rp.as_of.isoformat(),
+           "valid": True}
+    if as_json:
+        emit_json(out)
+    else:
+        console.print(f"[green]valid[/green] {sc.path}: {len(sc.states)} states, {len(sc.alliances)} "
+                      f"alliance(s), {len(sc.events)} events replayed to {rp.as_of.isoformat()} without a rule violation")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format."""
+    emit_json(ScenarioFiles.model_json_schema())
+
+
+@app.command("replay")
+def replay_cmd(
+    scenario: str = typer.Argument(..., help="a built-in scenario name or a scenario folder"),
+    as_of: str = typer.Option(None, "--as-of", help="date YYYY-MM-DD (default: the scenario's end)"),
+    alliance: str = typer.Option(None, "--alliance", help="alliance id (default: the scenario's focus)"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Replay the record through the treaty rules: members and standings on a date, and the events so far."""
+    sc = load_scenario(scenario)
+    a = sc.alliance(alliance)
+    d = parse_date(as_of, "--as-of") if as_of else None
+    rp = sc.replay(d)
+    st = rp.alliance(a.id)
+    events = [e for e in rp.events if e.event.alliance == a.id]
+    if as_json:
+        emit_json({
+            "scenario": sc.name, "alliance": a.id, "as_of": rp.as_of.isoformat(),
+            "members": st.members(), "count": len(st.members()),
+            "standings": {s: m.to_dict() for s, m in sorted(st.memberships.items())},
+            "events": [e.to_dict() for e in events],
+        })
+        return
+    t = Table(title=f"{a.name} on {rp.as_of.isoformat()}: {len(st.members())} members")
+    for col in ("state", "name", "standing", "since", "note"):
+        t.add_column(col)
+    for s, m in sorted(st.memberships.items(), key=lambda kv: (kv[1].standing not in MEMBER_STANDINGS, kv[0])):
+        style = STANDING_STYLE.get(m.standing.name, "")
+        note = f"notice takes effect {m.notice_due.isoformat()}" if m.notice_due else ""
+        t.add_row(s, sc.state(s).name, f"[{style}]{m.standing.name}[/{style}]" if style else m.standing.name,
+                  m.since.isoformat(), note)
+    console.print(t)
+    et = Table(title=f"Events to {rp.as_of.isoformat()}")
+    for col in ("date", "type", "actors", "outcome", "summary"):
+        et.add_column(col, overflow="fold")
+    for e in events:
+        ev = e.event
+        et.add_row(ev.date.isoformat(), ev.type.value + (" *" if e.generated else ""), " ".join(ev.actors),
+                   ev.outcome.value if ev.outcome else "", ev.summary)
+    console.print(et)
+    console.print("[dim]* added by the treaty rules (signature, entry into force, notice falling due)[/dim]")
+
+
+@app.command("obligations")
+def obligations_cmd(
+    scenario: str = typer.Argument(None, help="a built-in scenario name or a scenario folder"),
+    date: str = typer.Option(..., "--date", help="date YYYY-MM-DD"),
+    victim: str = typer.Option(..., "--victim", help="ISO3 code of the state attacked"),
+    aggressor: str = typer.Option(None, "--aggressor", help="ISO3 code of the aggressor"),
+    crisis: str = typer.Option("armed_attack", "--crisis", help="armed_attack, member_clash, unrest or threat"),
+    territory: str = typer.Option("own", "--territory", help="'own' (the victim's territory) or 'outside'"),
+    no_request: bool = typer.Option(False, "--no-request", help="the victim has not asked for help"),
+    alliance: str = typer.Option(None, "--alliance", help="alliance id (default: the scenario's focus)"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Who was bound to help VICTIM on DATE, under which article, and why the others were not."""
+    sc = load_scenario(scenario)
+    ob = sc.obligations(date=date, victim=victim.upper(), aggressor=aggressor.upper() if aggressor else None,
+                        crisis=crisis, alliance=alliance, territory=territory, requested=not no_request)
+    caps = {}
+    for d in ob.duties:
+        c = sc.state(d.state).capability
+        caps[d.state] = c.milex_usd_bn if c else None
+    if as_json:
+        out = ob.to_dict()
+        out["scenario"] = sc.name
+        for d in out["duties"]:
+            d["milex_usd_bn"] = caps.get(d["state"])
+        emit_json(out)
+        return
+    head = "[green]casus foederis[/green]" if ob.casus_foederis else "[red]no casus foederis[/red]"
+    console.print(f"{head}: {ob.reason}")
+    for c in ob.conditions:
+        console.print(f"  condition: {c}")
+    if ob.consultations:
+        console.print(f"  consultations: {', '.join(ob.consultations)}")
+    t = Table(title=f"{sc.alliance(alliance).name}: {ob.victim} on {ob.date.isoformat()}"
+                    + (f" against {ob.aggressor}" if ob.aggressor else ""))
+    for col in ("state", "standing", "bound", "article", "why", "milex $bn"):
+        t.add_column(col, overflow="fold")
+    for d in ob.duties:
+        t.add_row(d.state, d.standing, "[green]yes[/green]" if d.bound else "[red]no[/red]", d.article or "",
+                  d.reason, "" if caps[d.state] is None else f"{caps[d.state]:g}")
+    console.print(t)

@@ -1,0 +1,56 @@
+"""One exception family. The CLI maps these to exit codes and one clear line."""
+
+from __future__ import annotations
+
+
+class FoedusError(Exception):
+    """Base of every error foedus raises on purpose."""
+
+    exit_code = 1
+
+
+class BadInput(FoedusError):
+    """Input from a user (a file, an argument) is not what was expected. Exit code 2."""
+
+    exit_code = 2
+
+
+class ScenarioError(BadInput):
+    """A scenario file is malformed or inconsistent: names the file, the field, what was expected."""
+
+    def __init__(self, file: str, field: str, expected: str, found: object | None = None):
+        self.file, self.field, self.expected, self.found = str(file), field, expected, found
+        msg = f"{self.file}: {field}: expected {expected}"
+        if found is not None:
+            text = repr(found) if not isinstance(found, str) else repr(found)
+            if len(text) > 80:
+                text = text[:77] + "..."
+            msg += f", found {text}"
+        super().__init__(msg)
+
+
+class RuleViolation(BadInput):
+    """An event breaks a treaty rule: names the rule and the event."""
+
+    def __init__(self, rule: str, event: str, detail: str = ""):
+        self.rule, self.event, self.detail = rule, event, detail
+        msg = f"rule violated: {rule}: {event}"
+        if detail:
+            msg += f" ({detail})"
+        super().__init__(msg)
+
+
+class ArgumentError(BadInput):
+    """A command-line or API argument is out of range or of the wrong kind."""
+
+    def __init__(self, name: str, expected: str, found: object | None = None):
+        msg = f"argument {name}: expected {expected}"
+        if found is not None:
+            msg += f", found {found!r}"
+        super().__init__(msg)
+
+
+class ResultsError(FoedusError):
+    """A results folder is missing, incomplete or inconsistent."""
+
+    exit_code = 2

@@ -1,0 +1,217 @@
+"""Read a scenario folder into frozen, validated objects. Every error names the file, the field
+path, what was expected and what was found."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from foedus.errors import ScenarioError
+from foedus.scenario.schema import (
+    Alliance,
+    Event,
+    ScenarioFiles,
+    ScenarioMeta,
+    State,
+    TimelineChange,
+)
+
+# file name -> (top-level key, model, is a list)
+FILES: dict[str, tuple[str, Any, bool]] = {
+    "scenario.toml": ("scenario", ScenarioMeta, False),
+    "states.toml": ("state", State, True),
+    "alliances.toml": ("alliance", Alliance, True),
+    "record.toml": ("event", Event, True),
+    "timeline.toml": ("change", TimelineChange, True),
+    "parameters.toml": ("parameters", dict[str, float], False),
+}
+REQUIRED = ("scenario.toml", "states.toml", "alliances.toml")
+
+
+def builtin_root() -> Path:
+    return Path(str(resources.files("foedus") / "scenarios"))
+
+
+def builtin_names() -> list[str]:
+    root = builtin_root()
+    return sorted(p.name for p in root.iterdir() if (p / "scenario.toml").is_file())
+
+
+def resolve(name_or_path: str | Path) -> Path:
+    """A built-in scenario name or a folder path."""
+    p = Path(name_or_path)
+    if p.is_dir():
+        return p
+    if p.is_file() and p.name == "scenario.toml":
+        return p.parent
+    if isinstance(name_or_path, str) and name_or_path in builtin_names():
+        return builtin_root() / name_or_path
+    raise ScenarioError(
+        str(name_or_path), "scenario", f"a built-in scenario ({', '.join(builtin_names())}) or a scenario folder",
+        "no such scenario",
+    )
+
+
+def _loc(loc: tuple, key: str, listed: bool) -> str:
+    parts: list[str] = []
+    items = list(loc)
+    if listed and items and isinstance(items[0], int):
+        parts.append(f"{key}[{items.pop(0)}]")
+    elif not listed:
+        parts.append(key)
+    for x in items:
+        if isinstance(x, int):
+            parts[-1] = parts[-1] + f"[{x}]" if parts else f"[{x}]"
+        else:
+            parts.append(str(x))
+    return ".".join(parts)
+
+
+def _first_error(file: Path, exc: ValidationError, key: str, listed: bool) -> ScenarioError:
+    err = exc.errors(include_url=False)[0]
+    field = _loc(tuple(err.get("loc", ())), key, listed)
+    msg = err.get("msg", "a valid value")
+    kind = err.get("type", "")
+    if kind == "missing":
+        return ScenarioError(str(file), field, "a value (the field is required)", "nothing")
+    if kind == "extra_forbidden":
+        return ScenarioError(str(file), field, "no such field (unknown key)", err.get("input"))
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    return ScenarioError(str(file), field, msg[0].lower() + msg[1:], err.get("input"))
+
+
+def _read_toml(file: Path) -> dict:
+    try:
+        with open(file, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(str(file), "(syntax)", "valid TOML", str(exc)) from None
+    except OSError as exc:
+        raise ScenarioError(str(file), "(file)", "a readable file", exc.strerror) from None
+
+
+def _parse(file: Path, raw: dict) -> Any:
+    key, model, listed = FILES[file.name]
+    unknown = [k for k in raw if k != key]
+    if unknown:
+        raise ScenarioError(str(file), unknown[0], f"only [[{key}]] tables" if listed else f"only [{key}]", unknown[0])
+    value = raw.get(key, [] if listed else None)
+    if value is None:
+        raise ScenarioError(str(file), key, f"a [{key}] table", "nothing")
+    try:
+        if listed:
+            if not isinstance(value, list):
+                raise ScenarioError(str(file), key, f"an array of tables [[{key}]]", type(value).__name__)
+            return _validate_list(file, model, value, key)
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            return model.model_validate(value)
+        return TypeAdapter(model).validate_python(value)
+    except ValidationError as exc:
+        raise _first_error(file, exc, key, listed) from None
+
+
+def _validate_list(file: Path, model: type[BaseModel], items: list, key: str) -> tuple:
+    out = []
+    for i, item in enumerate(items):
+        try:
+            out.append(model.model_validate(item))
+        except ValidationError as exc:
+            err = _first_error(file, exc, key, False)
+            field = err.field.replace(key, f"{key}[{i}]", 1)
+            raise ScenarioError(err.file, field, err.expected, err.found) from None
+    return tuple(out)
+
+
+def scenario_hash(folder: Path) -> str:
+    h = hashlib.sha256()
+    for name in sorted(FILES):
+        f = folder / name
+        if f.is_file():
+            h.update(name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def read_folder(folder: Path) -> ScenarioFiles:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ScenarioError(str(folder), "(folder)", "a scenario folder", "no such folder")
+    for name in REQUIRED:
+        if not (folder / name).is_file():
+            raise ScenarioError(str(folder / name), "(file)", "this file in the scenario folder", "it is missing")
+    stray = sorted(p.name for p in folder.glob("*.toml") if p.name not in FILES)
+    if stray:
+        raise ScenarioError(str(folder / stray[0]), "(file)", f"one of {', '.join(FILES)}", stray[0])
+    parsed: dict[str, Any] = {}
+    for name in FILES:
+        f = folder / name
+        if f.is_file():
+            parsed[name] = _parse(f, _read_toml(f))
+    data = ScenarioFiles(
+        scenario=parsed["scenario.toml"],
+        states=parsed["states.toml"],
+        alliances=parsed["alliances.toml"],
+        events=parsed.get("record.toml", ()),
+        timeline=parsed.get("timeline.toml", ()),
+        parameters=parsed.get("parameters.toml") or {},
+    )
+    check_references(folder, data)
+    return data
+
+
+def check_references(folder: Path, data: ScenarioFiles) -> None:
+    """Cross-file checks: codes refer to declared states, events to declared alliances, dates in order."""
+    codes = {s.iso3 for s in data.states}
+    seen: set[str] = set()
+    for i, s in enumerate(data.states):
+        if s.iso3 in seen:
+            raise ScenarioError(str(folder / "states.toml"), f"state[{i}].iso3", "a code not declared twice", s.iso3)
+        seen.add(s.iso3)
+    ids = set()
+    for i, a in enumerate(data.alliances):
+        f = str(folder / "alliances.toml")
+        if a.id in ids:
+            raise ScenarioError(f, f"alliance[{i}].id", "an id not declared twice", a.id)
+        ids.add(a.id)
+        for j, c in enumerate(a.founders):
+            if c not in codes:
+                raise ScenarioError(f, f"alliance[{i}].founders[{j}]", "a state declared in states.toml", c)
+        if a.patron and a.patron not in codes:
+            raise ScenarioError(f, f"alliance[{i}].patron", "a state declared in states.toml", a.patron)
+        if a.collective_defence:
+            for j, c in enumerate(a.collective_defence.area):
+                if c not in codes:
+                    raise ScenarioError(f, f"alliance[{i}].collective_defence.area[{j}]", "a state declared in states.toml", c)
+    if data.scenario.focus not in ids:
+        raise ScenarioError(str(folder / "scenario.toml"), "scenario.focus", f"an alliance id ({', '.join(sorted(ids))})", data.scenario.focus)
+    f = str(folder / "record.toml")
+    last = None
+    for i, e in enumerate(data.events):
+        if e.alliance not in ids:
+            raise ScenarioError(f, f"event[{i}].alliance", f"an alliance id ({', '.join(sorted(ids))})", e.alliance)
+        for j, c in enumerate(e.actors):
+            if c not in codes:
+                raise ScenarioError(f, f"event[{i}].actors[{j}]", "a state declared in states.toml", c)
+        for j, c in enumerate(e.contributors):
+            if c not in codes:
+                raise ScenarioError(f, f"event[{i}].contributors[{j}]", "a state declared in states.toml", c)
+        if e.target and e.target not in codes:
+            raise ScenarioError(f, f"event[{i}].target", "a state declared in states.toml", e.target)
+        if last is not None and e.date < last:
+            raise ScenarioError(f, f"event[{i}].date", f"a date not before {last.isoformat()} (events in date order)", e.date.isoformat())
+        last = e.date
+    f = str(folder / "timeline.toml")
+    last = None
+    for i, c in enumerate(data.timeline):
+        if c.state not in codes:
+            raise ScenarioError(f, f"change[{i}].state", "a state declared in states.toml", c.state)
+        if last is not None and c.date < last:
+            raise ScenarioError(f, f"change[{i}].date", f"a date not before {last.isoformat()} (changes in date order)", c.date.isoformat())
+        last = c.date
+

@@ -1,0 +1,241 @@
+"""The scenario format, as typed, frozen pydantic models.
+
+A scenario is a folder of TOML files:
+
+- ``scenario.toml``  – name, title, description, the patron, the sources;
+- ``states.toml``    – ``[[state]]`` tables: ISO3 and COW codes, name, regime type, capabilities;
+- ``alliances.toml`` – ``[[alliance]]`` tables: the treaty, its articles and their rules;
+- ``record.toml``    – ``[[event]]`` tables: the dated record, in date order;
+- ``timeline.toml``  – optional: dated exogenous changes the behavioural model follows;
+- ``parameters.toml``– optional: behavioural parameter values that override the defaults.
+
+``foedus schema`` prints the JSON Schema of the whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+ISO3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Regime(StrEnum):
+    democracy = "democracy"
+    hybrid = "hybrid"
+    autocracy = "autocracy"
+
+
+class CrisisType(StrEnum):
+    """What befell the victim. ``armed_attack``: by a state outside the alliance or any state;
+    ``member_clash``: an armed clash with a fellow member; ``unrest``: internal unrest
+    threatening the regime; ``threat``: a threat short of attack (grounds for consultations)."""
+
+    armed_attack = "armed_attack"
+    member_clash = "member_clash"
+    unrest = "unrest"
+    threat = "threat"
+
+
+class Outcome(StrEnum):
+    """How the alliance answered a request: ``deployed`` forces; ``limited`` help (a monitoring
+    mission, advisers, equipment, a statement); ``refused``; ``consulted`` (consultations held)."""
+
+    deployed = "deployed"
+    limited = "limited"
+    refused = "refused"
+    consulted = "consulted"
+
+
+class EventType(StrEnum):
+    sign = "sign"                    # founders sign; they are signatories until entry into force
+    in_force = "in_force"            # the treaty enters into force: signatories become active
+    accede = "accede"                # a state accedes to the treaty (signatory before entry into force)
+    apply = "apply"                  # an outside state applies for membership
+    invite = "invite"                # the council invites an applicant (consensus)
+    ratify = "ratify"                # members (actors) ratify the accession of ``target``
+    admit = "admit"                  # the applicant becomes a member once every member ratified
+    renew = "renew"                  # members renew the treaty at a renewal window
+    lapse = "lapse"                  # a member leaves by not renewing at a renewal window
+    freeze = "freeze"                # a member freezes its participation (its own choice)
+    unfreeze = "unfreeze"            # ... and returns to active participation
+    notice = "notice"                # formal notice of withdrawal; takes effect after the notice period
+    revoke_notice = "revoke_notice"  # notice withdrawn before it took effect
+    withdraw = "withdraw"            # withdrawal takes effect (added by the replay when due)
+    suspend = "suspend"              # the council suspends a member
+    reinstate = "reinstate"          # the council lifts a suspension
+    expel = "expel"                  # the council expels a member
+    rejoin = "rejoin"                # a former member restores its membership
+    request = "request"              # a member asks for help under a collective-defence article
+    consultation = "consultation"    # a member asks for consultations
+    clash = "clash"                  # armed clash between members (no request)
+    statement = "statement"          # anything else on the record: declarations, boycotts, payments
+
+
+class Capability(_Frozen):
+    year: int = Field(ge=1816, le=2100, description="year the figures refer to")
+    milex_usd_bn: float | None = Field(None, ge=0, description="military expenditure, billion current US$")
+    personnel_k: float | None = Field(None, ge=0, description="active military personnel, thousands")
+    source: str = Field(min_length=1)
+
+
+class State(_Frozen):
+    iso3: ISO3
+    cow: int = Field(ge=1, le=999, description="Correlates of War state code")
+    name: str = Field(min_length=1)
+    regime: Regime
+    capability: Capability | None = None
+    note: str | None = None
+
+
+class CollectiveDefence(_Frozen):
+    article: str
+    crisis_types: tuple[CrisisType, ...] = (CrisisType.armed_attack,)
+    member_aggressor_covered: bool = Field(
+        False, description="does the article bind members when the aggressor is itself a member?"
+    )
+    territory: Literal["members", "treaty_area"] = Field(
+        "members", description="'members': any attack on a member's own territory; 'treaty_area': only within `area`"
+    )
+    area: tuple[ISO3, ...] = Field((), description="states whose territory is inside the treaty area (treaty_area only)")
+    request_required_since: dt.date | None = Field(
+        None, description="from this date help is owed only at the victim's request"
+    )
+    source: str
+    note: str | None = None
+
+
+class Consultation(_Frozen):
+    article: str
+    source: str
+
+
+class ProcedureSpell(_Frozen):
+    since: dt.date
+    rule: Literal["consensus", "unanimity"] = "consensus"
+    abstention: bool = Field(False, description="may a member abstain without blocking?")
+    source: str
+
+
+class Withdrawal(_Frozen):
+    article: str
+    notice_months: int = Field(ge=0, le=120)
+    earliest: dt.date | None = Field(None, description="no withdrawal can take effect before this date")
+    source: str
+
+
+class Renewal(_Frozen):
+    article: str
+    windows: tuple[dt.date, ...] = Field(description="dates at which a member may leave by not renewing")
+    source: str
+
+
+class Suspension(_Frozen):
+    by: Literal["council"] = "council"
+    since: dt.date | None = None
+    source: str
+
+
+class Admission(_Frozen):
+    article: str
+    invitation: Literal["consensus"] = "consensus"
+    ratification: Literal["every_member"] = "every_member"
+    source: str
+
+
+class Alliance(_Frozen):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    name: str
+    treaty: str
+    signed: dt.date
+    in_force: dt.date
+    patron: ISO3 | None = None
+    founders: tuple[ISO3, ...] = Field(min_length=1)
+    collective_defence: CollectiveDefence | None = None
+    consultations: tuple[Consultation, ...] = ()
+    procedure: tuple[ProcedureSpell, ...] = Field(min_length=1)
+    withdrawal: Withdrawal | None = None
+    renewal: Renewal | None = None
+    suspension: Suspension | None = None
+    admission: Admission | None = None
+    atop_id: int | None = None
+    sources: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _dates(self) -> "Alliance":
+        if self.in_force < self.signed:
+            raise ValueError("in_force must not precede signed")
+        spells = [p.since for p in self.procedure]
+        if spells != sorted(spells):
+            raise ValueError("procedure spells must be in date order")
+        return self
+
+
+class Event(_Frozen):
+    date: dt.date
+    type: EventType
+    alliance: str
+    actors: tuple[ISO3, ...] = ()
+    target: ISO3 | None = Field(None, description="aggressor of a request or clash; applicant of a ratification")
+    crisis: CrisisType | None = None
+    article: str | None = None
+    outcome: Outcome | None = None
+    contributors: tuple[ISO3, ...] = Field((), description="members that sent forces or help")
+    summary: str = ""
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Event":
+        needs_actor = self.type not in (EventType.in_force,)
+        if needs_actor and not self.actors:
+            raise ValueError(f"a '{self.type}' event needs at least one actor")
+        if self.type in (EventType.ratify,) and self.target is None:
+            raise ValueError("a 'ratify' event needs a target (the applicant)")
+        if self.type == EventType.request and self.outcome is None:
+            raise ValueError("a 'request' event needs an outcome")
+        return self
+
+    def label(self) -> str:
+        who = ",".join(self.actors) or self.alliance
+        return f"{self.date.isoformat()} {self.type.value} {who}" + (f" -> {self.target}" if self.target else "")
+
+
+class TimelineChange(_Frozen):
+    """A dated exogenous change the behavioural model follows (not a treaty event)."""
+
+    date: dt.date
+    state: ISO3
+    field: Literal["committed_share", "capability_factor", "outside_option", "threat", "salience"]
+    value: float
+    note: str = ""
+    source: str = ""
+
+
+class ScenarioMeta(_Frozen):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    title: str
+    description: str = ""
+    start: dt.date
+    end: dt.date
+    focus: str = Field(description="the alliance the forecast is about")
+    sources: tuple[str, ...] = ()
+    data_citations: tuple[str, ...] = ()
+
+
+class ScenarioFiles(_Frozen):
+    """The whole scenario as read from its files (JSON Schema: ``foedus schema``)."""
+
+    scenario: ScenarioMeta
+    states: tuple[State, ...] = Field(min_length=1)
+    alliances: tuple[Alliance, ...] = Field(min_length=1)
+    events: tuple[Event, ...] = ()
+    timeline: tuple[TimelineChange, ...] = ()
+    parameters: dict[str, float] = Field(default_factory=dict)
