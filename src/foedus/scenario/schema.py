@@ -209,14 +209,29 @@ class Event(_Frozen):
 
 
 class TimelineChange(_Frozen):
-    """A dated exogenous change the behavioural model follows (not a treaty event)."""
+    """A dated exogenous change the behavioural model follows (not a treaty event).
+
+    ``committed_share``: share of the state's capability committed elsewhere (0-1), from the date on;
+    ``capability_factor``: multiplier on its capability; ``outside_option``: additive shift of its
+    outside option (an EU or US offer); ``threat``: multiplier on the rate of attacks against it;
+    ``salience``: multiplier on how much others weigh what happens to it (information operations);
+    ``crisis``: a crisis injected in that month (``crisis`` type, ``aggressor``, ``value`` = severity 0-1).
+    """
 
     date: dt.date
     state: ISO3
-    field: Literal["committed_share", "capability_factor", "outside_option", "threat", "salience"]
+    field: Literal["committed_share", "capability_factor", "outside_option", "threat", "salience", "crisis"]
     value: float
+    crisis: CrisisType | None = None
+    aggressor: ISO3 | None = None
     note: str = ""
     source: str = ""
+
+    @model_validator(mode="after")
+    def _crisis(self) -> "TimelineChange":
+        if self.field == "crisis" and self.crisis is None:
+            raise ValueError("a 'crisis' change needs a crisis type")
+        return self
 
 
 class ScenarioMeta(_Frozen):
