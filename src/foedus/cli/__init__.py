@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
-import click
+import typer
 
 from foedus.cli.app import app, err_console
 from foedus.errors import FoedusError
@@ -13,23 +14,52 @@ from foedus.errors import FoedusError
 from foedus.cli import record  # noqa: E402,F401
 
 
+def _click_exceptions():
+    """The exception module of the click that typer runs on: typer >= 0.20 vendors its own copy
+    (``typer._click``), older typers use ``click`` itself; ``typer.BadParameter`` lives in it."""
+    return sys.modules[typer.BadParameter.__module__]
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the CLI. Exit codes: 0 success, 1 failure, 2 bad input (a usage error, a bad scenario
+    file, a rule violation); an error is one line on stderr, never a traceback. A command returns
+    None; to exit with another code it raises ``typer.Exit(code)``."""
+    exc_mod = _click_exceptions()
     try:
-        app(args=argv, standalone_mode=False)
+        rc = app(args=argv, standalone_mode=False)
     except FoedusError as exc:
-        err_console.print(f"foedus: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        err_console.print(f"foedus: error: {_one_line(exc)}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except getattr(exc_mod, "NoArgsIsHelpError", ()):
+        # `foedus` alone (or a command group alone): show the help, as --help would.
+        # The help is already on stdout: building this exception renders it (typer's rich help
+        # prints as it formats), so printing its message again would show it twice.
+        sys.exit(0)
+    except exc_mod.UsageError as exc:
+        where = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "foedus"
+        err_console.print(f"foedus: error: {_one_line(exc.format_message())} (see '{where} --help')",
+                          markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except exc_mod.ClickException as exc:
+        err_console.print(f"foedus: error: {_one_line(exc.format_message())}", markup=False,
+                          highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
         err_console.print("foedus: interrupted", markup=False)
         sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        err_console.print("foedus: interrupted", markup=False)
-        sys.exit(130)
+    except BrokenPipeError:
+        # `foedus replay csto | head`: the reader went away; not an error of ours.
+        sys.stderr = open(os.devnull, "w")
+        sys.exit(0)
+    # Without standalone mode, click returns the code of a `typer.Exit` raised in a command.
+    if isinstance(rc, int) and not isinstance(rc, bool) and rc:
+        sys.exit(rc)
     return 0
 
 

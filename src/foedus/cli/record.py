@@ -11,6 +11,7 @@ from rich.table import Table
 from foedus.api import load_scenario
 from foedus.chronology import parse_date
 from foedus.cli.app import app, console, emit_json
+from foedus.errors import ArgumentError
 from foedus.scenario.loader import builtin_names
 from foedus.scenario.schema import ScenarioFiles
 from foedus.treaty.membership import MEMBER_STANDINGS
@@ -117,6 +118,11 @@ def obligations_cmd(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Who was bound to help VICTIM on DATE, under which article, and why the others were not."""
+    if scenario is None:
+        # The argument is optional so that a catalogue-wide query can do without it; a query
+        # about a treaty's obligations needs one.
+        raise ArgumentError("SCENARIO", f"a built-in scenario ({', '.join(builtin_names())}) or a scenario folder",
+                            "nothing")
     sc = load_scenario(scenario)
     ob = sc.obligations(date=date, victim=victim.upper(), aggressor=aggressor.upper() if aggressor else None,
                         crisis=crisis, alliance=alliance, territory=territory, requested=not no_request)

@@ -133,12 +133,21 @@ class _Machine:
         if ev.date < a.signed and ev.type not in (EventType.statement,):
             raise _violation(ev, "no treaty act before the treaty is signed", f"signed {a.signed.isoformat()}")
         t = ev.type
-        if t == EventType.renew and ev.note == "__window__":
+        if generated and t == EventType.renew and ev.note == "__window__":
             self._close_window(st, ev)
+            return
+        if generated and t == EventType.withdraw and self._stale(st, ev):
             return
         handler = getattr(self, f"_on_{t.value}")
         handler(st, ev)
         self.applied.append(AppliedEvent(ev, generated))
+
+    @staticmethod
+    def _stale(st: AllianceState, ev: Event) -> bool:
+        """A withdrawal the rules scheduled when a notice was given, but that notice no longer runs
+        to this date: it was revoked, or the member was suspended or expelled, or gave a new notice."""
+        m = st.memberships.get(ev.actors[0])
+        return m is None or m.standing != Standing.notice or m.notice_due != ev.date
 
     def _move(self, st: AllianceState, ev: Event, state: str, action: Action) -> None:
         cur = st.standing(state)
@@ -199,7 +208,10 @@ class _Machine:
         for s in ev.actors:
             m = st.memberships.get(s)
             if m is not None and m.standing == Standing.invited:
-                missing = sorted(m.invited_by - m.ratified_by)
+                # Every state that invited it and is still a member must have ratified; one that
+                # has left since no longer has a say.
+                still = set(st.with_standing(*VOTING_STANDINGS))
+                missing = sorted((m.invited_by & still) - m.ratified_by)
                 if missing:
                     raise _violation(ev, RULE_NAMES[Action.admit], "not yet ratified by " + ", ".join(missing))
             self._move(st, ev, s, Action.admit)
@@ -209,9 +221,11 @@ class _Machine:
         st.renewed.update(ev.actors)
 
     def _close_window(self, st: AllianceState, ev: Event) -> None:
-        # A member that neither renewed nor lapsed by the window leaves by not renewing.
+        # A member that neither renewed nor lapsed by the window leaves by not renewing. A member
+        # under notice is left to its notice: it leaves when the notice falls due, and never
+        # before its full period has run.
         for s in st.members():
-            if s not in st.renewed:
+            if s not in st.renewed and st.standing(s) != Standing.notice:
                 gen = Event(date=ev.date, type=EventType.lapse, alliance=ev.alliance, actors=(s,),
                             summary="leaves by not renewing at the renewal window", source=ev.source)
                 self._move(st, gen, s, Action.lapse)
