@@ -300,6 +300,15 @@ class _Machine:
     def _on_expel(self, st, ev):
         self._council(st, ev, Action.expel)
 
+    def _on_exit(self, st, ev):
+        # ATOP dates a member's exit but not how it left (notice, non-renewal, expulsion, the end of
+        # the treaty); only an alliance built from such data admits this event (docs/catalogue.md).
+        if not st.alliance.coded_exits:
+            raise _violation(ev, RULE_NAMES[Action.exit], "this alliance's exits follow its treaty rules "
+                             "(notice, lapse, expulsion), not coded exits")
+        for s in ev.actors:
+            self._move(st, ev, s, Action.exit)
+
     def _on_rejoin(self, st, ev):
         for s in ev.actors:
             self._move(st, ev, s, Action.rejoin)

@@ -69,6 +69,7 @@ class EventType(StrEnum):
     notice = "notice"                # formal notice of withdrawal; takes effect after the notice period
     revoke_notice = "revoke_notice"  # notice withdrawn before it took effect
     withdraw = "withdraw"            # withdrawal takes effect (added by the replay when due)
+    exit = "exit"                    # a member leaves on a date a data set records without its procedure (ATOP)
     suspend = "suspend"              # the council suspends a member
     reinstate = "reinstate"          # the council lifts a suspension
     expel = "expel"                  # the council expels a member
@@ -166,6 +167,10 @@ class Alliance(_Frozen):
     suspension: Suspension | None = None
     admission: Admission | None = None
     atop_id: int | None = None
+    coded_exits: bool = Field(
+        False, description="members' exits come from a data set (ATOP) that dates them but does not record "
+                           "the procedure; only then are 'exit' events allowed"
+    )
     sources: tuple[str, ...] = ()
 
     @model_validator(mode="after")

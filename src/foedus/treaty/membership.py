@@ -45,6 +45,7 @@ class Action(IntEnum):
     reinstate = 13
     expel = 14
     rejoin = 15
+    exit = 16        # leaves as a data set dates it, procedure not recorded (ATOP; see docs/catalogue.md)
 
 
 S, A = Standing, Action
@@ -84,6 +85,10 @@ _RULES: dict[tuple[Standing, Action], Standing] = {
     (S.suspended, A.expel): S.expelled,
     (S.withdrawn, A.rejoin): S.active,
     (S.outside, A.rejoin): S.active,
+    (S.active, A.exit): S.withdrawn,
+    (S.frozen, A.exit): S.withdrawn,
+    (S.notice, A.exit): S.withdrawn,
+    (S.suspended, A.exit): S.withdrawn,
 }
 
 TRANSITIONS = np.full((len(Standing), len(Action)), -1, dtype=np.int8)
@@ -109,6 +114,7 @@ RULE_NAMES: dict[Action, str] = {
     A.reinstate: "only a suspended member can be reinstated",
     A.expel: "expulsion of a member by the council",
     A.rejoin: "a former member may restore its membership",
+    A.exit: "a member leaves on the date the data record (only in an alliance with coded exits)",
 }
 
 
