@@ -169,7 +169,9 @@ class _Machine:
                 raise _violation(ev, rule, f"{s} is '{st.standing(s).name}'")
 
     def _on_sign(self, st, ev):
-        if ev.date >= st.alliance.in_force:
+        # A treaty may enter into force on the day it is signed (most ATOP alliances): the founders'
+        # signature is then applied first, and any later signature is refused.
+        if st.in_force or ev.date > st.alliance.in_force:
             raise _violation(ev, RULE_NAMES[Action.sign], "the treaty is already in force; use 'accede'")
         for s in ev.actors:
             self._move(st, ev, s, Action.sign)

@@ -1,0 +1,301 @@
+"""An ATOP alliance as a scenario in the project's own format (docs/catalogue.md has the mapping,
+code by code).
+
+``to_scenario(atopid, year)`` builds the scenario in memory (validated, frozen objects);
+``write_scenario(files, folder)`` writes it as TOML. The treaty's provisions are those of the ATOP
+phase in force in ``year``; capabilities are the COW NMC figures for ``year``; the members'
+entries and exits, from the ATOP member level, are the record. An exit is an ``exit`` event: ATOP
+dates it but does not code how the member left, and foedus does not invent a notice for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import tomli_w
+
+from foedus.catalogue.loader import (
+    ATOP_CITATION,
+    CONDITION_LABELS,
+    DATA_END,
+    FIRST_YEAR,
+    LAST_YEAR,
+    NMC_CITATION,
+    OBLIGATION_NAMES,
+    STATES_CITATION,
+    AtopAlliance,
+    Catalogue,
+    MemberRow,
+    catalogue,
+)
+from foedus.chronology import add_months
+from foedus.errors import ArgumentError, FoedusError
+from foedus.scenario.loader import check_references
+from foedus.scenario.schema import (
+    Alliance,
+    Capability,
+    CollectiveDefence,
+    Consultation,
+    CrisisType,
+    Event,
+    EventType,
+    ProcedureSpell,
+    Regime,
+    Renewal,
+    ScenarioFiles,
+    ScenarioMeta,
+    State,
+    Withdrawal,
+)
+
+#: Not in the bundled data: every catalogue state gets this regime (docs/catalogue.md).
+DEFAULT_REGIME = Regime.hybrid
+#: ATOP codes that a treaty may be renounced with notice, not how long the notice is.
+DEFAULT_NOTICE_MONTHS = 12
+ATOP_SHORT = "ATOP v4.01 (Leeds et al. 2002; atopdata.org)"
+
+
+class DataQuirk(FoedusError):
+    """An ATOP alliance that cannot be expressed in the scenario format as its rows stand
+    (docs/catalogue.md, "Data quirks"). Exit code 1: the data, not the user, are at fault."""
+
+
+def alliance_id(atopid: int) -> str:
+    return f"atop-{atopid}"
+
+
+def _months(v) -> int:
+    return int(v) if v else 0
+
+
+def reference_date(al: AtopAlliance, year: int) -> dt.date:
+    """The day in ``year`` whose phase gives the provisions: 1 July, kept inside the alliance's life."""
+    d = dt.date(year, 7, 1)
+    last = (al.end - dt.timedelta(days=1)) if al.end and al.end > al.begin else (al.end or DATA_END)
+    return min(max(d, al.begin), last)
+
+
+def check_year(al: AtopAlliance, year: int) -> None:
+    if not (FIRST_YEAR <= year <= LAST_YEAR):
+        raise ArgumentError("--year", f"a year the data cover ({FIRST_YEAR}-{LAST_YEAR})", year)
+    last = (al.end or DATA_END).year
+    if not (al.begin.year <= year <= last):
+        raise ArgumentError("--year", f"a year ATOP {al.atopid} is in force ({al.begin.year}-"
+                            f"{al.end.year if al.end else 'still in force in 2016'})", year)
+
+
+def phase_rows(al: AtopAlliance, d: dt.date) -> tuple[MemberRow, ...]:
+    phase = al.phase_on(d)
+    return tuple(r for r in al.rows if r.phase == phase)
+
+
+def _phase_conditions(rows) -> list[str]:
+    keys = sorted({k for r in rows for k in r.conditions()}, key=list(CONDITION_LABELS).index)
+    return [f"{CONDITION_LABELS[k]} (ATOP {k}=1)" for k in keys]
+
+
+def provisions(al: AtopAlliance, year: int, end: dt.date) -> dict:
+    """The treaty provisions of the phase in force in ``year``, mapped from ATOP codes."""
+    rows = phase_rows(al, reference_date(al, year))
+    first = rows[0].codes
+    obligations = sorted({o for r in rows for o in r.obligations()}, key=list(OBLIGATION_NAMES).index)
+    conditions = _phase_conditions(rows)
+    src = f"{ATOP_SHORT}, alliance {al.atopid}, phase {rows[0].phase}"
+    out: dict = {"obligations": obligations, "conditions": conditions, "phase": rows[0].phase}
+    if "defense" in obligations:
+        bits = []
+        if conditions:
+            bits.append("conditions as coded: " + "; ".join(c for c in conditions if c.startswith("defence")))
+        if "offense" in obligations:
+            bits.append("also an offensive obligation (ATOP offense=1), not represented by the treaty rules")
+        asym = [r for r in rows if "defense" not in r.obligations()]
+        if asym:
+            bits.append("asymmetric: no defence obligation for " + ", ".join(sorted({str(r.member) for r in asym})))
+        demand = any(r.codes.get("defcodem") == 1 for r in rows)
+        out["collective_defence"] = CollectiveDefence(
+            article="defence (ATOP defense=1)", crisis_types=(CrisisType.armed_attack,),
+            member_aggressor_covered=False, territory="members",
+            request_required_since=al.begin if demand else None, source=src,
+            note="; ".join(b for b in bits if b) or None)
+    if "consul" in obligations:
+        out["consultations"] = (Consultation(article="consultation (ATOP consul=1)", source=src),)
+    speclgth, length = first.get("speclgth"), _months(first.get("length"))
+    renounce, proren, renewlgt = first.get("renounce"), first.get("proren"), _months(first.get("renewlgt"))
+    if renounce == 1:
+        out["withdrawal"] = Withdrawal(
+            article="renunciation (ATOP renounce=1)", notice_months=DEFAULT_NOTICE_MONTHS,
+            source=f"{src}: renunciation with notice; the notice period is not coded "
+                   f"(foedus default {DEFAULT_NOTICE_MONTHS} months)")
+    elif speclgth == 1 and length > 0 and proren == 2 and renewlgt == 0:
+        out["withdrawal"] = Withdrawal(
+            article="after the initial term (ATOP speclgth=1, proren=2, renewlgt=0)",
+            notice_months=DEFAULT_NOTICE_MONTHS, earliest=add_months(al.begin, length),
+            source=f"{src}: the treaty continues after its {length}-month term and a member may then leave; "
+                   f"the notice period is not coded (foedus default {DEFAULT_NOTICE_MONTHS} months)")
+    if speclgth == 1 and length > 0 and proren in (1, 2) and (renewlgt > 0 or proren == 1):
+        windows, w = [], add_months(al.begin, length)
+        while w <= end and (al.end is None or w < al.end):
+            windows.append(w)
+            if renewlgt <= 0:
+                break
+            w = add_months(w, renewlgt)
+        if windows:
+            out["renewal"] = Renewal(
+                article=f"term of {length} months, renewal {'every ' + str(renewlgt) + ' months' if renewlgt else 'once'} "
+                        f"(ATOP speclgth=1, length={length}, proren={proren}, renewlgt={renewlgt})",
+                windows=tuple(windows), source=src)
+    out["codes"] = {k: first.get(k) for k in ("speclgth", "length", "renounce", "proren", "renewlgt")}
+    return out
+
+
+def patron(cat: Catalogue, members: list[int], year: int) -> int | None:
+    """The member with the largest share of world capability (COW CINC) in ``year``."""
+    best, best_cinc = None, -1.0
+    for m in members:
+        c = cat.capability(m, year)
+        if c is not None and c.cinc is not None and c.cinc > best_cinc:
+            best, best_cinc = m, c.cinc
+    return best
+
+
+def _state(cat: Catalogue, ccode: int, year: int, note: str | None = None) -> State:
+    cap = cat.capability(ccode, year)
+    capability = None
+    if cap is not None:
+        src = f"COW NMC v6.0, {cap.year}"
+        if cap.year != year:
+            src += f" (nearest year with data; none for {year})"
+        capability = Capability(year=cap.year, personnel_k=cap.milper, source=src,
+                                milex_usd_bn=None if cap.milex is None else round(cap.milex / 1e6, 6))
+    notes = [f"regime: foedus default '{DEFAULT_REGIME.value}' (no regime data in the catalogue)"]
+    if note:
+        notes.insert(0, note)
+    return State(iso3=cat.abb(ccode), cow=ccode, name=cat.name(ccode), regime=DEFAULT_REGIME,
+                 capability=capability, note="; ".join(notes))
+
+
+def _events(cat: Catalogue, al: AtopAlliance, aid: str, end: dt.date, renewal: Renewal | None) -> list[Event]:
+    # (date, order, actors, event): entries, then exits, then renewals and statements on one day.
+    items: list[tuple[dt.date, int, str, Event]] = []
+    seen: set[int] = set()
+    founders = {s.member for s in al.spells if s.entry == al.begin}
+    for s in al.spells:
+        abb = cat.abb(s.member)
+        src = f"{ATOP_SHORT}, alliance {al.atopid}, member level"
+        first = s.member not in seen
+        seen.add(s.member)
+        if not (first and s.member in founders and s.entry == al.begin):
+            kind = EventType.accede if first else EventType.rejoin
+            verb = "joins" if first else "returns to"
+            items.append((s.entry, 0, abb, Event(date=s.entry, type=kind, alliance=aid, actors=(abb,),
+                                                 summary=f"{cat.name(s.member)} {verb} the alliance (ATOP entry date)",
+                                                 source=src)))
+        if s.exit is not None and s.exit <= end:
+            items.append((s.exit, 1, abb, Event(
+                date=s.exit, type=EventType.exit, alliance=aid, actors=(abb,),
+                summary=f"{cat.name(s.member)} leaves (ATOP exit date; the data do not record how)", source=src)))
+    if renewal:
+        for w in renewal.windows:
+            stay = sorted(cat.abb(s.member) for s in al.spells if s.entry <= w and (s.exit is None or s.exit > w))
+            if stay:
+                items.append((w, 2, "", Event(
+                    date=w, type=EventType.renew, alliance=aid, actors=tuple(stay),
+                    summary="the members still in after the end of the term continue (inferred from the ATOP spells)",
+                    source=renewal.source)))
+    for p in al.phases()[1:]:
+        rows = [r for r in al.rows if r.phase == p]
+        start = min(r.entry for r in rows)
+        actors = sorted({cat.abb(r.member) for r in rows if r.entry == start})
+        if start <= end:
+            obl = ", ".join(OBLIGATION_NAMES[o] for o in sorted({o for r in rows for o in r.obligations()},
+                                                                key=list(OBLIGATION_NAMES).index)) or "none"
+            items.append((start, 3, "", Event(date=start, type=EventType.statement, alliance=aid, actors=tuple(actors),
+                                              summary=f"ATOP phase {p} begins (obligations: {obl})",
+                                              source=f"{ATOP_SHORT}, alliance {al.atopid}, phase {p}")))
+    items.sort(key=lambda t: (t[0], t[1], t[2]))
+    return [e for *_, e in items]
+
+
+def to_scenario(atopid: int | str, year: int, cat: Catalogue | None = None) -> ScenarioFiles:
+    """ATOP alliance ``atopid`` as a scenario: treaty provisions of the phase in force in ``year``,
+    capabilities for ``year``, the members' entries and exits as the record."""
+    cat = cat or catalogue()
+    al = cat.alliance(atopid)
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ArgumentError("--year", "a year such as 2010", year) from None
+    check_year(al, year)
+    unknown = [m for m in al.members if m not in cat.states or not (1 <= m <= 999)]
+    if unknown:
+        raise DataQuirk(f"ATOP {al.atopid}: member code(s) {', '.join(map(str, unknown))} are not COW states "
+                        "(the scenario format needs a COW number 1-999 and an abbreviation); see docs/catalogue.md")
+    aid = alliance_id(al.atopid)
+    end = al.end or DATA_END
+    prov = provisions(al, year, end)
+    ref = reference_date(al, year)
+    in_year = sorted({s.member for s in al.spells if s.overlaps(dt.date(year, 1, 1), dt.date(year, 12, 31))})
+    pat = patron(cat, in_year or list(al.members), year)
+    founders = tuple(cat.abb(m) for m in sorted({s.member for s in al.spells if s.entry == al.begin}))
+    threats = [int(t) for t in (al.codes.get("statthr1"), al.codes.get("statthr2"))
+               if t and int(t) not in al.members and int(t) in cat.states]
+    states = [_state(cat, m, year) for m in al.members]
+    states += [_state(cat, t, year, "not a member: a state the treaty names as a threat (ATOP statthr)")
+               for t in dict.fromkeys(threats)]
+    obl = ", ".join(OBLIGATION_NAMES[o] for o in prov["obligations"]) or "none coded"
+    names = ", ".join(cat.name(m) for m in al.members[:6]) + (f" and {len(al.members) - 6} more" if len(al.members) > 6 else "")
+    alliance = Alliance(
+        id=aid, name=f"ATOP alliance {al.atopid}", treaty=f"ATOP {al.atopid}, {al.begin.isoformat()} (phase {prov['phase']})",
+        signed=al.begin, in_force=al.begin, patron=cat.abb(pat) if pat else None, founders=founders,
+        collective_defence=prov.get("collective_defence"), consultations=prov.get("consultations", ()),
+        procedure=(ProcedureSpell(since=al.begin, rule="consensus", abstention=False,
+                                  source="foedus default: ATOP does not code how the allies decide"),),
+        withdrawal=prov.get("withdrawal"), renewal=prov.get("renewal"), atop_id=al.atopid, coded_exits=True,
+        sources=(f"{ATOP_SHORT}, alliance {al.atopid}",))
+    meta = ScenarioMeta(
+        name=f"atop-{al.atopid}-{year}",
+        title=f"ATOP alliance {al.atopid} ({al.begin.year}-{al.end.year if al.end else ''}): {names}",
+        description=(f"Generated by `foedus catalogue scenario {al.atopid} --year {year}` from ATOP v4.01 and COW data. "
+                     f"Provisions of ATOP phase {prov['phase']} (in force on {ref.isoformat()}): obligations {obl}"
+                     + (f"; conditions: {'; '.join(prov['conditions'])}" if prov["conditions"] else "")
+                     + f". Capabilities: COW NMC v6.0 for {year}. Patron: the member with the largest CINC in {year}. "
+                       "Regimes and the decision rule are foedus defaults (docs/catalogue.md)."),
+        start=al.begin, end=end, focus=aid,
+        sources=(f"ATOP v4.01 alliance {al.atopid} (atopdata.org)",),
+        data_citations=(ATOP_CITATION, NMC_CITATION, STATES_CITATION))
+    events = _events(cat, al, aid, end, alliance.renewal)
+    files = ScenarioFiles(scenario=meta, states=tuple(states), alliances=(alliance,), events=tuple(events))
+    check_references(Path(meta.name), files)
+    return files
+
+
+# -- writing --------------------------------------------------------------------------------------
+HEADER = ("# Generated by foedus from public data; do not edit by hand, regenerate instead.\n"
+          "# Data: ATOP v4.01 (Leeds, Ritter, Mitchell & Long 2002, International Interactions 28; atopdata.org);\n"
+          "# COW National Material Capabilities v6.0 (Singer, Bremer & Stuckey 1972); COW State System 2016.\n"
+          "# The mapping from ATOP codes to treaty rules: docs/catalogue.md.\n")
+
+
+def _dump(obj) -> dict:
+    return obj.model_dump(mode="python", exclude_none=True, exclude_defaults=False)
+
+
+def write_scenario(files: ScenarioFiles, folder: str | Path, overwrite: bool = False) -> Path:
+    """Write the scenario as TOML files in ``folder`` (created; refused if it holds a scenario,
+    unless ``overwrite``)."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ArgumentError("-o", "a folder", str(folder))
+    if (folder / "scenario.toml").exists() and not overwrite:
+        raise ArgumentError("-o", "an empty or new folder (add --force to overwrite)", str(folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    docs = {
+        "scenario.toml": {"scenario": _dump(files.scenario)},
+        "states.toml": {"state": [_dump(s) for s in files.states]},
+        "alliances.toml": {"alliance": [_dump(a) for a in files.alliances]},
+        "record.toml": {"event": [_dump(e) for e in files.events]},
+    }
+    for name, doc in docs.items():
+        (folder / name).write_text(HEADER + "\n" + tomli_w.dumps(doc), encoding="utf-8")
+    return folder
