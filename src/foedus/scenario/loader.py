@@ -83,6 +83,8 @@ def _first_error(file: Path, exc: ValidationError, key: str, listed: bool) -> Sc
         return ScenarioError(str(file), field, "no such field (unknown key)", err.get("input"))
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
+    if msg.startswith("Input should be "):  # pydantic's wording; ours is "expected ..."
+        msg = msg[len("Input should be "):]
     return ScenarioError(str(file), field, msg[0].lower() + msg[1:], err.get("input"))
 
 
@@ -92,6 +94,8 @@ def _read_toml(file: Path) -> dict:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(str(file), "(syntax)", "valid TOML", str(exc)) from None
+    except UnicodeDecodeError:
+        raise ScenarioError(str(file), "(file)", "a UTF-8 text file (TOML)", "bytes that are not UTF-8") from None
     except OSError as exc:
         raise ScenarioError(str(file), "(file)", "a readable file", exc.strerror) from None
 
@@ -104,6 +108,8 @@ def _parse(file: Path, raw: dict) -> Any:
     value = raw.get(key, [] if listed else None)
     if value is None:
         raise ScenarioError(str(file), key, f"a [{key}] table", "nothing")
+    if not listed and not isinstance(value, dict):
+        raise ScenarioError(str(file), key, f"a [{key}] table", type(value).__name__)
     try:
         if listed:
             if not isinstance(value, list):
@@ -151,8 +157,14 @@ def read_folder(folder: Path) -> ScenarioFiles:
     parsed: dict[str, Any] = {}
     for name in FILES:
         f = folder / name
+        if f.exists() and not f.is_file():
+            raise ScenarioError(str(f), "(file)", "a file", "a folder or something else")
         if f.is_file():
             parsed[name] = _parse(f, _read_toml(f))
+    for name in ("states.toml", "alliances.toml"):
+        if not parsed[name]:
+            key = FILES[name][0]
+            raise ScenarioError(str(folder / name), key, f"at least one [[{key}]] table", "none")
     data = ScenarioFiles(
         scenario=parsed["scenario.toml"],
         states=parsed["states.toml"],
@@ -167,6 +179,10 @@ def read_folder(folder: Path) -> ScenarioFiles:
 
 def check_references(folder: Path, data: ScenarioFiles) -> None:
     """Cross-file checks: codes refer to declared states, events to declared alliances, dates in order."""
+    if data.scenario.end < data.scenario.start:
+        raise ScenarioError(str(folder / "scenario.toml"), "scenario.end",
+                            f"a date not before scenario.start ({data.scenario.start.isoformat()})",
+                            data.scenario.end.isoformat())
     codes = {s.iso3 for s in data.states}
     seen: set[str] = set()
     for i, s in enumerate(data.states):
