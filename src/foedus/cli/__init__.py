@@ -12,6 +12,9 @@ from foedus.errors import FoedusError
 
 # Each module registers its commands on ``app`` when imported.
 from foedus.cli import record  # noqa: E402,F401
+from foedus.cli import catalogue  # noqa: E402,F401
+from foedus.cli import report  # noqa: E402,F401
+from foedus.cli import runs  # noqa: E402,F401
 
 
 def _click_exceptions():

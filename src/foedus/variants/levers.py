@@ -30,7 +30,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from foedus.chronology import parse_date
+from foedus.chronology import month_index, parse_date
 from foedus.errors import ArgumentError, ScenarioError
 from foedus.scenario.schema import ISO3, CrisisType, ScenarioFiles, TimelineChange
 
@@ -176,7 +176,8 @@ def apply_levers(data: ScenarioFiles, levers: tuple[Lever, ...] | list[Lever]) -
         if lever.field in LEVEL_FIELDS:
             # the lever holds from its date on: drop the scenario's own later changes of that field
             hit = {(c.state, c.field) for c in added}
-            timeline = [c for c in timeline if not ((c.state, c.field) in hit and c.date >= lever.date)]
+            timeline = [c for c in timeline
+                        if not ((c.state, c.field) in hit and month_index(c.date) >= month_index(lever.date))]
         timeline.extend(added)
     # stable sort: changes on the same date keep the order they were given in
     timeline.sort(key=lambda c: c.date)
@@ -184,10 +185,11 @@ def apply_levers(data: ScenarioFiles, levers: tuple[Lever, ...] | list[Lever]) -
 
 
 def value_in_force(data: ScenarioFiles, state: str, field: str, date: dt.date) -> float | None:
-    """The value of a level field for ``state`` in force on ``date`` (None if never set)."""
+    """The value of a level field for ``state`` in force in ``date``'s month (None if never set).
+    Months, as the engine reads the timeline: a change counts from the month of its date."""
     current = None
     for c in data.timeline:
-        if c.date > date:
+        if month_index(c.date) > month_index(date):
             break
         if c.state == state and c.field == field:
             current = c.value

@@ -1,0 +1,334 @@
+"""The forecast report: one self-contained HTML file (figures inlined as PNG, no script or font
+from the network) for a reader who would rather look than read, and the same figures as PNG
+files beside it.
+
+``build_report(RESULTS, "report.html")`` where RESULTS is a results folder (``foedus simulate``)
+or a comparison folder (``foedus compare``: a baseline and its variants).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from foedus.compare.folder import ResultsFolder, open_results
+from foedus.compare.paired import paired_table
+from foedus.compare.summary import summarise
+from foedus.errors import ResultsError
+from foedus.report import figures as F
+
+COMPARISON_FILE = "comparison.json"
+
+
+@dataclass
+class Report:
+    html: Path
+    figures: dict[str, Path] = field(default_factory=dict)
+    arms: list[str] = field(default_factory=list)
+
+
+def open_arms(path: str | Path) -> list[ResultsFolder]:
+    """The results folders behind RESULTS: one for a simulate folder; the baseline first, then
+    the variants, for a comparison folder."""
+    p = Path(path)
+    if (p / COMPARISON_FILE).is_file():
+        try:
+            comp = json.loads((p / COMPARISON_FILE).read_text())
+        except ValueError as exc:
+            raise ResultsError(f"{p / COMPARISON_FILE}: not readable JSON ({exc})") from None
+        arms = [open_results(p / a["path"]) for a in comp.get("arms", [])]
+        if not arms:
+            raise ResultsError(f"{p / COMPARISON_FILE}: lists no arms")
+        return arms
+    return [open_results(p)]
+
+
+def _load_scenario(manifest: dict):
+    """The scenario the run used, for names, citations and the network's adversaries; None if it
+    cannot be found any more (the report still renders from the manifest alone)."""
+    from foedus.api import load_scenario
+    from foedus.errors import FoedusError
+
+    for ref in (manifest.get("scenario_path"), manifest.get("scenario")):
+        if not ref:
+            continue
+        try:
+            return load_scenario(ref)
+        except FoedusError:
+            continue
+    return None
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, facecolor="white")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is for reading
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _e(x) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _pct(x) -> str:
+    return "" if x is None or pd.isna(x) else f"{100 * x:.1f}%"
+
+
+def _table(headers: list[str], rows: list[list], cls: str = "") -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
+main{max-width:1180px;margin:0 auto;padding:24px 28px 60px;background:#fff}
+h1{margin:0 0 4px;font-size:28px;color:#1f3b73}
+h2{margin:36px 0 8px;font-size:20px;color:#1f3b73;border-bottom:2px solid #e3e7ee;padding-bottom:4px}
+.sub{color:#555;margin:0 0 18px}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
+.card{flex:1 1 150px;border:1px solid #e3e7ee;border-radius:8px;padding:10px 14px;background:#fbfcfe}
+.card .v{font-size:24px;font-weight:700;color:#1f3b73}.card .k{font-size:12px;color:#666}
+figure{margin:10px 0 24px}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{color:#555;font-size:14px;margin-top:4px}
+table{border-collapse:collapse;font-size:13px;margin:8px 0 16px}
+th,td{border-bottom:1px solid #e3e7ee;padding:4px 10px;text-align:left;vertical-align:top}
+th{background:#f0f3f8}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.sig{color:#b03a2e;font-weight:600}.muted{color:#777;font-size:13px}
+details{margin:8px 0}summary{cursor:pointer;color:#1f3b73}
+nav a{margin-right:14px;color:#1f3b73;font-size:14px}
+"""
+
+# The only script: it records in the page how many figures the browser decoded (the report test
+# reads it back from headless Chromium); the page is complete without it.
+SCRIPT = """
+window.addEventListener('load', function () {
+  var imgs = document.querySelectorAll('figure img');
+  var ok = 0;
+  imgs.forEach(function (im) { if (im.complete && im.naturalWidth > 0) { ok += 1; } });
+  document.body.setAttribute('data-figures', imgs.length);
+  document.body.setAttribute('data-figures-loaded', ok);
+});
+"""
+
+
+def build_report(results: str | Path, out: str | Path, title: str | None = None) -> Report:
+    """Write the HTML report for RESULTS to OUT, and its figures as PNG in ``<OUT stem>_figures/``
+    beside it. Each file is written whole to a temporary name first, then moved into place."""
+    arms = open_arms(results)
+    base = arms[0]
+    out = Path(out)
+    fig_dir = out.with_name(out.stem + "_figures")
+    scenario = _load_scenario(base.manifest)
+    names = {s.iso3: s.name for s in scenario.states} if scenario else None
+    summary = summarise(base)
+
+    figs: list[tuple[str, str, str, bytes]] = []  # (key, title, caption, png)
+
+    def add(key: str, heading: str, caption: str, fig) -> None:
+        figs.append((key, heading, caption, _png(fig)))
+
+    add("standing", "Each member's standing over time",
+        "For every month, the share of simulated runs in which the member is active, has frozen its "
+        "participation, has given notice, is suspended or has withdrawn. A band that widens is a "
+        "standing that becomes likelier.", F.standing_bands(base, names))
+    add("active_members", "Active members",
+        "The expected number of active members each month" + (", for the baseline and each variant." if len(arms) > 1
+                                                               else "; dashed: members including frozen ones."),
+        F.active_members(arms))
+    if base.has_per_run:
+        add("survival", "Time to exit",
+            "Survival curves: the share of runs in which the member has not yet left or frozen its participation. "
+            "A member frozen at the start (Armenia since February 2024) counts as exited from month 0.",
+            F.survival(base, names))
+    add("credibility", "Credibility fans",
+        "Each member's belief that the alliance helps a member that asks (the mean of its Beta belief): the "
+        "median run, the band holding the middle 50% of runs and the band holding 90%.",
+        F.credibility_fans(base, names))
+    add("requests", "Requests for help and their outcomes",
+        "Mean number per run of requests for help each year, and how the alliance answered: forces deployed, "
+        "limited help (a monitoring mission, a statement) or refusal; right: by the member that asked.",
+        F.requests_outcomes(base, names))
+    add("network", "The alliance as a network",
+        "The patron at the centre and the members around it. A member's colour is its chance of still being "
+        "active at the horizon; a spoke's width and label its chance of still being a member. Red dashed "
+        "lines: attacks and clashes on the record and in the scenario's timeline.",
+        F.alliance_network(base, scenario, names))
+
+    tables: list[pd.DataFrame] = []
+    if len(arms) > 1:
+        if not all(a.has_per_run for a in arms):
+            raise ResultsError("a comparison needs every arm's per-run tables (final.parquet, runs.parquet)")
+        tables = [paired_table(base, v) for v in arms[1:]]
+        comp = pd.concat(tables, ignore_index=True)
+        add("variants", "What-if: variants against the baseline",
+            "Each variant minus the baseline, run by run with common random numbers: the same seed gives both "
+            "arms the same draws, so the difference is the lever's. Bars: 95% intervals of the paired differences.",
+            F.variant_differences(comp, names))
+
+    for key, _, _, png in figs:
+        _atomic_write(fig_dir / f"{key}.png", png)
+
+    page = _page(arms, scenario, summary, figs, tables, title)
+    _atomic_write(out, page.encode("utf-8"))
+    return Report(html=out, figures={k: fig_dir / f"{k}.png" for k, *_ in figs}, arms=[a.variant for a in arms])
+
+
+def _ci(r, pct: bool) -> str:
+    if pct:
+        return f"{100 * r.difference:+.1f} pts [{100 * r.ci_low:+.1f}, {100 * r.ci_high:+.1f}]"
+    return f"{r.difference:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}]"
+
+
+def _whatif(tables, arms, names) -> str:
+    """One table per variant: per member the two arms' figures and the paired difference."""
+    out = ['<h2 id="whatif">What-if: variants against the baseline</h2>',
+           '<p class="muted">Differences are paired run by run (both arms drew the same random numbers); '
+           'the interval is the mean difference ± 1.96 standard errors of the per-run differences. '
+           'A difference whose interval excludes zero is in red.</p>']
+    for t, arm in zip(tables, arms):
+        q = arm.manifest.get("question") or ""
+        levers = arm.manifest.get("levers") or []
+        out.append(f"<h3>{_e(arm.variant)}</h3>" + (f"<p>{_e(q)}</p>" if q else "")
+                   + (f'<p class="muted">levers: {_e("; ".join(map(str, levers)))}</p>' if levers else ""))
+        idx = {(r.metric, r.state): r for r in t.itertuples()}
+        rows = []
+        states = list(dict.fromkeys(t.loc[t["metric"] == "p_exit", "state"]))
+        for s in states:
+            row = [f"{_e(names.get(s, s))} ({_e(s)})"]
+            for metric, pct in (("p_exit", True), ("p_out", True), ("credibility", False)):
+                r = idx[(metric, s)]
+                cls = "sig" if (r.ci_low > 0 or r.ci_high < 0) else ""
+                base = _pct(r.baseline_mean) if pct else f"{r.baseline_mean:.2f}"
+                var = _pct(r.variant_mean) if pct else f"{r.variant_mean:.2f}"
+                row.append(f'{base} &rarr; {var}<br><span class="{cls}">{_ci(r, pct)}</span>')
+            rows.append(row)
+        out.append(_table(["member", "P(left or froze by horizon)", "P(out at horizon)", "credibility at horizon"], rows))
+        arows = []
+        for metric, label in (("active_members", "active members at the horizon"),
+                              ("credibility_mean", "mean credibility of the members"),
+                              ("refused", "requests refused per run")):
+            r = idx.get((metric, ""))
+            if r is None:
+                continue
+            cls = "sig" if (r.ci_low > 0 or r.ci_high < 0) else ""
+            arows.append([_e(label), f"{r.baseline_mean:.3f}", f"{r.variant_mean:.3f}",
+                          f'<span class="{cls}">{_ci(r, False)}</span>',
+                          f"&plusmn;{1.96 * r.se:.3f} (unpaired: &plusmn;{1.96 * r.se_unpaired:.3f})"])
+        out.append(_table(["the alliance", "baseline", "variant", "difference [95% interval]", "interval half-width"],
+                          arows))
+    return "\n".join(out)
+
+
+def _page(arms, scenario, summary, figs, tables, title) -> str:
+    base = arms[0]
+    mf = base.manifest
+    sc_title = scenario.data.scenario.title if scenario else mf.get("scenario", "")
+    alliance = scenario.focus.name if scenario else mf.get("alliance", "")
+    start = str(mf.get("start", ""))[:10]
+    heading = title or f"{alliance or 'Alliance'}: forecast from {start} to {base.horizon}"
+    names = {s.iso3: s.name for s in scenario.states} if scenario else {}
+    parts = [f"<h1>{_e(heading)}</h1>",
+             f'<p class="sub">{_e(mf.get("runs", "?"))} simulated runs, seed {_e(mf.get("seed", "?"))}, '
+             f'{_e(mf.get("months", "?"))} months; scenario <b>{_e(mf.get("scenario", ""))}</b> ({_e(sc_title)}).'
+             + (f" Variants: {', '.join(_e(a.variant) for a in arms[1:])}." if len(arms) > 1 else "") + "</p>"]
+    nav = ['<a href="#summary">Summary</a>'] + [f'<a href="#{k}">{_e(t)}</a>' for k, t, _, _ in figs]
+    nav += ['<a href="#scenario">Scenario and parameters</a>', '<a href="#data">Data cited</a>']
+    parts.append("<nav>" + "".join(nav) + "</nav>")
+
+    # headline cards and the per-member table
+    cards = [("expected active members at the horizon", f"{summary['expected_active_members']:.2f}")]
+    if "p_any_exit" in summary:
+        cards.append(("runs in which some member leaves or freezes", _pct(summary["p_any_exit"])))
+        cards.append(("requests refused per run", f"{summary['refused_mean']:.2f}"))
+    cards.append(("members at the start", str(len(summary["members"]))))
+    parts.append('<h2 id="summary">Summary</h2><div class="cards">' + "".join(
+        f'<div class="card"><div class="v">{_e(v)}</div><div class="k">{_e(k)}</div></div>' for k, v in cards) + "</div>")
+    rows = []
+    for s in summary["members"]:
+        row = [f"{_e(names.get(s, s))} ({_e(s)})", f'<span class="n">{_pct(summary["p_active_at_horizon"][s])}</span>']
+        if "p_exit_by_horizon" in summary:
+            row += [_pct(summary["p_exit_by_horizon"][s]), _pct(summary["p_out_at_horizon"][s])]
+        row.append(f"{summary['credibility_at_horizon'][s]:.2f}")
+        rows.append(row)
+    hdr = ["member", "P(active) at horizon"]
+    if "p_exit_by_horizon" in summary:
+        hdr += ["P(left or froze by horizon)", "P(out at horizon)"]
+    hdr.append("credibility at horizon (mean)")
+    parts.append(_table(hdr, rows))
+
+    if tables:
+        parts.append(_whatif(tables, arms[1:], names))
+
+    for key, t, caption, png in figs:
+        b64 = base64.b64encode(png).decode("ascii")
+        parts.append(f'<h2 id="{key}">{_e(t)}</h2><figure><img alt="{_e(t)}" src="data:image/png;base64,{b64}">'
+                     f"<figcaption>{_e(caption)}</figcaption></figure>")
+
+    # the scenario and parameters used
+    parts.append('<h2 id="scenario">Scenario and parameters</h2>')
+    settings = [[_e(k), _e(mf.get(k, ""))] for k in ("scenario", "scenario_hash", "alliance", "variant", "start",
+                                                     "months", "runs", "seed", "chunk_size", "executor",
+                                                     "foedus_version", "created", "command")]
+    parts.append(_table(["setting", "value"], settings))
+    if scenario is not None:
+        tl = scenario.data.timeline
+        if tl:
+            parts.append("<h3>The scenario's timeline (dated changes the model follows)</h3>")
+            parts.append(_table(["date", "state", "field", "value", "note"],
+                                [[c.date.isoformat(), c.state, c.field, f"{c.value:g}", _e(c.note)] for c in tl]))
+    for arm in arms:
+        levers = arm.manifest.get("levers") or []
+        if levers:
+            parts.append(f"<p><b>{_e(arm.variant)}</b> levers: {_e('; '.join(map(str, levers)))}</p>")
+    params = mf.get("parameters") or {}
+    if params:
+        prow = []
+        for k, v in sorted(params.items()):
+            if isinstance(v, dict):
+                prow.append([_e(k), _e(v.get("value", "")), _e(v.get("unit", "")), _e(v.get("source", ""))])
+            else:
+                prow.append([_e(k), _e(v), "", ""])
+        parts.append(f"<details open><summary>{len(prow)} behavioural parameters</summary>"
+                     + _table(["parameter", "value", "unit", "source"], prow) + "</details>")
+
+    parts.append('<h2 id="data">Data sets and sources cited</h2>')
+    cites = list(scenario.data.scenario.data_citations) if scenario else []
+    srcs = list(scenario.data.scenario.sources) if scenario else []
+    cites += [str(c) for c in (mf.get("data_citations") or []) if str(c) not in cites]
+    if cites:
+        parts.append("<ul>" + "".join(f"<li>{_e(c)}</li>" for c in cites) + "</ul>")
+    if srcs:
+        parts.append("<p>Treaty texts and records:</p><ul>" + "".join(f"<li>{_e(c)}</li>" for c in srcs) + "</ul>")
+    if not cites and not srcs:
+        parts.append('<p class="muted">The scenario could not be loaded; no citations recorded.</p>')
+    parts.append(f'<p class="muted">Made by foedus {_e(mf.get("foedus_version", ""))} from {_e(base.path)}.</p>')
+    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{_e(heading)}</title><style>{CSS}</style></head><body><main>"
+            + "\n".join(parts) + f"</main><script>{SCRIPT}</script></body></html>\n")
