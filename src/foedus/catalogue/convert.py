@@ -246,7 +246,8 @@ def to_scenario(atopid: int | str, year: int, cat: Catalogue | None = None) -> S
     obl = ", ".join(OBLIGATION_NAMES[o] for o in prov["obligations"]) or "none coded"
     names = ", ".join(cat.name(m) for m in al.members[:6]) + (f" and {len(al.members) - 6} more" if len(al.members) > 6 else "")
     alliance = Alliance(
-        id=aid, name=f"ATOP alliance {al.atopid}", treaty=f"ATOP {al.atopid}, {al.begin.isoformat()} (phase {prov['phase']})",
+        id=aid, name=f"ATOP alliance {al.atopid} (provisions of ATOP phase {prov['phase']}, in force in {year})",
+        treaty=f"ATOP alliance {al.atopid}",
         signed=al.begin, in_force=al.begin, patron=cat.abb(pat) if pat else None, founders=founders,
         collective_defence=prov.get("collective_defence"), consultations=prov.get("consultations", ()),
         procedure=(ProcedureSpell(since=al.begin, rule="consensus", abstention=False,

@@ -108,7 +108,8 @@ def replay_cmd(
 @app.command("obligations")
 def obligations_cmd(
     scenario: str = typer.Argument(None, help="a built-in scenario name or a scenario folder"),
-    date: str = typer.Option(..., "--date", help="date YYYY-MM-DD"),
+    date: str = typer.Option(None, "--date", help="date YYYY-MM-DD (with a scenario)"),
+    year: int = typer.Option(None, "--year", help="without a scenario: every ATOP alliance in force that year"),
     victim: str = typer.Option(..., "--victim", help="ISO3 code of the state attacked"),
     aggressor: str = typer.Option(None, "--aggressor", help="ISO3 code of the aggressor"),
     crisis: str = typer.Option("armed_attack", "--crisis", help="armed_attack, member_clash, unrest or threat"),
@@ -117,7 +118,16 @@ def obligations_cmd(
     alliance: str = typer.Option(None, "--alliance", help="alliance id (default: the scenario's focus)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
-    """Who was bound to help VICTIM on DATE, under which article, and why the others were not."""
+    """Who was bound to help VICTIM on DATE, under which article, and why the others were not.
+    Without a scenario, with --year: every alliance in the ATOP catalogue in force that year with an
+    obligation toward VICTIM, its type and the members bound."""
+    if scenario is None and year is not None:
+        from foedus.cli.catalogue import print_obligations
+
+        print_obligations(year, victim, aggressor, None, as_json)
+        return
+    if date is None:
+        raise ArgumentError("--date", "a date YYYY-MM-DD (or, without a scenario, --year for the ATOP catalogue)", "nothing")
     if scenario is None:
         # The argument is optional so that a catalogue-wide query can do without it; a query
         # about a treaty's obligations needs one.
