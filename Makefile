@@ -6,9 +6,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test install bench clean
 
+# .ci/make-venv falls back to `venv --without-pip` + the system pip, then virtualenv, where
+# `python3 -m venv` cannot make a pip (Debian without python3-venv).
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	PYTHON=$(PYTHON) bash .ci/make-venv $(VENV)
+	-$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
@@ -18,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/foedus demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -ra
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
