@@ -131,8 +131,8 @@ def obligations_cmd(
     if scenario is None:
         # The argument is optional so that a catalogue-wide query can do without it; a query
         # about a treaty's obligations needs one.
-        raise ArgumentError("SCENARIO", f"a built-in scenario ({', '.join(builtin_names())}) or a scenario folder",
-                            "nothing")
+        raise ArgumentError("SCENARIO", f"a built-in scenario ({', '.join(builtin_names())}) or a scenario folder "
+                            "(or, without one, --year for the ATOP catalogue)", "nothing")
     sc = load_scenario(scenario)
     ob = sc.obligations(date=date, victim=victim.upper(), aggressor=aggressor.upper() if aggressor else None,
                         crisis=crisis, alliance=alliance, territory=territory, requested=not no_request)
