@@ -56,6 +56,13 @@ DEFAULT_NOTICE_MONTHS = 12
 ATOP_SHORT = "ATOP v4.01 (Leeds et al. 2002; atopdata.org)"
 
 
+#: The alliances that do not convert, and why (the table in docs/catalogue.md, "Data quirks").
+QUIRKS: dict[int, str] = {
+    1320: "France-Annam, 1874-1883: ATOP codes Annam as 8152, which is not a COW state number (1-999) "
+          "and has no COW abbreviation; the scenario format needs both",
+}
+
+
 class DataQuirk(FoedusError):
     """An ATOP alliance that cannot be expressed in the scenario format as its rows stand
     (docs/catalogue.md, "Data quirks"). Exit code 1: the data, not the user, are at fault."""

@@ -1,0 +1,157 @@
+"""ATOP alliances as scenarios: every one of the 745 converts, validates and replays through the
+treaty rules without a violation, or is a documented data quirk; the mapping from ATOP codes to
+treaty rules on known alliances (the CSTO, NATO, the Warsaw Pact)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+
+import pytest
+
+from foedus.api import load_scenario
+from foedus.catalogue.convert import (
+    DEFAULT_NOTICE_MONTHS,
+    QUIRKS,
+    DataQuirk,
+    alliance_id,
+    to_scenario,
+    write_scenario,
+)
+from foedus.catalogue.loader import DATA_END, catalogue
+from foedus.errors import ArgumentError, RuleViolation
+from foedus.ledger.replay import replay
+from foedus.scenario.loader import read_folder
+from foedus.scenario.schema import Event, EventType
+
+
+def test_every_alliance_converts_validates_and_replays_or_is_a_documented_quirk():
+    cat = catalogue()
+    started = time.perf_counter()
+    failed: dict[int, str] = {}
+    converted = 0
+    for atopid, al in cat.alliances.items():
+        for year in sorted({al.begin.year, (al.end or DATA_END).year}):
+            try:
+                files = to_scenario(atopid, year, cat)   # validated objects + cross-file checks
+                rp = replay(files)                        # every event through the treaty rules
+            except DataQuirk as exc:
+                failed[atopid] = str(exc)
+                continue
+            converted += 1
+            # the replay ends with exactly the members ATOP has in at the end
+            end = al.end or DATA_END
+            expected = sorted({cat.abb(s.member) for s in al.spells if s.covers(end)})
+            assert rp.members(alliance_id(atopid)) == expected, atopid
+    assert set(failed) == set(QUIRKS)
+    assert converted >= 2 * 700
+    assert time.perf_counter() - started < 30
+
+
+@pytest.mark.parametrize("atopid", sorted(QUIRKS))
+def test_a_quirk_is_one_clear_error(atopid):
+    al = catalogue().alliance(atopid)
+    with pytest.raises(DataQuirk, match="docs/catalogue.md"):
+        to_scenario(atopid, al.begin.year)
+
+
+def test_written_scenarios_read_back_identical(tmp_path):
+    cat = catalogue()
+    ids = [4220, 3180, 3285, 1005] + random.Random(7).sample(sorted(set(cat.alliances) - set(QUIRKS)), 25)
+    for atopid in ids:
+        al = cat.alliance(atopid)
+        files = to_scenario(atopid, al.begin.year, cat)
+        folder = write_scenario(files, tmp_path / str(atopid))
+        assert read_folder(folder) == files
+
+
+def test_csto_2010_scenario_members_entries_and_exits():
+    files = to_scenario(4220, 2010)
+    a = files.alliances[0]
+    assert a.id == "atop-4220" and a.atop_id == 4220 and a.coded_exits
+    assert a.founders == ("RUS", "ARM", "TAJ", "KYR", "UZB", "KZK")
+    assert a.patron == "RUS"  # the largest CINC in 2010
+    got = [(e.date.isoformat(), e.type.value, e.actors) for e in files.events if e.type != EventType.statement]
+    assert got == [
+        ("1993-09-24", "accede", ("AZE",)), ("1993-12-09", "accede", ("GRG",)), ("1994-01-03", "accede", ("BLR",)),
+        ("1999-04-20", "exit", ("AZE",)), ("1999-04-20", "exit", ("GRG",)), ("1999-04-20", "exit", ("UZB",)),
+        ("2006-08-17", "rejoin", ("UZB",)), ("2012-06-28", "exit", ("UZB",)),
+    ]
+    rp = replay(files, dt.date(2010, 6, 30))
+    assert rp.members("atop-4220") == ["ARM", "BLR", "KYR", "KZK", "RUS", "TAJ", "UZB"]
+    assert replay(files).members("atop-4220") == ["ARM", "BLR", "KYR", "KZK", "RUS", "TAJ"]
+
+
+def test_csto_provisions_mapped_from_the_codes():
+    a = to_scenario(4220, 2010).alliances[0]
+    assert a.collective_defence.member_aggressor_covered is False
+    assert a.collective_defence.request_required_since is None  # ATOP codes no defcodem for the CSTO
+    assert [c.article for c in a.consultations] == ["consultation (ATOP consul=1)"]
+    # renounce=1: renunciation with notice, whose length ATOP does not code
+    assert a.withdrawal.notice_months == DEFAULT_NOTICE_MONTHS and a.withdrawal.earliest is None
+    assert a.renewal is None  # proren=2 with renewlgt=0: no renewal windows
+
+
+def test_capabilities_are_the_nmc_figures_for_the_year():
+    states = {s.iso3: s for s in to_scenario(4220, 2010).states}
+    assert states["RUS"].capability.milex_usd_bn == pytest.approx(41.944)
+    assert states["RUS"].capability.personnel_k == 1027
+    assert states["RUS"].capability.year == 2010 and "NMC" in states["RUS"].capability.source
+    assert {s.cow for s in states.values()} == {365, 370, 371, 372, 373, 702, 703, 704, 705}
+
+
+def test_nato_may_be_left_after_twenty_years():
+    a = to_scenario(3180, 2012).alliances[0]
+    assert a.withdrawal.earliest == dt.date(1969, 4, 4)  # speclgth=1, length=240, proren=2, renewlgt=0
+    assert a.renewal is None and a.collective_defence is not None
+
+
+def test_warsaw_pact_renewal_windows_and_members_who_stay_renew():
+    files = to_scenario(3285, 1980)
+    a = files.alliances[0]
+    # 20 years from 14 May 1955, then automatic renewal for 10 years (proren=2, renewlgt=120)
+    assert a.renewal.windows == (dt.date(1975, 5, 14), dt.date(1985, 5, 14))
+    renews = [e for e in files.events if e.type == EventType.renew]
+    assert [e.date for e in renews] == list(a.renewal.windows)
+    rp = replay(files, dt.date(1986, 1, 1))
+    assert "ALB" not in rp.members("atop-3285")  # Albania left in 1968
+    assert len(rp.members("atop-3285")) == 7
+
+
+def test_an_exit_event_is_refused_in_an_alliance_without_coded_exits():
+    csto = load_scenario("csto").data
+    ev = Event(date=dt.date(2010, 1, 1), type=EventType.exit, alliance="csto", actors=("ARM",), source="test")
+    data = csto.model_copy(update={"events": tuple(sorted((*csto.events, ev), key=lambda e: e.date))})
+    with pytest.raises(RuleViolation, match="coded exits"):
+        replay(data)
+
+
+def test_an_exit_before_entry_is_refused_in_a_catalogue_scenario():
+    files = to_scenario(4220, 2010)
+    ev = Event(date=dt.date(1993, 1, 1), type=EventType.exit, alliance="atop-4220", actors=("BLR",), source="test")
+    data = files.model_copy(update={"events": tuple(sorted((*files.events, ev), key=lambda e: e.date))})
+    with pytest.raises(RuleViolation, match="BLR is 'outside'"):
+        replay(data)
+
+
+def test_a_later_signature_is_still_refused_when_a_treaty_enters_into_force_on_signature():
+    files = to_scenario(4220, 2010)
+    ev = Event(date=dt.date(1992, 5, 15), type=EventType.sign, alliance="atop-4220", actors=("BLR",), source="test")
+    data = files.model_copy(update={"events": (ev, *files.events)})
+    with pytest.raises(RuleViolation, match="already in force"):
+        replay(data)
+
+
+@pytest.mark.parametrize("atopid,year", [(99999, 2010), ("abc", 2010), (4220, 1980), (4220, 2017), (4220, 1700)])
+def test_bad_atopid_or_year_is_bad_input(atopid, year):
+    with pytest.raises(ArgumentError):
+        to_scenario(atopid, year)
+
+
+def test_writing_into_a_scenario_folder_needs_force(tmp_path):
+    files = to_scenario(4220, 2010)
+    write_scenario(files, tmp_path / "s")
+    with pytest.raises(ArgumentError, match="--force"):
+        write_scenario(files, tmp_path / "s")
+    write_scenario(files, tmp_path / "s", overwrite=True)
