@@ -16,9 +16,10 @@ def report_cmd(
     title: str = typer.Option(None, "--title", help="the report's title"),
     as_json: bool = typer.Option(False, "--json", help="print JSON: the files written"),
 ) -> None:
-    """Write the forecast report: standings over time, survival curves, credibility fans,
-    requests, the alliance as a network, variants against the baseline, the scenario and the data
-    cited. The figures are also written as PNG beside it."""
+    """Write the forecast report: one self-contained HTML file, its figures also as PNG.
+
+    Standings over time, survival curves, credibility fans, requests and their outcomes, the
+    alliance as a network, variants against the baseline, the scenario and the data cited."""
     from foedus.report import build_report
 
     out = out or results / "report.html"

@@ -44,7 +44,7 @@ def _grid(n: int, ncols: int = 3, w: float = 4.0, h: float = 2.6):
     return fig, flat[:n]
 
 
-def _date_axis(ax, maxticks: int = 6) -> None:
+def _date_axis(ax, maxticks: int = 8) -> None:
     loc = mdates.AutoDateLocator(minticks=3, maxticks=maxticks)
     ax.xaxis.set_major_locator(loc)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
