@@ -48,7 +48,7 @@ def search_cmd(
         return
     t = Table(title=f"ATOP alliances: {len(rows)} found")
     for col in ("atopid", "begin", "end", "obligations", "members"):
-        t.add_column(col, overflow="fold")
+        t.add_column(col, overflow="fold", no_wrap=col in ("atopid", "begin", "end"))
     for r in shown:
         mem = " ".join(r["members"][:12]) + (f" (+{r['size'] - 12})" if r["size"] > 12 else "")
         t.add_row(str(r["atopid"]), r["begin"], r["end"] or "in force", ", ".join(r["obligations"]), mem)
@@ -74,22 +74,22 @@ def show_cmd(
     console.print(f"  obligations: {', '.join(d['obligations']) or 'none coded'}")
     if d["named_threats"]:
         console.print("  named threats: " + ", ".join(f"{x['state']} ({x['name']})" for x in d["named_threats"]))
-    pt = Table(title="Phases: obligations, conditions, duration and renunciation as coded")
-    for col in ("phase", "begin", "obligations", "conditions", "length", "renewal", "renunciation"):
-        pt.add_column(col, overflow="fold")
     for p in d["phases"]:
         du = p["duration"]
         length = du["speclgth_means"] + (f" ({du['length_months']} months)" if du["length_months"] else "")
         renewal = du["proren_means"] + (f", every {du['renewlgt_months']} months" if du["renewlgt_months"] else "")
-        pt.add_row(str(p["phase"]), p["begin"], ", ".join(p["obligations"]), "; ".join(p["conditions"]) or "none",
-                   length, renewal, du["renounce_means"])
-    console.print(pt)
+        console.print(f"[bold]phase {p['phase']}[/bold] from {p['begin']}: {', '.join(p['obligations']) or 'no obligations'}")
+        console.print(f"  conditions: {'; '.join(p['conditions']) or 'none'}")
+        console.print(f"  duration: {length} (speclgth={du['speclgth']}); renewal: {renewal} (proren={du['proren']}); "
+                      f"renunciation: {du['renounce_means']} (renounce={du['renounce']})")
     mt = Table(title="Members by phase (ATOP member level)")
-    for col in ("state", "name", "phase", "entry", "exit", "obligations", "conditions"):
-        mt.add_column(col, overflow="fold")
+    for col, wrap in (("state", False), ("name", True), ("phase", False), ("entry", False), ("exit", False),
+                      ("obligations", True), ("conditions", True)):
+        mt.add_column(col, overflow="fold", no_wrap=not wrap)
+    short = {"defence": "def", "offence": "off", "neutrality": "neu", "non-aggression": "nonagg", "consultation": "consul"}
     for m in d["members"]:
-        mt.add_row(m["state"], m["name"], str(m["phase"]), m["entry"], m["exit"] or "", ", ".join(m["obligations"]),
-                   ", ".join(m["conditions"]))
+        mt.add_row(m["state"], m["name"], str(m["phase"]), m["entry"], m["exit"] or "",
+                   " ".join(short[o] for o in m["obligations"]), " ".join(m["conditions"]))
     console.print(mt)
     _cite()
 
@@ -163,7 +163,7 @@ def print_obligations(year: int, victim: str, aggressor: str | None, obligation:
     console.print(f"[bold]{head}[/bold]")
     t = Table()
     for col in ("atopid", "since", "obligation", "bound", "conditions / why not"):
-        t.add_column(col, overflow="fold")
+        t.add_column(col, overflow="fold", no_wrap=col in ("atopid", "since"))
     for a in res["alliances"]:
         for o in a["obligations"]:
             bound = " ".join(b["state"] + ("" if (b["from"], b["to"]) == (a["victim_member"]["from"], a["victim_member"]["to"])
