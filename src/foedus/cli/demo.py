@@ -1,0 +1,106 @@
+"""``foedus demo``: the CSTO forecast report, start to finish (what ``make demo`` runs)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from foedus.cli.app import app, console, err_console
+
+DEMO_VARIANTS = ("war-ends-2026", "info-ops")
+
+
+@app.command("demo")
+def demo_cmd(
+    runs: int = typer.Option(10000, "--runs", min=2, help="runs per arm"),
+    seed: int = typer.Option(7, "--seed", min=0, help="the root seed"),
+    start: str = typer.Option("2024-03-01", "--start", help="first month simulated"),
+    months: int = typer.Option(120, "--months", min=1, help="months simulated"),
+    variant: list[str] = typer.Option(list(DEMO_VARIANTS), "--variant", "-v",
+                                      help="what-if variants drawn against the baseline (repeatable)"),
+    no_variants: bool = typer.Option(False, "--no-variants", help="the baseline forecast only"),
+    out: Path = typer.Option(Path("results/demo"), "--out", "-o", help="the demo's folder (replaced whole)"),
+) -> None:
+    """Forecast the CSTO from March 2024 for ten years, with two what-ifs of the seed articles (the
+    war in Ukraine ends in 2026; NATO publicises every refusal), print the summary and write the
+    report."""
+    from foedus.api import load_scenario
+    from foedus.chronology import parse_date
+    from foedus.cli.compare import print_table
+    from foedus.compare.run import finish_comparison, run_comparison
+    from foedus.compare.summary import summarise
+    from foedus.registry import try_record_run
+    from foedus.report import build_report
+    from foedus.variants import load_variant
+
+    sc = load_scenario("csto")
+    arms = [] if no_variants else [load_variant(v) for v in variant]
+    d = parse_date(start, "--start")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # build the new demo beside the old one, and swap only once it is whole
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        def progress(arm: str) -> None:
+            err_console.print(f"simulating {arm}: {runs} runs x {months} months ...", highlight=False)
+
+        if arms:
+            run_comparison(sc, arms, out=work, start=d, months=months, runs=runs, seed=seed, progress=progress)
+        else:
+            from foedus.compare.arms import simulate_arm
+            from foedus.variants import BASELINE
+
+            progress("baseline")
+            simulate_arm(sc, BASELINE, work / "baseline", start=d, months=months, runs=runs, seed=seed)
+        base_dir = work / "baseline"
+        err_console.print("writing the report ...", highlight=False)
+        build_report(work if arms else base_dir, work / "report.html",
+                     title="The CSTO, Russia's 'mini-NATO': a ten-year forecast")
+        if out.exists():
+            trash = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+            out.rename(trash / out.name)
+            work.rename(out)
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            work.rename(out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+    from foedus.compare.folder import open_results
+
+    base = open_results(out / "baseline")
+    summary = summarise(base)
+    try_record_run("simulate", base.manifest, summary, out / "baseline")
+    comp = None
+    if arms:
+        # again, now that the folder has its final name (comparison.json records its path)
+        comp = finish_comparison(out, [open_results(out / a) for a in ["baseline", *(v.name for v in arms)]])
+        try_record_run("compare", {**base.manifest, "variant": ",".join(v.name for v in arms)},
+                       {"variants": [v.name for v in arms]}, out)
+    print_summary(summary, sc)
+    if comp is not None:
+        print_table(comp)
+    report = out / "report.html"
+    console.print(f"\nThe CSTO forecast report: {report.resolve()}", highlight=False, soft_wrap=True)
+    console.print(f"its figures as PNG: {(out / 'report_figures').resolve()}", highlight=False, soft_wrap=True)
+
+
+def print_summary(summary: dict, sc) -> None:
+    names = {s.iso3: s.name for s in sc.states}
+    t = Table(title=f"The CSTO at {summary['horizon']}: {summary['runs']} runs")
+    for col in ("member", "P(active)", "P(left or froze by then)", "P(out: withdrawn, suspended)", "credibility"):
+        t.add_column(col, justify="left" if col == "member" else "right")
+    for s in summary["members"]:
+        t.add_row(f"{names.get(s, s)} ({s})", f"{100 * summary['p_active_at_horizon'][s]:.1f}%",
+                  f"{100 * summary['p_exit_by_horizon'][s]:.1f}%" if "p_exit_by_horizon" in summary else "",
+                  f"{100 * summary['p_out_at_horizon'][s]:.1f}%" if "p_out_at_horizon" in summary else "",
+                  f"{summary['credibility_at_horizon'][s]:.2f}")
+    console.print(t)
+    if "active_members_mean" in summary:
+        console.print(f"active members at the horizon: {summary['active_members_mean']:.2f} on average; "
+                      f"some member leaves or freezes in {100 * summary['p_any_exit']:.1f}% of runs; "
+                      f"{summary['refused_mean']:.2f} requests refused per run", highlight=False)

@@ -1,0 +1,111 @@
+"""Run a baseline and its variants with common random numbers, and compare them run by run.
+
+The comparison folder::
+
+    OUT/
+      comparison.json      the settings, the arms, the paired table
+      baseline/            a results folder (docs/results.md)
+      <variant>/           one per variant, the same seed and settings as the baseline
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from foedus.compare.folder import ResultsFolder, open_results
+from foedus.compare.paired import METRICS, paired_table
+from foedus.compare.summary import summarise
+from foedus.errors import ArgumentError
+from foedus.variants import BASELINE, Variant
+
+COMPARISON_FILE = "comparison.json"
+
+
+@dataclass
+class Comparison:
+    path: Path
+    arms: list[ResultsFolder]
+    table: pd.DataFrame
+    settings: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"path": str(self.path), **self.settings,
+                "arms": [{"name": a.variant, "path": a.path.name, "levers": a.manifest.get("levers", []),
+                          "question": a.manifest.get("question", "")} for a in self.arms],
+                "metrics": METRICS,
+                "differences": json.loads(self.table.to_json(orient="records"))}
+
+
+def variant_scenario(scenario, variant: Variant):
+    """The scenario object with the variant's levers applied (a new object; the input is kept)."""
+    from foedus.api import Scenario
+
+    if variant.name == "baseline" and not variant.levers:
+        return scenario
+    data = variant.apply(scenario.data)
+    digest = hashlib.sha256((scenario.hash + "|" + "|".join(variant.lever_labels())).encode()).hexdigest()[:16]
+    return Scenario(data=data, path=scenario.path, hash=digest)
+
+
+def _unique_names(variants: list[Variant]) -> None:
+    seen = {"baseline"}
+    for v in variants:
+        if v.name in seen:
+            raise ArgumentError("--variant", "each variant once, none named 'baseline'", v.name)
+        seen.add(v.name)
+
+
+def run_comparison(scenario, variants: list[Variant], *, out: str | Path, start: str | dt.date | None = None,
+                   months: int | None = None, runs: int | None = None, seed: int | None = None, simulate_kwargs: dict | None = None,
+                   progress: Callable[[str], None] | None = None) -> Comparison:
+    """Simulate the baseline and each variant with the same seed and settings into OUT, then
+    compute the paired table."""
+    from foedus.compare.arms import simulate_arm
+
+    if not variants:
+        raise ArgumentError("--variant", "at least one variant (--variant NAME or --lever KIND:DATE)", "none")
+    _unique_names(variants)
+    out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        raise ArgumentError("--out", "a folder that does not exist yet or is empty", str(out))
+    out.mkdir(parents=True, exist_ok=True)
+    arms: list[ResultsFolder] = []
+    for v in [BASELINE, *variants]:
+        if progress:
+            progress(v.name)
+        arm_dir = out / v.name
+        simulate_arm(variant_scenario(scenario, v), v, arm_dir, start=start, months=months, runs=runs, seed=seed,
+                     **(simulate_kwargs or {}))
+        arms.append(open_results(arm_dir))
+    return finish_comparison(out, arms)
+
+
+def finish_comparison(out: Path, arms: list[ResultsFolder]) -> Comparison:
+    """The paired table of arms already simulated, written to OUT/comparison.json."""
+    base = arms[0]
+    table = pd.concat([paired_table(base, v) for v in arms[1:]], ignore_index=True)
+    mf = base.manifest
+    settings = {k: mf.get(k) for k in ("scenario", "alliance", "start", "months", "runs", "seed")}
+    settings["horizon"] = base.horizon
+    settings["baseline_summary"] = summarise(base)
+    comp = Comparison(path=out, arms=arms, table=table, settings=settings)
+    _write_json(out / COMPARISON_FILE, comp.to_dict())
+    return comp
+
+
+def _write_json(path: Path, obj: dict) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(obj, fh, indent=2, default=str)
+        fh.write("\n")
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
