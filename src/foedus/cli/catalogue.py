@@ -78,7 +78,8 @@ def show_cmd(
         du = p["duration"]
         length = du["speclgth_means"] + (f" ({du['length_months']} months)" if du["length_months"] else "")
         renewal = du["proren_means"] + (f", every {du['renewlgt_months']} months" if du["renewlgt_months"] else "")
-        console.print(f"[bold]phase {p['phase']}[/bold] from {p['begin']}: {', '.join(p['obligations']) or 'no obligations'}")
+        label = f"phase {p['phase']}" if p["phase"] else "the alliance (no phases)"
+        console.print(f"[bold]{label}[/bold] from {p['begin']}: {', '.join(p['obligations']) or 'no obligations'}")
         console.print(f"  conditions: {'; '.join(p['conditions']) or 'none'}")
         console.print(f"  duration: {length} (speclgth={du['speclgth']}); renewal: {renewal} (proren={du['proren']}); "
                       f"renunciation: {du['renounce_means']} (renounce={du['renounce']})")
