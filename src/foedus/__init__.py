@@ -5,7 +5,8 @@ seeded Monte Carlo ensembles."""
 
 from foedus.api import Scenario, load_scenario
 from foedus.errors import BadInput, FoedusError, RuleViolation, ScenarioError
+from foedus.simulation import simulate
 
 __version__ = "0.1.0"
 
-__all__ = ["BadInput", "FoedusError", "RuleViolation", "Scenario", "ScenarioError", "__version__", "load_scenario"]
+__all__ = ["BadInput", "FoedusError", "RuleViolation", "Scenario", "ScenarioError", "__version__", "load_scenario", "simulate"]

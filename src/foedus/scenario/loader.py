@@ -14,6 +14,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from foedus.errors import ScenarioError
 from foedus.scenario.schema import (
     Alliance,
+    Behaviour,
     Event,
     ScenarioFiles,
     ScenarioMeta,
@@ -29,6 +30,7 @@ FILES: dict[str, tuple[str, Any, bool]] = {
     "record.toml": ("event", Event, True),
     "timeline.toml": ("change", TimelineChange, True),
     "parameters.toml": ("parameters", dict[str, float], False),
+    "behaviour.toml": ("", Behaviour, False),  # several top-level tables: [[crisis]], [[affinity]], ...
 }
 REQUIRED = ("scenario.toml", "states.toml", "alliances.toml")
 
@@ -102,6 +104,12 @@ def _read_toml(file: Path) -> dict:
 
 def _parse(file: Path, raw: dict) -> Any:
     key, model, listed = FILES[file.name]
+    if key == "":  # the whole document is the model
+        try:
+            return model.model_validate(raw)
+        except ValidationError as exc:
+            err = _first_error(file, exc, "_", False)
+            raise ScenarioError(err.file, err.field.removeprefix("_."), err.expected, err.found) from None
     unknown = [k for k in raw if k != key]
     if unknown:
         raise ScenarioError(str(file), unknown[0], f"only [[{key}]] tables" if listed else f"only [{key}]", unknown[0])
@@ -172,6 +180,7 @@ def read_folder(folder: Path) -> ScenarioFiles:
         events=parsed.get("record.toml", ()),
         timeline=parsed.get("timeline.toml", ()),
         parameters=parsed.get("parameters.toml") or {},
+        behaviour=parsed.get("behaviour.toml") or Behaviour(),
     )
     check_references(folder, data)
     return data
@@ -222,6 +231,15 @@ def check_references(folder: Path, data: ScenarioFiles) -> None:
         if last is not None and e.date < last:
             raise ScenarioError(f, f"event[{i}].date", f"a date not before {last.isoformat()} (events in date order)", e.date.isoformat())
         last = e.date
+    f = str(folder / "behaviour.toml")
+    b = data.behaviour
+    for kind, items, fields in (("crisis", b.crisis, ("victim", "aggressor")), ("affinity", b.affinity, ("a", "b")),
+                                ("state", b.state, ("iso3",)), ("grievance", b.grievance, ("holder", "target"))):
+        for i, item in enumerate(items):
+            for name in fields:
+                c = getattr(item, name)
+                if c is not None and c not in codes:
+                    raise ScenarioError(f, f"{kind}[{i}].{name}", "a state declared in states.toml", c)
     f = str(folder / "timeline.toml")
     last = None
     for i, c in enumerate(data.timeline):

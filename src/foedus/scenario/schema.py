@@ -7,7 +7,8 @@ A scenario is a folder of TOML files:
 - ``alliances.toml`` – ``[[alliance]]`` tables: the treaty, its articles and their rules;
 - ``record.toml``    – ``[[event]]`` tables: the dated record, in date order;
 - ``timeline.toml``  – optional: dated exogenous changes the behavioural model follows;
-- ``parameters.toml``– optional: behavioural parameter values that override the defaults.
+- ``parameters.toml``– optional: behavioural parameter values that override the defaults;
+- ``behaviour.toml`` – optional: crisis rates, affinities, states' terms, grievances (the model's scenario values).
 
 ``foedus schema`` prints the JSON Schema of the whole.
 """
@@ -239,6 +240,60 @@ class TimelineChange(_Frozen):
         return self
 
 
+class CrisisSource(_Frozen):
+    """A source of crises for the behavioural model: ``rate`` per month that ``victim`` suffers a
+    crisis of ``type`` (by ``aggressor``, if any), at baseline threat."""
+
+    victim: ISO3
+    type: CrisisType
+    aggressor: ISO3 | None = None
+    rate: float = Field(ge=0, le=1, description="expected crises per month at baseline threat")
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+
+class Affinity(_Frozen):
+    """Political affinity between two states, symmetric, -1 (enemies) to 1 (close allies)."""
+
+    a: ISO3
+    b: ISO3
+    value: float = Field(ge=-1, le=1)
+    source: str = Field(min_length=1)
+
+
+class StateBehaviour(_Frozen):
+    """A state's standing terms in the membership and decision mechanisms (utility units)."""
+
+    iso3: ISO3
+    ties: float = Field(0.0, ge=-5, le=5, description="economic and security ties to the alliance")
+    autonomy_cost: float = Field(0.0, ge=0, le=5, description="cost of membership to its autonomy")
+    outside_option: float = Field(0.0, ge=-5, le=5, description="value of its best alternative")
+    exit_cost: float = Field(0.0, ge=0, le=5, description="cost of leaving (the patron's retaliation)")
+    committed_share: float = Field(0.0, ge=0, le=1, description="share of capability committed elsewhere, before any timeline change")
+    source: str = Field(min_length=1)
+
+
+class Grievance(_Frozen):
+    """``holder`` holds out on ``target``'s accession until a concession (Turkey and Sweden, 2022-24)."""
+
+    holder: ISO3
+    target: ISO3
+    value: float = Field(ge=0, le=10)
+    source: str = Field(min_length=1)
+
+
+class Behaviour(_Frozen):
+    """``behaviour.toml`` (optional): scenario values of the behavioural model — crisis rates,
+    affinities, states' membership terms, grievances."""
+
+    crisis: tuple[CrisisSource, ...] = ()
+    affinity: tuple[Affinity, ...] = ()
+    state: tuple[StateBehaviour, ...] = ()
+    grievance: tuple[Grievance, ...] = ()
+    member_affinity: float = Field(0.0, ge=-1, le=1, description="affinity of two members of the same alliance "
+                                   "(on the simulation's start date) where no [[affinity]] pair is given")
+
+
 class ScenarioMeta(_Frozen):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     title: str
@@ -259,3 +314,4 @@ class ScenarioFiles(_Frozen):
     events: tuple[Event, ...] = ()
     timeline: tuple[TimelineChange, ...] = ()
     parameters: dict[str, float] = Field(default_factory=dict)
+    behaviour: Behaviour = Field(default_factory=Behaviour)

@@ -135,3 +135,30 @@ def obligations(
         reason += f" ({cd.note})"
     return Obligations(casus_foederis=True, article=art, reason=reason, conditions=tuple(conditions),
                        duties=tuple(duties), **base)
+
+
+def casus_foederis_array(alliance: Alliance, date: dt.date, victim_standing, aggressor_standing, crisis_code,
+                         victim_in_area, requested=True):
+    """Vectorised :func:`obligations` ``.casus_foederis``, for the ensemble engine: the same rules in the
+    same order, on arrays of standings (``aggressor_standing`` = ``Standing.outside`` where there is
+    no aggressor), crisis codes (index in ``CrisisType``), and whether the victim's territory lies
+    in the treaty area. The attack is taken to fall on the victim's own territory. A test checks it
+    against :func:`obligations` cell by cell."""
+    import numpy as np
+
+    cd = alliance.collective_defence
+    v = np.asarray(victim_standing)
+    if date < alliance.in_force or cd is None:
+        return np.zeros(v.shape, dtype=bool)
+    bound = np.isin(v, np.array(sorted(BOUND_STANDINGS)))  # a member, and not frozen
+    kinds = list(CrisisType)
+    covered_type = np.isin(np.asarray(crisis_code), np.array([kinds.index(c) for c in cd.crisis_types]))
+    ok = bound & covered_type
+    if not cd.member_aggressor_covered:
+        agg_member = np.isin(np.asarray(aggressor_standing), np.array(sorted(MEMBER_STANDINGS | {Standing.suspended})))
+        ok &= ~agg_member
+    if cd.territory == "treaty_area":
+        ok &= np.asarray(victim_in_area, dtype=bool)
+    if cd.request_required_since and date >= cd.request_required_since:
+        ok &= np.asarray(requested, dtype=bool)
+    return ok

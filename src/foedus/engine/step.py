@@ -1,0 +1,300 @@
+"""One month of the model over all runs of a chunk: a fixed sequence of array operations.
+
+Order within a month (month ``t`` after the start, calendar month ``m``):
+
+0. treaty calendar: entry into force; notices that fall due take effect (``Action.withdraw``);
+1. timeline: the month's committed shares, capability factors, outside-option shifts, threat and
+   salience multipliers (compiled in advance);
+2. crises: arrivals per source, severity, the most severe per victim; injected crises override;
+3. requests: members in a standing that may invoke the alliance ask with ``requests.p_request``;
+4. decision: votes at the deploy and limited levels, ``treaty.procedure.passes`` with the
+   procedure in force, the patron's consent for a deployment;
+5. credibility: the victim and the observers update; all beliefs decay towards the prior;
+6. membership: hazards (``membership.hazards``), competing risks from one uniform per member,
+   standings moved by ``treaty.membership.step_array``, notice due dates by ``notice_due``;
+   council suspension and reinstatement; renewal windows; momentum;
+7. accession: applications, invitations by consensus, ratifications, admission.
+
+No Python loop runs over runs or states; the only loop is over the scenario's alliances (one or
+two). Random numbers come from named counter-based streams (``engine.streams``), so a run's
+draws do not depend on its chunk, and variants share exogenous draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from foedus.chronology import month_start
+from foedus.engine.compile import NO_MONTH, Model
+from foedus.engine.streams import run_states, stream_key, uniforms
+from foedus.model import accession, credibility, crises, decision, membership, requests
+from foedus.model.timeline import NO_CRISIS
+from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, notice_due, step_array
+from foedus.treaty.obligations import casus_foederis_array
+from foedus.treaty.procedure import NO, YES, passes
+
+S = Standing
+STREAMS = ("crises", "requests", "decision", "membership", "council", "accession")
+_VOTING = np.array(sorted(VOTING_STANDINGS), dtype=np.int8)
+_EXITS = np.array([S.frozen, S.notice, S.withdrawn, S.suspended, S.expelled], dtype=np.int8)
+
+# per-run counters (focus alliance)
+COUNTERS = ("requests", "honoured_full", "honoured_part", "refused", "exits", "freezes", "notices", "returns",
+            "accessions")
+C = {k: i for i, k in enumerate(COUNTERS)}
+
+
+@dataclass
+class ChunkState:
+    runs: np.ndarray          # (R,) global run numbers
+    standing: np.ndarray      # (R, A, N) int8
+    since: np.ndarray         # (R, A, N) int32: month index of the last change of standing
+    notice_due: np.ndarray    # (R, A, N) int32
+    cred_a: np.ndarray        # (R, A, N)
+    cred_b: np.ndarray
+    momentum: np.ndarray      # (R, A)
+    invited_by: np.ndarray    # (R, A, N, N) bool
+    ratified: np.ndarray      # (R, A, N, N) bool
+    first_exit: np.ndarray    # (R, N) int16: focus alliance, months after start, -1 none
+    counts: np.ndarray        # (R, len(COUNTERS)) int32
+
+
+@dataclass
+class MonthRecord:
+    """What the summaries need from a month, for the focus alliance: arrays (R, N)."""
+
+    standing: np.ndarray
+    credibility: np.ndarray
+    outcome: np.ndarray       # int8: -1 no request, else decision.DEPLOYED/LIMITED/REFUSED
+    crisis: np.ndarray        # int8 crisis code, -1 none (any alliance)
+
+
+def initial_state(model: Model, runs: np.ndarray) -> ChunkState:
+    R = len(runs)
+    rep = lambda x: np.repeat(x[None], R, axis=0)  # noqa: E731
+    return ChunkState(
+        runs=np.asarray(runs, dtype=np.int64), standing=rep(model.standing0), since=rep(model.since0),
+        notice_due=rep(model.notice_due0), cred_a=rep(model.cred_a0).astype(float), cred_b=rep(model.cred_b0).astype(float),
+        momentum=rep(model.momentum0).astype(float), invited_by=rep(model.invited_by0), ratified=rep(model.ratified0),
+        first_exit=np.full((R, model.n_states), -1, np.int16), counts=np.zeros((R, len(COUNTERS)), np.int32),
+    )
+
+
+def keys_for(seed: int) -> dict[str, np.uint64]:
+    return {name: stream_key(seed, name) for name in STREAMS}
+
+
+def _move(st: ChunkState, a: int, action: Action, where: np.ndarray, m: int) -> np.ndarray:
+    """Apply a treaty action through ``step_array`` for alliance ``a``; returns the moves made."""
+    new, moved = step_array(st.standing[:, a, :], int(action), where)
+    st.standing[:, a, :] = new
+    st.since[:, a, :][moved] = m
+    return moved
+
+
+def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> MonthRecord:
+    p = model.params
+    m = model.start_month + t
+    date = month_start(m)
+    R, A, N = st.standing.shape
+    runs = st.runs
+    f = model.focus
+    exits_now = np.zeros((R, N), bool)
+
+    # 0. treaty calendar ------------------------------------------------------------------
+    for a in range(A):
+        if m == model.in_force_month[a]:
+            _move(st, a, Action.in_force, st.standing[:, a, :] == S.signatory, m)
+        due = (st.standing[:, a, :] == S.notice) & (st.notice_due[:, a, :] != NO_MONTH) & (st.notice_due[:, a, :] <= m)
+        if due.any():
+            moved = _move(st, a, Action.withdraw, due, m)
+            st.notice_due[:, a, :][moved] = NO_MONTH
+            if a == f:
+                exits_now |= moved
+                st.counts[:, C["exits"]] += moved.sum(1, dtype=np.int32)
+
+    # 1. timeline -------------------------------------------------------------------------
+    tl = model.tl
+    threat, salience = tl.threat[t], tl.salience[t]
+    spare = tl.capability[t] * (1.0 - tl.committed[t])                  # (N,)
+    outside = model.outside + tl.outside[t]
+
+    # 2. crises ---------------------------------------------------------------------------
+    K = len(model.src_rate)
+    if K:
+        u = uniforms(run_states(keys["crises"], m, runs), model.crisis_slots)   # (R, 2K): one call
+        fired = u[:, :K] < crises.p_arrival(p, model.src_rate, threat[model.src_victim])
+        src, sev = crises.select(fired, crises.severity(p, u[:, K:]), model.victim_of)
+        has = src >= 0
+        safe = np.where(has, src, 0)
+        ctype = np.where(has, model.src_type[safe], NO_CRISIS).astype(np.int8)
+        caggr = np.where(has, model.src_aggressor[safe], -1)
+    else:
+        ctype = np.full((R, N), NO_CRISIS, np.int8)
+        caggr = np.full((R, N), -1, np.int64)
+        sev = np.zeros((R, N))
+    inj = tl.crisis_type[t] >= 0
+    if inj.any():
+        ctype = np.where(inj, tl.crisis_type[t], ctype).astype(np.int8)
+        caggr = np.where(inj, tl.crisis_aggressor[t], caggr)
+        sev = np.where(inj, tl.crisis_severity[t], sev)
+
+    outcome_f = np.full((R, N), -1, np.int8)
+    for a in range(A):
+        S_a = st.standing[:, a, :]
+        cred = credibility.mean(st.cred_a[:, a, :], st.cred_b[:, a, :])
+
+        # 3. requests -----------------------------------------------------------------------
+        can = (ctype >= 0) & ((S_a == S.active) | (S_a == S.notice))
+        ri, vi = np.nonzero(can)
+        if len(ri):
+            u = uniforms(run_states(keys["requests"], m, runs[ri]), model.state_slots[a][vi][:, None])[:, 0]
+            asked = u < requests.p_request(p, ctype[ri, vi], sev[ri, vi], cred[ri, vi])
+            ri, vi = ri[asked], vi[asked]
+        if len(ri):
+            # 4. decision -------------------------------------------------------------------
+            kt, ka, ks = ctype[ri, vi], caggr[ri, vi], sev[ri, vi]
+            Sk = S_a[ri]                                                    # (K, N)
+            agg_st = np.where(ka >= 0, Sk[np.arange(len(ri)), np.maximum(ka, 0)], int(S.outside))
+            covered = casus_foederis_array(model.alliances[a], date, S_a[ri, vi], agg_st, kt, model.in_area[a][vi])
+            eligible = np.isin(Sk, _VOTING)
+            eligible[np.arange(len(ri)), vi] = False
+            patron = np.zeros_like(eligible)
+            if model.patron[a] >= 0:
+                patron[:, model.patron[a]] = True
+            patron &= eligible
+            abst = bool(model.abstention[a, t])
+            feats = decision.DecisionFeatures(
+                covered=covered, crisis_type=kt, severity=ks, salience=salience[vi],
+                aff_victim=model.affinity[vi], aff_aggressor=np.where((ka >= 0)[:, None], model.affinity[np.maximum(ka, 0)], 0.0),
+                regime_member=np.broadcast_to(model.regime, Sk.shape), regime_victim=model.regime[vi],
+                spare=np.broadcast_to(spare, Sk.shape), eligible=eligible, frozen=Sk == S.frozen, patron=patron,
+                abstention=np.full(len(ri), abst))
+            u = uniforms(run_states(keys["decision"], m, runs[ri]), model.vote_slots[a][vi])   # (K, 2N)
+            py, _, pn = decision.vote_probs(p, "deploy", feats)
+            v_d = decision.votes_from_uniforms(py, pn, u[:, :N])
+            py, _, pn = decision.vote_probs(p, "limited", feats)
+            v_l = decision.votes_from_uniforms(py, pn, u[:, N:])
+            consent = np.where(patron.any(1), (np.where(patron, v_d, NO) == YES).any(1), True)
+            deployed = (kt != decision.THREAT) & passes(v_d, eligible, abst) & consent
+            limited = ~deployed & passes(v_l, eligible, abst)
+            out = np.where(deployed, decision.DEPLOYED, np.where(limited, decision.LIMITED, decision.REFUSED))
+
+            # 5. credibility: updates -------------------------------------------------------
+            is_v = np.zeros((len(ri), N), bool)
+            is_v[np.arange(len(ri)), vi] = True
+            da, db = credibility.increments(p, out[:, None], credibility.weights(p, is_v, salience[vi][:, None]),
+                                             (kt == decision.THREAT)[:, None])
+            np.add.at(st.cred_a[:, a, :], ri, da)
+            np.add.at(st.cred_b[:, a, :], ri, db)
+            if a == f:
+                outcome_f[ri, vi] = out
+                for name, mask in (("requests", None), ("honoured_full", out == decision.DEPLOYED),
+                                   ("honoured_part", out == decision.LIMITED), ("refused", out == decision.REFUSED)):
+                    np.add.at(st.counts[:, C[name]], ri if mask is None else ri[mask], 1)
+    # 5. credibility: decay
+    st.cred_a, st.cred_b = credibility.decay(p, st.cred_a, st.cred_b)
+
+    # 6. membership -----------------------------------------------------------------------
+    dm = membership.momentum_decay(p)
+    for a in range(A):
+        S_a = st.standing[:, a, :]
+        cred = credibility.mean(st.cred_a[:, a, :], st.cred_b[:, a, :])
+        not_patron = np.ones(N, bool)
+        if model.patron[a] >= 0:
+            not_patron[model.patron[a]] = False
+        frozen = S_a == S.frozen
+        feats = membership.MemberFeatures(
+            credibility=cred, threat=threat, patron_spare=spare[model.leader[a]], regime=model.regime,
+            ties=model.ties, autonomy=model.autonomy, outside=outside, exit_cost=model.exit_cost,
+            momentum=st.momentum[:, a][:, None], frozen=frozen)
+        hz = membership.hazards(p, feats)
+        u = uniforms(run_states(keys["membership"], m, runs), model.state_slots[a])          # (R, N)
+        uc = uniforms(run_states(keys["council"], m, runs), model.state_slots[a])            # (R, N)
+        can_notice = model.notice_months[a] >= 0
+        p_notice = hz.p_notice if can_notice else np.zeros_like(hz.p_notice)
+        active = (S_a == S.active) & not_patron
+        ch_active = np.where(active, membership.choose(u, hz.p_freeze, p_notice), -1)
+        p_susp = membership.p_suspend(p, m - st.since[:, a, :]) * bool(model.suspension[a, t])
+        ch_frozen = np.where(frozen & not_patron, membership.choose(u, p_notice, hz.p_return), -1)
+        ch_notice = np.where(S_a == S.notice, membership.choose(u, hz.p_revoke), -1)
+        suspend = frozen & (ch_frozen < 0) & (uc < p_susp)
+        reinstate = (S_a == S.suspended) & (uc < membership.p_reinstate(p, S_a.shape) * bool(model.suspension[a, t]))
+
+        froze = _move(st, a, Action.freeze, ch_active == 0, m)
+        noticed = _move(st, a, Action.notice, (ch_active == 1) | (ch_frozen == 0), m)
+        returned = _move(st, a, Action.unfreeze, ch_frozen == 1, m)
+        revoked = _move(st, a, Action.revoke_notice, ch_notice == 0, m)
+        suspended = _move(st, a, Action.suspend, suspend, m)
+        _move(st, a, Action.reinstate, reinstate, m)
+        nd = st.notice_due[:, a, :]
+        nd[noticed] = notice_due(m, int(model.notice_months[a]), int(model.earliest_month[a]) if model.earliest_month[a] >= 0 else None)
+        nd[revoked | suspended] = NO_MONTH
+        lapsed = np.zeros((R, N), bool)
+        if model.renewal[a, t]:
+            S_a = st.standing[:, a, :]
+            ua = uniforms(run_states(keys["council"], m, runs), model.state_slots[a] ^ np.uint64(0x5A5A))
+            lapsed = _move(st, a, Action.lapse, ((S_a == S.active) | (S_a == S.frozen)) & not_patron
+                           & (ua < membership.p_lapse(p, feats)), m)
+        defections = froze | noticed | suspended | lapsed
+        st.momentum[:, a] = st.momentum[:, a] * dm + defections.sum(1)
+        if a == f:
+            exits_now |= defections
+            st.counts[:, C["freezes"]] += froze.sum(1, dtype=np.int32)
+            st.counts[:, C["notices"]] += noticed.sum(1, dtype=np.int32)
+            st.counts[:, C["returns"]] += returned.sum(1, dtype=np.int32)
+            st.counts[:, C["exits"]] += lapsed.sum(1, dtype=np.int32)
+
+        # 7. accession ----------------------------------------------------------------------
+        if not model.admission[a] or m < model.in_force_month[a]:
+            continue
+        S_a = st.standing[:, a, :]
+        out_ = ((S_a == S.outside) | (S_a == S.withdrawn)) & not_patron
+        if out_.any():
+            ua = uniforms(run_states(keys["accession"], m, runs), model.state_slots[a])
+            align = model.affinity[:, model.leader[a]]
+            _move(st, a, Action.apply, out_ & (ua < accession.p_apply(p, align, threat)), m)
+        ri, ii = np.nonzero(st.standing[:, a, :] == S.applicant)
+        if len(ri):
+            voters = np.isin(st.standing[:, a, :][ri], _VOTING)
+            voters[np.arange(len(ri)), ii] = False
+            u = uniforms(run_states(keys["accession"], m, runs[ri]), model.invite_slots[a][ii])
+            votes = np.where(u < accession.p_invite_vote(p, model.affinity[ii]), YES, NO)
+            ok = passes(votes, voters, bool(model.abstention[a, t]))
+            inv = np.zeros((R, N), bool)
+            inv[ri[ok], ii[ok]] = True
+            _move(st, a, Action.invite, inv, m)
+            st.invited_by[ri[ok], a, ii[ok], :] = voters[ok]
+            st.ratified[ri[ok], a, ii[ok], :] = False
+        ri, ii = np.nonzero(st.standing[:, a, :] == S.invited)
+        if len(ri):
+            pending = st.invited_by[ri, a, ii, :] & ~st.ratified[ri, a, ii, :]
+            u = uniforms(run_states(keys["accession"], m + 100_000, runs[ri]), model.ratify_slots[a][ii])
+            pr = accession.p_ratify(p, model.affinity[ii], model.grievance[:, ii].T)
+            st.ratified[ri, a, ii, :] |= pending & (u < pr)
+            done = ~(st.invited_by[ri, a, ii, :] & ~st.ratified[ri, a, ii, :]).any(1)
+            adm = np.zeros((R, N), bool)
+            adm[ri[done], ii[done]] = True
+            admitted = _move(st, a, Action.admit, adm, m)
+            if a == f:
+                st.counts[:, C["accessions"]] += admitted.sum(1, dtype=np.int32)
+
+    first = exits_now & (st.first_exit < 0)
+    st.first_exit[first] = t
+    return MonthRecord(standing=st.standing[:, f, :].copy(),
+                       credibility=credibility.mean(st.cred_a[:, f, :], st.cred_b[:, f, :]),
+                       outcome=outcome_f, crisis=ctype)
+
+
+def run_months(model: Model, runs: np.ndarray, seed: int, observer=None) -> ChunkState:
+    """Simulate ``model.months`` months for the given global run numbers. ``observer(t, record, state)``
+    is called after each month (summaries, tests, traces)."""
+    st = initial_state(model, runs)
+    keys = keys_for(seed)
+    for t in range(model.months):
+        rec = step(model, st, t, keys)
+        if observer is not None:
+            observer(t, rec, st)
+    return st

@@ -1,0 +1,55 @@
+"""Mechanism 2, crises: each month, per state, arrivals of typed crises and their severity.
+
+Each crisis source of the scenario (``behaviour.toml`` ``[[crisis]]``: victim, type, aggressor,
+rate per month) is a Poisson stream thinned to one event a month: the probability of an arrival
+in a month is ``1 - exp(-rate * threat * crisis_rate_scale)``, where ``threat`` is the victim's
+timeline multiplier. Severity ``s`` in (0, 1) is Kumaraswamy(a, b) (a Beta-like law with a
+closed-form inverse, so it is drawn from one uniform). When several sources fire for one victim in
+a month the most severe one is the month's crisis. Rates come from the scenario (COW MID counts
+or judgement, with the source named); an injected timeline crisis replaces the month's draw.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from foedus.model.parameters import JUDGEMENT, Param
+
+PARAMS = (
+    Param("crisis_rate_scale", "multiplier", 1.0, 0.0, 10.0, "1 = the scenario's rates as written", "crises",
+          "multiplier on every crisis rate of the scenario (sensitivity analysis)"),
+    Param("severity_a", "shape", 2.0, 0.2, 10.0, JUDGEMENT, "crises",
+          "Kumaraswamy shape a of crisis severity (a=2, b=2: mean 0.53, most mass in 0.2-0.85)"),
+    Param("severity_b", "shape", 2.0, 0.2, 10.0, JUDGEMENT, "crises",
+          "Kumaraswamy shape b of crisis severity"),
+)
+
+
+def p_arrival(params, rate, threat):
+    """Probability that a source with ``rate`` (per month) fires in a month, at ``threat`` multiplier."""
+    return -np.expm1(-np.asarray(rate) * np.asarray(threat) * params["crisis_rate_scale"])
+
+
+def severity(params, u):
+    """Inverse CDF of Kumaraswamy(a, b) at uniform ``u``: the crisis severity in (0, 1)."""
+    a, b = params["severity_a"], params["severity_b"]
+    return (1.0 - (1.0 - np.asarray(u)) ** (1.0 / b)) ** (1.0 / a)
+
+
+def severity_density(params, s):
+    """Density of severity at ``s`` (for the likelihood of a recorded crisis's severity)."""
+    a, b = params["severity_a"], params["severity_b"]
+    s = np.asarray(s)
+    return a * b * s ** (a - 1) * (1 - s ** a) ** (b - 1)
+
+
+def select(fired, sev, victim_of):
+    """The month's crisis per victim: the most severe of the sources that fired.
+
+    ``fired``, ``sev``: (runs, sources); ``victim_of``: (sources, states) one-hot. Returns
+    (source index or -1, severity) per (runs, states)."""
+    cand = np.where(fired, sev, -1.0)[:, :, None] * victim_of[None, :, :] - (~victim_of[None, :, :]) * 2.0
+    best = cand.argmax(axis=1)
+    best_sev = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0, :]
+    has = best_sev >= 0.0
+    return np.where(has, best, -1), np.where(has, best_sev, 0.0)

@@ -1,0 +1,148 @@
+"""Mechanism 4, the collective decision: members' willingness, turned into an outcome by the
+treaty's procedure.
+
+For a request by victim ``v`` against aggressor ``g`` (none for unrest), member ``j``'s utility of
+agreeing to an answer at level L (``deploy`` forces, or ``limited`` help: a monitoring mission,
+advisers, a statement) is
+
+    u_jL = base_L
+         + covered * (decision_obligation + decision_reputation * (salience_v - 1))   treaty obligation, reputation stake
+         + decision_affinity * (aff[j, v] - aff[j, g])                                 Russia and Azerbaijan vs Armenia
+         + decision_regime * [unrest] * regime_j * regime_v                            autocrats prop up incumbents
+         - decision_cost * k_L * typecost * s / max(spare_j, spare_floor)              cost against *spare* capacity
+
+with ``spare_j = capability_factor_j * (1 - committed_j)`` (Russia from Feb 2022: 0.3), severity
+``s``, ``k_deploy = 1``, ``k_limited = decision_cost_limited``, ``typecost`` 1 for attacks and
+clashes, ``decision_typecost_unrest`` for a small, brief regime-support operation (Kazakhstan
+2022: ~2,000 troops, ten days). Votes follow an ordered logit with a band for abstention:
+
+    P(yes) = sigmoid(u),  P(no) = sigmoid(-u - decision_abstain_band),  P(abstain) = the rest.
+
+A frozen member stays away (abstains). Where the procedure in force lets no member abstain without
+blocking (NATO; the CSTO before Dec 2010), a member inclined to abstain consents instead with
+probability ``decision_silence`` (consensus as the absence of objection) and otherwise blocks. The procedure (``foedus.treaty.procedure.passes``):
+consensus among eligible members (voting standings, not the victim), abstention blocking only
+where the treaty in force says so (CSTO before Dec 2010); a deployment also needs the patron's
+yes. The council first considers a deployment (not for a mere threat: consultations only); if
+that fails, limited help; else the request is refused. With independent votes at the two levels
+the outcome probabilities have the closed form of :func:`outcome_probs`, which the engine's
+sampling reproduces exactly.
+
+Anchors: Berkemeier & Fuhrmann 2018 (22% of commitments honoured 1945-2003), Leeds 2003 (~75%
+1816-1944); the CSTO record: Kazakhstan 2022 deployed; Armenia 2021, 2022 and Kyrgyzstan 2010
+limited or refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from foedus.model._math import sigmoid
+from foedus.model.parameters import JUDGEMENT, Param
+
+DEPLOYED, LIMITED, REFUSED = 0, 1, 2
+OUTCOMES = ("deployed", "limited", "refused")
+LEVELS = ("deploy", "limited")
+
+PARAMS = (
+    Param("decision_base_deploy", "utility", -1.0, -10, 10, JUDGEMENT + "; B&F 2018: 22% honoured 1945-2003", "decision",
+          "base utility of agreeing to deploy forces"),
+    Param("decision_base_limited", "utility", 0.5, -10, 10, JUDGEMENT + "; monitoring missions offered to Armenia 2022 (record)", "decision",
+          "base utility of agreeing to limited help (mission, advisers, statement)"),
+    Param("decision_obligation", "utility", 1.0, 0, 10, JUDGEMENT + "; Leeds 2003: obligations are honoured more often than not", "decision",
+          "utility of honouring a treaty obligation (casus foederis)"),
+    Param("decision_reputation", "utility per unit salience", 0.5, 0, 10, JUDGEMENT, "decision",
+          "reputation stake of a covered request, per unit of the victim's salience above 1"),
+    Param("decision_affinity", "utility per unit affinity", 2.0, 0, 10, JUDGEMENT + "; Russia's ties to Azerbaijan (facts, seed articles)", "decision",
+          "weight of affinity to the victim minus affinity to the aggressor"),
+    Param("decision_regime", "utility", 2.0, 0, 10, JUDGEMENT + "; Kazakhstan 2022 (record)", "decision",
+          "regime interest: an autocratic member props up an autocratic incumbent against unrest"),
+    Param("decision_cost", "utility per unit cost", 1.0, 0, 10, JUDGEMENT + "; Russia's capacity drained by Ukraine (DESIGN)", "decision",
+          "weight of the cost of deploying, relative to spare capacity"),
+    Param("decision_cost_limited", "fraction", 0.1, 0, 1, JUDGEMENT, "decision",
+          "cost of limited help as a fraction of a deployment's"),
+    Param("decision_typecost_unrest", "fraction", 0.3, 0, 2, JUDGEMENT + "; Kazakhstan 2022: ~2,000 troops, 10 days (facts)", "decision",
+          "cost of a regime-support operation relative to defence against an armed attack"),
+    Param("decision_abstain_band", "utility", 3.0, 0, 10, "CSTO Charter since Dec 2010: abstention without blocking (facts); width a judgement", "decision",
+          "width of the utility band in which a member abstains rather than votes no"),
+    Param("decision_silence", "probability", 0.95, 0, 1, JUDGEMENT + "; NATO's silence procedure: consensus is the absence of objection", "decision",
+          "where the procedure lets no member abstain without blocking, the chance that a member inclined to abstain consents instead of blocking"),
+    Param("spare_floor", "fraction of capability", 0.05, 0.001, 1, "numerical floor (no capacity is ever quite zero)", "decision",
+          "smallest spare capacity used in the cost term"),
+)
+
+
+@dataclass(frozen=True)
+class DecisionFeatures:
+    """Features of K requests, arrays (K,) or (K, members). All can be computed from the record:
+    treaty coverage from the treaty layer, affinities and regimes from the scenario, spare capacity
+    and salience from the timeline on the request's date, frozen/eligible from the replayed standings."""
+
+    covered: np.ndarray         # (K,) bool: casus foederis (treaty layer)
+    crisis_type: np.ndarray     # (K,) int: timeline.CRISIS_CODES
+    severity: np.ndarray        # (K,) float in (0, 1)
+    salience: np.ndarray        # (K,) the victim's salience multiplier
+    aff_victim: np.ndarray      # (K, N) affinity of each member to the victim
+    aff_aggressor: np.ndarray   # (K, N) ... to the aggressor (0 if none)
+    regime_member: np.ndarray   # (K, N) 1 autocracy, 0.5 hybrid, 0 democracy
+    regime_victim: np.ndarray   # (K,)
+    spare: np.ndarray           # (K, N) capability_factor * (1 - committed)
+    eligible: np.ndarray        # (K, N) bool: may vote (voting standing, not the victim)
+    frozen: np.ndarray          # (K, N) bool: frozen members abstain
+    patron: np.ndarray          # (K, N) bool: the patron, where it is eligible (its yes is needed to deploy)
+    abstention: np.ndarray      # (K,) bool: procedure in force lets a member abstain without blocking
+
+
+UNREST = 2
+THREAT = 3
+
+
+def utility(params, level: str, f: DecisionFeatures) -> np.ndarray:
+    """u_jL, shape (K, N)."""
+    t = np.asarray(f.crisis_type)
+    base = params["decision_base_deploy"] if level == "deploy" else params["decision_base_limited"]
+    k = 1.0 if level == "deploy" else params["decision_cost_limited"]
+    typecost = np.where(t == UNREST, params["decision_typecost_unrest"], 1.0)
+    oblig = f.covered * (params["decision_obligation"] + params["decision_reputation"] * (f.salience - 1.0))
+    cost = (k * typecost * f.severity)[:, None] / np.maximum(f.spare, params["spare_floor"])
+    return (base + oblig[:, None]
+            + params["decision_affinity"] * (f.aff_victim - f.aff_aggressor)
+            + params["decision_regime"] * (t == UNREST)[:, None] * f.regime_member * f.regime_victim[:, None]
+            - params["decision_cost"] * cost)
+
+
+def vote_probs(params, level: str, f: DecisionFeatures):
+    """(p_yes, p_abstain, p_no), each (K, N). Frozen members abstain with certainty."""
+    u = utility(params, level, f)
+    p_yes = sigmoid(u)
+    p_no = sigmoid(-u - params["decision_abstain_band"])
+    p_yes = np.where(f.frozen, 0.0, p_yes)
+    p_no = np.where(f.frozen, 0.0, p_no)
+    p_abs = 1.0 - p_yes - p_no
+    # Where abstention would block, a member inclined to abstain chooses: consent (silence) or veto.
+    silent = ~np.asarray(f.abstention, dtype=bool)[:, None] * params["decision_silence"] * p_abs
+    vetoing = ~np.asarray(f.abstention, dtype=bool)[:, None] * (1.0 - params["decision_silence"]) * p_abs
+    return p_yes + silent, p_abs - silent - vetoing, p_no + vetoing
+
+
+def _p_pass(p_yes, p_abs, p_no, f: DecisionFeatures, need_patron: bool) -> np.ndarray:
+    p_block = p_no + np.where(f.abstention[:, None], 0.0, p_abs)
+    ok = np.where(f.eligible, 1.0 - p_block, 1.0)
+    if need_patron:
+        ok = np.where(f.patron & f.eligible, p_yes, ok)
+    return np.prod(ok, axis=1) * f.eligible.any(axis=1)
+
+
+def outcome_probs(params, f: DecisionFeatures) -> np.ndarray:
+    """Probabilities of (deployed, limited, refused), shape (K, 3)."""
+    deploy_ok = np.asarray(f.crisis_type) != THREAT
+    p_d = _p_pass(*vote_probs(params, "deploy", f), f, True) * deploy_ok
+    p_l = (1.0 - p_d) * _p_pass(*vote_probs(params, "limited", f), f, False)
+    return np.stack([p_d, p_l, 1.0 - p_d - p_l], axis=1)
+
+
+def votes_from_uniforms(p_yes, p_no, u):
+    """Votes YES=1 / ABSTAIN=0 / NO=-1 from uniforms: yes if u < p_yes, no if u >= 1 - p_no."""
+    return np.where(u < p_yes, 1, np.where(u >= 1.0 - p_no, -1, 0)).astype(np.int8)

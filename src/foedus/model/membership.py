@@ -1,0 +1,161 @@
+"""Mechanism 6, membership: each month each member weighs staying against leaving.
+
+The margin of staying over leaving, for member i,
+
+    z_i = member_credibility * (c_i - 0.5)                  belief that help comes (Beta mean)
+        + member_threat * (threat_i - 1) * c_i               an alliance is worth more under threat, if it helps
+        + member_patron * spare_patron                       the patron's (or leading member's) spare power
+        + member_regime * regime_i                           regime security (autocracy 1, hybrid 0.5)
+        + ties_i - autonomy_cost_i                           economic ties; blocked arms purchases, entrapment
+        - (outside_i + member_momentum * momentum - exit_cost_i)   outside option, rising with recent defections
+
+(ties, autonomy cost, outside option and exit cost from ``behaviour.toml``; the outside option
+shifted by the timeline; ``momentum``: the alliance's defections — freezes, notices, exits,
+suspensions — decayed with half-life ``momentum_half_life``: one defection makes the next likelier).
+Stochastic choice turns the margin into monthly hazards (logit, competing risks):
+
+    active:  p_freeze = sigmoid(hazard_freeze - z),  p_notice = sigmoid(hazard_notice - z)
+    frozen:  p_notice = sigmoid(hazard_notice + hazard_notice_frozen - z),  p_return = sigmoid(hazard_return + z)
+    notice:  p_revoke = sigmoid(hazard_revoke + z)
+
+A notice takes effect after the treaty's notice period (``foedus.treaty.membership.notice_due``);
+at a renewal window a member leaves by not renewing with p = sigmoid(hazard_lapse - z) (1999:
+Azerbaijan, Georgia, Uzbekistan). The council suspends a member frozen for ``suspend_after``
+months with monthly p = sigmoid(hazard_suspend) (Uzbekistan 2012), and reinstates with
+sigmoid(hazard_reinstate). The patron never leaves its own alliance.
+
+Anchors: NATO has lost no member in 75 years; the CSTO lost members in 1999 and 2012 and Armenia
+froze in 2024 (facts); Leeds & Savun 2007: abrogation follows changes in power and outside options.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from foedus.model._math import sigmoid
+from foedus.model.parameters import JUDGEMENT, Param
+
+PARAMS = (
+    Param("member_credibility", "utility per unit belief", 4.0, 0, 20, JUDGEMENT, "membership",
+          "value of the belief that the alliance helps (above 0.5)"),
+    Param("member_threat", "utility per unit threat", 1.0, 0, 10, JUDGEMENT, "membership",
+          "value of the alliance under threat above baseline, scaled by belief"),
+    Param("member_patron", "utility per unit spare capacity", 1.0, 0, 10, JUDGEMENT + "; Morrow 1991: capability change predicts break-up", "membership",
+          "value of the patron's spare power"),
+    Param("member_regime", "utility", 1.0, 0, 10, JUDGEMENT, "membership",
+          "regime security the alliance offers an autocracy (hybrid: half)"),
+    Param("member_momentum", "utility per defection", 0.5, 0, 10, JUDGEMENT + "; 'momentum matters' (seed articles)", "membership",
+          "rise of the outside option per recent defection in the alliance"),
+    Param("momentum_half_life", "months", 24.0, 1, 600, JUDGEMENT, "membership",
+          "half-life of the memory of defections"),
+    Param("hazard_freeze", "logit", -6.0, -20, 5, JUDGEMENT + "; one freeze (Armenia 2024) and one suspension-freeze (Uzbekistan 2012) in ~250 CSTO member-years", "membership",
+          "monthly log-odds that an active member freezes its participation at margin 0"),
+    Param("hazard_notice", "logit", -8.0, -20, 5, JUDGEMENT + "; NATO: no notice in 75 years (facts)", "membership",
+          "monthly log-odds of formal notice of withdrawal at margin 0"),
+    Param("hazard_notice_frozen", "logit", 2.5, 0, 10, JUDGEMENT, "membership",
+          "added to the notice log-odds of a frozen member (a freeze is a step out)"),
+    Param("hazard_return", "logit", -5.0, -20, 5, JUDGEMENT, "membership",
+          "monthly log-odds that a frozen member returns, at margin 0"),
+    Param("hazard_revoke", "logit", -4.0, -20, 5, JUDGEMENT, "membership",
+          "monthly log-odds that a member under notice revokes it, at margin 0"),
+    Param("hazard_lapse", "logit", -1.0, -20, 5, JUDGEMENT + "; 3 of 9 did not renew in 1999 (facts)", "membership",
+          "log-odds of leaving by not renewing at a renewal window, at margin 0"),
+    Param("hazard_suspend", "logit", -5.0, -20, 5, JUDGEMENT + "; Uzbekistan suspended 6 months after its note (facts)", "membership",
+          "monthly log-odds that the council suspends a long-frozen member"),
+    Param("suspend_after", "months", 24.0, 0, 240, "two years of unpaid contributions can suspend rights (facts: en.trend.az)", "membership",
+          "months a member must have been frozen before the council may suspend it"),
+    Param("hazard_reinstate", "logit", -8.0, -20, 5, JUDGEMENT + "; Uzbekistan suspended since 2012 (facts)", "membership",
+          "monthly log-odds that a suspended member is reinstated"),
+)
+
+
+@dataclass(frozen=True)
+class MemberFeatures:
+    """Features of member-months, arrays broadcasting together. From the record: credibility from
+    ``credibility.from_record``; threat, outside shift, the patron's spare capacity from the timeline on
+    the date; regime, ties, autonomy, outside option, exit cost from the scenario; momentum from the
+    replayed defections (``momentum_from_record``); frozen from the replayed standings."""
+
+    credibility: np.ndarray
+    threat: np.ndarray
+    patron_spare: np.ndarray
+    regime: np.ndarray
+    ties: np.ndarray
+    autonomy: np.ndarray
+    outside: np.ndarray
+    exit_cost: np.ndarray
+    momentum: np.ndarray
+    frozen: np.ndarray
+
+
+class Hazards(NamedTuple):
+    p_freeze: np.ndarray   # active -> frozen
+    p_notice: np.ndarray   # active or frozen -> notice
+    p_return: np.ndarray   # frozen -> active
+    p_revoke: np.ndarray   # notice -> active
+
+
+def margin(params, f: MemberFeatures) -> np.ndarray:
+    """z: the utility of staying minus that of leaving."""
+    c = f.credibility
+    stay = (params["member_credibility"] * (c - 0.5) + params["member_threat"] * (f.threat - 1.0) * c
+            + params["member_patron"] * f.patron_spare + params["member_regime"] * f.regime + f.ties - f.autonomy)
+    leave = f.outside + params["member_momentum"] * f.momentum - f.exit_cost
+    return stay - leave
+
+
+def hazards(params, f: MemberFeatures) -> Hazards:
+    """Monthly hazards (see the module docstring)."""
+    z = margin(params, f)
+    notice_logit = params["hazard_notice"] + np.where(f.frozen, params["hazard_notice_frozen"], 0.0) - z
+    return Hazards(sigmoid(params["hazard_freeze"] - z), sigmoid(notice_logit),
+                   sigmoid(params["hazard_return"] + z), sigmoid(params["hazard_revoke"] + z))
+
+
+def p_lapse(params, f: MemberFeatures):
+    """Probability of not renewing at a renewal window."""
+    return sigmoid(params["hazard_lapse"] - margin(params, f))
+
+
+def p_suspend(params, months_frozen):
+    return np.where(np.asarray(months_frozen) >= params["suspend_after"], sigmoid(params["hazard_suspend"]), 0.0)
+
+
+def p_reinstate(params, shape=()):
+    return np.broadcast_to(sigmoid(params["hazard_reinstate"]), shape)
+
+
+def momentum_decay(params) -> float:
+    return 0.5 ** (1.0 / params["momentum_half_life"])
+
+
+def momentum_from_record(params, events, alliance: str, until_month: int) -> float:
+    """Decayed count of the alliance's recorded defections (freeze, notice, lapse, withdraw, suspend, expel)
+    before month ``until_month``."""
+    from foedus.chronology import month_index
+
+    d = momentum_decay(params)
+    kinds = {"freeze", "notice", "lapse", "suspend", "expel"}
+    total = 0.0
+    for e in events:
+        m = month_index(e.date)
+        if e.alliance == alliance and e.type.value in kinds and m < until_month:
+            total += len(e.actors) * d ** (until_month - 1 - m)
+    return total
+
+
+def choose(u, *probs):
+    """Competing risks from one uniform: index of the first event whose cumulative probability
+    exceeds ``u`` (0-based), or -1 for none. Probabilities are scaled down if they sum above 1."""
+    total = sum(probs)
+    scale = np.where(total > 1.0, 1.0 / np.maximum(total, 1e-300), 1.0)
+    out = np.full(np.shape(u), -1, dtype=np.int8)
+    cum = np.zeros(np.shape(u))
+    for k, p in enumerate(probs):
+        nxt = cum + p * scale
+        out = np.where((out < 0) & (u >= cum) & (u < nxt), k, out)
+        cum = nxt
+    return out

@@ -1,0 +1,131 @@
+"""The behavioural parameters: declared once, beside their mechanism, collected here.
+
+Each mechanism module (``timeline``, ``crises``, ``requests``, ``decision``, ``credibility``,
+``membership``, ``accession``) declares a tuple ``PARAMS`` of :class:`Param` — name, unit,
+default, bounds, where the default comes from, and what it does — the way Covasim's
+``parameters.py`` declares its own. :func:`registry` gathers them; :class:`Parameters` is the
+frozen set of values a simulation runs with (defaults, overridden by the scenario's
+``parameters.toml``, then by a caller's overrides), validated against the registry.
+
+Defaults are judgements anchored on the facts file's alliance-reliability rates (Leeds 2003:
+~75% of commitments honoured 1816-1944; Berkemeier & Fuhrmann 2018: 22% for 1945-2003) and on
+the CSTO and NATO records; they are to be calibrated on the ledger (DESIGN, "Calibration without
+simulation noise"). ``source`` says which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from foedus.errors import ArgumentError, ScenarioError
+
+JUDGEMENT = "judgement, to be calibrated on the ledger"
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    unit: str
+    default: float
+    lower: float
+    upper: float
+    source: str
+    mechanism: str
+    doc: str
+
+    def check(self, value: float, where: str = "parameter") -> float:
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise ArgumentError(f"{where} {self.name}", "a number", value) from None
+        if not (self.lower <= v <= self.upper):
+            raise ArgumentError(f"{where} {self.name}", f"a value in [{self.lower:g}, {self.upper:g}] ({self.unit})", v)
+        return v
+
+
+MECHANISMS = ("timeline", "crises", "requests", "decision", "credibility", "membership", "accession")
+
+
+def registry() -> Mapping[str, Param]:
+    """Every parameter of every mechanism, by name, in mechanism order."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        from foedus.model import accession, credibility, crises, decision, membership, requests, timeline
+
+        out: dict[str, Param] = {}
+        for mod in (timeline, crises, requests, decision, credibility, membership, accession):
+            for p in mod.PARAMS:
+                if p.name in out:
+                    raise AssertionError(f"parameter {p.name} declared twice")
+                if not (p.lower <= p.default <= p.upper):
+                    raise AssertionError(f"default of {p.name} out of its bounds")
+                out[p.name] = p
+        _REGISTRY = MappingProxyType(out)
+    return _REGISTRY
+
+
+_REGISTRY: Mapping[str, Param] | None = None
+
+
+@dataclass(frozen=True)
+class Parameters(Mapping[str, float]):
+    """Frozen parameter values by name. ``params.decision_base_deploy`` or ``params["..."]``."""
+
+    values: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        reg = registry()
+        full = {n: p.default for n, p in reg.items()}
+        for k, v in dict(self.values).items():
+            if k not in reg:
+                raise ArgumentError("parameter", "a known parameter name (docs/model.md)", k)
+            full[k] = reg[k].check(v)
+        object.__setattr__(self, "values", MappingProxyType(full))
+
+    def __getitem__(self, key: str) -> float:
+        return self.values[key]
+
+    def __getattr__(self, key: str) -> float:
+        if key.startswith("_") or key == "values":
+            raise AttributeError(key)
+        try:
+            return self.values[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __reduce__(self):
+        return (Parameters, (dict(self.values),))
+
+    def replace(self, **changes: float) -> "Parameters":
+        return Parameters({**self.values, **changes})
+
+    def to_dict(self) -> dict[str, float]:
+        return dict(self.values)
+
+    @classmethod
+    def for_scenario(cls, overrides: Mapping[str, float], file: str = "parameters.toml",
+                     extra: Mapping[str, float] | None = None) -> "Parameters":
+        """Defaults, then the scenario's ``parameters.toml`` (errors name that file), then ``extra``."""
+        reg = registry()
+        for k, v in overrides.items():
+            if k not in reg:
+                raise ScenarioError(file, f"parameters.{k}", "a known parameter name (docs/model.md)", k)
+            try:
+                reg[k].check(v)
+            except ArgumentError:
+                raise ScenarioError(file, f"parameters.{k}", f"a value in [{reg[k].lower:g}, {reg[k].upper:g}]", v) from None
+        return cls({**dict(overrides), **dict(extra or {})})
+
+
+def table() -> list[dict]:
+    """The registry as rows (for docs/model.md and ``--json``)."""
+    return [{"name": p.name, "mechanism": p.mechanism, "unit": p.unit, "default": p.default,
+             "lower": p.lower, "upper": p.upper, "source": p.source, "doc": p.doc} for p in registry().values()]

@@ -1,0 +1,47 @@
+"""Mechanism 3, requests: does the victim of a crisis ask the alliance for help?
+
+A member in a standing that can invoke the alliance (``active`` or under ``notice``; a frozen
+member has stepped away, as Armenia did) asks with probability
+
+    p = sigmoid(base[type] + request_severity * (s - 0.5) + request_credibility * (c - 0.5))
+
+rising with the crisis's severity ``s`` and with the victim's belief ``c`` (mean of its Beta
+credibility) that help will come. Features, all computable from the replayed record: crisis type,
+severity, the victim's credibility. Whether the treaty covers the crisis is a separate, treaty
+question (``foedus.treaty.obligations.casus_foederis_array``); a member may ask when it does not
+(Kyrgyzstan, June 2010: unrest; Kazakhstan, January 2022).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from foedus.model._math import sigmoid
+from foedus.model.parameters import JUDGEMENT, Param
+
+PARAMS = (
+    Param("request_base_armed_attack", "logit", 1.0, -10, 10, JUDGEMENT + "; Armenia asked in 2022 (record)", "requests",
+          "log-odds of a request after an armed attack of middling severity, at credibility 0.5"),
+    Param("request_base_member_clash", "logit", -3.0, -10, 10, JUDGEMENT + "; no request in the Kyrgyz-Tajik clashes 2021, 2022 (record)", "requests",
+          "log-odds of a request after a clash with a fellow member"),
+    Param("request_base_unrest", "logit", 0.0, -10, 10, JUDGEMENT + "; Kyrgyzstan 2010 and Kazakhstan 2022 asked (record)", "requests",
+          "log-odds of a request after regime-threatening unrest"),
+    Param("request_base_threat", "logit", -1.0, -10, 10, JUDGEMENT + "; Art 2/Art 4 consultations (CSTO and NATO records)", "requests",
+          "log-odds of asking for consultations after a threat short of attack"),
+    Param("request_severity", "logit per unit severity", 3.0, 0, 20, JUDGEMENT, "requests",
+          "how much severity raises the odds of asking"),
+    Param("request_credibility", "logit per unit belief", 2.0, 0, 20, JUDGEMENT, "requests",
+          "how much the victim's belief that help will come raises the odds of asking"),
+)
+
+_BASE = ("request_base_armed_attack", "request_base_member_clash", "request_base_unrest", "request_base_threat")
+
+
+def p_request(params, crisis_type, severity, credibility):
+    """Probability that the victim asks. ``crisis_type``: int codes (timeline.CRISIS_CODES);
+    ``severity`` in (0, 1); ``credibility``: the victim's belief (mean of Beta a, b). Arrays broadcast."""
+    base = np.array([params[k] for k in _BASE])
+    t = np.asarray(crisis_type)
+    x = base[np.clip(t, 0, 3)] + params["request_severity"] * (np.asarray(severity) - 0.5) \
+        + params["request_credibility"] * (np.asarray(credibility) - 0.5)
+    return np.where(t >= 0, sigmoid(x), 0.0)

@@ -1,0 +1,86 @@
+"""The Results object and results folders (the contract: docs/results.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from foedus.errors import ResultsError
+
+TABLES = ("monthly", "final", "runs")
+
+
+def _atomic_write(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    _atomic_write(folder / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2, default=str) + "\n"))
+
+
+@dataclass
+class Results:
+    """An ensemble's tables: ``monthly`` (month x state), ``final`` (run x state) and ``runs`` (run)
+    as DataFrames (``final``/``runs`` are None when per-run tables were not kept), the ``manifest``,
+    and the per-member summary (``summary()``)."""
+
+    manifest: dict
+    monthly: pd.DataFrame
+    final: pd.DataFrame | None = None
+    runs: pd.DataFrame | None = None
+    member_summary: pd.DataFrame | None = None
+    path: Path | None = field(default=None)
+
+    def summary(self) -> pd.DataFrame:
+        """Per member: P(standing) at the horizon, months to first exit (median; share with none),
+        requests per run and the shares honoured fully / in part, credibility q05/q50/q95."""
+        return self.member_summary.copy() if self.member_summary is not None else pd.DataFrame()
+
+    def save(self, path: str | Path) -> Path:
+        """Write the folder (tables, then the manifest marked complete)."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in TABLES:
+            df = getattr(self, name)
+            if df is not None:
+                _atomic_write(folder / f"{name}.parquet", lambda p, df=df: df.to_parquet(p, index=False))
+        if self.member_summary is not None:
+            _atomic_write(folder / "summary.parquet", lambda p: self.member_summary.to_parquet(p, index=False))
+        self.manifest = {**self.manifest, "complete": True, "chunks_done": self.manifest.get("chunks_total")}
+        write_manifest(folder, self.manifest)
+        self.path = folder
+        return folder
+
+    def __repr__(self) -> str:
+        m = self.manifest
+        return (f"Results({m.get('scenario')} from {m.get('start')}, {m.get('months')} months, "
+                f"{m.get('runs')} runs, seed {m.get('seed')})")
+
+
+def load(path: str | Path) -> Results:
+    """Read a results folder; raises ResultsError if it is missing or incomplete."""
+    folder = Path(path)
+    mf = folder / "manifest.json"
+    if not mf.is_file():
+        raise ResultsError(f"{folder}: not a results folder (no manifest.json)")
+    try:
+        manifest = json.loads(mf.read_text())
+    except json.JSONDecodeError as exc:
+        raise ResultsError(f"{mf}: not valid JSON ({exc.msg})") from None
+    if not manifest.get("complete"):
+        raise ResultsError(f"{folder}: incomplete ({manifest.get('chunks_done')} of {manifest.get('chunks_total')} chunks); run it again")
+    tables = {}
+    for name in (*TABLES, "summary"):
+        f = folder / f"{name}.parquet"
+        tables[name] = pd.read_parquet(f) if f.is_file() else None
+    if tables["monthly"] is None:
+        raise ResultsError(f"{folder}: monthly.parquet is missing")
+    return Results(manifest=manifest, monthly=tables["monthly"], final=tables["final"], runs=tables["runs"],
+                   member_summary=tables["summary"], path=folder)

@@ -1,0 +1,83 @@
+"""``foedus.simulate``: a scenario, a start date, an ensemble -> a :class:`~foedus.results.Results`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from foedus.api import Scenario, load_scenario
+from foedus.chronology import parse_date
+from foedus.engine.compile import compile_model
+from foedus.ensemble.executors import Executor
+from foedus.ensemble.runner import run_ensemble
+from foedus.errors import ArgumentError
+from foedus.model.parameters import Parameters
+from foedus.results import tables
+from foedus.results.folder import Results, write_manifest
+from foedus.scenario.loader import scenario_hash
+from foedus.scenario.schema import ScenarioFiles
+
+
+def _version() -> str:
+    import foedus
+
+    return foedus.__version__
+
+
+def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.date | None = None, months: int = 120,
+             runs: int = 1000, seed: int = 0, chunk_size: int = 2000, executor: str | Executor = "serial",
+             workers: int | None = None, parameters: Mapping[str, float] | None = None, per_run: bool = True,
+             out: str | Path | None = None, command: str | None = None, variant: str = "baseline",
+             levers: list | None = None, progress: Callable[[int, int, int], None] | None = None) -> Results:
+    """Simulate ``runs`` runs of ``months`` months from ``start`` (default: the scenario's end).
+
+    ``scenario``: a built-in name, a folder, a loaded :class:`Scenario`, or :class:`ScenarioFiles`
+    (possibly edited in memory: what-if levers add timeline entries or parameter overrides).
+    ``parameters`` override the scenario's. With ``out`` the results folder is written as chunks
+    finish (``chunks/``), then the tables and the manifest (``complete: true``)."""
+    if isinstance(scenario, ScenarioFiles):
+        data, name, path, shash = scenario, scenario.scenario.name, None, None
+    else:
+        sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        data, name, path, shash = sc.data, sc.name, str(sc.path), sc.hash
+    if shash is None or data is not getattr(scenario, "data", data):
+        import hashlib
+        shash = hashlib.sha256(data.model_dump_json().encode()).hexdigest()[:16]
+    start_d = parse_date(start, "--from") if start is not None else data.scenario.end
+    params = Parameters.for_scenario(data.parameters, extra=dict(parameters or {}))
+    if isinstance(months, bool) or not isinstance(months, int):
+        raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
+    model = compile_model(data, start_d, months, params, name)
+    ex_name = executor if isinstance(executor, str) else executor.name
+    n_chunks = -(-runs // chunk_size) if isinstance(runs, int) and isinstance(chunk_size, int) and chunk_size > 0 else None
+    manifest = {
+        "foedus_version": _version(),
+        "command": command or (f"foedus.simulate({name!r}, start={start_d.isoformat()!r}, months={months}, "
+                               f"runs={runs}, seed={seed})"),
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "scenario": name, "scenario_hash": shash, "scenario_path": path,
+        "alliance": data.scenario.focus, "variant": variant, "levers": list(levers or []),
+        "start": start_d.isoformat(), "months": months, "runs": runs, "seed": seed, "chunk_size": chunk_size,
+        "executor": ex_name, "parameters": params.to_dict(), "states": list(model.codes),
+        "complete": False, "chunks_total": n_chunks, "chunks_done": 0,
+    }
+    folder = Path(out) if out is not None else None
+    if folder is not None:
+        if (folder / "manifest.json").exists() and any(folder.glob("*.parquet")):
+            raise ArgumentError("-o", "a new or empty results folder", str(folder))
+        write_manifest(folder, manifest)
+
+    def _progress(done: int, total: int, runs_done: int) -> None:
+        if folder is not None:
+            write_manifest(folder, {**manifest, "chunks_done": done})
+        if progress is not None:
+            progress(done, total, runs_done)
+
+    summary = run_ensemble(model, runs, seed, chunk_size, executor, workers, per_run,
+                           str(folder) if folder is not None else None, _progress)
+    res = Results(manifest=manifest, monthly=tables.monthly(model, summary), final=tables.final(model, summary),
+                  runs=tables.runs(model, summary), member_summary=tables.summary(model, summary))
+    if folder is not None:
+        res.save(folder)
+    return res
