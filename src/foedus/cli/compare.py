@@ -49,13 +49,13 @@ def print_table(comp) -> None:
         q = arm.manifest.get("question")
         tab = Table(title=f"{v} against the baseline: paired differences, {comp.settings.get('runs')} runs, "
                           f"horizon {comp.settings.get('horizon')}" + (f"\n{q}" if q else ""))
-        for col in ("figure", "member", "baseline", "variant", "difference", "95% interval (paired)"):
-            tab.add_column(col, overflow="fold", justify="left" if col in ("figure", "member") else "right")
+        for col in ("figure", "baseline", "variant", "difference [95% interval]"):
+            tab.add_column(col, overflow="fold", justify="left" if col == "figure" else "right")
         for r in tv.itertuples():
             unit = " pts" if r.metric in ("p_exit", "p_out") else ""
-            tab.add_row(r.metric, r.state or "alliance", _level(r.metric, r.baseline_mean), _level(r.metric, r.variant_mean),
-                        _fmt(r.metric, r.difference) + unit,
-                        f"[{_fmt(r.metric, r.ci_low)}, {_fmt(r.metric, r.ci_high)}]")
+            tab.add_row(f"{r.metric} {r.state or 'alliance'}", _level(r.metric, r.baseline_mean),
+                        _level(r.metric, r.variant_mean),
+                        f"{_fmt(r.metric, r.difference)}{unit} [{_fmt(r.metric, r.ci_low)}, {_fmt(r.metric, r.ci_high)}]")
         console.print(tab)
     console.print("p_exit: left or froze by the horizon; p_out: withdrawn, suspended or expelled at the horizon; "
                   "pts: percentage points. Intervals: mean ± 1.96 s.e. of the per-run differences (same seed in "

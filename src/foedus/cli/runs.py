@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich import box
 from rich.table import Table
 
 from foedus.cli.app import app, console, emit_json
@@ -14,12 +15,11 @@ app.add_typer(runs_app, name="runs")
 
 
 def _headline(summary: dict) -> str:
-    if "active_members_mean" in summary:
-        return f"active members {summary['active_members_mean']:.2f}"
-    if "expected_active_members" in summary:
-        return f"active members {summary['expected_active_members']:.2f}"
-    if "variants" in summary:
-        return "variants: " + ", ".join(summary["variants"])
+    """Active members at the horizon (the baseline's, for a comparison)."""
+    s = summary.get("baseline", summary)
+    for key in ("active_members_mean", "expected_active_members"):
+        if key in s:
+            return f"{s[key]:.2f}"
     return ""
 
 
@@ -36,13 +36,15 @@ def list_cmd(kind: str = typer.Option(None, "--kind", help="simulate, compare or
     if not rows:
         console.print(f"no runs recorded yet in {registry_path()}")
         return
-    t = Table(title=f"Recorded runs ({registry_path()})")
-    for col in ("id", "kind", "created (UTC)", "scenario", "variant", "runs", "months", "seed", "headline"):
-        t.add_column(col, overflow="fold")
+    t = Table(title=f"Recorded runs ({registry_path()})", box=box.SIMPLE_HEAD, pad_edge=False, caption="runs: runs x months; active: mean active members at the horizon "
+              "(the baseline's, for a comparison)")
+    for col in ("id", "kind", "date", "scenario", "variant", "runs", "seed", "active"):
+        t.add_column(col, overflow="fold", no_wrap=col != "variant", min_width=14 if col == "variant" else None)
     for r in rows:
-        created = (r["created"] or "").replace("T", " ")[:16]
-        t.add_row(str(r["id"]), r["kind"], created, r["scenario"] or "", r["variant"] or "",
-                  "" if r["runs"] is None else str(r["runs"]), "" if r["months"] is None else str(r["months"]),
+        created = (r["created"] or "")[:10]
+        variant = (r["variant"] or "").replace(",", ", ")
+        t.add_row(str(r["id"]), r["kind"], created, r["scenario"] or "", variant,
+                  f"{r['runs'] or '?'}x{r['months'] or '?'}" if r["runs"] or r["months"] else "",
                   "" if r["seed"] is None else str(r["seed"]), _headline(r["summary"]))
     console.print(t)
 
