@@ -53,7 +53,8 @@ def test_scenario_4220_2010_writes_a_folder_that_validates_and_replays(capsys, t
     assert code == 0, err
     info = json.loads(out)
     assert info["members_at_end"] == ["ARM", "BLR", "KYR", "KZK", "RUS", "TAJ"]
-    assert sorted(p.name for p in folder.iterdir()) == ["alliances.toml", "record.toml", "scenario.toml", "states.toml"]
+    assert sorted(p.name for p in folder.iterdir()) == ["alliances.toml", "behaviour.toml", "record.toml",
+                                                        "scenario.toml", "states.toml"]
     assert "Leeds" in (folder / "scenario.toml").read_text()
     code, out, _ = run(capsys, "validate", str(folder), "--json")
     assert code == 0 and json.loads(out)["valid"] is True
@@ -114,3 +115,15 @@ def test_the_console_script_in_a_process(tmp_path):
                         str(Path(tmp_path) / "csto-2010")], capture_output=True, text=True, env=env, timeout=120)
     assert p.returncode == 0, p.stderr
     assert "without a rule violation" in p.stdout
+
+
+def test_the_generated_csto_2010_simulates_with_default_parameters(capsys, tmp_path):
+    folder = tmp_path / "out" / "csto-2010"
+    assert run(capsys, "catalogue", "scenario", "4220", "--year", "2010", "-o", str(folder))[0] == 0
+    code, out, err = run(capsys, "simulate", str(folder), "--from", "2010-01-01", "--months", "24", "--runs", "200",
+                         "-o", str(tmp_path / "results"), "--json")
+    assert code == 0, err
+    res = json.loads(out)
+    states = {r["state"] for r in res["summary"]}
+    assert {"ARM", "BLR", "KZK", "KYR", "TAJ", "UZB"} <= states
+    assert (tmp_path / "results" / "manifest.json").is_file()

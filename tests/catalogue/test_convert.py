@@ -94,7 +94,7 @@ def test_csto_provisions_mapped_from_the_codes():
 
 
 def test_capabilities_are_the_nmc_figures_for_the_year():
-    states = {s.iso3: s for s in to_scenario(4220, 2010).states}
+    states = {s.iso3: s for s in to_scenario(4220, 2010, crises=False).states}
     assert states["RUS"].capability.milex_usd_bn == pytest.approx(41.944)
     assert states["RUS"].capability.personnel_k == 1027
     assert states["RUS"].capability.year == 2010 and "NMC" in states["RUS"].capability.source
@@ -155,3 +155,25 @@ def test_writing_into_a_scenario_folder_needs_force(tmp_path):
     with pytest.raises(ArgumentError, match="--force"):
         write_scenario(files, tmp_path / "s")
     write_scenario(files, tmp_path / "s", overwrite=True)
+
+
+def test_crisis_rates_from_mid_for_the_ten_years_to_the_year():
+    files = to_scenario(4220, 2010)
+    rates = {(c.victim, c.aggressor, c.type.value): c for c in files.behaviour.crisis}
+    # the August 2008 war: Russia's side used force against Georgia (MID 4.3, 2001-2010)
+    grg = rates[("GRG", "RUS", "armed_attack")]
+    assert grg.rate == pytest.approx(2 / 120, abs=1e-6) and "2001-2010" in grg.source
+    # a clash between two members in 2010 is a member clash, not an armed attack from outside
+    assert ("UZB", "KYR", "member_clash") in rates and ("UZB", "KYR", "armed_attack") not in rates
+    # every aggressor is a declared state, non-members with a note saying why they are there
+    codes = {s.iso3: s for s in files.states}
+    assert all(c.aggressor in codes for c in files.behaviour.crisis)
+    assert "COW MID 4.3" in codes["ARG"].note
+    assert any("Militarized Interstate Disputes" in c for c in files.scenario.data_citations)
+    assert to_scenario(4220, 2010, crises=False).behaviour.crisis == ()
+
+
+def test_crisis_window_before_the_first_year_and_after_the_last():
+    from foedus.catalogue.crises import window
+
+    assert window(1815) == (1816, 1816) and window(1830) == (1821, 1830) and window(2016) == (2001, 2010)

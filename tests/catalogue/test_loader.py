@@ -18,6 +18,7 @@ SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 ORIGINALS = {
     "alliances": "atop-4.01/atop-alliance-level.csv", "members": "atop-4.01/atop-member-level.csv",
     "capabilities": "cow/NMC-60-abridged.csv", "states": "cow/states2016.csv", "contiguity": "cow/contdir.csv",
+    "disputes": "cow/MIDB-4.3.csv",
 }
 
 
@@ -33,12 +34,13 @@ def test_the_loader_reads_every_data_row_of_each_file(key):
 
 def test_the_counts_are_the_ones_the_data_readme_states():
     assert catalogue().counts == {"alliances": 745, "members": 2398, "capabilities": 15951, "states": 243,
-                                  "contiguity": 847}
+                                  "contiguity": 847, "disputes": 5558}
     cat = catalogue()
     assert len(cat.alliances) == 745
     assert sum(len(a.rows) for a in cat.alliances.values()) == 2398
     assert len(cat.capabilities) == 15951
     assert len(cat.contiguity) == 847
+    assert len(cat.disputes) == 5558 and len({p.dispute for p in cat.disputes}) == 2315  # as MIDA has rows
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the project's shared/data folder is not beside the checkout")

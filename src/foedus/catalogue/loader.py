@@ -1,5 +1,6 @@
 """Read the bundled data sets: ATOP v4.01 (alliance and member levels), COW National Material
-Capabilities v6.0, COW state system membership 2016, COW Direct Contiguity v3.2.
+Capabilities v6.0, COW state system membership 2016, COW Direct Contiguity v3.2, COW Militarized
+Interstate Disputes v4.3 (participant level).
 
 The files in ``catalogue/data/`` are gzip-compressed, byte-for-byte copies of the CSV files in the
 project's ``shared/data/``; their rows are never edited. Every cleaning step is made here, in code,
@@ -33,6 +34,7 @@ FILES = {
     "capabilities": "NMC-60-abridged.csv.gz",
     "states": "states2016.csv.gz",
     "contiguity": "contdir.csv.gz",
+    "disputes": "MIDB-4.3.csv.gz",
 }
 
 ATOP_CITATION = ("Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell and Andrew G. Long. 2002. "
@@ -45,7 +47,9 @@ STATES_CITATION = "Correlates of War Project. 2017. State System Membership List
 CONTIGUITY_CITATION = ("Stinnett, Douglas M., Jaroslav Tir, Philip Schafer, Paul F. Diehl and Charles Gochman. 2002. "
                        "The Correlates of War Project Direct Contiguity Data, Version 3. "
                        "Conflict Management and Peace Science 19(2): 58-66. COW Direct Contiguity v3.2")
-CITATIONS = (ATOP_CITATION, NMC_CITATION, STATES_CITATION, CONTIGUITY_CITATION)
+MID_CITATION = ("Palmer, Glenn, et al. COW Militarized Interstate Disputes v4.3, participant level (MIDB), "
+                "1816-2010 (cited as Palmer et al. 2021 in the project's data README)")
+CITATIONS = (ATOP_CITATION, NMC_CITATION, STATES_CITATION, CONTIGUITY_CITATION, MID_CITATION)
 
 #: What the loader does to the rows as read (the files themselves are untouched).
 CLEANING = (
@@ -209,6 +213,17 @@ class Capability:
 
 
 @dataclass(frozen=True, slots=True)
+class Participation:
+    """One state in one militarized interstate dispute (a MIDB row)."""
+
+    dispute: int
+    ccode: int
+    start_year: int
+    side_a: bool      # on the side that took the first militarized action
+    hostility: int    # the state's highest hostility level: 1 none ... 4 use of force, 5 war
+
+
+@dataclass(frozen=True, slots=True)
 class Contiguity:
     a: int
     b: int
@@ -253,6 +268,7 @@ class Catalogue:
     states: dict[int, CowState]
     capabilities: dict[tuple[int, int], Capability]
     contiguity: tuple[Contiguity, ...]
+    disputes: tuple[Participation, ...]
     counts: dict[str, int]
 
     # -- look-ups -------------------------------------------------------------------------
@@ -375,4 +391,8 @@ def catalogue() -> Catalogue:
     cont = tuple(Contiguity(int(r["statelno"]), int(r["statehno"]), int(r["conttype"]),
                             (int(r["begin"]) // 100, int(r["begin"]) % 100), (int(r["end"]) // 100, int(r["end"]) % 100))
                  for r in drows)
-    return Catalogue(alliances, states, caps, cont, counts)
+    prows = _rows("disputes")
+    counts["disputes"] = len(prows)
+    disputes = tuple(Participation(int(r["dispnum3"]), int(r["ccode"]), int(r["styear"]), r["sidea"] == "1",
+                                   int(r["hostlev"])) for r in prows)
+    return Catalogue(alliances, states, caps, cont, disputes, counts)

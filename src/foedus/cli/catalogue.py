@@ -101,29 +101,32 @@ def scenario_cmd(
     year: int = typer.Option(..., "--year", help="the year whose treaty provisions and capabilities to use"),
     out: Path = typer.Option(..., "-o", "--out", help="folder to write the scenario into"),
     force: bool = typer.Option(False, "--force", help="overwrite a scenario already in the folder"),
+    no_crises: bool = typer.Option(False, "--no-crises", help="write no crisis rates (behaviour.toml from COW MID 4.3)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Write a scenario folder for ATOPID: the states with their capabilities in YEAR, the treaty
-    with its provisions mapped from ATOP codes, the members' entries and exits as the record. The
-    folder is validated and replayed before this returns."""
+    with its provisions mapped from ATOP codes, the members' entries and exits as the record, crisis
+    rates from COW MID 4.3. The folder is validated and replayed before this returns."""
     from foedus.api import load_scenario
     from foedus.catalogue.convert import to_scenario, write_scenario
 
-    files = to_scenario(atopid, year)
+    files = to_scenario(atopid, year, crises=not no_crises)
     folder = write_scenario(files, out, overwrite=force)
     sc = load_scenario(folder)
     rp = sc.full_replay
     members = rp.members(sc.focus.id)
     info = {"path": str(folder), "scenario": sc.name, "hash": sc.hash, "states": len(sc.states),
-            "events": len(sc.events), "replayed_to": rp.as_of.isoformat(), "members_at_end": members,
-            "citation": [ATOP_CITATION, NMC_CITATION]}
+            "events": len(sc.events), "crisis_sources": len(files.behaviour.crisis),
+            "replayed_to": rp.as_of.isoformat(), "members_at_end": members,
+            "citation": list(sc.data.scenario.data_citations)}
     if as_json:
         emit_json(info)
         return
-    console.print(f"[green]wrote[/green] {folder}: {len(sc.states)} states, {len(sc.events)} events; "
+    console.print(f"[green]wrote[/green] {folder}: {len(sc.states)} states, {len(sc.events)} events, "
+                  f"{len(files.behaviour.crisis)} crisis sources; "
                   f"valid, replayed to {rp.as_of.isoformat()} without a rule violation "
                   f"({len(members)} members then: {' '.join(members)})")
-    _cite(NMC_CITATION)
+    _cite(*sc.data.scenario.data_citations[1:])
 
 
 @catalogue_app.command("check-csto")
