@@ -206,3 +206,8 @@ def test_a_broken_file_is_left_as_it_was(csto_copy):
     with pytest.raises(ScenarioError):
         read_folder(csto_copy)
     assert {p.name: p.read_bytes() for p in csto_copy.iterdir()} == before
+
+
+def test_a_file_of_the_folder_in_place_of_the_folder(csto_copy):
+    err = error_of(csto_copy / "record.toml")
+    assert "a scenario folder (or its scenario.toml)" in err.expected and err.found == "record.toml"

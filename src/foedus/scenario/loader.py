@@ -53,6 +53,9 @@ def resolve(name_or_path: str | Path) -> Path:
         return p.parent
     if isinstance(name_or_path, str) and name_or_path in builtin_names():
         return builtin_root() / name_or_path
+    if p.is_file():
+        raise ScenarioError(str(name_or_path), "scenario", "a scenario folder (or its scenario.toml), not one of its files",
+                            p.name)
     raise ScenarioError(
         str(name_or_path), "scenario", f"a built-in scenario ({', '.join(builtin_names())}) or a scenario folder",
         "no such scenario",
