@@ -1,0 +1,397 @@
+"""The decision table: every decision the behavioural model represents, taken from the replayed
+record, with the real state at the time of the decision.
+
+DESIGN, "Calibration without simulation noise": replay the real ledger; at each decision the
+model represents compute its probability of what actually happened, given the real state then.
+This module extracts the decisions and their features once; :mod:`foedus.calibration.likelihood`
+turns them into probabilities for any parameter values (cheaply: everything that depends on the
+parameters — beliefs, momentum, votes — is recomputed there from arrays built here).
+
+Decisions, by kind (each a categorical outcome):
+
+- ``member:active`` / ``member:frozen`` / ``member:notice`` — a member-month of a member other than
+  the patron, in the standing it holds at the membership step of the month (``engine.step`` step
+  6: after the treaty calendar — entry into force, notices falling due — and before accession):
+  stay / freeze / notice; stay / notice / return; stay / revoke. A month in which the council
+  suspends a frozen member, or in which a member leaves at a renewal window, is a month in which
+  the member itself chose to stay.
+- ``renewal`` — at a renewal window, each active or frozen member other than the patron renews or
+  lapses (1999: Azerbaijan, Georgia, Uzbekistan did not renew).
+- ``request`` — a member in a standing that may invoke the alliance suffers a crisis the record
+  names (a request, a consultation, an armed clash between members): it asks, or not. Severity is
+  not recorded: the likelihood integrates over the model's severity law.
+- ``outcome:request`` / ``outcome:consultation`` — the council's answer: deployed / limited / refused
+  (a consultation held counts as limited help, as ``credibility`` counts it).
+- ``ratification`` — each month an invited applicant waits on a member that has not ratified: the
+  member ratifies, or not (Finland 2022-23, Sweden 2022-24).
+
+What the model does not represent is left out: the council's suspension (its rule needs a member
+frozen ``suspend_after`` months, Uzbekistan was suspended six months after its note), rejoining
+outside the accession procedure (Uzbekistan 2006), the crises that nobody reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from foedus.chronology import month_index, month_start
+from foedus.model._math import regime_score
+from foedus.model.timeline import CRISIS_CODES, series
+from foedus.scenario.schema import CrisisType, EventType, ScenarioFiles
+from foedus.treaty.membership import BOUND_STANDINGS, MEMBER_STANDINGS, VOTING_STANDINGS, Standing
+from foedus.treaty.obligations import casus_foederis_array
+from foedus.treaty.procedure import procedure_on
+
+S = Standing
+_NAMES = {s.name: s for s in Standing}
+#: Category labels of each decision kind; ``y`` indexes into them.
+LABELS: dict[str, tuple[str, ...]] = {
+    "member:active": ("stay", "freeze", "notice"),
+    "member:frozen": ("stay", "notice", "return"),
+    "member:notice": ("stay", "revoke"),
+    "renewal": ("renew", "lapse"),
+    "request": ("ask", "no request"),
+    "outcome:request": ("deployed", "limited", "refused"),
+    "outcome:consultation": ("deployed", "limited", "refused"),
+    "ratification": ("wait", "ratify"),
+}
+KINDS = tuple(LABELS)
+_OUTCOME_CODE = {"deployed": 0, "limited": 1, "consulted": 1, "refused": 2}
+#: Recorded event types that count as defections for momentum (``membership.momentum_from_record``).
+DEFECTIONS = ("freeze", "notice", "lapse", "suspend", "expel")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Descriptions of a block of decisions, for the backtest's table: parallel arrays (n,)."""
+
+    kind: str
+    y: np.ndarray          # observed category, index into LABELS[kind]
+    known: np.ndarray      # datetime64[D]: the decision is known once this date is reached (fit: known <= until)
+    alliance: np.ndarray   # str
+    actor: np.ndarray      # str
+    what: np.ndarray       # str: a short description of the decision
+
+
+@dataclass(frozen=True)
+class AllianceRecord:
+    """Decisions of one alliance of one scenario and their parameter-free features."""
+
+    scenario: str
+    alliance: str
+    codes: tuple[str, ...]
+    months: np.ndarray            # (M,) month indexes covered (in force .. end)
+    # credibility: recorded requests and consultations (E,)
+    ev_month: np.ndarray          # (E,)
+    ev_outcome: np.ndarray        # (E,) 0 deployed, 1 limited, 2 refused
+    ev_victim: np.ndarray         # (E,) state index, -1 outside the scenario
+    # momentum: recorded defections (D,)
+    def_month: np.ndarray
+    def_count: np.ndarray
+    # member-months (n,), all standings together
+    mm_state: np.ndarray
+    mm_month: np.ndarray
+    mm_standing: np.ndarray       # int: S.active / S.frozen / S.notice
+    mm_threat: np.ndarray
+    mm_spare_leader: np.ndarray
+    mm_outside: np.ndarray        # scenario outside option + timeline shift
+    regime: np.ndarray            # (N,)
+    ties: np.ndarray
+    autonomy: np.ndarray
+    exit_cost: np.ndarray
+    # renewal windows (w,)
+    rw_row: np.ndarray            # index into the member-month rows of the same member and month
+    # requests (asked or not): (q,)
+    rq_state: np.ndarray
+    rq_month: np.ndarray
+    rq_type: np.ndarray
+    rq_severity: np.ndarray       # recorded severity (timeline), NaN: integrate over the severity law
+    # outcomes (K,), (K, N)
+    oc_rq: np.ndarray             # (K,) index of the matching request row (its severity and belief)
+    oc_covered: np.ndarray
+    oc_type: np.ndarray
+    oc_salience: np.ndarray
+    oc_aff_victim: np.ndarray
+    oc_aff_aggressor: np.ndarray
+    oc_regime_victim: np.ndarray
+    oc_spare: np.ndarray
+    oc_eligible: np.ndarray
+    oc_frozen: np.ndarray
+    oc_patron: np.ndarray
+    oc_abstention: np.ndarray
+    oc_consultation: np.ndarray   # (K,) bool: a consultation (else a request for help)
+    # ratification months (r,)
+    rt_affinity: np.ndarray
+    rt_grievance: np.ndarray
+    rows: dict[str, Rows] = field(default_factory=dict)
+
+    def with_outcomes(self, y: dict[str, np.ndarray]) -> "AllianceRecord":
+        """The same decisions with other outcomes (a record simulated from the model; tests)."""
+        rows = {k: replace(r, y=np.asarray(y[k], dtype=np.int64)) if k in y else r for k, r in self.rows.items()}
+        return replace(self, rows=rows)
+
+
+@dataclass(frozen=True)
+class Observations:
+    """The decision table of one or more scenarios (CSTO and NATO share the mechanisms)."""
+
+    records: tuple[AllianceRecord, ...]
+
+    def count(self, until: dt.date | None = None, since: dt.date | None = None) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for rec in self.records:
+            for k, r in rec.rows.items():
+                m = window(r.known, until, since)
+                out[k] = out.get(k, 0) + int(m.sum())
+        return out
+
+    def span(self) -> tuple[dt.date, dt.date]:
+        firsts = [month_start(int(r.months[0])) for r in self.records if len(r.months)]
+        lasts = [month_start(int(r.months[-1])) for r in self.records if len(r.months)]
+        return min(firsts), max(lasts)
+
+
+def window(known: np.ndarray, until: dt.date | None, since: dt.date | None = None) -> np.ndarray:
+    """Rows decided before ``until`` (known on or before it) and after ``since`` (known after it)."""
+    m = np.ones(len(known), bool)
+    if until is not None:
+        m &= known <= np.datetime64(until, "D")
+    if since is not None:
+        m &= known > np.datetime64(since, "D")
+    return m
+
+
+def _history(mship) -> list[tuple[dt.date, Standing]]:
+    return [(d, _NAMES[s]) for d, s in mship.history]
+
+
+def _standing_on(hist, d: dt.date) -> Standing:
+    cur = S.outside
+    for when, s in hist:
+        if when <= d:
+            cur = s
+    return cur
+
+
+def _member_choice(before: Standing, after: Standing) -> int | None:
+    """Category of the member's own choice in a transition, None if the transition is not one."""
+    table = {
+        (S.active, S.frozen): 1, (S.active, S.notice): 2,
+        (S.frozen, S.notice): 1, (S.frozen, S.active): 2,
+        (S.notice, S.active): 1,
+    }
+    return table.get((before, after))
+
+
+def _leader(alliance, data: ScenarioFiles) -> str:
+    # Same rule as engine.compile: the patron, or the founder with the largest military spending.
+    if alliance.patron:
+        return alliance.patron
+    spend = {s.iso3: (s.capability.milex_usd_bn or 0.0) if s.capability else 0.0 for s in data.states}
+    return max(alliance.founders, key=lambda c: (spend.get(c, 0.0), c))
+
+
+def _d(x: dt.date) -> np.datetime64:
+    return np.datetime64(x, "D")
+
+
+def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenario: str | None = None) -> AllianceRecord:
+    """Extract the decisions of ``alliance_id`` from the full replay of ``data``."""
+    from foedus.ledger.replay import replay
+
+    rp = replayed if replayed is not None else replay(data)
+    al = next(a for a in data.alliances if a.id == alliance_id)
+    st = rp.alliance(alliance_id)
+    codes = tuple(s.iso3 for s in data.states)
+    idx = {c: i for i, c in enumerate(codes)}
+    n = len(codes)
+    m_first, m_last = month_index(al.in_force), month_index(rp.as_of)
+    months = np.arange(m_first, m_last + 1)
+    M = len(months)
+    b = data.behaviour
+    terms = {s.iso3: s for s in b.state}
+    get = lambda attr: np.array([getattr(terms[c], attr) if c in terms else 0.0 for c in codes])  # noqa: E731
+    base_committed = get("committed_share")
+    tl = series(data.timeline, codes, m_first, max(M, 1), base_committed)
+    affinity = np.zeros((n, n))
+    for f in b.affinity:
+        affinity[idx[f.a], idx[f.b]] = affinity[idx[f.b], idx[f.a]] = f.value
+    np.fill_diagonal(affinity, 1.0)
+    grievance = np.zeros((n, n))
+    for g in b.grievance:
+        grievance[idx[g.holder], idx[g.target]] = g.value
+    regime = np.array([regime_score(s.regime) for s in data.states])
+    spare = tl.capability * (1.0 - tl.committed)                      # (M, N)
+    leader = idx[_leader(al, data)]
+    patron = idx[al.patron] if al.patron else -1
+    hist = {s: _history(m) for s, m in st.memberships.items()}
+    applied = [a.event for a in rp.events if a.event.alliance == alliance_id]
+    windows = {month_index(w) for w in al.renewal.windows} if al.renewal else set()
+
+    rows: dict[str, dict[str, list]] = {k: {"y": [], "known": [], "actor": [], "what": []} for k in KINDS}
+
+    def add(kind, y, known, actor, what):
+        r = rows[kind]
+        r["y"].append(y), r["known"].append(known), r["actor"].append(actor), r["what"].append(what)
+
+    # -- member-months and renewal windows ------------------------------------------------
+    mm = {k: [] for k in ("state", "month", "standing")}
+    rw_row = []
+    for s, h in sorted(hist.items()):
+        if s not in idx or idx[s] == patron:
+            continue
+        i = idx[s]
+        for m in months:
+            start, nxt = month_start(int(m)), month_start(int(m) + 1)
+            cur = _standing_on(h, start - dt.timedelta(days=1))
+            inside = [x for when, x in h if start <= when < nxt]
+            # the treaty calendar first: entry into force, a notice falling due
+            while inside and (cur, inside[0]) in ((S.signatory, S.active), (S.notice, S.withdrawn)):
+                cur = inside.pop(0)
+            if cur not in MEMBER_STANDINGS:
+                continue
+            choice, prev = 0, cur
+            for x in inside:
+                c = _member_choice(prev, x)
+                if c is not None:
+                    choice = c
+                    break
+                prev = x
+            kind = {S.active: "member:active", S.frozen: "member:frozen", S.notice: "member:notice"}[cur]
+            row = len(mm["state"])
+            mm["state"].append(i), mm["month"].append(int(m)), mm["standing"].append(int(cur))
+            add(kind, choice, _d(nxt), s, f"{start:%Y-%m} {s} {cur.name}: {LABELS[kind][choice]}")
+            after = cur if choice == 0 else {1: {S.active: S.frozen, S.frozen: S.notice}, 2: {S.active: S.notice, S.frozen: S.active}}.get(choice, {}).get(cur, cur)
+            if int(m) in windows and after in (S.active, S.frozen):
+                lapsed = any(x == S.withdrawn for x in inside)
+                rw_row.append(row)
+                add("renewal", int(lapsed), _d(nxt), s, f"{start:%Y-%m} {s} renewal window: {'lapse' if lapsed else 'renew'}")
+    mm_state = np.array(mm["state"], dtype=np.int64)
+    mm_month = np.array(mm["month"], dtype=np.int64)
+    t = mm_month - m_first
+
+    # -- credibility events and defections --------------------------------------------------
+    obs_ev = [e for e in applied if e.outcome is not None and e.type.value in ("request", "consultation")]
+    ev_month = np.array([month_index(e.date) for e in obs_ev], dtype=np.int64)
+    ev_outcome = np.array([_OUTCOME_CODE[e.outcome.value] for e in obs_ev], dtype=np.int64)
+    ev_victim = np.array([idx.get(e.actors[0], -1) for e in obs_ev], dtype=np.int64)
+    defs = [e for e in applied if e.type.value in DEFECTIONS]
+    def_month = np.array([month_index(e.date) for e in defs], dtype=np.int64)
+    def_count = np.array([len(e.actors) for e in defs], dtype=float)
+
+    # -- requests and outcomes ----------------------------------------------------------------
+    rq = {k: [] for k in ("state", "month", "type", "severity")}
+    oc = {k: [] for k in ("cons", "rq", "covered", "type", "salience", "av", "ag", "rv", "spare", "elig", "frozen", "patron", "abst")}
+    for e in applied:
+        if e.type not in (EventType.request, EventType.consultation, EventType.clash):
+            continue
+        m = month_index(e.date)
+        tt = min(max(m - m_first, 0), M - 1)
+        ctype = CrisisType(e.crisis) if e.crisis else (CrisisType.member_clash if e.type == EventType.clash else CrisisType.armed_attack)
+        code = CRISIS_CODES[ctype]
+        first_row = None
+        for v in e.actors:
+            if v not in idx:
+                continue
+            vs = _standing_on(hist.get(v, []), e.date)
+            if vs not in BOUND_STANDINGS:   # engine: only active members or members under notice ask
+                continue
+            i = idx[v]
+            sev = tl.crisis_severity[tt, i] if tl.crisis_type[tt, i] == code else np.nan
+            asked = e.type != EventType.clash
+            row = len(rq["state"])
+            first_row = row if first_row is None else first_row
+            rq["state"].append(i), rq["month"].append(m), rq["type"].append(code), rq["severity"].append(sev)
+            add("request", 0 if asked else 1, _d(e.date + dt.timedelta(days=1)), v,
+                f"{e.date} {v} {ctype.value}" + (f" by {e.target}" if e.target else "") + f": {'asks' if asked else 'no request'}")
+        if e.type == EventType.clash or e.outcome is None or first_row is None:
+            continue
+        v = e.actors[0]
+        i = idx[v]
+        standings = np.array([int(_standing_on(hist.get(c, []), e.date)) for c in codes])
+        agg = idx.get(e.target, -1) if e.target else -1
+        agg_st = standings[agg] if agg >= 0 else int(S.outside)
+        in_area = True if al.collective_defence is None or al.collective_defence.territory != "treaty_area" else v in al.collective_defence.area
+        covered = bool(casus_foederis_array(al, e.date, standings[i], agg_st, code, in_area))
+        eligible = np.isin(standings, np.array(sorted(VOTING_STANDINGS)))
+        eligible[i] = False
+        pat = np.zeros(n, bool)
+        if patron >= 0:
+            pat[patron] = True
+        pat &= eligible
+        oc["cons"].append(e.type == EventType.consultation)
+        oc["rq"].append(first_row), oc["covered"].append(covered), oc["type"].append(code)
+        oc["salience"].append(tl.salience[tt, i]), oc["av"].append(affinity[:, i])
+        oc["ag"].append(affinity[:, agg] if agg >= 0 else np.zeros(n)), oc["rv"].append(regime[i])
+        oc["spare"].append(spare[tt]), oc["elig"].append(eligible), oc["frozen"].append(standings == S.frozen)
+        oc["patron"].append(pat), oc["abst"].append(procedure_on(al, e.date).abstention)
+        kind = "outcome:request" if e.type == EventType.request else "outcome:consultation"
+        add(kind, _OUTCOME_CODE[e.outcome.value], _d(e.date + dt.timedelta(days=1)), v,
+            f"{e.date} {v} {e.type.value} ({ctype.value}" + (f" by {e.target}" if e.target else "") + f"): {e.outcome.value}")
+
+    # -- ratification months ------------------------------------------------------------------
+    rt_aff, rt_grv = [], []
+    for s, h in sorted(hist.items()):
+        mship = st.memberships[s]
+        invited_on = [when for when, x in h if x == S.invited]
+        if not invited_on or s not in idx:
+            continue
+        inv = invited_on[-1]
+        ratified_on = {}
+        for e in applied:
+            if e.type == EventType.ratify and e.target == s and e.date >= inv:
+                for j in e.actors:
+                    ratified_on.setdefault(j, e.date)
+        admitted = next((when for when, x in h if when >= inv and x == S.active), None)
+        end = month_index(admitted) if admitted else m_last
+        for j in sorted(mship.invited_by):
+            if j not in idx:
+                continue
+            jm = month_index(ratified_on[j]) if j in ratified_on else None
+            for m in range(month_index(inv), (jm if jm is not None else end) + 1):
+                if m > m_last:
+                    break
+                done = jm is not None and m == jm
+                rt_aff.append(affinity[idx[j], idx[s]]), rt_grv.append(grievance[idx[j], idx[s]])
+                add("ratification", int(done), _d(month_start(m + 1)), j,
+                    f"{month_start(m):%Y-%m} {j} on {s}'s accession: {'ratifies' if done else 'waits'}")
+
+    def arr(x, dtype=float, shape=(0,)):
+        return np.array(x, dtype=dtype) if len(x) else np.zeros(shape, dtype=dtype)
+
+    return AllianceRecord(
+        scenario=scenario or data.scenario.name, alliance=alliance_id, codes=codes, months=months,
+        ev_month=ev_month, ev_outcome=ev_outcome, ev_victim=ev_victim, def_month=def_month, def_count=def_count,
+        mm_state=mm_state, mm_month=mm_month, mm_standing=np.array(mm["standing"], dtype=np.int64),
+        mm_threat=tl.threat[t, mm_state] if len(t) else np.zeros(0),
+        mm_spare_leader=spare[t, leader] if len(t) else np.zeros(0),
+        mm_outside=(get("outside_option")[mm_state] + tl.outside[t, mm_state]) if len(t) else np.zeros(0),
+        regime=regime, ties=get("ties"), autonomy=get("autonomy_cost"), exit_cost=get("exit_cost"),
+        rw_row=arr(rw_row, np.int64),
+        rq_state=arr(rq["state"], np.int64), rq_month=arr(rq["month"], np.int64), rq_type=arr(rq["type"], np.int64),
+        rq_severity=arr(rq["severity"]),
+        oc_rq=arr(oc["rq"], np.int64), oc_covered=arr(oc["covered"], bool), oc_type=arr(oc["type"], np.int64),
+        oc_salience=arr(oc["salience"]), oc_aff_victim=arr(oc["av"], shape=(0, n)), oc_aff_aggressor=arr(oc["ag"], shape=(0, n)),
+        oc_regime_victim=arr(oc["rv"]), oc_spare=arr(oc["spare"], shape=(0, n)), oc_eligible=arr(oc["elig"], bool, (0, n)),
+        oc_frozen=arr(oc["frozen"], bool, (0, n)), oc_patron=arr(oc["patron"], bool, (0, n)), oc_abstention=arr(oc["abst"], bool),
+        oc_consultation=arr(oc["cons"], bool),
+        rt_affinity=arr(rt_aff), rt_grievance=arr(rt_grv),
+        rows={k: Rows(k, np.array(r["y"], dtype=np.int64), np.array(r["known"], dtype="datetime64[D]"),
+                      np.array([alliance_id] * len(r["y"]), dtype=object), np.array(r["actor"], dtype=object),
+                      np.array(r["what"], dtype=object)) for k, r in rows.items()},
+    )
+
+
+def build(scenarios=("csto", "nato")) -> Observations:
+    """The decision table of the named scenarios (built-in names or folders), every alliance of each."""
+    from foedus.api import load_scenario
+
+    recs = []
+    for name in scenarios:
+        sc = load_scenario(name) if not hasattr(name, "data") else name
+        for al in sc.alliances:
+            recs.append(build_alliance(sc.data, al.id, sc.full_replay, sc.name))
+    return Observations(tuple(recs))
