@@ -16,6 +16,7 @@ from foedus.cli import catalogue  # noqa: E402,F401
 from foedus.cli import report  # noqa: E402,F401
 from foedus.cli import runs  # noqa: E402,F401
 from foedus.cli import simulate  # noqa: E402,F401
+from foedus.cli import calibrate  # noqa: E402,F401
 
 
 def _click_exceptions():
