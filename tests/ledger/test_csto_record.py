@@ -133,3 +133,10 @@ def test_events_so_far_stop_at_the_as_of_date(csto):
     rp = csto.replay(as_of="2022-09-13")
     assert max(e.event.date for e in rp.events) == dt.date(2022, 9, 13)
     assert rp.events[-1].event.type == EventType.request
+
+
+def test_asking_the_replay_about_an_unknown_alliance_is_an_argument_error(csto):
+    from foedus.errors import ArgumentError
+
+    with pytest.raises(ArgumentError, match="found 'warsaw'"):
+        csto.replay(as_of="2000-01-01").members("warsaw")

@@ -13,7 +13,7 @@ import heapq
 from dataclasses import dataclass, field
 
 from foedus.chronology import add_months
-from foedus.errors import RuleViolation
+from foedus.errors import ArgumentError, RuleViolation
 from foedus.scenario.schema import Alliance, Event, EventType, ScenarioFiles
 from foedus.treaty.membership import (
     MEMBER_STANDINGS,
@@ -84,13 +84,17 @@ class Replay:
     events: list[AppliedEvent]
 
     def alliance(self, alliance_id: str) -> AllianceState:
-        return self.alliances[alliance_id]
+        try:
+            return self.alliances[alliance_id]
+        except KeyError:
+            raise ArgumentError("alliance", f"an alliance of the scenario ({', '.join(self.alliances)})",
+                                alliance_id) from None
 
     def members(self, alliance_id: str) -> list[str]:
-        return self.alliances[alliance_id].members()
+        return self.alliance(alliance_id).members()
 
     def standing(self, alliance_id: str, state: str) -> Standing:
-        return self.alliances[alliance_id].standing(state)
+        return self.alliance(alliance_id).standing(state)
 
     def requests(self, alliance_id: str | None = None) -> list[Event]:
         return [a.event for a in self.events if a.event.type == EventType.request
