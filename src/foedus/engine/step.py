@@ -94,6 +94,18 @@ def _move(st: ChunkState, a: int, action: Action, where: np.ndarray, m: int) -> 
     return moved
 
 
+def member_features(model: Model, st: ChunkState, t: int, a: int) -> membership.MemberFeatures:
+    """The membership mechanism's features for every run and state of alliance ``a`` in month ``t``
+    (after the month's credibility updates, as the step uses them)."""
+    tl = model.tl
+    spare = tl.capability[t] * (1.0 - tl.committed[t])
+    return membership.MemberFeatures(
+        credibility=credibility.mean(st.cred_a[:, a, :], st.cred_b[:, a, :]), threat=tl.threat[t],
+        patron_spare=spare[model.leader[a]], regime=model.regime, ties=model.ties, autonomy=model.autonomy,
+        outside=model.outside + tl.outside[t], exit_cost=model.exit_cost, momentum=st.momentum[:, a][:, None],
+        frozen=st.standing[:, a, :] == S.frozen)
+
+
 def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> MonthRecord:
     p = model.params
     m = model.start_month + t
@@ -206,10 +218,7 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
         if model.patron[a] >= 0:
             not_patron[model.patron[a]] = False
         frozen = S_a == S.frozen
-        feats = membership.MemberFeatures(
-            credibility=cred, threat=threat, patron_spare=spare[model.leader[a]], regime=model.regime,
-            ties=model.ties, autonomy=model.autonomy, outside=outside, exit_cost=model.exit_cost,
-            momentum=st.momentum[:, a][:, None], frozen=frozen)
+        feats = member_features(model, st, t, a)
         hz = membership.hazards(p, feats)
         u = uniforms(run_states(keys["membership"], m, runs), model.state_slots[a])          # (R, N)
         uc = uniforms(run_states(keys["council"], m, runs), model.state_slots[a])            # (R, N)

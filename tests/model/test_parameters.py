@@ -1,0 +1,57 @@
+"""The parameter registry: every parameter declared once, with unit, bounds and source; values validated."""
+
+import pytest
+
+from foedus.errors import ArgumentError, ScenarioError
+from foedus.model.parameters import MECHANISMS, Parameters, registry
+
+
+def test_every_parameter_is_declared_with_unit_source_and_bounds():
+    reg = registry()
+    assert len(reg) >= 30
+    for p in reg.values():
+        assert p.unit and p.source and p.doc, p.name
+        assert p.mechanism in MECHANISMS
+        assert p.lower <= p.default <= p.upper
+
+
+def test_defaults_and_overrides():
+    p = Parameters()
+    assert p["decision_cost"] == registry()["decision_cost"].default
+    q = p.replace(decision_cost=2.5)
+    assert q.decision_cost == 2.5 and p.decision_cost != 2.5
+
+
+def test_unknown_name_is_an_argument_error():
+    with pytest.raises(ArgumentError, match="known parameter"):
+        Parameters({"decision_kost": 1.0})
+
+
+def test_out_of_range_value_names_the_bounds():
+    with pytest.raises(ArgumentError, match=r"decision_cost.*\[0, 10\]"):
+        Parameters({"decision_cost": -1})
+
+
+def test_scenario_overrides_are_checked_against_the_file():
+    with pytest.raises(ScenarioError, match="parameters.toml: parameters.nope"):
+        Parameters.for_scenario({"nope": 1.0})
+    with pytest.raises(ScenarioError, match="cred_prior_mean"):
+        Parameters.for_scenario({"cred_prior_mean": 2.0})
+    assert Parameters.for_scenario({"cred_prior_mean": 0.5}, extra={"cred_half_life": 12}).cred_half_life == 12
+
+
+def test_parameters_file_of_a_scenario_overrides_defaults(tmp_path):
+    import shutil
+
+    import foedus
+    from foedus.engine import compile_model
+
+    folder = tmp_path / "csto"
+    shutil.copytree(foedus.load_scenario("csto").path, folder)
+    (folder / "parameters.toml").write_text("[parameters]\ndecision_cost = 3.0\n")
+    sc = foedus.load_scenario(folder)
+    res = foedus.simulate(sc, start="2024-03-01", months=2, runs=10, seed=1)
+    assert res.manifest["parameters"]["decision_cost"] == 3.0
+    (folder / "parameters.toml").write_text("[parameters]\ndecision_cost = 30.0\n")
+    with pytest.raises(ScenarioError):
+        compile_model(foedus.load_scenario(folder).data, "2024-03-01", 2)
