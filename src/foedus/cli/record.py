@@ -110,7 +110,7 @@ def obligations_cmd(
     scenario: str = typer.Argument(None, help="a built-in scenario name or a scenario folder"),
     date: str = typer.Option(None, "--date", help="date YYYY-MM-DD (with a scenario)"),
     year: int = typer.Option(None, "--year", help="without a scenario: every ATOP alliance in force that year"),
-    victim: str = typer.Option(..., "--victim", help="ISO3 code of the state attacked"),
+    victim: str = typer.Option(..., "--victim", help="ISO3 code of the state attacked (with --year also a COW code)"),
     aggressor: str = typer.Option(None, "--aggressor", help="ISO3 code of the aggressor"),
     crisis: str = typer.Option("armed_attack", "--crisis", help="armed_attack, member_clash, unrest or threat"),
     territory: str = typer.Option("own", "--territory", help="'own' (the victim's territory) or 'outside'"),
