@@ -211,3 +211,17 @@ def test_a_broken_file_is_left_as_it_was(csto_copy):
 def test_a_file_of_the_folder_in_place_of_the_folder(csto_copy):
     err = error_of(csto_copy / "record.toml")
     assert "a scenario folder (or its scenario.toml)" in err.expected and err.found == "record.toml"
+
+
+def test_a_rule_across_a_tables_fields_names_the_table_not_its_contents(csto_copy):
+    replace(csto_copy / "alliances.toml", "since = 2010-12-10", "since = 1990-12-10")
+    err = error_of(csto_copy)
+    assert err.field == "alliance[0]"
+    assert err.expected == "a valid table (procedure spells must be in date order)"
+    assert err.found is None
+
+
+def test_a_request_without_an_outcome(csto_copy):
+    replace(csto_copy / "record.toml", 'outcome = "deployed"\n', "")
+    err = error_of(csto_copy)
+    assert err.field.startswith("event[") and "needs an outcome" in err.expected

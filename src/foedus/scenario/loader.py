@@ -90,6 +90,10 @@ def _first_error(file: Path, exc: ValidationError, key: str, listed: bool) -> Sc
         msg = msg[len("Value error, "):]
     if msg.startswith("Input should be "):  # pydantic's wording; ours is "expected ..."
         msg = msg[len("Input should be "):]
+    if kind == "value_error" and isinstance(err.get("input"), dict):
+        # A rule across a table's fields (in_force after signed, an event's shape): the whole
+        # table is no useful "found".
+        return ScenarioError(str(file), field, f"a valid table ({msg})")
     return ScenarioError(str(file), field, msg[0].lower() + msg[1:], err.get("input"))
 
 
