@@ -107,7 +107,7 @@ def _phase_conditions(rows) -> list[str]:
     return [f"{CONDITION_LABELS[k]} (ATOP {k}=1)" for k in keys]
 
 
-def provisions(al: AtopAlliance, year: int, end: dt.date) -> dict:
+def provisions(al: AtopAlliance, year: int, end: dt.date, cat: Catalogue | None = None) -> dict:
     """The treaty provisions of the phase in force in ``year``, mapped from ATOP codes."""
     rows = phase_rows(al, reference_date(al, year))
     first = rows[0].codes
@@ -123,7 +123,8 @@ def provisions(al: AtopAlliance, year: int, end: dt.date) -> dict:
             bits.append("also an offensive obligation (ATOP offense=1), not represented by the treaty rules")
         asym = [r for r in rows if "defense" not in r.obligations()]
         if asym:
-            bits.append("asymmetric: no defence obligation for " + ", ".join(sorted({str(r.member) for r in asym})))
+            name = cat.abb if cat is not None else str
+            bits.append("asymmetric: no defence obligation for " + ", ".join(sorted({name(r.member) for r in asym})))
         demand = any(r.codes.get("defcodem") == 1 for r in rows)
         out["collective_defence"] = CollectiveDefence(
             article="defence (ATOP defense=1)", crisis_types=(CrisisType.armed_attack,),
@@ -246,7 +247,7 @@ def to_scenario(atopid: int | str, year: int, cat: Catalogue | None = None, cris
                         "(the scenario format needs a COW number 1-999 and an abbreviation); see docs/catalogue.md")
     aid = alliance_id(al.atopid)
     end = al.end or DATA_END
-    prov = provisions(al, year, end)
+    prov = provisions(al, year, end, cat)
     ref = reference_date(al, year)
     in_year = sorted({s.member for s in al.spells if s.overlaps(dt.date(year, 1, 1), dt.date(year, 12, 31))})
     pat = patron(cat, in_year or list(al.members), year)
