@@ -117,8 +117,9 @@ def provisions(al: AtopAlliance, year: int, end: dt.date, cat: Catalogue | None 
     out: dict = {"obligations": obligations, "conditions": conditions, "phase": rows[0].phase}
     if "defense" in obligations:
         bits = []
-        if conditions:
-            bits.append("conditions as coded: " + "; ".join(c for c in conditions if c.startswith("defence")))
+        defence_conditions = [c for c in conditions if c.startswith("defence")]
+        if defence_conditions:
+            bits.append("conditions as coded: " + "; ".join(defence_conditions))
         if "offense" in obligations:
             bits.append("also an offensive obligation (ATOP offense=1), not represented by the treaty rules")
         asym = [r for r in rows if "defense" not in r.obligations()]
