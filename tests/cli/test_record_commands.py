@@ -263,3 +263,18 @@ def test_an_unknown_command_is_bad_input(capsys):
 def test_an_unknown_option_is_bad_input(capsys):
     code, _, err = run(capsys, "scenarios", "--yaml")
     assert_one_line_error(code, err)
+
+
+def test_scenario_text_with_brackets_is_printed_as_written(capsys, csto_copy):
+    """Summaries and notes are data, not terminal markup: '[/b]' must neither vanish nor crash."""
+    f = csto_copy / "record.toml"
+    f.write_text(f.read_text().replace('summary = "Armenia freezes its participation; no formal notice"',
+                                       'summary = "Armenia [sic] freezes [/b]"'))
+    f = csto_copy / "alliances.toml"
+    f.write_text(f.read_text().replace('note = "aggression against one', 'note = "[red]aggression[/x] against one'))
+    code, out, err = run(capsys, "replay", str(csto_copy), "--as-of", "2024-03-01")
+    assert code == 0, err
+    assert "[sic]" in out and "[/b]" in out
+    code, out, err = run(capsys, "obligations", str(csto_copy), "--date", "2022-09-13", "--victim", "ARM")
+    assert code == 0, err
+    assert "[red]aggression[/x]" in " ".join(out.split())

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import typer
+from rich.markup import escape as esc
 from rich.table import Table
 
 from foedus.api import load_scenario
@@ -37,7 +38,7 @@ def scenarios(as_json: bool = typer.Option(False, "--json", help="print JSON")) 
     for col in ("name", "title", "states", "events", "start", "end"):
         t.add_column(col)
     for r in rows:
-        t.add_row(*(str(r[c]) for c in ("name", "title", "states", "events", "start", "end")))
+        t.add_row(*(esc(str(r[c])) for c in ("name", "title", "states", "events", "start", "end")))
     console.print(t)
 
 
@@ -53,7 +54,7 @@ def validate(path: str = typer.Argument(..., help="a scenario folder or a built-
     if as_json:
         emit_json(out)
     else:
-        console.print(f"[green]valid[/green] {sc.path}: {len(sc.states)} states, {len(sc.alliances)} "
+        console.print(f"[green]valid[/green] {esc(str(sc.path))}: {len(sc.states)} states, {len(sc.alliances)} "
                       f"alliance(s), {len(sc.events)} events replayed to {rp.as_of.isoformat()} without a rule violation")
 
 
@@ -85,13 +86,13 @@ def replay_cmd(
             "events": [e.to_dict() for e in events],
         })
         return
-    t = Table(title=f"{a.name} on {rp.as_of.isoformat()}: {len(st.members())} members")
+    t = Table(title=f"{esc(a.name)} on {rp.as_of.isoformat()}: {len(st.members())} members")
     for col in ("state", "name", "standing", "since", "note"):
         t.add_column(col)
     for s, m in sorted(st.memberships.items(), key=lambda kv: (kv[1].standing not in MEMBER_STANDINGS, kv[0])):
         style = STANDING_STYLE.get(m.standing.name, "")
         note = f"notice takes effect {m.notice_due.isoformat()}" if m.notice_due else ""
-        t.add_row(s, sc.state(s).name, f"[{style}]{m.standing.name}[/{style}]" if style else m.standing.name,
+        t.add_row(s, esc(sc.state(s).name), f"[{style}]{m.standing.name}[/{style}]" if style else m.standing.name,
                   m.since.isoformat(), note)
     console.print(t)
     et = Table(title=f"Events to {rp.as_of.isoformat()}")
@@ -100,7 +101,7 @@ def replay_cmd(
     for e in events:
         ev = e.event
         et.add_row(ev.date.isoformat(), ev.type.value + (" *" if e.generated else ""), " ".join(ev.actors),
-                   ev.outcome.value if ev.outcome else "", ev.summary)
+                   ev.outcome.value if ev.outcome else "", esc(ev.summary))
     console.print(et)
     console.print("[dim]* added by the treaty rules (signature, entry into force, notice falling due)[/dim]")
 
@@ -148,16 +149,16 @@ def obligations_cmd(
         emit_json(out)
         return
     head = "[green]casus foederis[/green]" if ob.casus_foederis else "[red]no casus foederis[/red]"
-    console.print(f"{head}: {ob.reason}")
+    console.print(f"{head}: {esc(ob.reason)}")
     for c in ob.conditions:
-        console.print(f"  condition: {c}")
+        console.print(f"  condition: {esc(c)}")
     if ob.consultations:
-        console.print(f"  consultations: {', '.join(ob.consultations)}")
-    t = Table(title=f"{sc.alliance(alliance).name}: {ob.victim} on {ob.date.isoformat()}"
+        console.print(f"  consultations: {esc(', '.join(ob.consultations))}")
+    t = Table(title=f"{esc(sc.alliance(alliance).name)}: {ob.victim} on {ob.date.isoformat()}"
                     + (f" against {ob.aggressor}" if ob.aggressor else ""))
     for col in ("state", "standing", "bound", "article", "why", "milex $bn"):
         t.add_column(col, overflow="fold")
     for d in ob.duties:
-        t.add_row(d.state, d.standing, "[green]yes[/green]" if d.bound else "[red]no[/red]", d.article or "",
-                  d.reason, "" if caps[d.state] is None else f"{caps[d.state]:g}")
+        t.add_row(d.state, d.standing, "[green]yes[/green]" if d.bound else "[red]no[/red]", esc(d.article or ""),
+                  esc(d.reason), "" if caps[d.state] is None else f"{caps[d.state]:g}")
     console.print(t)
