@@ -177,3 +177,18 @@ def test_crisis_window_before_the_first_year_and_after_the_last():
     from foedus.catalogue.crises import window
 
     assert window(1815) == (1816, 1816) and window(1830) == (1821, 1830) and window(2016) == (2001, 2010)
+
+
+def test_every_convertible_alliance_simulates_with_default_parameters():
+    import numpy as np
+
+    from foedus.engine import compile_model, run_months
+
+    cat = catalogue()
+    for atopid, al in cat.alliances.items():
+        if atopid in QUIRKS:
+            continue
+        files = to_scenario(atopid, al.begin.year, cat)
+        model = compile_model(files, al.begin, 3)  # default behavioural parameters: no parameters.toml
+        state = run_months(model, np.arange(8), seed=1)
+        assert state.standing.shape[0] == 8, atopid
