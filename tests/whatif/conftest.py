@@ -139,3 +139,24 @@ def chromium() -> str:
         pytest.skip("apt-get installed chromium but no chromium binary is on PATH")
     return path
 
+
+
+# --- real engine output -------------------------------------------------------------------------
+
+SIM = {"start": "2024-03-01", "months": 36, "runs": 300, "seed": 11}
+
+
+@pytest.fixture(scope="session")
+def simulated(tmp_path_factory):
+    """A real comparison from ``foedus.simulate``: the CSTO from March 2024 for 36 months, 300 runs
+    per arm, the baseline and: two built-in what-ifs, a variant with no lever ('same'), and a
+    lever dated after the horizon ('late')."""
+    import foedus
+    from foedus.compare.run import run_comparison
+    from foedus.variants import Variant, load_variant, variant_from_levers
+
+    out = tmp_path_factory.mktemp("simulated") / "comparison"
+    arms = [load_variant("war-ends-2026"), load_variant("aze-attacks-2026"), load_variant("info-ops"),
+            Variant(name="same", title="The baseline again", question="Does nothing change?"),
+            variant_from_levers(["war-ends:2030-01"], "late")]
+    return run_comparison(foedus.load_scenario("csto"), arms, out=out, **SIM)

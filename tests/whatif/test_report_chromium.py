@@ -3,7 +3,6 @@ figure decoded, and a screenshot that is not blank."""
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 
@@ -49,15 +48,13 @@ def check_in_browser(chromium, html, tmp_path, figures: int):
     return shot
 
 
-def test_a_comparison_report_renders_in_chromium(chromium, results_factory, tmp_path):
+def test_the_forecast_report_renders_in_chromium(chromium, simulated, tmp_path):
+    """The report of a real comparison (foedus.simulate output), as a browser shows it."""
     from foedus.report import build_report
 
-    results_factory("baseline", seed=2, runs=120, months=36)
-    results_factory("armenia-leaves", seed=2, runs=120, months=36, arm_hazard=0.04)
-    (tmp_path / "comparison.json").write_text(json.dumps(
-        {"arms": [{"name": "baseline", "path": "baseline"}, {"name": "armenia-leaves", "path": "armenia-leaves"}]}))
-    rep = build_report(tmp_path, tmp_path / "report.html")
-    check_in_browser(chromium, rep.html, tmp_path, figures=len(rep.figures))
+    rep = build_report(simulated.path, tmp_path / "report.html")
+    shot = check_in_browser(chromium, rep.html, tmp_path, figures=len(rep.figures))
+    assert shot.stat().st_size > 50_000
 
 
 def test_the_blank_check_catches_a_blank_page(chromium, tmp_path):

@@ -15,6 +15,8 @@ from foedus.cli import record  # noqa: E402,F401
 from foedus.cli import catalogue  # noqa: E402,F401
 from foedus.cli import report  # noqa: E402,F401
 from foedus.cli import runs  # noqa: E402,F401
+from foedus.cli import compare  # noqa: E402,F401
+from foedus.cli import demo  # noqa: E402,F401
 from foedus.cli import simulate  # noqa: E402,F401
 from foedus.cli import calibrate  # noqa: E402,F401
 

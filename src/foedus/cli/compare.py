@@ -57,7 +57,7 @@ def print_table(comp) -> None:
                         _level(r.metric, r.variant_mean),
                         f"{_fmt(r.metric, r.difference)}{unit} [{_fmt(r.metric, r.ci_low)}, {_fmt(r.metric, r.ci_high)}]")
         console.print(tab)
-    console.print("p_exit: left or froze by the horizon; p_out: withdrawn, suspended or expelled at the horizon; "
+    console.print("p_exit: a step out (freeze, notice, suspension, exit) by the horizon; p_out: withdrawn, suspended or expelled at the horizon; "
                   "pts: percentage points. Intervals: mean ± 1.96 s.e. of the per-run differences (same seed in "
                   "every arm).", style="dim", highlight=False)
 

@@ -92,7 +92,7 @@ def demo_cmd(
 def print_summary(summary: dict, sc) -> None:
     names = {s.iso3: s.name for s in sc.states}
     t = Table(title=f"The CSTO at {summary['horizon']}: {summary['runs']} runs")
-    for col in ("member", "P(active)", "P(left or froze by then)", "P(out: withdrawn, suspended)", "credibility"):
+    for col in ("member", "P(active)", "P(exit step by then)", "P(out then)", "credibility"):
         t.add_column(col, justify="left" if col == "member" else "right")
     for s in summary["members"]:
         t.add_row(f"{names.get(s, s)} ({s})", f"{100 * summary['p_active_at_horizon'][s]:.1f}%",
@@ -102,5 +102,5 @@ def print_summary(summary: dict, sc) -> None:
     console.print(t)
     if "active_members_mean" in summary:
         console.print(f"active members at the horizon: {summary['active_members_mean']:.2f} on average; "
-                      f"some member leaves or freezes in {100 * summary['p_any_exit']:.1f}% of runs; "
+                      f"some member takes a step out in {100 * summary['p_any_exit']:.1f}% of runs; "
                       f"{summary['refused_mean']:.2f} requests refused per run", highlight=False)

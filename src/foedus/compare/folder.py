@@ -74,10 +74,12 @@ class ResultsFolder:
 
     @cached_property
     def members(self) -> list[str]:
-        """States that were members of the alliance in the first month, in the manifest's order."""
+        """States that were members of the alliance (active, frozen or under notice) in most runs of
+        the first month, in the manifest's order. A suspended state (Uzbekistan since 2012) is not
+        one, even if a few runs reinstate it in that month."""
         m = self.monthly
         first = m[m["month"] == m["month"].min()]
-        members = set(first.loc[first["p_member"] > 0, "state"])
+        members = set(first.loc[first["p_member"] >= 0.5, "state"])
         order = list(self.manifest.get("states") or sorted(m["state"].unique()))
         return [s for s in order if s in members]
 

@@ -22,7 +22,7 @@ Z95 = 1.959963984540054
 
 # metric -> what it means, for tables and the report
 METRICS = {
-    "p_exit": "probability the member leaves or freezes its participation by the horizon",
+    "p_exit": "probability the member takes a step out by the horizon (freezes, gives notice, is suspended or leaves)",
     "p_out": "probability the member is out at the horizon (withdrawn, suspended or expelled)",
     "credibility": "the member's belief at the horizon that the alliance helps a member that asks",
     "active_members": "active members at the horizon",

@@ -77,14 +77,15 @@ def run_comparison(scenario, variants: list[Variant], *, out: str | Path, start:
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         raise ArgumentError("--out", "a folder that does not exist yet or is empty", str(out))
+    # every variant applied before anything runs: a lever that does not fit fails at once
+    plan = [(v, variant_scenario(scenario, v)) for v in [BASELINE, *variants]]
     out.mkdir(parents=True, exist_ok=True)
     arms: list[ResultsFolder] = []
-    for v in [BASELINE, *variants]:
+    for v, sc in plan:
         if progress:
             progress(v.name)
         arm_dir = out / v.name
-        simulate_arm(variant_scenario(scenario, v), v, arm_dir, start=start, months=months, runs=runs, seed=seed,
-                     **(simulate_kwargs or {}))
+        simulate_arm(sc, v, arm_dir, start=start, months=months, runs=runs, seed=seed, **(simulate_kwargs or {}))
         arms.append(open_results(arm_dir))
     return finish_comparison(out, arms)
 

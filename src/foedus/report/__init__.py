@@ -163,8 +163,9 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
         F.active_members(arms))
     if base.has_per_run:
         add("survival", "Time to exit",
-            "Survival curves: the share of runs in which the member has not yet left or frozen its participation. "
-            "A member frozen at the start (Armenia since February 2024) counts as exited from month 0.",
+            "Survival curves: the share of runs in which the member has not yet taken a step out of the alliance "
+            "(freezing its participation, giving notice, being suspended or leaving). A member already frozen at the "
+            "start, as Armenia is since February 2024, counts once it moves on: notice, suspension or withdrawal.",
             F.survival(base, names))
     add("credibility", "Credibility fans",
         "Each member's belief that the alliance helps a member that asks (the mean of its Beta belief): the "
@@ -228,7 +229,7 @@ def _whatif(tables, arms, names) -> str:
                 var = _pct(r.variant_mean) if pct else f"{r.variant_mean:.2f}"
                 row.append(f'{base} &rarr; {var}<br><span class="{cls}">{_ci(r, pct)}</span>')
             rows.append(row)
-        out.append(_table(["member", "P(left or froze by horizon)", "P(out at horizon)", "credibility at horizon"], rows))
+        out.append(_table(["member", "P(exit step by horizon)", "P(out at horizon)", "credibility at horizon"], rows))
         arows = []
         for metric, label in (("active_members", "active members at the horizon"),
                               ("credibility_mean", "mean credibility of the members"),
@@ -264,7 +265,7 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
     # headline cards and the per-member table
     cards = [("expected active members at the horizon", f"{summary['expected_active_members']:.2f}")]
     if "p_any_exit" in summary:
-        cards.append(("runs in which some member leaves or freezes", _pct(summary["p_any_exit"])))
+        cards.append(("runs in which some member takes a step out", _pct(summary["p_any_exit"])))
         cards.append(("requests refused per run", f"{summary['refused_mean']:.2f}"))
     cards.append(("members at the start", str(len(summary["members"]))))
     parts.append('<h2 id="summary">Summary</h2><div class="cards">' + "".join(
@@ -278,7 +279,7 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
         rows.append(row)
     hdr = ["member", "P(active) at horizon"]
     if "p_exit_by_horizon" in summary:
-        hdr += ["P(left or froze by horizon)", "P(out at horizon)"]
+        hdr += ["P(exit step by horizon)", "P(out at horizon)"]
     hdr.append("credibility at horizon (mean)")
     parts.append(_table(hdr, rows))
 
@@ -308,14 +309,22 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
             parts.append(f"<p><b>{_e(arm.variant)}</b> levers: {_e('; '.join(map(str, levers)))}</p>")
     params = mf.get("parameters") or {}
     if params:
+        try:
+            from foedus.model.parameters import registry
+
+            declared = registry()
+        except ImportError:  # a results folder read without the model installed
+            declared = {}
         prow = []
-        for k, v in sorted(params.items()):
-            if isinstance(v, dict):
-                prow.append([_e(k), _e(v.get("value", "")), _e(v.get("unit", "")), _e(v.get("source", ""))])
-            else:
-                prow.append([_e(k), _e(v), "", ""])
-        parts.append(f"<details open><summary>{len(prow)} behavioural parameters</summary>"
-                     + _table(["parameter", "value", "unit", "source"], prow) + "</details>")
+        for k, v in params.items():
+            d = declared.get(k)
+            val = v.get("value", "") if isinstance(v, dict) else v
+            changed = d is not None and isinstance(val, (int, float)) and float(val) != d.default
+            prow.append([f"<b>{_e(k)}</b>" if changed else _e(k), f"<b>{_e(val)}</b>" if changed else _e(val),
+                         _e(f"{d.default:g}") if d else "", _e(d.unit) if d else "", _e(d.doc) if d else "",
+                         _e(d.source) if d else ""])
+        parts.append(f"<details open><summary>{len(prow)} behavioural parameters (bold: not the default)</summary>"
+                     + _table(["parameter", "value", "default", "unit", "what it does", "source"], prow) + "</details>")
 
     parts.append('<h2 id="data">Data sets and sources cited</h2>')
     cites = list(scenario.data.scenario.data_citations) if scenario else []

@@ -77,7 +77,7 @@ def standing_bands(res: ResultsFolder, names: dict[str, str] | None = None) -> F
 def active_members(arms: list[ResultsFolder]) -> Figure:
     """Expected number of active members each month (the sum over members of P(active)), one
     line per arm; the baseline's expected members (frozen ones included) dashed."""
-    fig, ax = plt.subplots(figsize=(10, 3.6), layout="constrained")
+    fig, ax = plt.subplots(figsize=(11, 3.8), layout="constrained")
     for i, res in enumerate(arms):
         m = res.monthly
         d = m[m["state"].isin(res.members)].groupby("month")[["p_active", "p_member"]].sum()
@@ -87,14 +87,14 @@ def active_members(arms: list[ResultsFolder]) -> Figure:
             ax.plot(d.index, d["p_member"], color=ARM_COLOURS[0], lw=1, ls="--", label=f"{res.variant}: members (incl. frozen)")
     ax.set_ylabel("expected members")
     ax.margins(x=0)
-    ax.legend(frameon=False, loc="lower left", fontsize=9)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside right center", frameon=False, fontsize=9)
     ax.set_title("Active members of the alliance, expected number per month", fontweight="bold")
     return fig
 
 
 def survival(res: ResultsFolder, names: dict[str, str] | None = None) -> Figure:
-    """Survival curves of time to exit: share of runs in which the member has not yet left or
-    frozen its participation, month by month (from the per-run final table)."""
+    """Survival curves of time to exit: share of runs in which the member has not yet taken a step
+    out (froze, gave notice, was suspended, left), month by month (``first_exit_month``)."""
     f = res.final
     months = int(res.manifest.get("months") or (f["first_exit_month"].max() + 1))
     start = pd.Timestamp(res.monthly["month"].min())
@@ -109,10 +109,10 @@ def survival(res: ResultsFolder, names: dict[str, str] | None = None) -> Figure:
         ax.step(dates, surv, where="post", color=STATE_COLOURS[i % 10], lw=2, label=_names(names, s))
     ax.set_ylim(-0.02, 1.02)
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1], ["0", "25%", "50%", "75%", "100%"])
-    ax.set_ylabel("runs with no exit yet")
+    ax.set_ylabel("runs with no exit step yet")
     ax.margins(x=0)
     ax.legend(frameon=False, fontsize=9, ncols=2, loc="lower left")
-    ax.set_title("Time to exit: share of runs in which each member has not left or frozen", fontweight="bold")
+    ax.set_title("Time to exit: share of runs in which the member has not yet taken a step out", fontweight="bold")
     return fig
 
 
@@ -252,7 +252,7 @@ def variant_differences(table: pd.DataFrame, names: dict[str, str] | None = None
     interval; one panel per figure (exit by the horizon, out at the horizon, credibility)."""
     from foedus.compare.paired import METRICS
 
-    titles = {"p_exit": "P(left or froze by the horizon)", "p_out": "P(out at the horizon)",
+    titles = {"p_exit": "P(exit step by the horizon)", "p_out": "P(out at the horizon)",
               "credibility": "credibility at the horizon"}
     variants = list(dict.fromkeys(table["variant"]))
     states = list(dict.fromkeys(table.loc[table["metric"] == metrics[0], "state"]))
