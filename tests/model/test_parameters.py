@@ -55,3 +55,11 @@ def test_parameters_file_of_a_scenario_overrides_defaults(tmp_path):
     (folder / "parameters.toml").write_text("[parameters]\ndecision_cost = 30.0\n")
     with pytest.raises(ScenarioError):
         compile_model(foedus.load_scenario(folder).data, "2024-03-01", 2)
+
+
+def test_docs_model_lists_every_parameter():
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "model.md").read_text()
+    for name, p in registry().items():
+        assert f"| `{name}` | {p.unit} | {p.default:g} |" in doc, f"docs/model.md is stale for {name}"

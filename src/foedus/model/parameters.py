@@ -129,3 +129,12 @@ def table() -> list[dict]:
     """The registry as rows (for docs/model.md and ``--json``)."""
     return [{"name": p.name, "mechanism": p.mechanism, "unit": p.unit, "default": p.default,
              "lower": p.lower, "upper": p.upper, "source": p.source, "doc": p.doc} for p in registry().values()]
+
+
+def markdown_table(mechanism: str) -> str:
+    """The parameter table of one mechanism, as in docs/model.md (a test keeps the doc in step)."""
+    rows = ["| name | unit | default | range | source | what it does |", "|---|---|---|---|---|---|"]
+    for p in registry().values():
+        if p.mechanism == mechanism:
+            rows.append(f"| `{p.name}` | {p.unit} | {p.default:g} | [{p.lower:g}, {p.upper:g}] | {p.source} | {p.doc} |")
+    return "\n".join(rows)
