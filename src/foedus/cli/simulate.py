@@ -70,8 +70,10 @@ def simulate_cmd(
     try:  # the experiment registry, where present
         from foedus.registry import try_record_run
 
-        last = res.monthly[res.monthly["month"] == res.monthly["month"].max()]
-        try_record_run("simulate", res.manifest, {"active_members_mean": float(last["p_active"].sum())}, res.path)
+        from foedus.compare.folder import open_results
+        from foedus.compare.summary import summarise
+
+        try_record_run("simulate", res.manifest, summarise(open_results(res.path)), res.path)
     except ImportError:
         pass
     if as_json:

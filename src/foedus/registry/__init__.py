@@ -84,9 +84,10 @@ def record_run(kind: str, manifest: dict, summary: dict | None = None, results: 
     if kind not in KINDS:
         raise ArgumentError("kind", f"one of {', '.join(KINDS)}", kind)
     m = manifest or {}
-    row = (kind, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), m.get("scenario"), m.get("variant"),
-           m.get("seed"), m.get("runs"), m.get("months"), str(m.get("start") or "")[:10] or None, m.get("command"),
-           str(Path(results).resolve()) if results else m.get("results"), m.get("foedus_version"),
+    row = (kind, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), _text(m.get("scenario")), _text(m.get("variant")),
+           _int(m.get("seed")), _int(m.get("runs")), _int(m.get("months")), str(m.get("start") or "")[:10] or None,
+           _text(m.get("command")),
+           str(Path(results).resolve()) if results else _text(m.get("results")), _text(m.get("foedus_version")),
            json.dumps(m, default=str), json.dumps(m.get("parameters") or {}, default=str),
            json.dumps(summary or {}, default=str))
     con = _connect()
@@ -100,12 +101,27 @@ def record_run(kind: str, manifest: dict, summary: dict | None = None, results: 
     return int(rid)
 
 
+def _text(v) -> str | None:
+    if v is None or isinstance(v, str):
+        return v
+    if isinstance(v, (list, tuple)):
+        return ",".join(map(str, v))
+    return str(v)
+
+
+def _int(v) -> int | None:
+    try:
+        return None if v is None else int(v)
+    except (TypeError, ValueError):
+        return None
+
+
 def try_record_run(kind: str, manifest: dict, summary: dict | None = None, results: str | Path | None = None) -> int | None:
     """``record_run`` for a command that has already done its work: a registry that cannot be
     written is reported on stderr and does not fail the command."""
     try:
         return record_run(kind, manifest, summary, results)
-    except FoedusError as exc:
+    except (FoedusError, duckdb.Error, OSError, TypeError, ValueError) as exc:
         print(f"foedus: warning: run not recorded in the registry: {exc}", file=sys.stderr)
         return None
 
