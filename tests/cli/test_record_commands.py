@@ -278,3 +278,12 @@ def test_scenario_text_with_brackets_is_printed_as_written(capsys, csto_copy):
     code, out, err = run(capsys, "obligations", str(csto_copy), "--date", "2022-09-13", "--victim", "ARM")
     assert code == 0, err
     assert "[red]aggression[/x]" in " ".join(out.split())
+
+
+def test_validate_checks_an_event_dated_after_the_scenario_end(capsys, csto_copy):
+    with open(csto_copy / "record.toml", "a") as fh:
+        fh.write('\n[[event]]\ndate = 2027-01-01\ntype = "unfreeze"\nalliance = "csto"\nactors = ["RUS"]\n'
+                 'source = "test"\n')
+    code, _, err = run(capsys, "validate", str(csto_copy))
+    assert_one_line_error(code, err)
+    assert "2027-01-01 unfreeze RUS" in err

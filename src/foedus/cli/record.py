@@ -47,7 +47,9 @@ def validate(path: str = typer.Argument(..., help="a scenario folder or a built-
              as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
     """Validate a scenario folder: schema, references, and a full replay through the treaty rules."""
     sc = load_scenario(path)
-    rp = sc.full_replay
+    # Replay to the last recorded event even if it falls after the scenario's end, so that every
+    # event is checked against the rules.
+    rp = sc.replay(max([sc.data.scenario.end, *(e.date for e in sc.events)]))
     out = {"scenario": sc.name, "path": str(sc.path), "hash": sc.hash, "states": len(sc.states),
            "alliances": len(sc.alliances), "events": len(sc.events), "replayed_to": rp.as_of.isoformat(),
            "valid": True}
