@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from foedus.calibration.observations import LABELS, AllianceRecord, Observations, window
-from foedus.model import accession, crises, decision, membership, requests
+from foedus.model import accession, credibility, crises, decision, membership, requests
 from foedus.treaty.membership import Standing
 
 S = Standing
@@ -65,22 +65,17 @@ def _values(params) -> Mapping[str, float]:
 
 def beliefs(p, rec: AllianceRecord, until: np.ndarray, states: np.ndarray) -> np.ndarray:
     """Mean belief of ``states`` at the start of months ``until`` (from the recorded outcomes before)."""
-    m0, n0 = p["cred_prior_mean"], p["cred_prior_strength"]
-    a0, b0 = m0 * n0, (1.0 - m0) * n0
+    a0, b0 = credibility.prior(p)
     a = np.full(len(until), a0)
     b = np.full(len(until), b0)
     if len(rec.ev_month) and len(until):
-        d = 0.5 ** (1.0 / p["cred_half_life"])
+        d = credibility.decay_factor(p)
         lag = until[:, None] - rec.ev_month[None, :]                    # (q, E)
         dec = np.where(lag > 0, d ** np.maximum(lag, 0), 0.0)
-        lv, bt = p["cred_limited_value"], p["cred_betrayal"]
-        o = rec.ev_outcome
-        succ = np.where(o == 0, 1.0, np.where(o == 1, lv, 0.0))
-        fail = np.where(o == 2, 1.0, np.where(o == 1, 1.0 - lv, 0.0)) * bt
-        is_v = states[:, None] == rec.ev_victim[None, :]
-        w = np.where(is_v, p["cred_victim_weight"], p["cred_observer_weight"])
-        a = a + (dec * w * succ[None, :]).sum(1)
-        b = b + (dec * w * fail[None, :]).sum(1)
+        w = credibility.weights(p, states[:, None] == rec.ev_victim[None, :], 1.0)
+        da, db = credibility.increments(p, rec.ev_outcome[None, :], w, rec.ev_consultation[None, :])
+        a = a + (dec * da).sum(1)
+        b = b + (dec * db).sum(1)
     return a / (a + b)
 
 
@@ -188,3 +183,16 @@ def by_kind(params, obs: Observations, until=None, since=None) -> dict[str, floa
         m = window(s.record.rows[s.kind].known, until, since)
         out[s.kind] = out.get(s.kind, 0.0) + float(np.log(np.maximum(s.p_observed[m], TINY)).sum())
     return out
+
+
+def draw(params, obs: Observations, rng: np.random.Generator) -> Observations:
+    """A record of decisions drawn from the model itself: every decision of ``obs`` gets an outcome
+    drawn from the model's probabilities at ``params``, given the recorded state at that decision
+    (the state, the beliefs and the momentum stay those of the real record). For recovery tests."""
+    ys: dict[int, dict[str, np.ndarray]] = {}
+    for s in score(params, obs):
+        u = rng.random(len(s.y))
+        cum = np.cumsum(s.probs, axis=1)
+        y = np.minimum((u[:, None] >= cum).sum(1), s.probs.shape[1] - 1)
+        ys.setdefault(id(s.record), {})[s.kind] = y
+    return Observations(tuple(r.with_outcomes(ys.get(id(r), {})) for r in obs.records))

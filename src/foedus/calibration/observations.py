@@ -88,6 +88,7 @@ class AllianceRecord:
     ev_month: np.ndarray          # (E,)
     ev_outcome: np.ndarray        # (E,) 0 deployed, 1 limited, 2 refused
     ev_victim: np.ndarray         # (E,) state index, -1 outside the scenario
+    ev_consultation: np.ndarray   # (E,) bool: consultations asked for (held = all that was asked)
     # momentum: recorded defections (D,)
     def_month: np.ndarray
     def_count: np.ndarray
@@ -216,10 +217,20 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
     get = lambda attr: np.array([getattr(terms[c], attr) if c in terms else 0.0 for c in codes])  # noqa: E731
     base_committed = get("committed_share")
     tl = series(data.timeline, codes, m_first, max(M, 1), base_committed)
-    affinity = np.zeros((n, n))
-    for f in b.affinity:
-        affinity[idx[f.a], idx[f.b]] = affinity[idx[f.b], idx[f.a]] = f.value
-    np.fill_diagonal(affinity, 1.0)
+    hist = {s: _history(m) for s, m in st.memberships.items()}
+
+    def affinity_on(d: dt.date) -> np.ndarray:
+        # as engine.compile: members of the alliance (on the date) share ``member_affinity``; listed pairs override
+        aff = np.zeros((n, n))
+        mu = getattr(b, "member_affinity", 0.0)
+        if mu:
+            mem = np.array([_standing_on(hist.get(c, []), d) in MEMBER_STANDINGS for c in codes])
+            aff[np.ix_(mem, mem)] = mu
+        for f in b.affinity:
+            aff[idx[f.a], idx[f.b]] = aff[idx[f.b], idx[f.a]] = f.value
+        np.fill_diagonal(aff, 1.0)
+        return aff
+
     grievance = np.zeros((n, n))
     for g in b.grievance:
         grievance[idx[g.holder], idx[g.target]] = g.value
@@ -227,7 +238,6 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
     spare = tl.capability * (1.0 - tl.committed)                      # (M, N)
     leader = idx[_leader(al, data)]
     patron = idx[al.patron] if al.patron else -1
-    hist = {s: _history(m) for s, m in st.memberships.items()}
     applied = [a.event for a in rp.events if a.event.alliance == alliance_id]
     windows = {month_index(w) for w in al.renewal.windows} if al.renewal else set()
 
@@ -278,6 +288,9 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
     ev_month = np.array([month_index(e.date) for e in obs_ev], dtype=np.int64)
     ev_outcome = np.array([_OUTCOME_CODE[e.outcome.value] for e in obs_ev], dtype=np.int64)
     ev_victim = np.array([idx.get(e.actors[0], -1) for e in obs_ev], dtype=np.int64)
+    # as credibility.from_record: a consultation, or a request about a mere threat
+    ev_consultation = np.array([e.type == EventType.consultation or (e.crisis is not None and e.crisis.value == "threat")
+                                for e in obs_ev], dtype=bool)
     defs = [e for e in applied if e.type.value in DEFECTIONS]
     def_month = np.array([month_index(e.date) for e in defs], dtype=np.int64)
     def_count = np.array([len(e.actors) for e in defs], dtype=float)
@@ -324,6 +337,7 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
         pat &= eligible
         oc["cons"].append(e.type == EventType.consultation)
         oc["rq"].append(first_row), oc["covered"].append(covered), oc["type"].append(code)
+        affinity = affinity_on(e.date)
         oc["salience"].append(tl.salience[tt, i]), oc["av"].append(affinity[:, i])
         oc["ag"].append(affinity[:, agg] if agg >= 0 else np.zeros(n)), oc["rv"].append(regime[i])
         oc["spare"].append(spare[tt]), oc["elig"].append(eligible), oc["frozen"].append(standings == S.frozen)
@@ -346,14 +360,18 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
                 for j in e.actors:
                     ratified_on.setdefault(j, e.date)
         admitted = next((when for when, x in h if when >= inv and x == S.active), None)
+        affinity = affinity_on(inv)
         end = month_index(admitted) if admitted else m_last
         for j in sorted(mship.invited_by):
             if j not in idx:
                 continue
             jm = month_index(ratified_on[j]) if j in ratified_on else None
+            jh = hist.get(j, [])
             for m in range(month_index(inv), (jm if jm is not None else end) + 1):
                 if m > m_last:
                     break
+                if _standing_on(jh, month_start(m + 1) - dt.timedelta(days=1)) not in VOTING_STANDINGS:
+                    break   # a member that leaves in the month has no say (the replay's admission rule)
                 done = jm is not None and m == jm
                 rt_aff.append(affinity[idx[j], idx[s]]), rt_grv.append(grievance[idx[j], idx[s]])
                 add("ratification", int(done), _d(month_start(m + 1)), j,
@@ -364,7 +382,7 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
 
     return AllianceRecord(
         scenario=scenario or data.scenario.name, alliance=alliance_id, codes=codes, months=months,
-        ev_month=ev_month, ev_outcome=ev_outcome, ev_victim=ev_victim, def_month=def_month, def_count=def_count,
+        ev_month=ev_month, ev_outcome=ev_outcome, ev_victim=ev_victim, ev_consultation=ev_consultation, def_month=def_month, def_count=def_count,
         mm_state=mm_state, mm_month=mm_month, mm_standing=np.array(mm["standing"], dtype=np.int64),
         mm_threat=tl.threat[t, mm_state] if len(t) else np.zeros(0),
         mm_spare_leader=spare[t, leader] if len(t) else np.zeros(0),

@@ -1,0 +1,213 @@
+"""The likelihood of the record equals a brute-force computation, is fast, and reads the record right."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from foedus.calibration import likelihood
+from foedus.calibration.observations import build_alliance, Observations
+from foedus.chronology import month_index, month_start
+from foedus.ledger.replay import replay
+from foedus.model import accession, credibility, crises, decision, membership, requests
+from foedus.model._math import regime_score
+from foedus.model.parameters import Parameters
+from foedus.model.timeline import CRISIS_CODES, value_on
+from foedus.scenario.schema import CrisisType
+from foedus.treaty.membership import MEMBER_STANDINGS, VOTING_STANDINGS, Standing
+from foedus.treaty.obligations import obligations
+from foedus.treaty.procedure import procedure_on
+
+S = Standing
+
+
+def brute_force_loglik(data, params) -> float:
+    """Month by month, one decision at a time, from the replay on each date and the model's scalar
+    functions (``from_record``, ``momentum_from_record``, ``obligations``, ``quad`` over severity)."""
+    p = Parameters(params)
+    al = data.alliances[0]
+    codes = [s.iso3 for s in data.states]
+    idx = {c: i for i, c in enumerate(codes)}
+    regime = {s.iso3: regime_score(s.regime) for s in data.states}
+    terms = {s.iso3: s for s in data.behaviour.state}
+    term = lambda c, k: getattr(terms[c], k) if c in terms else 0.0  # noqa: E731
+
+    def affinity(d):
+        out = np.zeros((len(codes), len(codes)))
+        for x in codes:
+            for y in codes:
+                if standing(d, x) in MEMBER_STANDINGS and standing(d, y) in MEMBER_STANDINGS:
+                    out[idx[x], idx[y]] = data.behaviour.member_affinity
+        for f in data.behaviour.affinity:
+            out[idx[f.a], idx[f.b]] = out[idx[f.b], idx[f.a]] = f.value
+        np.fill_diagonal(out, 1.0)
+        return out
+    grv = {(g.holder, g.target): g.value for g in data.behaviour.grievance}
+    full = replay(data)
+    applied = [a.event for a in full.events]
+    tl = data.timeline
+
+    def spare(c, d):
+        return 1.0 * (1.0 - value_on(tl, c, "committed_share", d, term(c, "committed_share")))
+
+    def standing(d, c):
+        return replay(data, d).standing("pact", c)
+
+    ll = 0.0
+    first, last = month_index(al.in_force), month_index(data.scenario.end)
+    for m in range(first, last + 1):
+        start, end = month_start(m), month_start(m + 1) - dt.timedelta(days=1)
+        cred = credibility.mean(*credibility.from_record(p, applied, codes, "pact", m + 1))
+        mom = membership.momentum_from_record(p, applied, "pact", m)
+        for c in codes:
+            if c == al.patron:
+                continue
+            s0, s1 = standing(start - dt.timedelta(days=1), c), standing(end, c)
+            if m == first and s0 == S.signatory:
+                s0 = S.active
+            if s0 == S.notice and s1 == S.withdrawn:
+                continue                      # the notice falls due: no decision
+            if s0 not in MEMBER_STANDINGS:
+                continue
+            f = membership.MemberFeatures(
+                credibility=np.array(cred[idx[c]]), threat=np.array(value_on(tl, c, "threat", start, 1.0)),
+                patron_spare=np.array(spare(al.patron, start)), regime=np.array(regime[c]),
+                ties=np.array(term(c, "ties")), autonomy=np.array(term(c, "autonomy_cost")),
+                outside=np.array(term(c, "outside_option") + value_on(tl, c, "outside_option", start, 0.0)),
+                exit_cost=np.array(term(c, "exit_cost")), momentum=np.array(mom), frozen=np.array(s0 == S.frozen))
+            hz = membership.hazards(p, f)
+            options = {S.active: {S.frozen: hz.p_freeze, S.notice: hz.p_notice},
+                       S.frozen: {S.notice: hz.p_notice, S.active: hz.p_return},
+                       S.notice: {S.active: hz.p_revoke}}[s0]
+            total = float(sum(options.values()))
+            scale = 1.0 / total if total > 1 else 1.0
+            ll += math.log(float(options[s1]) * scale if s1 in options else 1.0 - total * scale)
+            if al.renewal and start <= al.renewal.windows[0] <= end and s0 in (S.active, S.frozen):
+                pl = float(membership.p_lapse(p, f))
+                ll += math.log(pl if s1 == S.withdrawn else 1.0 - pl)
+    # requests, their outcomes
+    dens = lambda s: float(crises.severity_density(p, s))  # noqa: E731
+    for e in applied:
+        if e.type.value not in ("request", "consultation", "clash"):
+            continue
+        m = month_index(e.date)
+        cred = credibility.mean(*credibility.from_record(p, applied, codes, "pact", m))
+        code = CRISIS_CODES[CrisisType(e.crisis)]
+        for k, v in enumerate(e.actors):
+            if standing(e.date, v) not in (S.active, S.notice):
+                continue
+            pr = lambda s: float(requests.p_request(p, code, s, cred[idx[v]]))  # noqa: E731
+            p_ask = quad(lambda s: dens(s) * pr(s), 0, 1, epsabs=1e-13, epsrel=1e-11)[0]
+            ll += math.log(p_ask if e.type.value != "clash" else 1.0 - p_ask)
+            if e.type.value == "clash" or k > 0:
+                continue
+            st = {c: standing(e.date, c) for c in codes}
+            aff = affinity(e.date)
+            covered = obligations(al, {c: s for c, s in st.items() if s != S.outside}, e.date, v, e.target,
+                                  CrisisType(e.crisis)).casus_foederis
+            elig = np.array([st[c] in VOTING_STANDINGS and c != v for c in codes])
+            ag = idx[e.target] if e.target else None
+
+            def p_out(s, y):
+                f = decision.DecisionFeatures(
+                    covered=np.array([covered]), crisis_type=np.array([code]), severity=np.array([s]),
+                    salience=np.array([1.0]), aff_victim=aff[:, idx[v]][None],
+                    aff_aggressor=(aff[:, ag] if ag is not None else np.zeros(len(codes)))[None],
+                    regime_member=np.array([[regime[c] for c in codes]]), regime_victim=np.array([regime[v]]),
+                    spare=np.array([[spare(c, e.date) for c in codes]]), eligible=elig[None],
+                    frozen=np.array([[st[c] == S.frozen for c in codes]]),
+                    patron=np.array([[c == al.patron and elig[i] for i, c in enumerate(codes)]]),
+                    abstention=np.array([procedure_on(al, e.date).abstention]))
+                return float(decision.outcome_probs(p, f)[0, y])
+
+            y = {"deployed": 0, "limited": 1, "consulted": 1, "refused": 2}[e.outcome.value]
+            joint = quad(lambda s: dens(s) * pr(s) * p_out(s, y), 0, 1, epsabs=1e-13, epsrel=1e-11)[0]
+            ll += math.log(joint / p_ask)
+    # ratifications
+    for c in codes:
+        inv = [d for d, s in full.alliance("pact").memberships.get(c).history if s == "invited"] \
+            if c in full.alliance("pact").memberships else []
+        if not inv:
+            continue
+        mship = full.alliance("pact").memberships[c]
+        aff = affinity(inv[0])
+        admitted = next(d for d, s in mship.history if s == "active")
+        for j in sorted(mship.invited_by):
+            ratified = next((e.date for e in applied if e.type.value == "ratify" and e.target == c and j in e.actors), None)
+            stop = month_index(ratified) if ratified else month_index(admitted)
+            for m in range(month_index(inv[0]), stop + 1):
+                if standing(month_start(m + 1) - dt.timedelta(days=1), j) not in VOTING_STANDINGS:
+                    break                     # a member that leaves in the month has no say in it
+                pr = float(accession.p_ratify(p, aff[idx[j], idx[c]], grv.get((j, c), 0.0)))
+                ll += math.log(pr if ratified and m == month_index(ratified) else 1.0 - pr)
+    return ll
+
+
+def test_likelihood_equals_brute_force_on_a_small_ledger(ledger, toy_params):
+    obs = Observations((build_alliance(ledger, "pact"),))
+    for params in (toy_params, {}):
+        fast = likelihood.loglik(params, obs)
+        slow = brute_force_loglik(ledger, params)
+        assert fast == pytest.approx(slow, rel=1e-7, abs=1e-7)
+
+
+def test_the_small_ledger_holds_every_kind_of_decision(ledger):
+    obs = Observations((build_alliance(ledger, "pact"),))
+    rows = obs.records[0].rows
+    moves = {k: [w for w, y in zip(r.what, r.y) if y != 0] for k, r in rows.items()}
+    assert moves["member:active"] == ["2002-05 BBB active: freeze", "2004-02 DDD active: notice"]
+    assert moves["member:frozen"] == ["2003-01 BBB frozen: return"]
+    assert moves["renewal"] == ["2002-07 CCC renewal window: lapse"]
+    assert [w for w in rows["request"].what] == ["2001-03-10 BBB armed_attack by EEE: asks", "2001-11-05 CCC threat: asks",
+                                                 "2003-06-01 BBB member_clash: no request",
+                                                 "2003-06-01 DDD member_clash: no request"]
+    # DDD, under notice from Feb 2004, has no say once it has left (Aug 2004); BBB ratifies in Sep
+    assert moves["ratification"] == ["2004-04 AAA on EEE's accession: ratifies", "2004-09 BBB on EEE's accession: ratifies"]
+    assert not any("2004-08 DDD" in w or "2004-09 DDD" in w for w in rows["ratification"].what)
+
+
+def test_one_evaluation_on_both_records_is_well_under_a_second(real_obs):
+    likelihood.loglik({}, real_obs)
+    t = time.perf_counter()
+    for _ in range(5):
+        likelihood.loglik({}, real_obs)
+    assert (time.perf_counter() - t) / 5 < 0.25
+
+
+def test_the_record_read_as_decisions(real_obs):
+    csto = next(r for r in real_obs.records if r.alliance == "csto")
+    nato = next(r for r in real_obs.records if r.alliance == "nato")
+    moved = {k: [w for w, y in zip(r.what, r.y) if y != 0] for k, r in csto.rows.items()}
+    assert sorted(moved["member:active"]) == ["2012-06 UZB active: freeze", "2024-02 ARM active: freeze"]
+    assert moved["renewal"] == ["1999-04 AZE renewal window: lapse", "1999-04 GEO renewal window: lapse",
+                                "1999-04 UZB renewal window: lapse"]
+    assert len(csto.rows["renewal"].y) == 8            # nine parties less the patron
+    assert "RUS" not in set(csto.rows["member:active"].actor)
+    # NATO: no member ever moved; Finland waited on Hungary and Turkey until March 2023
+    assert not any(nato.rows[k].y.any() for k in ("member:active", "member:frozen", "member:notice"))
+    fin = [w for w, y in zip(nato.rows["ratification"].what, nato.rows["ratification"].y) if "FIN" in w and y]
+    assert sorted(w for w in fin if not w.startswith("2022")) == ["2023-03 HUN on FIN's accession: ratifies", "2023-03 TUR on FIN's accession: ratifies"]
+    assert sum("SWE" in w and "waits" in w and a == "TUR" for w, a in
+               zip(nato.rows["ratification"].what, nato.rows["ratification"].actor)) == 18   # Jul 2022 - Dec 2023
+
+
+def test_vectorised_beliefs_and_momentum_match_the_model(real_obs):
+    from foedus.api import load_scenario
+
+    sc = load_scenario("csto")
+    rec = next(r for r in real_obs.records if r.alliance == "csto")
+    p = Parameters({})
+    events = [a.event for a in sc.full_replay.events]
+    codes = list(rec.codes)
+    for when in ("2012-01-01", "2022-10-01", "2024-02-01"):
+        m = month_index(dt.date.fromisoformat(when))
+        a, b = credibility.from_record(p, events, codes, "csto", m)
+        mine = likelihood.beliefs(p.values, rec, np.full(len(codes), m), np.arange(len(codes)))
+        np.testing.assert_allclose(mine, a / (a + b), rtol=1e-12)
+        assert likelihood.momentum(p.values, rec, np.array([m]))[0] == pytest.approx(
+            membership.momentum_from_record(p, events, "csto", m), rel=1e-12)
