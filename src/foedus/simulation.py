@@ -29,13 +29,17 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
              runs: int = 1000, seed: int = 0, chunk_size: int = 2000, executor: str | Executor = "serial",
              workers: int | None = None, parameters: Mapping[str, float] | None = None, per_run: bool = True,
              out: str | Path | None = None, command: str | None = None, variant: str = "baseline",
-             levers: list | None = None, progress: Callable[[int, int, int], None] | None = None) -> Results:
+             levers: list | None = None, progress: Callable[[int, int, int], None] | None = None,
+             scheduler: str | None = None, resume: bool = False) -> Results:
     """Simulate ``runs`` runs of ``months`` months from ``start`` (default: the scenario's end).
 
     ``scenario``: a built-in name, a folder, a loaded :class:`Scenario`, or :class:`ScenarioFiles`
     (possibly edited in memory: what-if levers add timeline entries or parameter overrides).
     ``parameters`` override the scenario's. With ``out`` the results folder is written as chunks
-    finish (``chunks/``), then the tables and the manifest (``complete: true``)."""
+    finish (``chunks/``), then the tables and the manifest (``complete: true``). ``resume=True``
+    finishes an interrupted folder ``out``: the same settings (else ResultsError naming the one that
+    differs), only the missing chunks run (docs/executors.md). ``executor="dask"`` with ``scheduler``
+    (an address) runs on an existing Dask cluster."""
     if isinstance(scenario, ScenarioFiles):
         data, name, path, shash = scenario, scenario.scenario.name, None, None
     else:
@@ -49,7 +53,7 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
     if isinstance(months, bool) or not isinstance(months, int):
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
     model = compile_model(data, start_d, months, params, name)
-    ex_name = executor if isinstance(executor, str) else executor.name
+    ex_name = ("dask" if scheduler else executor) if isinstance(executor, str) else executor.name
     n_chunks = -(-runs // chunk_size) if isinstance(runs, int) and isinstance(chunk_size, int) and chunk_size > 0 else None
     manifest = {
         "foedus_version": _version(),
@@ -59,13 +63,26 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         "scenario": name, "scenario_hash": shash, "scenario_path": path,
         "alliance": data.scenario.focus, "variant": variant, "levers": list(levers or []),
         "start": start_d.isoformat(), "months": months, "runs": runs, "seed": seed, "chunk_size": chunk_size,
-        "executor": ex_name, "parameters": params.to_dict(), "states": list(model.codes),
+        "executor": ex_name, "per_run": per_run, "parameters": params.to_dict(), "states": list(model.codes),
         "complete": False, "chunks_total": n_chunks, "chunks_done": 0,
     }
     folder = Path(out) if out is not None else None
-    if folder is not None:
-        if (folder / "manifest.json").exists() and any(folder.glob("*.parquet")):
-            raise ArgumentError("-o", "a new or empty results folder", str(folder))
+    if resume and folder is None:
+        raise ArgumentError("--resume", "a results folder to resume", None)
+    if folder is not None and resume:
+        from foedus.results.resume import check_same_experiment, read_manifest, resumed_manifest
+
+        old = read_manifest(folder)
+        check_same_experiment(folder, old, manifest)
+        if old.get("complete"):
+            from foedus.results.folder import load
+
+            return load(folder)
+        manifest = resumed_manifest(old, manifest, command)
+        write_manifest(folder, manifest)
+    elif folder is not None:
+        if (folder / "manifest.json").exists() or any((folder / "chunks").glob("chunk-*")):
+            raise ArgumentError("-o", "a new or empty results folder (an interrupted one: --resume it)", str(folder))
         write_manifest(folder, manifest)
 
     def _progress(done: int, total: int, runs_done: int) -> None:
@@ -75,7 +92,7 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
             progress(done, total, runs_done)
 
     summary = run_ensemble(model, runs, seed, chunk_size, executor, workers, per_run,
-                           str(folder) if folder is not None else None, _progress)
+                           str(folder) if folder is not None else None, _progress, resume=resume, scheduler=scheduler)
     res = Results(manifest=manifest, monthly=tables.monthly(model, summary), final=tables.final(model, summary),
                   runs=tables.runs(model, summary), member_summary=tables.summary(model, summary))
     if folder is not None:

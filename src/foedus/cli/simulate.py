@@ -24,17 +24,38 @@ def _fmt(x, pct: bool = True) -> str:
     return f"{100 * x:.0f}%" if pct else f"{x:.2f}"
 
 
+def _interrupted(scenario: str, out: Path, executor: str, workers: int | None, scheduler: str | None) -> None:
+    """Ctrl-C: the finished chunks stay in the folder; say how to finish the run, exit 130."""
+    from foedus.results.resume import read_manifest
+
+    try:
+        m = read_manifest(out)
+        done = f"{m.get('chunks_done', 0)} of {m.get('chunks_total')} chunks are"
+    except Exception:
+        done = "the finished chunks are"
+    how = " ".join(shlex.quote(a) for a in ["foedus", "simulate", scenario, "--resume", str(out)]
+                   + (["--executor", executor] if executor != "serial" and not scheduler else [])
+                   + (["--workers", str(workers)] if workers and not scheduler else [])
+                   + (["--scheduler", scheduler] if scheduler else []))
+    err_console.print(f"foedus: interrupted: {done} in {out}; finish the run with: {how}", markup=False,
+                      highlight=False, soft_wrap=True)
+    raise typer.Exit(130)
+
+
 @app.command("simulate")
 def simulate_cmd(
+    ctx: typer.Context,
     scenario: str = typer.Argument(..., help="a built-in scenario name or a scenario folder"),
     start: str = typer.Option(None, "--from", help="start date YYYY-MM-DD: the state the replay gives then (default: the scenario's end)"),
     months: int = typer.Option(120, "--months", help="months to simulate"),
     runs: int = typer.Option(1000, "--runs", help="number of runs"),
     seed: int = typer.Option(0, "--seed", help="root seed: the same seed gives the same results"),
     chunk_size: int = typer.Option(2000, "--chunk-size", help="runs per chunk (memory is bounded by the chunk)"),
-    executor: str = typer.Option("serial", "--executor", help="serial or processes"),
-    workers: int = typer.Option(None, "--workers", help="worker processes (with --executor processes)"),
+    executor: str = typer.Option("serial", "--executor", help="serial, processes or dask (docs/executors.md)"),
+    workers: int = typer.Option(None, "--workers", help="worker processes (--executor processes, or dask's LocalCluster)"),
+    scheduler: str = typer.Option(None, "--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask)"),
     out: Path = typer.Option(None, "-o", "--out", help="results folder (default: results/<scenario>-<timestamp>)"),
+    resume: Path = typer.Option(None, "--resume", help="finish an interrupted run in this results folder: only its missing chunks run (settings not given are the folder's)"),
     no_per_run: bool = typer.Option(False, "--no-per-run", help="skip the per-run tables (final.parquet, runs.parquet)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
@@ -42,8 +63,26 @@ def simulate_cmd(
     from foedus.api import load_scenario
     from foedus.simulation import simulate
 
-    if executor not in ("serial", "processes"):
-        raise ArgumentError("--executor", "serial or processes", executor)
+    from foedus.ensemble.executors import EXECUTORS
+
+    if executor not in EXECUTORS:
+        raise ArgumentError("--executor", " or ".join(EXECUTORS), executor)
+    if scheduler is not None and executor == "processes":
+        raise ArgumentError("--scheduler", "--executor dask (a scheduler address is a Dask cluster's)", scheduler)
+    if resume is not None:
+        from foedus.results.resume import read_manifest
+
+        if out is not None and out.resolve() != resume.resolve():
+            raise ArgumentError("-o", f"no -o with --resume, or the same folder ({resume})", str(out))
+        out, old = resume, read_manifest(resume)
+        # a setting not given on the command line is the folder's; one given must match it
+        given = lambda name: ctx.get_parameter_source(name).name not in ("DEFAULT", "DEFAULT_MAP")  # noqa: E731
+        start = start if given("start") else old.get("start", start)
+        months = months if given("months") else old.get("months", months)
+        runs = runs if given("runs") else old.get("runs", runs)
+        seed = seed if given("seed") else old.get("seed", seed)
+        chunk_size = chunk_size if given("chunk_size") else old.get("chunk_size", chunk_size)
+        no_per_run = no_per_run if given("no_per_run") else not old.get("per_run", not no_per_run)
     if runs < 1:
         raise ArgumentError("--runs", "a whole number of runs, at least 1", runs)
     if months < 1 or months > 1200:
@@ -63,9 +102,14 @@ def simulate_cmd(
                   TextColumn("runs"), TimeElapsedColumn(), console=err_console, transient=True,
                   disable=not err_console.is_terminal) as bar:
         task = bar.add_task(sc.name, total=runs)
-        res = simulate(sc, start=start, months=months, runs=runs, seed=seed, chunk_size=chunk_size, executor=executor,
-                       workers=workers, per_run=not no_per_run, out=out, command=command,
-                       progress=lambda done, total, r: bar.update(task, completed=r))
+        try:
+            res = simulate(sc, start=start, months=months, runs=runs, seed=seed, chunk_size=chunk_size,
+                           executor=executor, workers=workers, scheduler=scheduler, per_run=not no_per_run, out=out,
+                           command=command, resume=resume is not None,
+                           progress=lambda done, total, r: bar.update(task, completed=r))
+        except KeyboardInterrupt:
+            bar.stop()
+            _interrupted(scenario, out, executor, workers, scheduler)
     summ = res.summary()
     try:  # the experiment registry, where present
         from foedus.registry import try_record_run

@@ -1,9 +1,9 @@
 """Executors: interchangeable strategies behind one interface (EMA Workbench's evaluators).
 
 ``with SerialExecutor() as ex: for result in ex.map(run_chunk, specs): ...`` yields results as
-chunks finish. ``ProcessExecutor(workers)`` uses ``concurrent.futures`` processes. A Dask
-executor can be added by implementing ``map`` (the chunk function is a top-level function of a
-picklable ``ChunkSpec``)."""
+chunks finish. ``ProcessExecutor(workers)`` uses ``concurrent.futures`` processes;
+``DaskExecutor`` (``foedus.ensemble.dask_executor``) a Dask LocalCluster or a scheduler address.
+The chunk function is a top-level function of a picklable ``ChunkSpec``."""
 
 from __future__ import annotations
 
@@ -78,12 +78,25 @@ class ProcessExecutor(Executor):
                     pending.add(self._pool.submit(fn, nxt))
 
 
-EXECUTORS = {"serial": SerialExecutor, "processes": ProcessExecutor}
+def _dask(workers: int | None = None, scheduler: str | None = None) -> Executor:
+    from foedus.ensemble.dask_executor import DaskExecutor  # imported only when asked for
+
+    return DaskExecutor(workers, scheduler)
 
 
-def make_executor(name: str | Executor = "serial", workers: int | None = None) -> Executor:
+EXECUTORS = {"serial": SerialExecutor, "processes": ProcessExecutor, "dask": _dask}
+
+
+def make_executor(name: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None) -> Executor:
+    """An executor by name; ``scheduler`` (a Dask scheduler address) implies ``dask``."""
     if isinstance(name, Executor):
         return name
+    if scheduler is not None and name in (None, "serial", "dask"):
+        name = "dask"
     if name not in EXECUTORS:
         raise ArgumentError("--executor", f"one of {', '.join(EXECUTORS)}", name)
+    if scheduler is not None and name != "dask":
+        raise ArgumentError("--scheduler", "--executor dask (a scheduler address is a Dask cluster's)", scheduler)
+    if name == "dask":
+        return _dask(workers, scheduler)
     return ProcessExecutor(workers) if name == "processes" else SerialExecutor()

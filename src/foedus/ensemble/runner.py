@@ -7,14 +7,20 @@ from collections.abc import Callable
 from foedus.engine.compile import Model
 from foedus.ensemble.chunks import chunk_specs, run_chunk
 from foedus.ensemble.executors import Executor, make_executor
+from foedus.ensemble.stream import Accumulator, load_chunk, remove_partial_files
 from foedus.ensemble.summary import Summary
 from foedus.errors import ArgumentError
 
 
 def run_ensemble(model: Model, runs: int, seed: int, chunk_size: int = 2000, executor: str | Executor = "serial",
                  workers: int | None = None, per_run: bool = True, out_dir: str | None = None,
-                 progress: Callable[[int, int, int], None] | None = None) -> Summary:
-    """Simulate ``runs`` runs in chunks of ``chunk_size``; ``progress(chunks_done, chunks_total, runs_done)``."""
+                 progress: Callable[[int, int, int], None] | None = None, resume: bool = False,
+                 scheduler: str | None = None) -> Summary:
+    """Simulate ``runs`` runs in chunks of ``chunk_size``; ``progress(chunks_done, chunks_total, runs_done)``.
+
+    Chunk summaries are added into a running total as they finish (memory bounded by the chunk;
+    per-run arrays, if kept, grow with the runs). With ``resume`` the chunk files already in
+    ``out_dir`` that verify are read instead of simulated (``foedus.ensemble.stream.load_chunk``)."""
     if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1:
         raise ArgumentError("--runs", "a whole number of runs, at least 1", runs)
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
@@ -22,13 +28,27 @@ def run_ensemble(model: Model, runs: int, seed: int, chunk_size: int = 2000, exe
     if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
         raise ArgumentError("--chunk-size", "a whole number of runs, at least 1", chunk_size)
     specs = chunk_specs(model, runs, seed, chunk_size, per_run, out_dir)
-    parts: list[Summary] = []
+    ex = make_executor(executor, workers, scheduler)
+    total = Accumulator(model.months, model.n_states, per_run)
     done_runs = 0
-    ex = make_executor(executor, workers)
-    with ex:
-        for index, summary in ex.map(run_chunk, specs):
-            parts.append(summary)
-            done_runs += specs[index].runs
-            if progress is not None:
-                progress(len(parts), len(specs), done_runs)
-    return Summary.merge(parts)
+    todo = specs
+    if resume and out_dir is not None:
+        remove_partial_files(out_dir)
+        todo = []
+        for spec in specs:
+            part = load_chunk(spec, model.months, model.n_states)
+            if part is None:
+                todo.append(spec)
+            else:
+                total.add(spec.index, part)
+                done_runs += spec.runs
+        if progress is not None and total.chunks:
+            progress(total.chunks, len(specs), done_runs)
+    if todo:
+        with ex:
+            for index, summary in ex.map(run_chunk, todo):
+                total.add(index, summary)
+                done_runs += specs[index].runs
+                if progress is not None:
+                    progress(total.chunks, len(specs), done_runs)
+    return total.result()

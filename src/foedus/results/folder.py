@@ -37,6 +37,8 @@ class Results:
     runs: pd.DataFrame | None = None
     member_summary: pd.DataFrame | None = None
     path: Path | None = field(default=None)
+    complete: bool = True                  # False: an interrupted run's folder (resume it)
+    missing_chunks: tuple[int, ...] = ()   # the chunk numbers not yet written
 
     def summary(self) -> pd.DataFrame:
         """Per member: P(standing) at the horizon, months to first exit (median; share with none),
@@ -61,11 +63,15 @@ class Results:
     def __repr__(self) -> str:
         m = self.manifest
         return (f"Results({m.get('scenario')} from {m.get('start')}, {m.get('months')} months, "
-                f"{m.get('runs')} runs, seed {m.get('seed')})")
+                f"{m.get('runs')} runs, seed {m.get('seed')}"
+                + ("" if self.complete else f"; INCOMPLETE: {len(self.missing_chunks)} of {m.get('chunks_total')} "
+                                           f"chunks missing") + ")")
 
 
 def load(path: str | Path) -> Results:
-    """Read a results folder; raises ResultsError if it is missing or incomplete."""
+    """Read a results folder; raises ResultsError if it is missing. An interrupted run's folder
+    reads as incomplete: ``complete`` False, ``missing_chunks``, and a ``monthly`` table of the runs
+    finished so far (``manifest['partial_runs']`` of them); see ``foedus.results.partial``."""
     folder = Path(path)
     mf = folder / "manifest.json"
     if not mf.is_file():
@@ -74,8 +80,15 @@ def load(path: str | Path) -> Results:
         manifest = json.loads(mf.read_text())
     except json.JSONDecodeError as exc:
         raise ResultsError(f"{mf}: not valid JSON ({exc.msg})") from None
+    if not isinstance(manifest, dict):
+        raise ResultsError(f"{mf}: expected a JSON object")
     if not manifest.get("complete"):
-        raise ResultsError(f"{folder}: incomplete ({manifest.get('chunks_done')} of {manifest.get('chunks_total')} chunks); run it again")
+        from foedus.results.partial import chunk_status, partial_monthly
+
+        missing, acc = chunk_status(folder, manifest)
+        manifest = {**manifest, "partial_runs": int(acc.sums["runs"]) if acc is not None else 0}
+        return Results(manifest=manifest, monthly=partial_monthly(manifest, acc), path=folder, complete=False,
+                       missing_chunks=tuple(missing))
     tables = {}
     for name in (*TABLES, "summary"):
         f = folder / f"{name}.parquet"

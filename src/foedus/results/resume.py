@@ -1,0 +1,66 @@
+"""Resuming an interrupted run: the folder's manifest must describe the same experiment.
+
+A run is resumed only with the settings that made its chunk files; anything else would merge
+chunks of two different experiments. The first setting that differs is named in one line
+(exit code 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from foedus.errors import ResultsError
+
+# what the chunk files depend on; the executor and the worker count do not change a single bit
+SETTINGS = ("scenario_hash", "alliance", "start", "months", "runs", "seed", "chunk_size", "per_run", "parameters")
+FLAGS = {"start": "--from", "months": "--months", "runs": "--runs", "seed": "--seed", "chunk_size": "--chunk-size",
+         "per_run": "--no-per-run", "parameters": "the parameters", "scenario_hash": "the scenario (its files' hash)",
+         "alliance": "the alliance"}
+
+
+def read_manifest(folder: str | Path) -> dict:
+    folder = Path(folder)
+    mf = folder / "manifest.json"
+    if not mf.is_file():
+        raise ResultsError(f"{folder}: cannot resume: not a results folder (no manifest.json)")
+    try:
+        m = json.loads(mf.read_text())
+    except (OSError, ValueError) as exc:
+        raise ResultsError(f"{mf}: cannot resume: not readable JSON ({exc})") from None
+    if not isinstance(m, dict):
+        raise ResultsError(f"{mf}: cannot resume: expected a JSON object")
+    return m
+
+
+def _show(key: str, value) -> str:
+    if key == "per_run":
+        return "with per-run tables" if value else "--no-per-run"
+    if key == "parameters" and isinstance(value, dict):
+        return "{...}"
+    return repr(value)
+
+
+def check_same_experiment(folder: str | Path, old: dict, new: dict) -> None:
+    """Raise ResultsError naming the first setting in which ``new`` differs from the folder's."""
+    for key in SETTINGS:
+        if key not in old and key == "per_run":  # folders written before per_run was recorded
+            continue
+        a, b = old.get(key), new.get(key)
+        if key == "parameters" and isinstance(a, dict) and isinstance(b, dict):
+            diff = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+            if diff:
+                k = diff[0]
+                raise ResultsError(f"{folder}: cannot resume: parameter {k} differs (the folder has {a.get(k)!r}, "
+                                   f"this run {b.get(k)!r})")
+            continue
+        if a != b:
+            raise ResultsError(f"{folder}: cannot resume: {FLAGS[key]} differs (the folder has {_show(key, a)}, "
+                               f"this run {_show(key, b)})")
+
+
+def resumed_manifest(old: dict, new: dict, command: str | None) -> dict:
+    """The folder's manifest, kept as first written, with this resume appended to ``resumed``."""
+    entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "executor": new.get("executor"),
+             "command": command or new.get("command"), "chunks_found": old.get("chunks_done", 0)}
+    return {**old, "complete": False, "resumed": [*old.get("resumed", []), entry]}
