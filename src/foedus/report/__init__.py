@@ -206,10 +206,33 @@ def _ci(r, pct: bool) -> str:
     return f"{r.difference:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}]"
 
 
+def _glance(tables, arms, names, horizon) -> str:
+    """One line per variant: its question, the member whose exit chance moves most, and the
+    alliance's active members."""
+    items = []
+    for t, arm in zip(tables, arms):
+        pe = t[t["metric"] == "p_exit"]
+        if pe.empty:
+            continue
+        r = pe.loc[pe["difference"].abs().idxmax()]
+        am = t[t["metric"] == "active_members"]
+        who = names.get(r["state"], r["state"])
+        text = (f"<b>{_e(arm.variant)}</b>: {_e(arm.manifest.get('question') or '')} "
+                f"{_e(who)}'s chance of a step out by {_e(horizon[:7])}: {_pct(r['baseline_mean'])} &rarr; "
+                f"{_pct(r['variant_mean'])} ({100 * r['difference']:+.1f} points, 95% interval "
+                f"{100 * r['ci_low']:+.1f} to {100 * r['ci_high']:+.1f})")
+        if not am.empty:
+            a = am.iloc[0]
+            text += (f"; active members at the horizon {a['baseline_mean']:.2f} &rarr; {a['variant_mean']:.2f} "
+                     f"({a['difference']:+.2f}, {a['ci_low']:+.2f} to {a['ci_high']:+.2f})")
+        items.append(f"<li>{text}.</li>")
+    return ('<h3>What if ...</h3><ul class="glance">' + "".join(items) + "</ul>"
+            '<p class="muted">Details: <a href="#variants">What-if: variants against the baseline</a>.</p>')
+
+
 def _whatif(tables, arms, names) -> str:
     """One table per variant: per member the two arms' figures and the paired difference."""
-    out = ['<h2 id="whatif">What-if: variants against the baseline</h2>',
-           '<p class="muted">Differences are paired run by run (both arms drew the same random numbers); '
+    out = ['<p class="muted">Differences are paired run by run (both arms drew the same random numbers); '
            'the interval is the mean difference ± 1.96 standard errors of the per-run differences. '
            'A difference whose interval excludes zero is in red.</p>']
     for t, arm in zip(tables, arms):
@@ -282,14 +305,15 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
         hdr += ["P(exit step by horizon)", "P(out at horizon)"]
     hdr.append("credibility at horizon (mean)")
     parts.append(_table(hdr, rows))
-
     if tables:
-        parts.append(_whatif(tables, arms[1:], names))
+        parts.append(_glance(tables, arms[1:], names, base.horizon))
 
     for key, t, caption, png in figs:
         b64 = base64.b64encode(png).decode("ascii")
         parts.append(f'<h2 id="{key}">{_e(t)}</h2><figure><img alt="{_e(t)}" src="data:image/png;base64,{b64}">'
                      f"<figcaption>{_e(caption)}</figcaption></figure>")
+        if key == "variants" and tables:  # the numbers behind the what-if figure, right below it
+            parts.append(_whatif(tables, arms[1:], names))
 
     # the scenario and parameters used
     parts.append('<h2 id="scenario">Scenario and parameters</h2>')
