@@ -88,6 +88,8 @@ def keys_for(seed: int) -> dict[str, np.uint64]:
 
 def _move(st: ChunkState, a: int, action: Action, where: np.ndarray, m: int) -> np.ndarray:
     """Apply a treaty action through ``step_array`` for alliance ``a``; returns the moves made."""
+    if not where.any():
+        return where
     new, moved = step_array(st.standing[:, a, :], int(action), where)
     st.standing[:, a, :] = new
     st.since[:, a, :][moved] = m
@@ -138,7 +140,9 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
     if K:
         u = uniforms(run_states(keys["crises"], m, runs), model.crisis_slots)   # (R, 2K): one call
         fired = u[:, :K] < crises.p_arrival(p, model.src_rate, threat[model.src_victim])
-        src, sev = crises.select(fired, crises.severity(p, u[:, K:]), model.victim_of)
+        sev_all = np.zeros(fired.shape)
+        sev_all[fired] = crises.severity(p, u[:, K:][fired])
+        src, sev = crises.select(fired, sev_all, model.victim_of)
         has = src >= 0
         safe = np.where(has, src, 0)
         ctype = np.where(has, model.src_type[safe], NO_CRISIS).astype(np.int8)
@@ -221,16 +225,31 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
         feats = member_features(model, st, t, a)
         hz = membership.hazards(p, feats)
         u = uniforms(run_states(keys["membership"], m, runs), model.state_slots[a])          # (R, N)
-        uc = uniforms(run_states(keys["council"], m, runs), model.state_slots[a])            # (R, N)
         can_notice = model.notice_months[a] >= 0
         p_notice = hz.p_notice if can_notice else np.zeros_like(hz.p_notice)
         active = (S_a == S.active) & not_patron
         ch_active = np.where(active, membership.choose(u, hz.p_freeze, p_notice), -1)
-        p_susp = membership.p_suspend(p, m - st.since[:, a, :]) * bool(model.suspension[a, t])
-        ch_frozen = np.where(frozen & not_patron, membership.choose(u, p_notice, hz.p_return), -1)
-        ch_notice = np.where(S_a == S.notice, membership.choose(u, hz.p_revoke), -1)
-        suspend = frozen & (ch_frozen < 0) & (uc < p_susp)
-        reinstate = (S_a == S.suspended) & (uc < membership.p_reinstate(p, S_a.shape) * bool(model.suspension[a, t]))
+        # frozen, under notice, suspended: few cells; handled sparsely (same uniforms, cell by cell)
+        ch_frozen = np.full((R, N), -1, np.int8)
+        ch_notice = np.full((R, N), -1, np.int8)
+        suspend = np.zeros((R, N), bool)
+        reinstate = np.zeros((R, N), bool)
+        fr, fn = np.nonzero(frozen & not_patron)
+        if len(fr):
+            ch_frozen[fr, fn] = membership.choose(u[fr, fn], p_notice[fr, fn], hz.p_return[fr, fn])
+        nr, nn = np.nonzero(S_a == S.notice)
+        if len(nr):
+            ch_notice[nr, nn] = membership.choose(u[nr, nn], hz.p_revoke[nr, nn])
+        if model.suspension[a, t]:
+            cr, cn = np.nonzero((frozen & (ch_frozen < 0)) | (S_a == S.suspended))
+            if len(cr):
+                uc = uniforms(run_states(keys["council"], m, runs[cr]), model.state_slots[a][cn][:, None])[:, 0]
+                is_frozen = S_a[cr, cn] == S.frozen
+                p_council = np.where(is_frozen, membership.p_suspend(p, m - st.since[:, a, :][cr, cn]),
+                                     membership.p_reinstate(p, cr.shape))
+                hit = uc < p_council
+                suspend[cr[hit & is_frozen], cn[hit & is_frozen]] = True
+                reinstate[cr[hit & ~is_frozen], cn[hit & ~is_frozen]] = True
 
         froze = _move(st, a, Action.freeze, ch_active == 0, m)
         noticed = _move(st, a, Action.notice, (ch_active == 1) | (ch_frozen == 0), m)
@@ -261,10 +280,13 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             continue
         S_a = st.standing[:, a, :]
         out_ = ((S_a == S.outside) | (S_a == S.withdrawn)) & not_patron
-        if out_.any():
-            ua = uniforms(run_states(keys["accession"], m, runs), model.state_slots[a])
-            align = model.affinity[:, model.leader[a]]
-            _move(st, a, Action.apply, out_ & (ua < accession.p_apply(p, align, threat)), m)
+        cols = np.nonzero(out_.any(0))[0]
+        if len(cols):   # only the states that are outside in some run: the same draws, fewer of them
+            ua = uniforms(run_states(keys["accession"], m, runs), model.state_slots[a][cols])
+            align = model.affinity[cols, model.leader[a]]
+            applies = np.zeros((R, N), bool)
+            applies[:, cols] = out_[:, cols] & (ua < accession.p_apply(p, align, threat[cols]))
+            _move(st, a, Action.apply, applies, m)
         ri, ii = np.nonzero(st.standing[:, a, :] == S.applicant)
         if len(ri):
             voters = np.isin(st.standing[:, a, :][ri], _VOTING)

@@ -7,9 +7,8 @@ import numpy as np
 
 def sigmoid(x):
     """Logistic function, stable for large |x|; scalars or arrays."""
-    x = np.asarray(x, dtype=np.float64)
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
 
 
 def regime_score(regime: str) -> float:

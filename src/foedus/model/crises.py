@@ -44,12 +44,19 @@ def severity_density(params, s):
 
 
 def select(fired, sev, victim_of):
-    """The month's crisis per victim: the most severe of the sources that fired.
+    """The month's crisis per victim: the most severe of the sources that fired (ties: the later source).
 
     ``fired``, ``sev``: (runs, sources); ``victim_of``: (sources, states) one-hot. Returns
-    (source index or -1, severity) per (runs, states)."""
-    cand = np.where(fired, sev, -1.0)[:, :, None] * victim_of[None, :, :] - (~victim_of[None, :, :]) * 2.0
-    best = cand.argmax(axis=1)
-    best_sev = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0, :]
-    has = best_sev >= 0.0
-    return np.where(has, best, -1), np.where(has, best_sev, 0.0)
+    (source index or -1, severity) per (runs, states). Works on the few sources that fired only."""
+    R, K = fired.shape
+    N = victim_of.shape[1]
+    victim = np.asarray(victim_of).argmax(axis=1)
+    r, k = np.nonzero(fired)
+    v = victim[k]
+    s = np.asarray(sev)[r, k]
+    best = np.full((R, N), -1.0)
+    np.maximum.at(best, (r, v), s)
+    win = s == best[r, v]
+    src = np.full((R, N), -1, dtype=np.int64)
+    np.maximum.at(src, (r[win], v[win]), k[win])
+    return src, np.where(src >= 0, best, 0.0)

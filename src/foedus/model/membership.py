@@ -148,14 +148,16 @@ def momentum_from_record(params, events, alliance: str, until_month: int) -> flo
 
 
 def choose(u, *probs):
-    """Competing risks from one uniform: index of the first event whose cumulative probability
-    exceeds ``u`` (0-based), or -1 for none. Probabilities are scaled down if they sum above 1."""
+    """Competing risks from one uniform: event k happens if cum[k-1] <= u < cum[k] (cumulative
+    probabilities); returns its index (0-based) or -1 for none. Probabilities are scaled down
+    where they sum above 1."""
     total = sum(probs)
-    scale = np.where(total > 1.0, 1.0 / np.maximum(total, 1e-300), 1.0)
-    out = np.full(np.shape(u), -1, dtype=np.int8)
-    cum = np.zeros(np.shape(u))
-    for k, p in enumerate(probs):
-        nxt = cum + p * scale
-        out = np.where((out < 0) & (u >= cum) & (u < nxt), k, out)
-        cum = nxt
-    return out
+    if np.any(total > 1.0):
+        scale = np.where(total > 1.0, 1.0 / np.maximum(total, 1e-300), 1.0)
+        probs = tuple(p * scale for p in probs)
+    passed = np.zeros(np.shape(u), dtype=np.int8)
+    cum = 0.0
+    for p in probs:
+        cum = cum + p
+        passed += u >= cum
+    return np.where(passed == len(probs), -1, passed).astype(np.int8)
