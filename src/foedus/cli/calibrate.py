@@ -195,8 +195,9 @@ def sensitivity_cmd(
     leaver: str = typer.Option("ARM", "--leaver", help="the state whose leaving by the horizon is an output"),
     param: list[str] = typer.Option(None, "--param", help="a parameter to vary (repeatable; default: the calibrated ones)"),
     parameters: Path = typer.Option(None, "--parameters", help="calibration file giving the ranges (default: the shipped calibration)"),
-    executor: str = typer.Option("serial", "--executor", help="serial or processes"),
-    workers: int = typer.Option(None, "--workers", help="worker processes (with --executor processes)"),
+    executor: str = typer.Option("serial", "--executor", help="serial, processes or dask (docs/executors.md)"),
+    workers: int = typer.Option(None, "--workers", help="worker processes (--executor processes, or dask's LocalCluster)"),
+    scheduler: str = typer.Option(None, "--scheduler", help="address of a running Dask scheduler (implies --executor dask)"),
     plot: Path = typer.Option(None, "--plot", help="write a bar chart of the indices (PNG)"),
     out: Path = typer.Option(None, "-o", "--out", help="folder for samples.csv and indices.csv"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
@@ -212,8 +213,8 @@ def sensitivity_cmd(
 
     if method not in METHODS:
         raise ArgumentError("--method", "sobol or morris", method)
-    if executor not in ("serial", "processes"):
-        raise ArgumentError("--executor", "serial or processes", executor)
+    if executor not in ("serial", "processes", "dask"):
+        raise ArgumentError("--executor", "serial, processes or dask", executor)
     if months < 1 or months > 1200:
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
     if seed < 0:
@@ -235,7 +236,10 @@ def sensitivity_cmd(
     with Progress(TextColumn("sensitivity"), BarColumn(), MofNCompleteColumn(), TextColumn("points"),
                   TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("points", total=None)
-        sa = run(sc.data, names, bounds, method, samples, runs, months, start_d, seed, leaver, executor, workers,
+        from foedus.ensemble.executors import make_executor
+
+        sa = run(sc.data, names, bounds, method, samples, runs, months, start_d, seed, leaver,
+                 make_executor(executor, workers, scheduler), workers,
                  progress=lambda k, total: bar.update(task, completed=k, total=total))
     table = sa.table()
     if out is not None:

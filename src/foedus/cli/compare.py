@@ -72,6 +72,9 @@ def compare_cmd(
     start: str = typer.Option(None, "--start", help="first month simulated, YYYY-MM[-DD] (default: simulate's)"),
     months: int = typer.Option(None, "--months", min=1, help="months simulated (default: simulate's)"),
     runs: int = typer.Option(1000, "--runs", min=2, help="runs per arm"),
+    executor: str = typer.Option("serial", "--executor", help="serial, processes or dask (docs/executors.md)"),
+    workers: int = typer.Option(None, "--workers", help="worker processes (--executor processes, or dask's LocalCluster)"),
+    scheduler: str = typer.Option(None, "--scheduler", help="address of a running Dask scheduler (implies --executor dask)"),
     seed: int = typer.Option(0, "--seed", min=0, help="the root seed, the same for every arm"),
     out: Path = typer.Option(None, "--out", "-o", help="comparison folder (default: results/compare-<scenario>-<time>)"),
     report: Path = typer.Option(None, "--report", help="also write the HTML report here"),
@@ -104,7 +107,16 @@ def compare_cmd(
         if not as_json:
             err_console.print(f"simulating {arm} ...", highlight=False)
 
-    comp = run_comparison(sc, arms, out=out, start=d, months=months, runs=runs, seed=seed, progress=progress)
+    import contextlib
+
+    from foedus.ensemble.executors import make_executor
+
+    ex = make_executor(executor, workers, scheduler)
+    # a Dask cluster starts once for every arm; the other executors are made per arm by name
+    with ex if ex.name == "dask" else contextlib.nullcontext():
+        how = {"executor": ex} if ex.name == "dask" else {"executor": executor, "workers": workers}
+        comp = run_comparison(sc, arms, out=out, start=d, months=months, runs=runs, seed=seed, progress=progress,
+                              simulate_kwargs=how)
     manifest = {**comp.arms[0].manifest, "variant": ",".join(a.variant for a in comp.arms[1:]),
                 "levers": [lv for a in comp.arms[1:] for lv in a.manifest.get("levers", [])]}
     summary = {"variants": [a.variant for a in comp.arms[1:]], "baseline": summarise(comp.arms[0]),
