@@ -88,14 +88,29 @@ def momentum(p, rec: AllianceRecord, until: np.ndarray) -> np.ndarray:
     return (np.where(lag >= 0, d ** np.maximum(lag, 0), 0.0) * rec.def_count[None, :]).sum(1)
 
 
+_CRED = ("cred_prior_mean", "cred_prior_strength", "cred_victim_weight", "cred_observer_weight", "cred_betrayal",
+         "cred_limited_value", "cred_half_life")
+
+
+def _cached(rec: AllianceRecord, key: tuple, compute):
+    """Beliefs and momentum depend on a few parameters the fit holds fixed: compute them once per values."""
+    hit = rec.cache.get(key)
+    if hit is None:
+        if len(rec.cache) > 64:
+            rec.cache.clear()
+        hit = rec.cache[key] = compute()
+    return hit
+
+
 def _member_features(p, rec: AllianceRecord) -> membership.MemberFeatures:
     i = rec.mm_state
     # the membership step of month m sees the beliefs after month m's outcomes and the month's decay
-    cred = beliefs(p, rec, rec.mm_month + 1, i)
+    cred = _cached(rec, ("mm",) + tuple(p[k] for k in _CRED), lambda: beliefs(p, rec, rec.mm_month + 1, i))
+    mom = _cached(rec, ("momentum", p["momentum_half_life"]), lambda: momentum(p, rec, rec.mm_month))
     return membership.MemberFeatures(
         credibility=cred, threat=rec.mm_threat, patron_spare=rec.mm_spare_leader, regime=rec.regime[i],
         ties=rec.ties[i], autonomy=rec.autonomy[i], outside=rec.mm_outside, exit_cost=rec.exit_cost[i],
-        momentum=momentum(p, rec, rec.mm_month), frozen=rec.mm_standing == S.frozen)
+        momentum=mom, frozen=rec.mm_standing == S.frozen)
 
 
 def _competing(*probs) -> np.ndarray:
@@ -141,7 +156,7 @@ def score(params, obs: Observations) -> list[Scored]:
                 pl = membership.p_lapse(p, sub)
                 out.append(Scored("renewal", rec, np.stack([1 - pl, pl], 1), rows["renewal"].y))
         if len(rec.rq_state):
-            cred = beliefs(p, rec, rec.rq_month, rec.rq_state)
+            cred = _cached(rec, ("rq",) + tuple(p[k] for k in _CRED), lambda: beliefs(p, rec, rec.rq_month, rec.rq_state))
             sev, w = _severity_weights(p, rec)
             pr = requests.p_request(p, rec.rq_type[:, None], sev, cred[:, None])      # (q, Q)
             p_ask = (w * pr).sum(1)
@@ -189,10 +204,12 @@ def draw(params, obs: Observations, rng: np.random.Generator) -> Observations:
     """A record of decisions drawn from the model itself: every decision of ``obs`` gets an outcome
     drawn from the model's probabilities at ``params``, given the recorded state at that decision
     (the state, the beliefs and the momentum stay those of the real record). For recovery tests."""
-    ys: dict[int, dict[str, np.ndarray]] = {}
-    for s in score(params, obs):
-        u = rng.random(len(s.y))
-        cum = np.cumsum(s.probs, axis=1)
-        y = np.minimum((u[:, None] >= cum).sum(1), s.probs.shape[1] - 1)
-        ys.setdefault(id(s.record), {})[s.kind] = y
-    return Observations(tuple(r.with_outcomes(ys.get(id(r), {})) for r in obs.records))
+    out = []
+    for rec in obs.records:   # one at a time: a record may appear more than once (independent copies)
+        ys = {}
+        for s in score(params, Observations((rec,))):
+            u = rng.random(len(s.y))
+            cum = np.cumsum(s.probs, axis=1)
+            ys[s.kind] = np.minimum((u[:, None] >= cum).sum(1), s.probs.shape[1] - 1)
+        out.append(rec.with_outcomes(ys))
+    return Observations(tuple(out))

@@ -128,6 +128,7 @@ class AllianceRecord:
     rt_affinity: np.ndarray
     rt_grievance: np.ndarray
     rows: dict[str, Rows] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict, compare=False, repr=False)   # features by the parameters they need
 
     def with_outcomes(self, y: dict[str, np.ndarray]) -> "AllianceRecord":
         """The same decisions with other outcomes (a record simulated from the model; tests)."""

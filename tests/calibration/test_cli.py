@@ -1,0 +1,62 @@
+"""foedus calibrate, backtest and sensitivity end to end on small settings; bad input is exit 2, one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+
+def foedus(*args, cwd=None):
+    """``foedus ARGS`` as a separate process: the real exit code and streams."""
+    code = "import sys; from foedus.cli import main; sys.exit(main())"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_calibrate_writes_a_parameter_file_with_provenance(tmp_path):
+    out = tmp_path / "fit.toml"
+    r = foedus("calibrate", "--until", "2005-01-01", "--scenarios", "csto", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    doc = tomllib.loads(out.read_text())
+    assert doc["provenance"]["data_until"] == "2005-01-01"
+    assert doc["provenance"]["decisions"]["renewal"] == 8
+    assert "hazard_lapse" in doc["parameters"] and "written:" in r.stdout
+
+
+def test_backtest_end_to_end_on_the_csto_record(tmp_path):
+    r = foedus("backtest", "--split", "2020-01-01", "--scenarios", "csto", "--rows", "none", "--json",
+               "-o", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    groups = {g["group"]: g for g in out["summary"]}
+    assert groups["csto all"]["model_log"] > groups["csto all"]["base_rate_log"]
+    assert (tmp_path / "decisions.csv").read_text().count("\n") == groups["csto all"]["decisions"] + 1
+
+
+def test_sensitivity_end_to_end_with_a_table_and_a_plot(tmp_path):
+    png = tmp_path / "s.png"
+    r = foedus("sensitivity", "csto", "--method", "morris", "--samples", "2", "--runs", "20", "--months", "24",
+               "--param", "hazard_notice", "--param", "hazard_freeze", "--param", "member_credibility",
+               "--plot", str(png), "-o", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "p_leave[ARM]" in r.stdout and "active_members" in r.stdout and "mu_star" in r.stdout
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    rows = (tmp_path / "indices.csv").read_text().splitlines()
+    assert len(rows) == 1 + 2 * 3
+
+
+@pytest.mark.parametrize("args, says", [
+    (("calibrate", "--until", "yesterday"), "--until"),
+    (("backtest", "--split", "1900-01-01"), "--split"),
+    (("backtest", "--rows", "some"), "--rows"),
+    (("sensitivity", "csto", "--method", "fast"), "--method"),
+    (("sensitivity", "csto", "--param", "no_such_thing", "--param", "hazard_freeze"), "--param"),
+    (("calibrate", "--scenarios", "atlantis"), "atlantis"),
+])
+def test_bad_input_is_one_line_and_exit_2(args, says):
+    r = foedus(*args)
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr and says in r.stderr
