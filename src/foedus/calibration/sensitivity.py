@@ -109,7 +109,9 @@ class Sensitivity:
 
 def run(data, names: tuple[str, ...], bounds, method: str = "morris", samples: int = 8, runs: int = 200,
         months: int = 60, start: dt.date | None = None, seed: int = 0, leaver: str = "ARM",
-        executor: str = "serial", workers: int | None = None, progress=None) -> Sensitivity:
+        executor: str = "serial", workers: int | None = None, progress=None,
+        base: dict[str, float] | None = None) -> Sensitivity:
+    """``base``: values of the parameters not varied (e.g. the calibrated ones); the registry's defaults else."""
     from foedus.ensemble.executors import make_executor
 
     if method not in METHODS:
@@ -133,7 +135,8 @@ def run(data, names: tuple[str, ...], bounds, method: str = "morris", samples: i
     start = start or data.scenario.end
     outputs = (f"p_leave[{leaver}]", "active_members")
     Y = np.full((len(X), len(outputs)), np.nan)
-    points = [Point(i, data, dict(zip(names, map(float, x))), start, months, runs, seed, codes.index(leaver))
+    points = [Point(i, data, {**(base or {}), **dict(zip(names, map(float, x)))}, start, months, runs, seed,
+                    codes.index(leaver))
               for i, x in enumerate(X)]
     with make_executor(executor, workers) as ex:
         for k, (i, y) in enumerate(ex.map(evaluate, points), 1):
