@@ -96,13 +96,15 @@ def _move(st: ChunkState, a: int, action: Action, where: np.ndarray, m: int) -> 
     return moved
 
 
-def member_features(model: Model, st: ChunkState, t: int, a: int) -> membership.MemberFeatures:
+def member_features(model: Model, st: ChunkState, t: int, a: int, cred=None) -> membership.MemberFeatures:
     """The membership mechanism's features for every run and state of alliance ``a`` in month ``t``
     (after the month's credibility updates, as the step uses them)."""
     tl = model.tl
     spare = tl.capability[t] * (1.0 - tl.committed[t])
+    if cred is None:
+        cred = credibility.mean(st.cred_a[:, a, :], st.cred_b[:, a, :])
     return membership.MemberFeatures(
-        credibility=credibility.mean(st.cred_a[:, a, :], st.cred_b[:, a, :]), threat=tl.threat[t],
+        credibility=cred, threat=tl.threat[t],
         patron_spare=spare[model.leader[a]], regime=model.regime, ties=model.ties, autonomy=model.autonomy,
         outside=model.outside + tl.outside[t], exit_cost=model.exit_cost, momentum=st.momentum[:, a][:, None],
         frozen=st.standing[:, a, :] == S.frozen)
@@ -157,14 +159,16 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
         caggr = np.where(inj, tl.crisis_aggressor[t], caggr)
         sev = np.where(inj, tl.crisis_severity[t], sev)
 
+    crisis_cells = np.nonzero(ctype >= 0)
     outcome_f = np.full((R, N), -1, np.int8)
     for a in range(A):
         S_a = st.standing[:, a, :]
         cred = credibility.mean(st.cred_a[:, a, :], st.cred_b[:, a, :])
 
         # 3. requests -----------------------------------------------------------------------
-        can = (ctype >= 0) & ((S_a == S.active) | (S_a == S.notice))
-        ri, vi = np.nonzero(can)
+        ri, vi = crisis_cells
+        ok = (S_a[ri, vi] == S.active) | (S_a[ri, vi] == S.notice)
+        ri, vi = ri[ok], vi[ok]
         if len(ri):
             u = uniforms(run_states(keys["requests"], m, runs[ri]), model.state_slots[a][vi][:, None])[:, 0]
             asked = u < requests.p_request(p, ctype[ri, vi], sev[ri, vi], cred[ri, vi])
@@ -218,28 +222,34 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
     for a in range(A):
         S_a = st.standing[:, a, :]
         cred = credibility.mean(st.cred_a[:, a, :], st.cred_b[:, a, :])
+        if a == f:
+            cred_f = cred
         not_patron = np.ones(N, bool)
         if model.patron[a] >= 0:
             not_patron[model.patron[a]] = False
         frozen = S_a == S.frozen
-        feats = member_features(model, st, t, a)
-        hz = membership.hazards(p, feats)
+        feats = member_features(model, st, t, a, cred)
+        z = membership.margin(p, feats)
+        p_freeze, p_notice = membership.p_freeze_notice(p, z)          # every active member-month
         u = uniforms(run_states(keys["membership"], m, runs), model.state_slots[a])          # (R, N)
         can_notice = model.notice_months[a] >= 0
-        p_notice = hz.p_notice if can_notice else np.zeros_like(hz.p_notice)
+        if not can_notice:
+            p_notice = np.zeros_like(p_notice)
         active = (S_a == S.active) & not_patron
-        ch_active = np.where(active, membership.choose(u, hz.p_freeze, p_notice), -1)
+        ch_active = np.where(active, membership.choose(u, p_freeze, p_notice), -1)
         # frozen, under notice, suspended: few cells; handled sparsely (same uniforms, cell by cell)
         ch_frozen = np.full((R, N), -1, np.int8)
         ch_notice = np.full((R, N), -1, np.int8)
         suspend = np.zeros((R, N), bool)
         reinstate = np.zeros((R, N), bool)
         fr, fn = np.nonzero(frozen & not_patron)
-        if len(fr):
-            ch_frozen[fr, fn] = membership.choose(u[fr, fn], p_notice[fr, fn], hz.p_return[fr, fn])
+        if len(fr):   # the same hazards, evaluated on the frozen cells only
+            hz = membership.hazards_from_margin(p, z[fr, fn], True)
+            ch_frozen[fr, fn] = membership.choose(u[fr, fn], hz.p_notice * can_notice, hz.p_return)
         nr, nn = np.nonzero(S_a == S.notice)
         if len(nr):
-            ch_notice[nr, nn] = membership.choose(u[nr, nn], hz.p_revoke[nr, nn])
+            hz = membership.hazards_from_margin(p, z[nr, nn], False)
+            ch_notice[nr, nn] = membership.choose(u[nr, nn], hz.p_revoke)
         if model.suspension[a, t]:
             cr, cn = np.nonzero((frozen & (ch_frozen < 0)) | (S_a == S.suspended))
             if len(cr):
@@ -314,8 +324,7 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
 
     first = exits_now & (st.first_exit < 0)
     st.first_exit[first] = t
-    return MonthRecord(standing=st.standing[:, f, :].copy(),
-                       credibility=credibility.mean(st.cred_a[:, f, :], st.cred_b[:, f, :]),
+    return MonthRecord(standing=st.standing[:, f, :].copy(), credibility=cred_f,
                        outcome=outcome_f, crisis=ctype)
 
 

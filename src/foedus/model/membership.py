@@ -109,10 +109,20 @@ def margin(params, f: MemberFeatures) -> np.ndarray:
 
 def hazards(params, f: MemberFeatures) -> Hazards:
     """Monthly hazards (see the module docstring)."""
-    z = margin(params, f)
-    notice_logit = params["hazard_notice"] + np.where(f.frozen, params["hazard_notice_frozen"], 0.0) - z
+    return hazards_from_margin(params, margin(params, f), f.frozen)
+
+
+def hazards_from_margin(params, z, frozen) -> Hazards:
+    """The hazards given the margin ``z`` (the engine evaluates them on the cells that need each)."""
+    notice_logit = params["hazard_notice"] + np.where(frozen, params["hazard_notice_frozen"], 0.0) - z
     return Hazards(sigmoid(params["hazard_freeze"] - z), sigmoid(notice_logit),
                    sigmoid(params["hazard_return"] + z), sigmoid(params["hazard_revoke"] + z))
+
+
+def p_freeze_notice(params, z):
+    """(p_freeze, p_notice) of active members with margin ``z``: the part of :func:`hazards` that
+    every active member-month needs."""
+    return sigmoid(params["hazard_freeze"] - z), sigmoid(params["hazard_notice"] - z)
 
 
 def p_lapse(params, f: MemberFeatures):
