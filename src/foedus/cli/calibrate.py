@@ -238,9 +238,10 @@ def sensitivity_cmd(
         task = bar.add_task("points", total=None)
         from foedus.ensemble.executors import make_executor
 
+        base = {k: float(v["value"]) for k, v in (calibrated or {}).items()}   # what is not varied sits at the fit
         sa = run(sc.data, names, bounds, method, samples, runs, months, start_d, seed, leaver,
                  make_executor(executor, workers, scheduler), workers,
-                 progress=lambda k, total: bar.update(task, completed=k, total=total))
+                 progress=lambda k, total: bar.update(task, completed=k, total=total), base=base)
     table = sa.table()
     if out is not None:
         import pandas as pd
