@@ -119,7 +119,9 @@ def compare_cmd(
                               simulate_kwargs=how)
     manifest = {**comp.arms[0].manifest, "variant": ",".join(a.variant for a in comp.arms[1:]),
                 "levers": [lv for a in comp.arms[1:] for lv in a.manifest.get("levers", [])]}
-    summary = {"variants": [a.variant for a in comp.arms[1:]], "baseline": summarise(comp.arms[0]),
+    # the baseline's figures at the top level, as a simulate run records them, so that
+    # `foedus runs compare` lines a comparison up with a plain forecast
+    summary = {**summarise(comp.arms[0]), "variants": [a.variant for a in comp.arms[1:]],
                "differences": {f"{r.variant}:{r.metric}:{r.state or 'alliance'}": [round(r.difference, 6),
                                                                                     round(r.ci_low, 6), round(r.ci_high, 6)]
                                for r in comp.table.itertuples()}}

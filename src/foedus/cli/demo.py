@@ -79,8 +79,12 @@ def demo_cmd(
     if arms:
         # again, now that the folder has its final name (comparison.json records its path)
         comp = finish_comparison(out, [open_results(out / a) for a in ["baseline", *(v.name for v in arms)]])
-        try_record_run("compare", {**base.manifest, "variant": ",".join(v.name for v in arms)},
-                       {"variants": [v.name for v in arms]}, out)
+        try_record_run("compare", {**base.manifest, "variant": ",".join(v.name for v in arms),
+                                   "levers": [lv for v in arms for lv in v.lever_labels()]},
+                       {**summary, "variants": [v.name for v in arms],
+                        "differences": {f"{r.variant}:{r.metric}:{r.state or 'alliance'}":
+                                        [round(r.difference, 6), round(r.ci_low, 6), round(r.ci_high, 6)]
+                                        for r in comp.table.itertuples()}}, out)
     print_summary(summary, sc)
     if comp is not None:
         print_table(comp)

@@ -16,10 +16,9 @@ app.add_typer(runs_app, name="runs")
 
 def _headline(summary: dict) -> str:
     """Active members at the horizon (the baseline's, for a comparison)."""
-    s = summary.get("baseline", summary)
     for key in ("active_members_mean", "expected_active_members"):
-        if key in s:
-            return f"{s[key]:.2f}"
+        if key in summary:
+            return f"{summary[key]:.2f}"
     return ""
 
 
