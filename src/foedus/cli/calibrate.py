@@ -7,6 +7,7 @@ import json
 import math
 import shlex
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -117,6 +118,7 @@ def backtest_cmd(
     split: str = typer.Option("2020-01-01", "--split", help="fit on decisions before this date, score those after"),
     scenarios: str = typer.Option("csto,nato", "--scenarios", help=SCENARIOS_HELP),
     rows: str = typer.Option("moves", "--rows", help="decisions to list: all, moves (all but member-months of staying), none"),
+    alliance: str = typer.Option(None, "--alliance", help="list and score only this alliance's decisions (the fit uses every scenario)"),
     out: Path = typer.Option(None, "-o", "--out", help="folder for decisions.csv and summary.json"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
@@ -131,8 +133,13 @@ def backtest_cmd(
     first, last = obs.span()
     if not first < split_d <= last:
         raise ArgumentError("--split", f"a date inside the record ({first:%Y-%m} .. {last:%Y-%m})", split)
+    known = sorted({r.alliance for r in obs.records})
+    if alliance is not None and alliance not in known:
+        raise ArgumentError("--alliance", f"an alliance of the scenarios ({', '.join(known)})", alliance)
     with err_console.status("fitting on the record before the split", spinner="dots") if err_console.is_terminal else _null():
         bt = backtest(obs, split_d)
+    if alliance is not None:
+        bt = replace(bt, decisions=[d for d in bt.decisions if d.alliance == alliance])
     summary = bt.summary()
 
     def listed(d):
