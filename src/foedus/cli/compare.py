@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -62,6 +63,25 @@ def print_table(comp) -> None:
                   "every arm).", style="dim", highlight=False)
 
 
+@contextlib.contextmanager
+def arm_progress(runs: int, quiet: bool = False):
+    """A progress bar per arm on a terminal (stderr); elsewhere one line as each arm starts."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("simulating {task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
+                  TimeElapsedColumn(), console=err_console, transient=False,
+                  disable=quiet or not err_console.is_terminal) as bar:
+        def start(arm: str):
+            if not err_console.is_terminal:
+                if not quiet:
+                    err_console.print(f"simulating {arm} ...", highlight=False)
+                return None
+            task = bar.add_task(arm, total=runs)
+            return lambda done, total, runs_done: bar.update(task, completed=runs_done)
+
+        yield start
+
+
 @app.command("compare")
 def compare_cmd(
     scenario: str = typer.Argument(..., help="a built-in scenario name or a scenario folder"),
@@ -103,17 +123,13 @@ def compare_cmd(
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
         out = Path("results") / f"compare-{sc.name}-{stamp}"
 
-    def progress(arm: str) -> None:
-        if not as_json:
-            err_console.print(f"simulating {arm} ...", highlight=False)
-
     import contextlib
 
     from foedus.ensemble.executors import make_executor
 
     ex = make_executor(executor, workers, scheduler)
     # a Dask cluster starts once for every arm; the other executors are made per arm by name
-    with ex if ex.name == "dask" else contextlib.nullcontext():
+    with ex if ex.name == "dask" else contextlib.nullcontext(), arm_progress(runs, quiet=as_json) as progress:
         how = {"executor": ex} if ex.name == "dask" else {"executor": executor, "workers": workers}
         comp = run_comparison(sc, arms, out=out, start=d, months=months, runs=runs, seed=seed, progress=progress,
                               simulate_kwargs=how)

@@ -30,7 +30,7 @@ def demo_cmd(
     report."""
     from foedus.api import load_scenario
     from foedus.chronology import parse_date
-    from foedus.cli.compare import print_table
+    from foedus.cli.compare import arm_progress, print_table
     from foedus.compare.run import finish_comparison, run_comparison
     from foedus.compare.summary import summarise
     from foedus.registry import try_record_run
@@ -44,17 +44,17 @@ def demo_cmd(
     # build the new demo beside the old one, and swap only once it is whole
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        def progress(arm: str) -> None:
-            err_console.print(f"simulating {arm}: {runs} runs x {months} months ...", highlight=False)
+        err_console.print(f"the CSTO from {d.isoformat()}: {runs} runs x {months} months per arm", highlight=False)
+        with arm_progress(runs) as progress:
+            if arms:
+                run_comparison(sc, arms, out=work, start=d, months=months, runs=runs, seed=seed, progress=progress)
+            else:
+                from foedus.compare.arms import simulate_arm
+                from foedus.variants import BASELINE
 
-        if arms:
-            run_comparison(sc, arms, out=work, start=d, months=months, runs=runs, seed=seed, progress=progress)
-        else:
-            from foedus.compare.arms import simulate_arm
-            from foedus.variants import BASELINE
-
-            progress("baseline")
-            simulate_arm(sc, BASELINE, work / "baseline", start=d, months=months, runs=runs, seed=seed)
+                cb = progress("baseline")
+                simulate_arm(sc, BASELINE, work / "baseline", start=d, months=months, runs=runs, seed=seed,
+                             **({"progress": cb} if cb else {}))
         base_dir = work / "baseline"
         err_console.print("writing the report ...", highlight=False)
         build_report(work if arms else base_dir, work / "report.html",

@@ -90,7 +90,8 @@ def compare_cmd(a: int = typer.Argument(..., metavar="ID", help="the first run's
         emit_json(c)
         return
     for section in ("settings", "parameters", "summary"):
-        rows = [r for r in c[section] if all_rows or not r["same"]]
+        # a comparison's paired differences are its own (see `foedus runs show`), not a figure to line up
+        rows = [r for r in c[section] if all_rows or (not r["same"] and not r["key"].startswith("differences."))]
         t = Table(title=f"{section}: {len(rows)} " + ("rows" if all_rows else "differ"))
         for col in ("key", f"run {a}", f"run {b}", "b - a"):
             t.add_column(col, overflow="fold")

@@ -66,9 +66,10 @@ def _unique_names(variants: list[Variant]) -> None:
 
 def run_comparison(scenario, variants: list[Variant], *, out: str | Path, start: str | dt.date | None = None,
                    months: int | None = None, runs: int | None = None, seed: int | None = None, simulate_kwargs: dict | None = None,
-                   progress: Callable[[str], None] | None = None) -> Comparison:
+                   progress: Callable[[str], Callable | None] | None = None) -> Comparison:
     """Simulate the baseline and each variant with the same seed and settings into OUT, then
-    compute the paired table."""
+    compute the paired table. ``progress(arm)`` is called as each arm starts; what it returns, if
+    anything, is given to simulate as that arm's chunk progress callback."""
     from foedus.compare.arms import simulate_arm
 
     if not variants:
@@ -82,10 +83,12 @@ def run_comparison(scenario, variants: list[Variant], *, out: str | Path, start:
     out.mkdir(parents=True, exist_ok=True)
     arms: list[ResultsFolder] = []
     for v, sc in plan:
-        if progress:
-            progress(v.name)
+        kwargs = dict(simulate_kwargs or {})
+        chunk_progress = progress(v.name) if progress else None
+        if chunk_progress is not None:  # simulate's progress(chunks_done, chunks_total, runs_done)
+            kwargs["progress"] = chunk_progress
         arm_dir = out / v.name
-        simulate_arm(sc, v, arm_dir, start=start, months=months, runs=runs, seed=seed, **(simulate_kwargs or {}))
+        simulate_arm(sc, v, arm_dir, start=start, months=months, runs=runs, seed=seed, **kwargs)
         arms.append(open_results(arm_dir))
     return finish_comparison(out, arms)
 
