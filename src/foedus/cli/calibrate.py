@@ -173,8 +173,8 @@ def backtest_cmd(
         if rows == "moves":
             n_stay = sum(1 for x in bt.decisions if not listed(x))
             w.print(f"(and {n_stay} member-months in which the member stayed; --rows all lists them)")
-    t = Table(title=f"Scores after {split_d} (fit before it): log score summed (higher is better), "
-                    f"Brier score averaged (lower is better)", box=box.SIMPLE_HEAD)
+    t = Table(title=f"Scores after {split_d}, fit before: log score summed (higher better), Brier mean (lower better)",
+              box=box.SIMPLE_HEAD)
     for c in ("group", "n", "model log", "base log", "still log", "model Brier", "base Brier", "still Brier"):
         t.add_column(c, justify="left" if c == "group" else "right")
     for r in summary:
@@ -264,7 +264,8 @@ def sensitivity_cmd(
 
         draw(sa, plot)
     meta = {"scenario": sc.name, "method": method, "samples": samples, "points": len(sa.X), "runs": runs,
-            "months": months, "seed": seed, "ranges_from": str(source) if source else "prior (no calibration file)"}
+            "months": months, "seed": seed, "ranges_from": ("the shipped calibration (foedus/model/calibrated.toml)" if source == SHIPPED
+                            else str(source) if source else "the priors (no calibration file)")}
     if as_json:
         emit_json({**meta, "indices": table, "plot": str(plot) if plot else None})
         return
