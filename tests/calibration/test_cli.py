@@ -24,6 +24,10 @@ def test_calibrate_writes_a_parameter_file_with_provenance(tmp_path):
     assert doc["provenance"]["data_until"] == "2005-01-01"
     assert doc["provenance"]["decisions"]["renewal"] == 8
     assert "hazard_lapse" in doc["parameters"] and "written:" in r.stdout
+    from foedus.registry import list_runs        # the run is in the experiment registry (FOEDUS_HOME: tests/conftest.py)
+
+    runs = list_runs("calibrate")
+    assert runs and runs[0]["command"].startswith("foedus calibrate --until 2005-01-01")
 
 
 def test_backtest_end_to_end_on_the_csto_record(tmp_path):
