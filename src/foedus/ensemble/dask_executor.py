@@ -73,6 +73,7 @@ class DaskExecutor(Executor):
                                      dashboard_address=None, silence_logs=logging.ERROR)
         self._client = Client(self._cluster)
         self.workers = n
+        self._client.run(_import_engine)  # fresh worker processes import the engine now, not in the first chunk
 
     def _threads(self) -> int:
         info = self._client.scheduler_info()
@@ -122,3 +123,7 @@ class DaskExecutor(Executor):
 
 
 _END = object()
+
+
+def _import_engine() -> None:
+    import foedus.ensemble.chunks  # noqa: F401
