@@ -38,6 +38,7 @@ from foedus.treaty.procedure import NO, YES, passes
 S = Standing
 STREAMS = ("crises", "requests", "decision", "membership", "council", "accession")
 _VOTING = np.array(sorted(VOTING_STANDINGS), dtype=np.int8)
+_IS_VOTING = np.isin(np.arange(len(S)), _VOTING)   # lookup by standing code: cheaper than np.isin each month
 _EXITS = np.array([S.frozen, S.notice, S.withdrawn, S.suspended, S.expelled], dtype=np.int8)
 
 # per-run counters (focus alliance)
@@ -179,7 +180,7 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             Sk = S_a[ri]                                                    # (K, N)
             agg_st = np.where(ka >= 0, Sk[np.arange(len(ri)), np.maximum(ka, 0)], int(S.outside))
             covered = casus_foederis_array(model.alliances[a], date, S_a[ri, vi], agg_st, kt, model.in_area[a][vi])
-            eligible = np.isin(Sk, _VOTING)
+            eligible = _IS_VOTING[Sk]
             eligible[np.arange(len(ri)), vi] = False
             patron = np.zeros_like(eligible)
             if model.patron[a] >= 0:
@@ -299,7 +300,7 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             _move(st, a, Action.apply, applies, m)
         ri, ii = np.nonzero(st.standing[:, a, :] == S.applicant)
         if len(ri):
-            voters = np.isin(st.standing[:, a, :][ri], _VOTING)
+            voters = _IS_VOTING[st.standing[:, a, :][ri]]
             voters[np.arange(len(ri)), ii] = False
             u = uniforms(run_states(keys["accession"], m, runs[ri]), model.invite_slots[a][ii])
             votes = np.where(u < accession.p_invite_vote(p, model.affinity[ii]), YES, NO)

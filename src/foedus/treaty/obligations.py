@@ -150,13 +150,21 @@ def casus_foederis_array(alliance: Alliance, date: dt.date, victim_standing, agg
     v = np.asarray(victim_standing)
     if date < alliance.in_force or cd is None:
         return np.zeros(v.shape, dtype=bool)
-    bound = np.isin(v, np.array(sorted(BOUND_STANDINGS)))  # a member, and not frozen
+    # set membership as ORs of equalities: the engine calls this every month on a few requests,
+    # where np.isin's overhead would dominate
+    bound = np.zeros(v.shape, dtype=bool)  # a member, and not frozen
+    for s in BOUND_STANDINGS:
+        bound |= v == s
     kinds = list(CrisisType)
-    covered_type = np.isin(np.asarray(crisis_code), np.array([kinds.index(c) for c in cd.crisis_types]))
+    codes = np.asarray(crisis_code)
+    covered_type = np.zeros(codes.shape, dtype=bool)
+    for c in cd.crisis_types:
+        covered_type |= codes == kinds.index(c)
     ok = bound & covered_type
     if not cd.member_aggressor_covered:
-        agg_member = np.isin(np.asarray(aggressor_standing), np.array(sorted(MEMBER_STANDINGS | {Standing.suspended})))
-        ok &= ~agg_member
+        agg = np.asarray(aggressor_standing)
+        for s in MEMBER_STANDINGS | {Standing.suspended}:
+            ok &= agg != s
     if cd.territory == "treaty_area":
         ok &= np.asarray(victim_in_area, dtype=bool)
     if cd.request_required_since and date >= cd.request_required_since:
