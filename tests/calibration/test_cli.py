@@ -57,6 +57,7 @@ def test_sensitivity_end_to_end_with_a_table_and_a_plot(tmp_path):
     (("backtest", "--split", "1900-01-01"), "--split"),
     (("backtest", "--rows", "some"), "--rows"),
     (("sensitivity", "csto", "--method", "fast"), "--method"),
+    (("sensitivity", "csto", "--method", "sobol", "--samples", "10"), "power of 2"),
     (("sensitivity", "csto", "--param", "no_such_thing", "--param", "hazard_freeze"), "--param"),
     (("calibrate", "--scenarios", "atlantis"), "atlantis"),
 ])

@@ -118,6 +118,8 @@ def run(data, names: tuple[str, ...], bounds, method: str = "morris", samples: i
         raise ArgumentError("--method", " or ".join(METHODS), method)
     if not isinstance(samples, int) or samples < 2:
         raise ArgumentError("--samples", "a whole number of at least 2", samples)
+    if method == "sobol" and samples & (samples - 1):
+        raise ArgumentError("--samples", "a power of 2 for Sobol sampling (2, 4, 8, 16, ...)", samples)
     if not isinstance(runs, int) or runs < 1:
         raise ArgumentError("--runs", "a whole number of at least 1", runs)
     codes = [s.iso3 for s in data.states]
