@@ -160,7 +160,7 @@ def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ..
     masks = None
     counts = obs.count(until)
     if sum(counts.values()) == 0:
-        raise ArgumentError("--until", "a date after the first recorded decision", until)
+        raise ArgumentError("--until", "a date after the first recorded decision", until.isoformat() if until else until)
     evals = [0]
 
     def values_of(x):
