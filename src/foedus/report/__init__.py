@@ -358,6 +358,15 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
         parts.append("<ul>" + "".join(f"<li>{_e(c)}</li>" for c in cites) + "</ul>")
     if srcs:
         parts.append("<p>Treaty texts and records:</p><ul>" + "".join(f"<li>{_e(c)}</li>" for c in srcs) + "</ul>")
+    beh = getattr(scenario.data, "behaviour", None) if scenario else None
+    if beh is not None:
+        values = [*beh.crisis, *beh.affinity, *beh.state, *beh.grievance]
+        if values:
+            judged = sum(1 for v in values if str(getattr(v, "source", "")).startswith("judgement"))
+            parts.append(f"<p>The scenario's behavioural values (behaviour.toml: {len(beh.crisis)} crisis rates, "
+                         f"{len(beh.affinity)} affinities, {len(beh.state)} states' terms, {len(beh.grievance)} "
+                         f"grievances): {judged} of {len(values)} are judgements, each with its reason in the file; "
+                         "the parameters' sources are in the table above.</p>")
     if not cites and not srcs:
         parts.append('<p class="muted">The scenario could not be loaded; no citations recorded.</p>')
     parts.append(f'<p class="muted">Made by foedus {_e(mf.get("foedus_version", ""))} from {_e(base.path)}.</p>')
