@@ -165,9 +165,12 @@ def choose(u, *probs):
     if np.any(total > 1.0):
         scale = np.where(total > 1.0, 1.0 / np.maximum(total, 1e-300), 1.0)
         probs = tuple(p * scale for p in probs)
-    passed = np.zeros(np.shape(u), dtype=np.int8)
-    cum = 0.0
-    for p in probs:
-        cum = cum + p
+        total = None
+    # the engine calls this on every member-month: as few passes over the arrays as will do
+    passed = np.asarray(u >= probs[0], dtype=np.int8)
+    cum = probs[0]
+    for k in range(1, len(probs)):
+        # the last cumulative sum is the total already computed (the same additions, in the same order)
+        cum = total if (k == len(probs) - 1 and total is not None) else cum + probs[k]
         passed += u >= cum
-    return np.where(passed == len(probs), -1, passed).astype(np.int8)
+    return np.where(passed == len(probs), np.int8(-1), passed)
