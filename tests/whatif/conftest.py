@@ -160,3 +160,11 @@ def simulated(tmp_path_factory):
             Variant(name="same", title="The baseline again", question="Does nothing change?"),
             variant_from_levers(["war-ends:2030-01"], "late")]
     return run_comparison(foedus.load_scenario("csto"), arms, out=out, **SIM)
+
+
+@pytest.fixture(scope="session")
+def simulated_report(simulated, tmp_path_factory):
+    """The HTML report of ``simulated``, built once for the tests that read it."""
+    from foedus.report import build_report
+
+    return build_report(simulated.path, tmp_path_factory.mktemp("report") / "report.html")

@@ -48,11 +48,9 @@ def check_in_browser(chromium, html, tmp_path, figures: int):
     return shot
 
 
-def test_the_forecast_report_renders_in_chromium(chromium, simulated, tmp_path):
+def test_the_forecast_report_renders_in_chromium(chromium, simulated_report, tmp_path):
     """The report of a real comparison (foedus.simulate output), as a browser shows it."""
-    from foedus.report import build_report
-
-    rep = build_report(simulated.path, tmp_path / "report.html")
+    rep = simulated_report
     shot = check_in_browser(chromium, rep.html, tmp_path, figures=len(rep.figures))
     assert shot.stat().st_size > 50_000
 

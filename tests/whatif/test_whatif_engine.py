@@ -62,8 +62,8 @@ def test_uzbekistan_suspended_since_2012_is_not_counted_a_member(simulated):
     assert simulated.arms[0].members == ["RUS", "BLR", "ARM", "KAZ", "KGZ", "TJK"]
 
 
-def test_the_report_of_a_real_comparison_has_every_figure(simulated, tmp_path):
-    rep = build_report(simulated.path, tmp_path / "report.html")
+def test_the_report_of_a_real_comparison_has_every_figure(simulated_report):
+    rep = simulated_report
     assert list(rep.figures) == FIGURES
     text = rep.html.read_text()
     for v in ("war-ends-2026", "aze-attacks-2026", "info-ops"):
