@@ -57,3 +57,14 @@ def test_a_notice_takes_effect_after_the_treaty_notice_period():
     assert (trace[0] == Standing.notice).all()   # nearly certain notice in month 0
     withdrawn = np.argmax(trace == Standing.withdrawn, axis=0)
     assert (withdrawn - noticed == 6).all()      # CSTO Charter Art 19: six months
+
+
+def test_a_scenario_without_behaviour_file_runs_on_its_timeline_alone():
+    from foedus.scenario.schema import Behaviour
+
+    sc = foedus.load_scenario("csto")
+    data = sc.data.model_copy(update={"behaviour": Behaviour()})
+    res = foedus.simulate(data, start="2021-01-01", months=24, runs=200, seed=2)
+    kaz = res.monthly.query("state == 'KAZ'")
+    assert kaz["requests"].sum() > 0                        # the injected January 2022 crisis only
+    assert res.monthly.query("state == 'TJK'")["requests"].sum() == 0
