@@ -26,7 +26,7 @@ def _version() -> str:
 
 
 def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.date | None = None, months: int = 120,
-             runs: int = 1000, seed: int = 0, chunk_size: int = 2000, executor: str | Executor = "serial",
+             runs: int = 1000, seed: int = 0, chunk_size: int = 5000, executor: str | Executor = "serial",
              workers: int | None = None, parameters: Mapping[str, float] | None = None, per_run: bool = True,
              out: str | Path | None = None, command: str | None = None, variant: str = "baseline",
              levers: list | None = None, progress: Callable[[int, int, int], None] | None = None,

@@ -50,7 +50,7 @@ def simulate_cmd(
     months: int = typer.Option(120, "--months", help="months to simulate"),
     runs: int = typer.Option(1000, "--runs", help="number of runs"),
     seed: int = typer.Option(0, "--seed", help="root seed: the same seed gives the same results"),
-    chunk_size: int = typer.Option(2000, "--chunk-size", help="runs per chunk (memory is bounded by the chunk)"),
+    chunk_size: int = typer.Option(5000, "--chunk-size", help="runs per chunk (memory is bounded by the chunk)"),
     executor: str = typer.Option("serial", "--executor", help="serial, processes or dask (docs/executors.md)"),
     workers: int = typer.Option(None, "--workers", help="worker processes (--executor processes, or dask's LocalCluster)"),
     scheduler: str = typer.Option(None, "--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask)"),

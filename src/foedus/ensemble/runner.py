@@ -12,7 +12,7 @@ from foedus.ensemble.summary import Summary
 from foedus.errors import ArgumentError
 
 
-def run_ensemble(model: Model, runs: int, seed: int, chunk_size: int = 2000, executor: str | Executor = "serial",
+def run_ensemble(model: Model, runs: int, seed: int, chunk_size: int = 5000, executor: str | Executor = "serial",
                  workers: int | None = None, per_run: bool = True, out_dir: str | None = None,
                  progress: Callable[[int, int, int], None] | None = None, resume: bool = False,
                  scheduler: str | None = None) -> Summary:
