@@ -70,3 +70,25 @@ def test_foedus_demo_writes_the_report_and_says_where(tmp_path, capsys):
     assert sorted(p.name for p in out.parent.iterdir()) == ["demo"]
     kinds = [r["kind"] for r in json.loads(_run(["runs", "list", "--json"], capsys).out)]
     assert kinds == ["simulate", "compare", "simulate"]
+
+
+def test_a_lever_outside_the_simulated_months_is_pointed_out(tmp_path, capsys):
+    res = _run(["compare", "csto", "--lever", "war-ends:2031-01", "--start", "2024-03", "--months", "12", "--runs", "20",
+                "--out", str(tmp_path / "c")], capsys)
+    assert "foedus: note: war-ends-2031-01: lever war-ends:2031-01:value=0.2 is dated after the horizon" in res.err
+    assert "+0.0 pts [+0.0, +0.0]" in res.out
+
+
+def test_lever_notes_name_what_cannot_act():
+    import datetime as dt
+
+    from foedus.compare.run import lever_notes
+    from foedus.variants import variant_from_levers
+
+    v = variant_from_levers(["war-ends:2031-01", "crisis:2020-01:state=ARM", "info-ops:2023-01", "threat:2024-06:state=ARM"],
+                            "v")
+    notes = lever_notes([v], dt.date(2024, 3, 1), 12)
+    assert len(notes) == 3
+    assert "after the horizon (2025-02): it changes nothing" in notes[0]
+    assert "crisis before the start is not simulated" in notes[1]
+    assert "in force from the start" in notes[2]

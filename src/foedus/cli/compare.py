@@ -89,8 +89,8 @@ def compare_cmd(
     lever: list[str] = typer.Option([], "--lever", "-l",
                                     help="KIND:DATE[:key=value,...], e.g. war-ends:2026-06 (repeatable; together one variant)"),
     name: str = typer.Option(None, "--name", help="name of the variant made of the --lever options"),
-    start: str = typer.Option(None, "--start", help="first month simulated, YYYY-MM[-DD] (default: simulate's)"),
-    months: int = typer.Option(None, "--months", min=1, help="months simulated (default: simulate's)"),
+    start: str = typer.Option(None, "--start", help="first month simulated, YYYY-MM[-DD] (default: the scenario's end)"),
+    months: int = typer.Option(120, "--months", min=1, max=1200, help="months simulated"),
     runs: int = typer.Option(1000, "--runs", min=2, help="runs per arm"),
     executor: str = typer.Option("serial", "--executor", help="serial, processes or dask (docs/executors.md)"),
     workers: int = typer.Option(None, "--workers", help="worker processes (--executor processes, or dask's LocalCluster)"),
@@ -123,7 +123,10 @@ def compare_cmd(
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
         out = Path("results") / f"compare-{sc.name}-{stamp}"
 
-    import contextlib
+    from foedus.compare.run import lever_notes
+
+    for note in lever_notes(arms, d or sc.data.scenario.end, months):
+        err_console.print(f"foedus: note: {note}", highlight=False, markup=False, soft_wrap=True)
 
     from foedus.ensemble.executors import make_executor
 

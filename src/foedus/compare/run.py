@@ -93,6 +93,27 @@ def run_comparison(scenario, variants: list[Variant], *, out: str | Path, start:
     return finish_comparison(out, arms)
 
 
+def lever_notes(variants: list[Variant], start: dt.date, months: int) -> list[str]:
+    """Levers that cannot act as written within the simulated months, said plainly."""
+    from foedus.chronology import month_index, month_start
+
+    first, last = month_index(start), month_index(start) + months - 1
+    notes = []
+    for v in variants:
+        for lv in v.levers:
+            if lv.date is None:
+                continue
+            m = month_index(lv.date)
+            if m > last:
+                notes.append(f"{v.name}: lever {lv.label()} is dated after the horizon "
+                             f"({month_start(last).isoformat()[:7]}): it changes nothing")
+            elif m < first:
+                notes.append(f"{v.name}: lever {lv.label()} is dated before the start ({start.isoformat()[:7]}): "
+                             + ("a crisis before the start is not simulated" if lv.kind == "crisis"
+                                else "it is in force from the start"))
+    return notes
+
+
 def finish_comparison(out: Path, arms: list[ResultsFolder]) -> Comparison:
     """The paired table of arms already simulated, written to OUT/comparison.json."""
     base = arms[0]
