@@ -73,3 +73,10 @@ def test_foedus_report_cli_writes_the_file_and_refuses_bad_input(results_factory
     assert e.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("foedus: error:") and "Traceback" not in err
+
+
+def test_a_folder_without_per_run_tables_gets_a_report_without_survival_curves(results_factory, tmp_path):
+    folder = results_factory("baseline", runs=50, months=12, per_run=False)
+    rep = build_report(folder, tmp_path / "r.html")
+    assert "survival" not in rep.figures and "standing" in rep.figures
+    assert "no per-run tables" in rep.html.read_text()

@@ -305,6 +305,9 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
         hdr += ["P(exit step by horizon)", "P(out at horizon)"]
     hdr.append("credibility at horizon (mean)")
     parts.append(_table(hdr, rows))
+    if not base.has_per_run:
+        parts.append('<p class="muted">This results folder has no per-run tables (it was simulated with '
+                     "--no-per-run): no exit probabilities by the horizon and no survival curves.</p>")
     if tables:
         parts.append(_glance(tables, arms[1:], names, base.horizon))
 
