@@ -51,7 +51,7 @@ def select(fired, sev, victim_of):
     R, K = fired.shape
     N = victim_of.shape[1]
     victim = np.asarray(victim_of).argmax(axis=1)
-    r, k = np.nonzero(fired)
+    r, k = np.divmod(np.flatnonzero(fired), K)   # np.nonzero, same order; flatnonzero is faster on 2-D masks
     v = victim[k]
     s = np.asarray(sev)[r, k]
     best = np.full((R, N), -1.0)
