@@ -4,10 +4,10 @@ as ratios side by side:
 
 * in runs: the CSTO forecast over 120 months at 10,000, 100,000 and 1,000,000 runs, exactly as
   ``foedus simulate csto --months 120 --runs R --no-per-run -o DIR`` runs it (chunk files, tables,
-  manifest), each in a fresh process: wall time, time per run-month (target: flat within 20%) and
-  the process's peak resident memory (target: independent of the run count);
+  manifest), each in a fresh process: wall time, wall and CPU time per run-month (target: flat
+  within 20%) and the process's peak resident memory (target: independent of the run count);
 * in states: the CSTO's 9 states against a synthetic 60-state, 3-alliance scenario
-  (``benchmarks/synthetic.py``), the same runs and months: time per run-month and per
+  (``benchmarks/synthetic.py``), the same runs and months: CPU time per run-month and per
   run-month-state;
 * in workers: one ensemble through the serial executor, 1 and 2 local processes, and a Dask
   LocalCluster of 2 single-threaded workers (its start-up included, and shown apart) on the same
@@ -42,16 +42,17 @@ def runs_child(runs: int, months: int, chunk_size: int, executor: str, workers: 
     out = Path(tempfile.mkdtemp(prefix="foedus-scaling-"))
     try:
         sc = foedus.load_scenario(SCENARIO)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         foedus.simulate(sc, start=START, months=months, runs=runs, seed=1, chunk_size=chunk_size, executor=executor,
                         workers=workers, per_run=False, out=out / "r")
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         disk = sum(p.stat().st_size for p in (out / "r").rglob("*") if p.is_file())
     finally:
         shutil.rmtree(out, ignore_errors=True)
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss      # Linux: KiB
     kids_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest worker, if any
     return {"runs": runs, "months": months, "wall_s": wall, "us_per_run_month": wall / (runs * months) * 1e6,
+            "cpu_us_per_run_month": cpu / (runs * months) * 1e6,
             "peak_rss_mib": rss_kib / 1024, "worker_peak_rss_mib": kids_kib / 1024, "folder_mib": disk / 2**20}
 
 
@@ -72,12 +73,12 @@ def measure_states(runs: int, months: int, chunk_size: int) -> list[dict]:
     rows = []
     for label, data in (("CSTO", foedus.load_scenario(SCENARIO).data), ("synthetic", synthetic_scenario(60, 3))):
         model = compile_model(data, data.scenario.end, months)
-        t0 = time.perf_counter()
+        c0 = time.process_time()
         run_ensemble(model, runs, 1, chunk_size=chunk_size, per_run=False)
-        wall = time.perf_counter() - t0
+        cpu = time.process_time() - c0   # serial: CPU time, robust to other load on shared cores
         rows.append({"scenario": label, "states": model.n_states, "alliances": len(model.alliance_ids), "runs": runs,
-                     "months": months, "wall_s": wall, "us_per_run_month": wall / (runs * months) * 1e6,
-                     "ns_per_run_month_state": wall / (runs * months * model.n_states) * 1e9})
+                     "months": months, "cpu_s": cpu, "us_per_run_month": cpu / (runs * months) * 1e6,
+                     "ns_per_run_month_state": cpu / (runs * months * model.n_states) * 1e9})
     return rows
 
 
@@ -119,19 +120,23 @@ def report(res: dict) -> str:
     m = res["machine"]
     L.append(f"foedus scaling benchmark: {m['platform']}, {m['cpus']} cores, Python {m['python']}, "
              f"numpy {m['numpy']}, dask {m['dask']}; {res['command']}")
+    L.append("load average (1 min) before each section: " + ", ".join(f"{k} {v:.1f}" for k, v in res["load"].items())
+             + " (other processes on these cores slow the wall times; the CPU times much less)")
     r = res["runs"]
     base = r[0]
     L.append("")
     L.append(f"In runs: CSTO, {base['months']} months, foedus.simulate(--no-per-run, -o DIR), {res['runs_executor']}, "
              f"chunks of {res['chunk_size']}, each in a fresh process")
-    L.append(f"  {'runs':>9}  {'wall s':>8}  {'us/run-month':>12}  {'ratio':>6}  {'peak RSS MiB':>12}  {'ratio':>6}  {'folder MiB':>10}")
+    L.append(f"  {'runs':>9}  {'wall s':>7}  {'wall us/run-month':>17}  {'ratio':>5}  {'CPU us/run-month':>16}  "
+             f"{'ratio':>5}  {'peak RSS MiB':>12}  {'ratio':>5}  {'folder MiB':>10}")
     for x in r:
-        L.append(f"  {x['runs']:>9,}  {x['wall_s']:>8.1f}  {x['us_per_run_month']:>12.3f}  "
-                 f"{x['us_per_run_month'] / base['us_per_run_month']:>6.2f}  {x['peak_rss_mib']:>12.0f}  "
-                 f"{x['peak_rss_mib'] / base['peak_rss_mib']:>6.2f}  {x['folder_mib']:>10.1f}")
+        L.append(f"  {x['runs']:>9,}  {x['wall_s']:>7.1f}  {x['us_per_run_month']:>17.3f}  "
+                 f"{x['us_per_run_month'] / base['us_per_run_month']:>5.2f}  {x['cpu_us_per_run_month']:>16.3f}  "
+                 f"{x['cpu_us_per_run_month'] / base['cpu_us_per_run_month']:>5.2f}  {x['peak_rss_mib']:>12.0f}  "
+                 f"{x['peak_rss_mib'] / base['peak_rss_mib']:>5.2f}  {x['folder_mib']:>10.1f}")
     s = res["states"]
     L.append("")
-    L.append(f"In states: {s[0]['runs']:,} runs x {s[0]['months']} months, serial")
+    L.append(f"In states: {s[0]['runs']:,} runs x {s[0]['months']} months, serial, CPU time")
     L.append(f"  {'scenario':<10} {'states':>6} {'alliances':>9}  {'us/run-month':>12}  {'ratio':>6}  {'ns/run-month-state':>18}  {'ratio':>6}")
     for x in s:
         L.append(f"  {x['scenario']:<10} {x['states']:>6} {x['alliances']:>9}  {x['us_per_run_month']:>12.3f}  "
@@ -158,7 +163,7 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="a smoke run of a few seconds (figures not meaningful)")
     ap.add_argument("--runs", default=None, help="run counts, comma-separated (default 10000,100000,1000000)")
     ap.add_argument("--months", type=int, default=None, help="default 120 (--quick 12)")
-    ap.add_argument("--chunk-size", type=int, default=2000)
+    ap.add_argument("--chunk-size", type=int, default=5000, help="runs per chunk (default: simulate's, 5000)")
     ap.add_argument("--executor", default="serial", help="executor of the runs section (serial, processes, dask)")
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--state-runs", type=int, default=None, help="runs of the states section (default 10000)")
@@ -178,10 +183,13 @@ def main(argv=None) -> int:
            "machine": {"platform": f"{platform.system()} {platform.machine()}", "cpus": os.cpu_count(),
                        "python": platform.python_version(), "numpy": np.__version__, "dask": dask.__version__},
            "chunk_size": a.chunk_size, "runs_executor": a.executor + (f", {a.workers} workers" if a.workers else "")}
+    res["load"] = {"runs": os.getloadavg()[0]}
     res["runs"] = [measure_runs(r, months, a.chunk_size, a.executor, a.workers) for r in runs]
+    res["load"]["states"] = os.getloadavg()[0]
     res["states"] = measure_states(a.state_runs or (500 if a.quick else 10000), months, a.chunk_size)
-    res["workers"] = measure_workers(a.worker_runs or (2000 if a.quick else 40000), months,
-                                     min(a.chunk_size, 500) if a.quick else a.chunk_size)
+    res["load"]["workers"] = os.getloadavg()[0]
+    res["workers"] = measure_workers(a.worker_runs or (2000 if a.quick else 40000), months, a.chunk_size)
+    res["load"]["end"] = os.getloadavg()[0]
     print(report(res))
     if a.json:
         a.json.write_text(json.dumps(res, indent=2) + "\n")
