@@ -149,7 +149,7 @@ SIM = {"start": "2024-03-01", "months": 36, "runs": 300, "seed": 11}
 @pytest.fixture(scope="session")
 def simulated(tmp_path_factory):
     """A real comparison from ``foedus.simulate``: the CSTO from March 2024 for 36 months, 300 runs
-    per arm, the baseline and: two built-in what-ifs, a variant with no lever ('same'), and a
+    per arm, the baseline and: the six built-in what-ifs, a variant with no lever ('same'), and a
     lever dated after the horizon ('late')."""
     import foedus
     from foedus.compare.run import run_comparison
@@ -158,7 +158,8 @@ def simulated(tmp_path_factory):
     out = tmp_path_factory.mktemp("simulated") / "comparison"
     arms = [load_variant("war-ends-2026"), load_variant("aze-attacks-2026"), load_variant("info-ops"),
             Variant(name="same", title="The baseline again", question="Does nothing change?"),
-            variant_from_levers(["war-ends:2030-01"], "late")]
+            variant_from_levers(["war-ends:2030-01"], "late"), load_variant("capacity-recovers"),
+            load_variant("kaz-unrest-2027"), load_variant("eu-offer-armenia")]
     return run_comparison(foedus.load_scenario("csto"), arms, out=out, **SIM)
 
 

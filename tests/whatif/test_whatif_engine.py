@@ -31,7 +31,8 @@ def test_a_variant_that_changes_nothing_differs_by_zero_in_every_run(simulated, 
 
 
 @pytest.mark.parametrize("name, first", [("war-ends-2026", "2026-06-01"), ("aze-attacks-2026", "2026-09-01"),
-                                         ("info-ops", "2025-01-01")])
+                                         ("info-ops", "2025-01-01"), ("capacity-recovers", "2026-01-01"),
+                                         ("kaz-unrest-2027", "2027-01-01"), ("eu-offer-armenia", "2026-01-01")])
 def test_a_lever_changes_the_forecast_from_its_date_and_not_before(simulated, name, first):
     b = simulated.arms[0].monthly
     v = _arm(simulated, name).monthly
@@ -55,7 +56,7 @@ def test_the_arms_record_their_variant_and_levers(simulated):
     assert arm.manifest["seed"] == simulated.arms[0].manifest["seed"] == 11
     comp = json.loads((simulated.path / "comparison.json").read_text())
     assert [a["name"] for a in comp["arms"]] == ["baseline", "war-ends-2026", "aze-attacks-2026", "info-ops", "same",
-                                                 "late"]
+                                                 "late", "capacity-recovers", "kaz-unrest-2027", "eu-offer-armenia"]
 
 
 def test_uzbekistan_suspended_since_2012_is_not_counted_a_member(simulated):
