@@ -3,7 +3,7 @@ for a smoke run of a few seconds).
 
 Measured side by side in one run on the CSTO scenario (DESIGN, "Performance design"):
 
-* run-months per second of the vectorised engine (``run_ensemble``, serial, chunks of 2,000) and
+* run-months per second of the vectorised engine (``run_ensemble``, serial, its default chunks) and
   of the per-agent Mesa reference (``mesa_reference.py``), and their ratio;
 * the floor: the time to draw the engine's random numbers alone — the same calls to the same
   counter-based streams (``foedus.engine.streams``), with the same run numbers and slots, recorded
@@ -21,6 +21,7 @@ reference are timed one after the other (less moved by other jobs on a shared ma
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import platform
@@ -46,6 +47,7 @@ from foedus.ensemble import run_ensemble  # noqa: E402
 engine_step = importlib.import_module("foedus.engine.step")  # the module (the package exports its function step)
 
 SCENARIO = "csto"
+DEFAULT_CHUNK = inspect.signature(run_ensemble).parameters["chunk_size"].default   # what simulate uses
 
 
 def compiled(start: str, months: int):
@@ -136,7 +138,7 @@ def main(argv=None) -> int:
     ap.add_argument("--months", type=int, default=None, help="months a run (default 120; --quick 12)")
     ap.add_argument("--engine-runs", type=int, default=None, help="default 10000 (--quick 500)")
     ap.add_argument("--mesa-runs", type=int, default=None, help="a round (default 50; --quick 3)")
-    ap.add_argument("--chunk-size", type=int, default=2000)
+    ap.add_argument("--chunk-size", type=int, default=None, help="default: the ensemble's own (run_ensemble)")
     ap.add_argument("--memory-runs", default=None, help="two run counts, comma-separated (default 10000,100000)")
     ap.add_argument("--repeat", type=int, default=None, help="timings: best of this many rounds (default 3; --quick 1)")
     ap.add_argument("--memory-child", type=int, default=None, help=argparse.SUPPRESS)
@@ -144,13 +146,13 @@ def main(argv=None) -> int:
     q = a.quick
     months = a.months or (12 if q else 120)
     if a.memory_child is not None:
-        print(json.dumps(memory_child(a.start, months, a.memory_child, a.chunk_size)))
+        print(json.dumps(memory_child(a.start, months, a.memory_child, a.chunk_size or DEFAULT_CHUNK)))
         return 0
     engine_runs = a.engine_runs or (500 if q else 10_000)
     mesa_runs = a.mesa_runs or (3 if q else 50)
     repeat = a.repeat or (1 if q else 3)
     mem_runs = [int(x) for x in (a.memory_runs or ("1000,10000" if q else "10000,100000")).split(",")]
-    chunk = a.chunk_size
+    chunk = a.chunk_size or DEFAULT_CHUNK
 
     model = compiled(a.start, months)
     import mesa
