@@ -116,7 +116,7 @@ h2{margin:36px 0 8px;font-size:20px;color:#1f3b73;border-bottom:2px solid #e3e7e
 .card .v{font-size:24px;font-weight:700;color:#1f3b73}.card .k{font-size:12px;color:#666}
 figure{margin:10px 0 24px}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{color:#555;font-size:14px;margin-top:4px}
-table{border-collapse:collapse;font-size:13px;margin:8px 0 16px}
+table{border-collapse:collapse;font-size:13px;margin:8px 0 16px;display:block;max-width:100%;overflow-x:auto}
 th,td{border-bottom:1px solid #e3e7ee;padding:4px 10px;text-align:left;vertical-align:top}
 th{background:#f0f3f8}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .sig{color:#b03a2e;font-weight:600}.muted{color:#777;font-size:13px}
