@@ -100,9 +100,11 @@ def compare_cmd(
     report: Path = typer.Option(None, "--report", help="also write the HTML report here"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
-    """Run the baseline and each variant with common random numbers and print paired differences:
-    per member the probability of exit by the horizon and credibility; for the alliance active
-    members. Example: foedus compare csto --variant war-ends-2026 --variant info-ops"""
+    """Run the baseline and each variant with common random numbers and print paired differences.
+
+    Per member: the probability of a step out by the horizon (freeze, notice, suspension, exit),
+    of being out at the horizon, and credibility; for the alliance: active members. Example:
+    foedus compare csto --variant war-ends-2026 --variant info-ops (levers: docs/variants.md)"""
     from foedus.api import load_scenario
     from foedus.chronology import parse_date
     from foedus.compare.run import run_comparison
