@@ -31,7 +31,11 @@ plt.rcParams.update({"font.size": 10, "axes.titlesize": 11, "axes.spines.top": F
                      "axes.spines.right": False, "figure.dpi": 100})
 
 
-def _grid(n: int, ncols: int = 3, w: float = 4.0, h: float = 2.6):
+def _grid(n: int, ncols: int | None = None, w: float = 4.0, h: float = 2.6):
+    if ncols is None:  # an alliance of 30 members gets smaller panels, not a page ten screens long
+        ncols = 3 if n <= 9 else 4 if n <= 16 else 6
+        if ncols > 3:
+            w, h = 12.0 / ncols * 1.1, 2.0
     ncols = min(ncols, max(n, 1))
     nrows = max(1, math.ceil(n / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(w * ncols, h * nrows + 0.6), sharex=True, sharey=True,
@@ -218,15 +222,18 @@ def alliance_network(res: ResultsFolder, scenario=None, names: dict[str, str] | 
     for a, b in sorted(adversaries):
         if a in pos and b in pos:
             ax.plot(*zip(pos[a], pos[b]), color="#c0392b", lw=1.6, ls="--", zorder=1)
+    crowded = len(ring) > 12  # many members: smaller nodes, the colour alone tells P(active)
     for s, (x, y) in pos.items():
         if s in members:
             p = float(last.at[s, "p_active"]) if s in last.index else 0.0
             colour = cmap(p)
-            size = 2600 if s == patron else 1700
+            size = 2600 if s == patron else (min(1700, 24000 / len(ring)) if crowded else 1700)
             ax.scatter([x], [y], s=size, color=colour, edgecolors="#1f3b73", linewidths=2, zorder=3)
-            ax.text(x, y + 0.02, s, ha="center", va="center", fontsize=11, fontweight="bold", zorder=4)
-            ax.text(x, y - 0.2, f"active {p:.0%}", ha="center", va="top", fontsize=8.5, zorder=4,
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})
+            ax.text(x, y + 0.02, s, ha="center", va="center", fontsize=8 if crowded else 11, fontweight="bold",
+                    zorder=4, color="white" if crowded and p > 0.8 else "black")
+            if not crowded:
+                ax.text(x, y - 0.2, f"active {p:.0%}", ha="center", va="top", fontsize=8.5, zorder=4,
+                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})
         else:
             ax.scatter([x], [y], s=1100, color="#eeeeee", edgecolors="#c0392b", linewidths=1.5, zorder=3)
             ax.text(x, y, s, ha="center", va="center", fontsize=10, color="#c0392b", zorder=4)
