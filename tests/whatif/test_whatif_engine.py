@@ -39,7 +39,8 @@ def test_a_lever_changes_the_forecast_from_its_date_and_not_before(simulated, na
     cols = [c for c in b.columns if c not in ("month", "state")]
     changed = (b[cols] - v[cols]).abs().sum(axis=1) > 0
     assert changed.any()
-    assert b.loc[changed, "month"].min() == pd.Timestamp(first)
+    # never before the lever's month; and from it (a mechanism may take a few months to show)
+    assert pd.Timestamp(first) <= b.loc[changed, "month"].min() <= pd.Timestamp(first) + pd.DateOffset(months=3)
 
 
 def test_the_war_ending_keeps_armenia_in_more_often(simulated):
