@@ -162,10 +162,13 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
                                                                else "; dashed: members including frozen ones."),
         F.active_members(arms))
     if base.has_per_run:
+        m0 = base.monthly[base.monthly["month"] == base.monthly["month"].min()].set_index("state")
+        frozen = [s for s in base.members if m0.at[s, "p_frozen"] >= 0.5]
+        note = (f" A member already frozen at the start ({', '.join((names or {}).get(s, s) for s in frozen)}) "
+                "counts once it moves on: notice, suspension or withdrawal." if frozen else "")
         add("survival", "Time to exit",
             "Survival curves: the share of runs in which the member has not yet taken a step out of the alliance "
-            "(freezing its participation, giving notice, being suspended or leaving). A member already frozen at the "
-            "start, as Armenia is since February 2024, counts once it moves on: notice, suspension or withdrawal.",
+            "(freezing its participation, giving notice, being suspended or leaving)." + note,
             F.survival(base, names))
     add("credibility", "Credibility fans",
         "Each member's belief that the alliance helps a member that asks (the mean of its Beta belief): the "
@@ -176,9 +179,11 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
         "limited help (a monitoring mission, a statement) or refusal; right: by the member that asked.",
         F.requests_outcomes(base, names))
     add("network", "The alliance as a network",
-        "The patron at the centre and the members around it. A member's colour is its chance of still being "
-        "active at the horizon; a spoke's width and label its chance of still being a member. Red dashed "
-        "lines: attacks and clashes on the record and in the scenario's timeline.",
+        ("The patron at the centre and the members around it; a spoke's width and label are a member's chance "
+         "of still being a member at the horizon. " if scenario is not None and scenario.focus.patron in base.members
+         else "The members in a ring. ")
+        + "A member's colour is its chance of still being active at the horizon. Red dashed lines: attacks "
+        "and clashes on the record and in the scenario's timeline.",
         F.alliance_network(base, scenario, names))
 
     tables: list[pd.DataFrame] = []
