@@ -27,7 +27,7 @@ from foedus.engine.compile import NO_MONTH
 from foedus.model import accession, credibility, crises, decision, membership, requests
 from foedus.model.timeline import NO_CRISIS
 from foedus.treaty import membership as tm
-from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing
+from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, awaited_ratifications
 from foedus.treaty.obligations import obligations
 from foedus.treaty.procedure import ABSTAIN, NO, YES, passes
 from foedus.scenario.schema import CrisisType
@@ -295,11 +295,13 @@ class AllianceModel(Model):
             for s in self.states:
                 if s.standing[a] != S.invited:
                     continue
-                for j in sorted(s.invited_by[a] - s.ratified_by[a]):
+                # only the members that invited it and are still in have a say (the treaty layer's rule)
+                now = {j.index: Standing(j.standing[a]) for j in self.states}
+                for j in sorted(awaited_ratifications(s.invited_by[a], s.ratified_by[a], now)):
                     pr = accession.p_ratify(self.params, c.affinity[s.index, j], c.grievance[j, s.index])
                     if self.random.random() < pr:
                         s.ratified_by[a].add(j)
-                if not (s.invited_by[a] - s.ratified_by[a]) and s.move(a, Action.admit) and a == f:
+                if not awaited_ratifications(s.invited_by[a], s.ratified_by[a], now) and s.move(a, Action.admit) and a == f:
                     self.counts["accessions"] += 1
         self.t += 1
         self.month += 1

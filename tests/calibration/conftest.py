@@ -1,6 +1,7 @@
 """A small ledger for the likelihood: a patron and three founders, an accession, a request and a
 consultation, a freeze and a return, a member that does not renew, a clash between members, a
-notice that runs its course, an applicant that waits on ratifications. Built in code, so that each
+notice that runs its course, an applicant that waits on ratifications, a frozen member that the
+council suspends and later reinstates. Built in code, so that each
 test states exactly the record it scores."""
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ def small_ledger() -> ScenarioFiles:
         _ev("2002-06-15", "renew", "AAA", "BBB", "DDD"),     # CCC does not renew: it leaves at the window
         _ev("2003-01-10", "unfreeze", "BBB"),
         _ev("2003-06-01", "clash", "BBB", "DDD", crisis="member_clash"),
+        _ev("2003-07-01", "freeze", "DDD"),
+        _ev("2003-11-15", "suspend", "DDD"),                 # the council suspends it, four months on
+        _ev("2004-01-05", "reinstate", "DDD"),
         _ev("2004-02-10", "notice", "DDD"),                  # takes effect 2004-08-10
         _ev("2004-03-01", "apply", "EEE"),
         _ev("2004-04-01", "invite", "EEE"),

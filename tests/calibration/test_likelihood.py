@@ -72,6 +72,11 @@ def brute_force_loglik(data, params) -> float:
                 s0 = S.active
             if s0 == S.notice and s1 == S.withdrawn:
                 continue                      # the notice falls due: no decision
+            council = al.suspension is not None and (al.suspension.since is None or al.suspension.since <= start)
+            if s0 == S.suspended and council:
+                pr = float(membership.p_reinstate(p))
+                ll += math.log(pr if s1 == S.active else 1.0 - pr)
+                continue
             if s0 not in MEMBER_STANDINGS:
                 continue
             f = membership.MemberFeatures(
@@ -87,6 +92,10 @@ def brute_force_loglik(data, params) -> float:
             total = float(sum(options.values()))
             scale = 1.0 / total if total > 1 else 1.0
             ll += math.log(float(options[s1]) * scale if s1 in options else 1.0 - total * scale)
+            if s0 == S.frozen and s1 in (S.frozen, S.suspended) and council:
+                since = replay(data, start - dt.timedelta(days=1)).alliance("pact").memberships[c].since
+                ps = float(membership.p_suspend(p, m - month_index(since)))
+                ll += math.log(ps if s1 == S.suspended else 1.0 - ps)
             if al.renewal and start <= al.renewal.windows[0] <= end and s0 in (S.active, S.frozen):
                 pl = float(membership.p_lapse(p, f))
                 ll += math.log(pl if s1 == S.withdrawn else 1.0 - pl)
@@ -160,8 +169,12 @@ def test_the_small_ledger_holds_every_kind_of_decision(ledger):
     obs = Observations((build_alliance(ledger, "pact"),))
     rows = obs.records[0].rows
     moves = {k: [w for w, y in zip(r.what, r.y) if y != 0] for k, r in rows.items()}
-    assert moves["member:active"] == ["2002-05 BBB active: freeze", "2004-02 DDD active: notice"]
+    assert moves["member:active"] == ["2002-05 BBB active: freeze", "2003-07 DDD active: freeze", "2004-02 DDD active: notice"]
     assert moves["member:frozen"] == ["2003-01 BBB frozen: return"]
+    assert moves["council:frozen"] == ["2003-11 DDD frozen 4 months: suspended"]
+    assert len(rows["council:frozen"].y) == 7 + 4          # BBB Jun-Dec 2002, DDD Aug-Nov 2003
+    assert moves["council:suspended"] == ["2004-01 DDD suspended: reinstated"]
+    assert len(rows["council:suspended"].y) == 2
     assert moves["renewal"] == ["2002-07 CCC renewal window: lapse"]
     assert [w for w in rows["request"].what] == ["2001-03-10 BBB armed_attack by EEE: asks", "2001-11-05 CCC threat: asks",
                                                  "2003-06-01 BBB member_clash: no request",
@@ -187,6 +200,10 @@ def test_the_record_read_as_decisions(real_obs):
     assert moved["renewal"] == ["1999-04 AZE renewal window: lapse", "1999-04 GEO renewal window: lapse",
                                 "1999-04 UZB renewal window: lapse"]
     assert len(csto.rows["renewal"].y) == 8            # nine parties less the patron
+    # the council suspended Uzbekistan six months after its note; Armenia, frozen since Feb 2024, it has not
+    assert moved["council:frozen"] == ["2012-12 UZB frozen 6 months: suspended"]
+    assert sum(a == "ARM" for a in csto.rows["council:frozen"].actor) == 22
+    assert moved["council:suspended"] == [] and len(csto.rows["council:suspended"].y) == 13 * 12
     assert "RUS" not in set(csto.rows["member:active"].actor)
     # NATO: no member ever moved; Finland waited on Hungary and Turkey until March 2023
     assert not any(nato.rows[k].y.any() for k in ("member:active", "member:frozen", "member:notice"))

@@ -14,8 +14,10 @@ from foedus.treaty.membership import (
     MEMBER_STANDINGS,
     RULE_NAMES,
     TRANSITIONS,
+    VOTING_STANDINGS,
     Action,
     Standing,
+    awaited_ratifications,
     is_member,
     notice_due,
     step,
@@ -136,3 +138,27 @@ def test_step_array_reaches_withdrawn_only_through_notice_or_lapse():
     out, moved = step_array(x, int(A.withdraw), np.ones(3, bool))
     np.testing.assert_array_equal(out, [S.active, S.frozen, S.withdrawn])
     np.testing.assert_array_equal(moved, [False, False, True])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_awaited_ratifications_is_one_rule_on_sets_and_arrays(data):
+    """Only members that invited the applicant, are still in and have not ratified are awaited; the
+    replay (sets) and the engine (arrays) get the same answer."""
+    n = 6
+    invited = data.draw(hnp.arrays(bool, n))
+    ratified = data.draw(hnp.arrays(bool, n))
+    standings = data.draw(hnp.arrays(np.int8, n, elements=st.sampled_from([int(s) for s in Standing])))
+    arr = awaited_ratifications(invited, ratified, standings)
+    sets = awaited_ratifications({i for i in range(n) if invited[i]}, {i for i in range(n) if ratified[i]},
+                                 {i: Standing(int(standings[i])) for i in range(n)})
+    assert sets == set(np.nonzero(arr)[0].tolist())
+    voting = np.isin(standings, [int(s) for s in VOTING_STANDINGS])
+    assert (arr == (invited & ~ratified & voting)).all()
+
+
+def test_a_member_that_left_is_not_awaited():
+    invited_by = {"TUR", "HUN", "DDD"}
+    now = {"TUR": Standing.active, "HUN": Standing.active, "DDD": Standing.withdrawn}
+    assert awaited_ratifications(invited_by, {"TUR"}, now) == {"HUN"}
+    assert awaited_ratifications(invited_by, {"TUR", "HUN"}, now) == set()

@@ -10,8 +10,9 @@ Baselines:
 - **base rate**: for each kind of decision (``observations.LABELS``), the frequency of each category
   among the decisions of that kind before the split, with half a pseudo-count per category
   (Jeffreys) so that a category never seen before the split is not impossible;
-- **nobody moves** (membership decisions only): every member stays and every member renews, with
-  certainty. Its log score is ``-inf`` as soon as one member moves; its Brier score is finite.
+- **nobody moves** (membership and council decisions only): every member stays, every member
+  renews, the council suspends and reinstates no one, with certainty. Its log score is ``-inf`` as
+  soon as one member moves; its Brier score is finite.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ from foedus.calibration import likelihood
 from foedus.calibration.fit import PRIORS, Fit, fit
 from foedus.calibration.observations import LABELS, Observations, window
 
+#: The members' own decisions: the "membership" group of the summary.
 MEMBERSHIP = ("member:active", "member:frozen", "member:notice", "renewal")
+#: The council's decisions on a frozen or suspended member: scored against "nobody moves" (the council
+#: never acts) in their own groups, not in the members' "membership" group.
+COUNCIL = ("council:frozen", "council:suspended")
 JEFFREYS = 0.5
 
 
@@ -117,7 +122,7 @@ def backtest(obs: Observations, split: dt.date, priors=PRIORS) -> Backtest:
         later = window(rows.known, None, split)
         for i in np.nonzero(later)[0]:
             still = None
-            if s.kind in MEMBERSHIP:
+            if s.kind in MEMBERSHIP + COUNCIL:
                 still = np.zeros(len(LABELS[s.kind]))
                 still[0] = 1.0
             y = int(rows.y[i])

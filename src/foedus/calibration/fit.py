@@ -1,10 +1,11 @@
 """Maximum a posteriori fit of the behavioural parameters on the record, with written-down priors.
 
-Which parameters. The record is small — about 20,000 member-months with four moves among them
-(three members not renewing in 1999, Uzbekistan's note of 2012, Armenia's freeze of 2024), fourteen
-answers to requests and consultations, twenty-seven recorded crises, two accessions that waited on
-ratifications. It can inform a handful of parameters that each have recorded decisions of their own:
-the base rates of the membership hazards (freeze, notice, return, not renewing), the weight of
+Which parameters. The record is small — about 20,000 member-months with five moves among them
+(three members not renewing in 1999, Uzbekistan's note of 2012, Armenia's freeze of 2024), one
+suspension by the council (Uzbekistan, December 2012), fourteen answers to requests and
+consultations, twenty-seven recorded crises, two accessions that waited on ratifications. It can inform a handful of parameters that each have recorded decisions of their own:
+the base rates of the membership hazards (freeze, notice, return, not renewing) and of the council's
+suspension of a frozen member (Uzbekistan 2012; Armenia, frozen since 2024, not), the weight of
 credibility in the membership margin (Armenia's freeze after two answers it judged failures),
 the two bases and the treaty-obligation term of the council's decision, the request bases of the
 crisis types on the record, and the ratification hazard and the weight of a grievance. The rest —
@@ -84,6 +85,10 @@ PRIORS: tuple[Prior, ...] = (
     Prior("member_credibility", 4.0, 3.0,
           "judgement: Morrow 1991 — members trade autonomy for security, so the alliance's value rests on the belief "
           "that it helps (model default 4); weak"),
+    Prior("hazard_suspend", -5.0, 2.0,
+          "judgement: the council suspends a frozen member rarely and slowly (two years of unpaid contributions can "
+          "suspend rights, facts); -5 is about one chance in 150 a month in the month after a freeze, rising with "
+          "suspend_rise; weak"),
     Prior("hazard_ratify", -0.5, 2.0, "judgement: most NATO allies ratified Finland's accession within months (facts); weak"),
     Prior("ratify_grievance", 1.0, 1.0,
           "judgement: a grievance slows ratification (Sweden: 22 months, Turkey and Hungary last; facts)"),

@@ -2,8 +2,8 @@
 real state then (DESIGN, "Calibration without simulation noise").
 
 Every probability comes from the model's own functions — ``membership.hazards``,
-``membership.p_lapse``, ``requests.p_request``, ``decision.outcome_probs``,
-``accession.p_ratify`` — evaluated on the features of :mod:`foedus.calibration.observations`;
+``membership.p_lapse``, ``membership.p_suspend``, ``membership.p_reinstate``, ``requests.p_request``,
+``decision.outcome_probs``, ``accession.p_ratify`` — evaluated on the features of :mod:`foedus.calibration.observations`;
 what depends on the parameters (each member's belief, the alliance's momentum) is recomputed here
 in closed form: a belief is the prior plus every recorded outcome's increment decayed by
 ``d**(months since)`` (the same recursion as ``credibility.from_record``), momentum the recorded
@@ -155,6 +155,12 @@ def score(params, obs: Observations) -> list[Scored]:
                 sub = membership.MemberFeatures(**{k: np.asarray(getattr(f, k))[rec.rw_row] for k in f.__dataclass_fields__})
                 pl = membership.p_lapse(p, sub)
                 out.append(Scored("renewal", rec, np.stack([1 - pl, pl], 1), rows["renewal"].y))
+        if len(rec.cf_months):
+            ps = membership.p_suspend(p, rec.cf_months)
+            out.append(Scored("council:frozen", rec, np.stack([1 - ps, ps], 1), rows["council:frozen"].y))
+        if len(rows["council:suspended"].y):
+            pr = membership.p_reinstate(p, rows["council:suspended"].y.shape)
+            out.append(Scored("council:suspended", rec, np.stack([1 - pr, pr], 1), rows["council:suspended"].y))
         if len(rec.rq_state):
             cred = _cached(rec, ("rq",) + tuple(p[k] for k in _CRED), lambda: beliefs(p, rec, rec.rq_month, rec.rq_state))
             sev, w = _severity_weights(p, rec)

@@ -15,6 +15,11 @@ Decisions, by kind (each a categorical outcome):
   stay / freeze / notice; stay / notice / return; stay / revoke. A month in which the council
   suspends a frozen member, or in which a member leaves at a renewal window, is a month in which
   the member itself chose to stay.
+- ``council:frozen`` / ``council:suspended`` — where the treaty lets the council suspend (CSTO from
+  June 2004), each month a member that was frozen at the start of the month and chose to stay is
+  suspended by the council, or not (Uzbekistan, December 2012, six months after its note; Armenia,
+  frozen since February 2024, not); a suspended member is reinstated, or not. The hazard rises with
+  the months frozen (``membership.p_suspend``), so the record's suspension has a probability.
 - ``renewal`` — at a renewal window, each active or frozen member other than the patron renews or
   lapses (1999: Azerbaijan, Georgia, Uzbekistan did not renew).
 - ``request`` — a member in a standing that may invoke the alliance suffers a crisis the record
@@ -25,9 +30,8 @@ Decisions, by kind (each a categorical outcome):
 - ``ratification`` — each month an invited applicant waits on a member that has not ratified: the
   member ratifies, or not (Finland 2022-23, Sweden 2022-24).
 
-What the model does not represent is left out: the council's suspension (its rule needs a member
-frozen ``suspend_after`` months, Uzbekistan was suspended six months after its note), rejoining
-outside the accession procedure (Uzbekistan 2006), the crises that nobody reported.
+What the model does not represent is left out: rejoining outside the accession procedure
+(Uzbekistan 2006), the crises that nobody reported.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ LABELS: dict[str, tuple[str, ...]] = {
     "member:active": ("stay", "freeze", "notice"),
     "member:frozen": ("stay", "notice", "return"),
     "member:notice": ("stay", "revoke"),
+    "council:frozen": ("stay", "suspend"),
+    "council:suspended": ("stay", "reinstate"),
     "renewal": ("renew", "lapse"),
     "request": ("ask", "no request"),
     "outcome:request": ("deployed", "limited", "refused"),
@@ -105,6 +111,8 @@ class AllianceRecord:
     exit_cost: np.ndarray
     # renewal windows (w,)
     rw_row: np.ndarray            # index into the member-month rows of the same member and month
+    # council months (c,): months frozen of each ``council:frozen`` row (``council:suspended`` needs none)
+    cf_months: np.ndarray
     # requests (asked or not): (q,)
     rq_state: np.ndarray
     rq_month: np.ndarray
@@ -241,6 +249,10 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
     patron = idx[al.patron] if al.patron else -1
     applied = [a.event for a in rp.events if a.event.alliance == alliance_id]
     windows = {month_index(w) for w in al.renewal.windows} if al.renewal else set()
+    sus = al.suspension
+
+    def council_on(d: dt.date) -> bool:   # as engine.compile: the council may suspend from the procedure's date
+        return sus is not None and (sus.since is None or sus.since <= d)
 
     rows: dict[str, dict[str, list]] = {k: {"y": [], "known": [], "actor": [], "what": []} for k in KINDS}
 
@@ -250,7 +262,7 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
 
     # -- member-months and renewal windows ------------------------------------------------
     mm = {k: [] for k in ("state", "month", "standing")}
-    rw_row = []
+    rw_row, cf_months = [], []
     for s, h in sorted(hist.items()):
         if s not in idx or idx[s] == patron:
             continue
@@ -262,6 +274,10 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
             # the treaty calendar first: entry into force, a notice falling due
             while inside and (cur, inside[0]) in ((S.signatory, S.active), (S.notice, S.withdrawn)):
                 cur = inside.pop(0)
+            if cur == S.suspended and council_on(start):
+                back = bool(inside) and inside[0] == S.active
+                add("council:suspended", int(back), _d(nxt), s, f"{start:%Y-%m} {s} suspended: {'reinstated' if back else 'stays suspended'}")
+                continue
             if cur not in MEMBER_STANDINGS:
                 continue
             choice, prev = 0, cur
@@ -276,6 +292,15 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
             mm["state"].append(i), mm["month"].append(int(m)), mm["standing"].append(int(cur))
             add(kind, choice, _d(nxt), s, f"{start:%Y-%m} {s} {cur.name}: {LABELS[kind][choice]}")
             after = cur if choice == 0 else {1: {S.active: S.frozen, S.frozen: S.notice}, 2: {S.active: S.notice, S.frozen: S.active}}.get(choice, {}).get(cur, cur)
+            if cur == S.frozen and choice == 0 and council_on(start):
+                # the council's step (engine step 6): a member frozen at the start of the month that stayed
+                suspended = bool(inside) and inside[0] == S.suspended
+                frozen_since = [when for when, x in h if when < start][-1]
+                cf_months.append(int(m) - month_index(frozen_since))
+                add("council:frozen", int(suspended), _d(nxt), s,
+                    f"{start:%Y-%m} {s} frozen {cf_months[-1]} months: {'suspended' if suspended else 'not suspended'}")
+                if suspended:
+                    after = S.suspended
             if int(m) in windows and after in (S.active, S.frozen):
                 lapsed = any(x == S.withdrawn for x in inside)
                 rw_row.append(row)
@@ -389,7 +414,7 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
         mm_spare_leader=spare[t, leader] if len(t) else np.zeros(0),
         mm_outside=(get("outside_option")[mm_state] + tl.outside[t, mm_state]) if len(t) else np.zeros(0),
         regime=regime, ties=get("ties"), autonomy=get("autonomy_cost"), exit_cost=get("exit_cost"),
-        rw_row=arr(rw_row, np.int64),
+        rw_row=arr(rw_row, np.int64), cf_months=arr(cf_months),
         rq_state=arr(rq["state"], np.int64), rq_month=arr(rq["month"], np.int64), rq_type=arr(rq["type"], np.int64),
         rq_severity=arr(rq["severity"]),
         oc_rq=arr(oc["rq"], np.int64), oc_covered=arr(oc["covered"], bool), oc_type=arr(oc["type"], np.int64),

@@ -117,14 +117,14 @@ class _null:
 def backtest_cmd(
     split: str = typer.Option("2020-01-01", "--split", help="fit on decisions before this date, score those after"),
     scenarios: str = typer.Option("csto,nato", "--scenarios", help=SCENARIOS_HELP),
-    rows: str = typer.Option("moves", "--rows", help="decisions to list: all, moves (all but member-months of staying), none"),
+    rows: str = typer.Option("moves", "--rows", help="decisions to list: all, moves (all but the months in which nothing moved), none"),
     alliance: str = typer.Option(None, "--alliance", help="list and score only this alliance's decisions (the fit uses every scenario)"),
     out: Path = typer.Option(None, "-o", "--out", help="folder for decisions.csv and summary.json"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Out-of-sample backtest: fit before --split, then the log and Brier scores of every later decision
     against two baselines (the base rate of each kind of decision before the split; nobody ever moves)."""
-    from foedus.calibration.backtest import MEMBERSHIP, backtest
+    from foedus.calibration.backtest import COUNCIL, MEMBERSHIP, backtest
 
     if rows not in ("all", "moves", "none"):
         raise ArgumentError("--rows", "all, moves or none", rows)
@@ -143,7 +143,7 @@ def backtest_cmd(
     summary = bt.summary()
 
     def listed(d):
-        return rows == "all" or (rows == "moves" and not (d.kind in MEMBERSHIP and d.y == 0))
+        return rows == "all" or (rows == "moves" and not (d.kind in MEMBERSHIP + COUNCIL and d.y == 0))
 
     decisions = [{"alliance": d.alliance, "kind": d.kind, "decision": d.what, "happened": d.happened,
                   "p_model": float(d.model[d.y]), "p_base_rate": float(d.base[d.y]),
@@ -172,7 +172,7 @@ def backtest_cmd(
         w.print(t)
         if rows == "moves":
             n_stay = sum(1 for x in bt.decisions if not listed(x))
-            w.print(f"(and {n_stay} member-months in which the member stayed; --rows all lists them)")
+            w.print(f"(and {n_stay} months in which a member stayed or the council left it be; --rows all lists them)")
     t = Table(title=f"Scores after {split_d}, fit before: log score summed (higher better), Brier mean (lower better)",
               box=box.SIMPLE_HEAD)
     for c in ("group", "n", "model log", "base log", "still log", "model Brier", "base Brier", "still Brier"):

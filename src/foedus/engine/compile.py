@@ -3,8 +3,9 @@
 The start state is the replay of the record to the start date (the same treaty rules as
 ``foedus replay``): standings, notices pending (with their due month), invitations and
 ratifications. Beliefs start from the record (``model.credibility.from_record``), momentum from the
-recorded defections. The timeline is compiled into monthly series; the scenario's
-``behaviour.toml`` into rate, affinity and terms arrays. The result is a frozen, picklable
+replayed defections (the recorded ones, and those the treaty rules generate: a member leaving at a
+renewal window). The timeline is compiled into monthly series; the scenario's ``behaviour.toml``
+into rate, affinity and terms arrays. The result is a frozen, picklable
 :class:`Model` that a chunk of runs is simulated from."""
 
 from __future__ import annotations
@@ -127,6 +128,7 @@ def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params
     cred_a0 = np.zeros((A, n))
     cred_b0 = np.zeros((A, n))
     momentum0 = np.zeros(A)
+    applied = [x.event for x in rp.events]
     for a, al in enumerate(alliances):
         st = rp.alliance(al.id)
         for s, mship in st.memberships.items():
@@ -140,7 +142,9 @@ def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params
             for j in mship.ratified_by:
                 ratified0[a, i, idx[j]] = True
         cred_a0[a], cred_b0[a] = credibility.from_record(params, data.events, codes, al.id, m0)
-        momentum0[a] = membership.momentum_from_record(params, data.events, al.id, m0)
+        # momentum from the replayed defections: the recorded ones and those the treaty rules generate
+        # (a member leaving at a renewal window without a recorded lapse), as the likelihood counts them
+        momentum0[a] = membership.momentum_from_record(params, applied, al.id, m0)
 
     b = data.behaviour
     terms = {s.iso3: s for s in b.state}

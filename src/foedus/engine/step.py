@@ -31,7 +31,7 @@ from foedus.engine.compile import NO_MONTH, Model
 from foedus.engine.streams import run_states, stream_key, uniforms
 from foedus.model import accession, credibility, crises, decision, membership, requests
 from foedus.model.timeline import NO_CRISIS
-from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, notice_due, step_array
+from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, awaited_ratifications, notice_due, step_array
 from foedus.treaty.obligations import casus_foederis_array
 from foedus.treaty.procedure import NO, YES, passes
 
@@ -312,11 +312,13 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             st.ratified[ri[ok], a, ii[ok], :] = False
         ri, ii = np.nonzero(st.standing[:, a, :] == S.invited)
         if len(ri):
-            pending = st.invited_by[ri, a, ii, :] & ~st.ratified[ri, a, ii, :]
+            # only the members that invited it and are still in have a say (the replay's rule)
+            members_now = st.standing[ri, a, :]
+            pending = awaited_ratifications(st.invited_by[ri, a, ii, :], st.ratified[ri, a, ii, :], members_now)
             u = uniforms(run_states(keys["accession"], m + 100_000, runs[ri]), model.ratify_slots[a][ii])
             pr = accession.p_ratify(p, model.affinity[ii], model.grievance[:, ii].T)
             st.ratified[ri, a, ii, :] |= pending & (u < pr)
-            done = ~(st.invited_by[ri, a, ii, :] & ~st.ratified[ri, a, ii, :]).any(1)
+            done = ~awaited_ratifications(st.invited_by[ri, a, ii, :], st.ratified[ri, a, ii, :], members_now).any(1)
             adm = np.zeros((R, N), bool)
             adm[ri[done], ii[done]] = True
             admitted = _move(st, a, Action.admit, adm, m)

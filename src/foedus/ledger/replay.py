@@ -21,6 +21,7 @@ from foedus.treaty.membership import (
     VOTING_STANDINGS,
     Action,
     Standing,
+    awaited_ratifications,
     step,
 )
 
@@ -216,8 +217,7 @@ class _Machine:
             if m is not None and m.standing == Standing.invited:
                 # Every state that invited it and is still a member must have ratified; one that
                 # has left since no longer has a say.
-                still = set(st.with_standing(*VOTING_STANDINGS))
-                missing = sorted((m.invited_by & still) - m.ratified_by)
+                missing = sorted(awaited_ratifications(m.invited_by, m.ratified_by, st.standings()))
                 if missing:
                     raise _violation(ev, RULE_NAMES[Action.admit], "not yet ratified by " + ", ".join(missing))
             self._move(st, ev, s, Action.admit)

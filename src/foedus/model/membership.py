@@ -20,9 +20,15 @@ Stochastic choice turns the margin into monthly hazards (logit, competing risks)
 
 A notice takes effect after the treaty's notice period (``foedus.treaty.membership.notice_due``);
 at a renewal window a member leaves by not renewing with p = sigmoid(hazard_lapse - z) (1999:
-Azerbaijan, Georgia, Uzbekistan). The council suspends a member frozen for ``suspend_after``
-months with monthly p = sigmoid(hazard_suspend) (Uzbekistan 2012), and reinstates with
-sigmoid(hazard_reinstate). The patron never leaves its own alliance.
+Azerbaijan, Georgia, Uzbekistan). The council suspends a frozen member with a monthly hazard that
+rises with the months it has been frozen,
+
+    p_suspend = sigmoid(hazard_suspend + suspend_rise * months_frozen / 12)
+
+(the facts file's rule — two years of unpaid contributions can suspend a member's rights — says
+the council's patience runs out with time; Uzbekistan was suspended six months after its note of
+2012, so there is no threshold before which suspension is impossible), and reinstates a suspended
+member with sigmoid(hazard_reinstate). The patron never leaves its own alliance.
 
 Anchors: NATO has lost no member in 75 years; the CSTO lost members in 1999 and 2012 and Armenia
 froze in 2024 (facts); Leeds & Savun 2007: abrogation follows changes in power and outside options.
@@ -64,9 +70,11 @@ PARAMS = (
     Param("hazard_lapse", "logit", -1.0, -20, 5, JUDGEMENT + "; 3 of 9 did not renew in 1999 (facts)", "membership",
           "log-odds of leaving by not renewing at a renewal window, at margin 0"),
     Param("hazard_suspend", "logit", -5.0, -20, 5, JUDGEMENT + "; Uzbekistan suspended 6 months after its note (facts)", "membership",
-          "monthly log-odds that the council suspends a long-frozen member"),
-    Param("suspend_after", "months", 24.0, 0, 240, "two years of unpaid contributions can suspend rights (facts: en.trend.az)", "membership",
-          "months a member must have been frozen before the council may suspend it"),
+          "monthly log-odds that the council suspends a frozen member, in the month after it froze"),
+    Param("suspend_rise", "logit per year frozen", 1.0, 0, 10,
+          "judgement: two years of unpaid contributions can suspend rights (facts: en.trend.az), so the council's "
+          "patience runs out with time; no threshold, since Uzbekistan was suspended 6 months after its note (facts)",
+          "membership", "rise of the suspension log-odds per year a member has been frozen"),
     Param("hazard_reinstate", "logit", -8.0, -20, 5, JUDGEMENT + "; Uzbekistan suspended since 2012 (facts)", "membership",
           "monthly log-odds that a suspended member is reinstated"),
 )
@@ -131,7 +139,8 @@ def p_lapse(params, f: MemberFeatures):
 
 
 def p_suspend(params, months_frozen):
-    return np.where(np.asarray(months_frozen) >= params["suspend_after"], sigmoid(params["hazard_suspend"]), 0.0)
+    """Monthly probability that the council suspends a member frozen for ``months_frozen`` months."""
+    return sigmoid(params["hazard_suspend"] + params["suspend_rise"] * np.asarray(months_frozen, dtype=float) / 12.0)
 
 
 def p_reinstate(params, shape=()):

@@ -146,3 +146,19 @@ def is_member(standing) -> np.ndarray | bool:
     codes = np.array(sorted(MEMBER_STANDINGS))
     res = np.isin(np.asarray(standing), codes)
     return res if res.ndim else bool(res)
+
+
+def awaited_ratifications(invited_by, ratified_by, standings):
+    """The members whose ratification an invited applicant still waits on: those that invited it,
+    are still in a voting standing, and have not ratified. A member that has left since the
+    invitation (withdrawn, lapsed, suspended, expelled) no longer has a say. The replay's admission
+    rule and the engine's, on one rule.
+
+    Sets (the replay): ``invited_by`` and ``ratified_by`` sets of states, ``standings`` a mapping
+    state -> standing; returns a set. Arrays (the engine): boolean ``invited_by`` and ``ratified_by``
+    (..., N) and the members' standings (..., N); returns a boolean array (..., N)."""
+    if isinstance(invited_by, (set, frozenset)):
+        return {s for s in invited_by - set(ratified_by) if standings.get(s, Standing.outside) in VOTING_STANDINGS}
+    voting = np.zeros(len(Standing), bool)
+    voting[sorted(VOTING_STANDINGS)] = True
+    return np.asarray(invited_by) & ~np.asarray(ratified_by) & voting[np.asarray(standings)]
