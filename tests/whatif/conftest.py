@@ -143,12 +143,12 @@ def chromium() -> str:
 
 # --- real engine output -------------------------------------------------------------------------
 
-SIM = {"start": "2024-03-01", "months": 36, "runs": 300, "seed": 11}
+SIM = {"start": "2024-03-01", "months": 36, "runs": 1000, "seed": 11}
 
 
 @pytest.fixture(scope="session")
 def simulated(tmp_path_factory):
-    """A real comparison from ``foedus.simulate``: the CSTO from March 2024 for 36 months, 300 runs
+    """A real comparison from ``foedus.simulate``: the CSTO from March 2024 for 36 months, 1000 runs
     per arm, the baseline and: the six built-in what-ifs, a variant with no lever ('same'), and a
     lever dated after the horizon ('late')."""
     import foedus
