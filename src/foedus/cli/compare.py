@@ -127,6 +127,10 @@ def compare_cmd(
 
     from foedus.compare.run import lever_notes
 
+    for v in arms:
+        if v.scenario and v.scenario != sc.name:
+            err_console.print(f"foedus: note: variant {v.name} was written for scenario '{v.scenario}', "
+                              f"not '{sc.name}'", highlight=False, markup=False, soft_wrap=True)
     for note in lever_notes(arms, d or sc.data.scenario.end, months):
         err_console.print(f"foedus: note: {note}", highlight=False, markup=False, soft_wrap=True)
 
