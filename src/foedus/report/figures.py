@@ -268,18 +268,18 @@ def variant_differences(table: pd.DataFrame, names: dict[str, str] | None = None
     height = 0.7 / max(len(variants), 1)
     for ax, metric in zip(axes[0], metrics):
         t = table[table["metric"] == metric]
+        scale = 100.0 if metric in ("p_exit", "p_out") else 1.0  # probabilities in percentage points
         for j, v in enumerate(variants):
             tv = t[t["variant"] == v].set_index("state").reindex(states)
             y = np.arange(len(states)) + (j - (len(variants) - 1) / 2) * height
-            err = np.vstack([tv["difference"] - tv["ci_low"], tv["ci_high"] - tv["difference"]])
-            ax.errorbar(tv["difference"], y, xerr=np.nan_to_num(err), fmt="o", ms=5,
+            err = scale * np.vstack([tv["difference"] - tv["ci_low"], tv["ci_high"] - tv["difference"]])
+            ax.errorbar(scale * tv["difference"], y, xerr=np.nan_to_num(err), fmt="o", ms=5,
                         color=ARM_COLOURS[(j + 1) % len(ARM_COLOURS)], capsize=3, label=v)
         ax.axvline(0, color="black", lw=1)
         ax.set_title(titles.get(metric, metric))
-        ax.set_xlabel("variant minus baseline")
+        ax.set_xlabel("variant minus baseline" + (", percentage points" if scale != 1.0 else ""))
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
         ax.grid(axis="x", color="#eeeeee")
-        if metric in ("p_exit", "p_out"):
-            ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
     axes[0][0].set_yticks(np.arange(len(states)), [_names(names, s) for s in states])
     axes[0][0].invert_yaxis()
     handles, labels = axes[0][0].get_legend_handles_labels()
