@@ -53,7 +53,10 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
     if isinstance(months, bool) or not isinstance(months, int):
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
     model = compile_model(data, start_d, months, params, name)
-    ex_name = ("dask" if scheduler else executor) if isinstance(executor, str) else executor.name
+    from foedus.ensemble.executors import make_executor
+
+    executor = make_executor(executor, workers, scheduler)  # a bad choice fails before any folder is written
+    ex_name = executor.name
     n_chunks = -(-runs // chunk_size) if isinstance(runs, int) and isinstance(chunk_size, int) and chunk_size > 0 else None
     manifest = {
         "foedus_version": _version(),
@@ -92,7 +95,7 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
             progress(done, total, runs_done)
 
     summary = run_ensemble(model, runs, seed, chunk_size, executor, workers, per_run,
-                           str(folder) if folder is not None else None, _progress, resume=resume, scheduler=scheduler)
+                           str(folder) if folder is not None else None, _progress, resume=resume)
     res = Results(manifest=manifest, monthly=tables.monthly(model, summary), final=tables.final(model, summary),
                   runs=tables.runs(model, summary), member_summary=tables.summary(model, summary))
     if folder is not None:

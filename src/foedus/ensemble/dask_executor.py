@@ -69,8 +69,19 @@ class DaskExecutor(Executor):
         import os
 
         n = self._requested or max(1, min(4, os.cpu_count() or 1))
-        self._cluster = LocalCluster(n_workers=n, threads_per_worker=self.threads_per_worker, processes=True,
-                                     dashboard_address=None, silence_logs=logging.ERROR)
+        # Ctrl-C is for this process, which stops the cluster: workers started with SIGINT ignored do
+        # not each print a traceback of their own (a terminal sends SIGINT to the whole group)
+        import signal
+        import threading
+
+        main = threading.current_thread() is threading.main_thread()
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        try:
+            self._cluster = LocalCluster(n_workers=n, threads_per_worker=self.threads_per_worker, processes=True,
+                                         dashboard_address=None, silence_logs=logging.ERROR)
+        finally:
+            if main:
+                signal.signal(signal.SIGINT, old)
         self._client = Client(self._cluster)
         self.workers = n
         self._client.run(_import_engine)  # fresh worker processes import the engine now, not in the first chunk
