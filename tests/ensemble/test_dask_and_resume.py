@@ -164,3 +164,16 @@ def _peak(runs):
 def test_without_per_run_tables_memory_does_not_grow_with_the_runs():
     small, large = _peak(1000), _peak(8000)
     assert large < 1.15 * small, (small, large)
+
+
+@pytest.mark.parametrize("args,name", [
+    (["simulate", "csto", "--executor", "mpi"], "--executor"),
+    (["simulate", "csto", "--executor", "processes", "--scheduler", "tcp://127.0.0.1:8786"], "--scheduler"),
+    (["simulate", "csto", "--scheduler", "tcp://127.0.0.1:8786", "--workers", "2"], "--workers"),
+    (["compare", "csto", "--variant", "info-ops", "--executor", "mpi"], "--executor"),
+    (["sensitivity", "csto", "--executor", "mpi"], "--executor"),
+])
+def test_bad_executor_choices_are_one_line_exit_2(args, name, tmp_path):
+    r = subprocess.run(_foedus(*args, "-o", str(tmp_path / "x")), capture_output=True, text=True)
+    assert r.returncode == 2 and name in r.stderr and r.stderr.strip().count("\n") == 0, r.stderr
+    assert not (tmp_path / "x" / "manifest.json").exists()

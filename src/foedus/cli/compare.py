@@ -112,6 +112,9 @@ def compare_cmd(
     from foedus.registry import try_record_run
     from foedus.variants import load_variant, variant_from_levers
 
+    from foedus.ensemble.executors import make_executor
+
+    ex = make_executor(executor, workers, scheduler)  # a bad choice fails before anything else
     sc = load_scenario(scenario)
     arms = [load_variant(v) for v in variant]
     if lever:
@@ -134,9 +137,6 @@ def compare_cmd(
     for note in lever_notes(arms, d or sc.data.scenario.end, months):
         err_console.print(f"foedus: note: {note}", highlight=False, markup=False, soft_wrap=True)
 
-    from foedus.ensemble.executors import make_executor
-
-    ex = make_executor(executor, workers, scheduler)
     # a Dask cluster starts once for every arm; the other executors are made per arm by name
     with ex if ex.name == "dask" else contextlib.nullcontext(), arm_progress(runs, quiet=as_json) as progress:
         how = {"executor": ex} if ex.name == "dask" else {"executor": executor, "workers": workers}
