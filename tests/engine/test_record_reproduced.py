@@ -4,7 +4,8 @@ Simulated from 2021-01-01 with the real timeline — Russia's capacity committed
 February 2022, Azerbaijan's attack of September 2022 and the Kazakh unrest of January 2022 as
 dated crises — the model decides requests, outcomes and memberships itself. These are statistical
 properties of seeded runs, each with its tolerance stated; the model's values at the time of
-writing are in the comments."""
+writing (the shipped defaults: the fit on the record, src/foedus/model/calibrated.toml) are in the
+comments."""
 
 import datetime as dt
 
@@ -49,17 +50,17 @@ def record_runs():
 def test_armenia_asks_and_is_refused_or_given_a_monitoring_mission_in_most_runs(record_runs):
     o = record_runs["arm_outcome"]
     asked = o >= 0
-    assert asked.mean() > 0.6                                        # model: 0.84
+    assert asked.mean() > 0.6                                        # model: 0.93
     not_deployed = (o[asked] == decision.LIMITED) | (o[asked] == decision.REFUSED)
     assert not_deployed.mean() > 0.8                                 # model: 0.96
-    assert (o[asked] == decision.LIMITED).mean() > 0.5               # a monitoring mission, mostly: 0.88
+    assert (o[asked] == decision.LIMITED).mean() > 0.5               # a monitoring mission, mostly: 0.94
 
 
 def test_a_kazakh_request_against_unrest_is_honoured_in_most_runs(record_runs):
     o = record_runs["kaz_outcome"]
     asked = o >= 0
-    assert asked.mean() > 0.5                                        # model: 0.76
-    assert (o[asked] == decision.DEPLOYED).mean() > 0.6              # model: 0.81
+    assert asked.mean() > 0.5                                        # model: 0.91
+    assert (o[asked] == decision.DEPLOYED).mean() > 0.6              # model: 0.74
 
 
 def test_armenias_credibility_falls_after_a_refusal_and_its_hazard_of_freezing_rises(record_runs):
@@ -78,20 +79,37 @@ def test_armenias_credibility_falls_after_a_refusal_and_its_hazard_of_freezing_r
     # the higher hazard shows in what happens: Armenia froze (or worse) more often within 3 years
     later = record_runs["standing"][t + 36]
     gone = later != Standing.active
-    assert gone[sel].mean() > gone[quiet].mean() - 0.02 and gone[sel].mean() > 0.07   # model: 0.108 vs 0.076
+    assert gone[sel].mean() > gone[quiet].mean() - 0.02 and gone[sel].mean() > 0.07   # model: 0.099 vs 0.055
 
 
 def test_nato_from_2024_loses_no_member_in_the_large_majority_of_runs():
     res = foedus.simulate("nato", start="2024-03-01", months=120, runs=RUNS, seed=SEED, chunk_size=1000)
     lost = (res.final["first_exit_month"] >= 0).groupby(res.final["run"]).any()
-    assert (~lost).mean() > 0.85                                     # model: 0.92
+    assert (~lost).mean() > 0.85                                     # model: 0.95
     assert (res.final.query("state == 'SWE'")["standing"] != "invited").all()   # Sweden admitted (Mar 2024)
 
 
+OUT = ["withdrawn", "suspended", "expelled"]   # no longer a member (Uzbekistan, suspended since 2012, is not one)
+
+
+def _loses_a_member(res, members):
+    f = res.final[res.final["state"].isin(members)]
+    return f["standing"].isin(OUT).groupby(f["run"]).any()
+
+
 def test_the_csto_loses_members_far_more_often_than_nato():
+    """The record: the CSTO lost members in 1999 and 2012 and Armenia froze in 2024; NATO never lost
+    one. Over ten years from March 2024, the same measure for both: the share of runs in which at
+    least one of the alliance's members of March 2024 is out at the end (withdrawn, suspended, expelled)."""
     csto = foedus.simulate("csto", start="2024-03-01", months=120, runs=RUNS, seed=SEED, chunk_size=1000)
-    members = csto.final[~csto.final["state"].isin(["ARM", "UZB", "AZE", "GEO", "UKR"])]
-    lost = (members["first_exit_month"] >= 0).groupby(members["run"]).any()
-    # KAZ, KGZ, TJK, BLR: a few per cent of runs; Armenia, already frozen, leaves in many
-    arm = csto.final.query("state == 'ARM'")["standing"]
-    assert (arm == "withdrawn").mean() > 0.2 and lost.mean() < 0.25   # model: 0.43 and 0.05
+    nato = foedus.simulate("nato", start="2024-03-01", months=120, runs=RUNS, seed=SEED, chunk_size=1000)
+    csto_members = foedus.load_scenario("csto").replay(as_of="2024-03-01").members("csto")
+    nato_members = foedus.load_scenario("nato").replay(as_of="2024-03-01").members("nato")
+    assert len(csto_members) == 6 and len(nato_members) == 31          # Sweden joins a week later
+    lost_csto = _loses_a_member(csto, csto_members).mean()            # model: 0.93
+    lost_nato = _loses_a_member(nato, nato_members).mean()            # model: 0.0
+    assert lost_csto > 0.5 and lost_csto > 4 * lost_nato + 0.1
+    # it is Armenia, frozen since Feb 2024 (suspended at the end in 0.86 of runs, withdrawn in 0.08) ...
+    assert _loses_a_member(csto, ["ARM"]).mean() > 0.5                              # model: 0.93
+    # ... while Kazakhstan, Kyrgyzstan, Tajikistan and Belarus stay in the large majority of runs
+    assert _loses_a_member(csto, ["BLR", "KAZ", "KGZ", "TJK"]).mean() < 0.25        # model: 0.01

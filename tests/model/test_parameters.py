@@ -3,7 +3,7 @@
 import pytest
 
 from foedus.errors import ArgumentError, ScenarioError
-from foedus.model.parameters import MECHANISMS, Parameters, registry
+from foedus.model.parameters import MECHANISMS, Parameters, markdown_table, registry
 
 
 def test_every_parameter_is_declared_with_unit_source_and_bounds():
@@ -58,8 +58,35 @@ def test_parameters_file_of_a_scenario_overrides_defaults(tmp_path):
 
 
 def test_docs_model_lists_every_parameter():
+    """docs/model.md's tables are ``markdown_table``'s rows: the shipped value, and for a fitted
+    parameter that it is fitted, its declared default and that default's source."""
     from pathlib import Path
 
     doc = (Path(__file__).parents[2] / "docs" / "model.md").read_text()
+    for mech in MECHANISMS:
+        for row in markdown_table(mech).splitlines()[2:]:
+            assert row + "\n" in doc, f"docs/model.md is stale: {row[:60]}"
     for name, p in registry().items():
-        assert f"| `{name}` | {p.unit} | {p.default:g} |" in doc, f"docs/model.md is stale for {name}"
+        assert f"| `{name}` | {p.unit} | " in doc, name
+
+
+def test_the_fit_on_the_record_is_the_shipped_default():
+    """Declared defaults, then calibrated.toml, then the scenario's parameters.toml, then the caller."""
+    import tomllib
+
+    from foedus.model.parameters import CALIBRATED, FITTED, calibrated
+
+    fit = tomllib.loads(CALIBRATED.read_text())
+    assert fit["provenance"]["data_until"].endswith("(the end of the record)")   # the fit on the full record
+    assert set(calibrated()) == set(fit["parameters"]) and "hazard_notice" in calibrated()
+    reg = registry()
+    p = Parameters()
+    for name, row in fit["parameters"].items():
+        assert p[name] == row["value"] == reg[name].value
+        assert reg[name].default == row["default"]                  # the declared default is kept beside it
+        assert reg[name].source.startswith(FITTED)
+    assert reg["decision_cost"].fitted is None and p.decision_cost == reg["decision_cost"].default
+    assert not reg["decision_cost"].source.startswith(FITTED)
+    # the scenario's parameters.toml overrides the fit, and a caller overrides both
+    q = Parameters.for_scenario({"hazard_notice": -7.0}, extra={"hazard_freeze": -4.0})
+    assert q.hazard_notice == -7.0 and q.hazard_freeze == -4.0 and q.hazard_return == calibrated()["hazard_return"]

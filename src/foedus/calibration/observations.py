@@ -19,7 +19,8 @@ Decisions, by kind (each a categorical outcome):
   June 2004), each month a member that was frozen at the start of the month and chose to stay is
   suspended by the council, or not (Uzbekistan, December 2012, six months after its note; Armenia,
   frozen since February 2024, not); a suspended member is reinstated, or not. The hazard rises with
-  the months frozen (``membership.p_suspend``), so the record's suspension has a probability.
+  the months frozen and falls with the member's margin (``membership.p_suspend``), so the record's
+  suspension has a probability.
 - ``renewal`` — at a renewal window, each active or frozen member other than the patron renews or
   lapses (1999: Azerbaijan, Georgia, Uzbekistan did not renew).
 - ``request`` — a member in a standing that may invoke the alliance suffers a crisis the record
@@ -111,8 +112,9 @@ class AllianceRecord:
     exit_cost: np.ndarray
     # renewal windows (w,)
     rw_row: np.ndarray            # index into the member-month rows of the same member and month
-    # council months (c,): months frozen of each ``council:frozen`` row (``council:suspended`` needs none)
+    # council months (c,) of ``council:frozen``: months frozen, and the member-month row (its margin)
     cf_months: np.ndarray
+    cf_row: np.ndarray
     # requests (asked or not): (q,)
     rq_state: np.ndarray
     rq_month: np.ndarray
@@ -262,7 +264,7 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
 
     # -- member-months and renewal windows ------------------------------------------------
     mm = {k: [] for k in ("state", "month", "standing")}
-    rw_row, cf_months = [], []
+    rw_row, cf_months, cf_row = [], [], []
     for s, h in sorted(hist.items()):
         if s not in idx or idx[s] == patron:
             continue
@@ -297,6 +299,7 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
                 suspended = bool(inside) and inside[0] == S.suspended
                 frozen_since = [when for when, x in h if when < start][-1]
                 cf_months.append(int(m) - month_index(frozen_since))
+                cf_row.append(row)
                 add("council:frozen", int(suspended), _d(nxt), s,
                     f"{start:%Y-%m} {s} frozen {cf_months[-1]} months: {'suspended' if suspended else 'not suspended'}")
                 if suspended:
@@ -414,7 +417,7 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
         mm_spare_leader=spare[t, leader] if len(t) else np.zeros(0),
         mm_outside=(get("outside_option")[mm_state] + tl.outside[t, mm_state]) if len(t) else np.zeros(0),
         regime=regime, ties=get("ties"), autonomy=get("autonomy_cost"), exit_cost=get("exit_cost"),
-        rw_row=arr(rw_row, np.int64), cf_months=arr(cf_months),
+        rw_row=arr(rw_row, np.int64), cf_months=arr(cf_months), cf_row=arr(cf_row, np.int64),
         rq_state=arr(rq["state"], np.int64), rq_month=arr(rq["month"], np.int64), rq_type=arr(rq["type"], np.int64),
         rq_severity=arr(rq["severity"]),
         oc_rq=arr(oc["rq"], np.int64), oc_covered=arr(oc["covered"], bool), oc_type=arr(oc["type"], np.int64),

@@ -87,13 +87,31 @@ def keys_for(seed: int) -> dict[str, np.uint64]:
     return {name: stream_key(seed, name) for name in STREAMS}
 
 
+def _cells(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.nonzero`` of a (runs, states) mask, in the same order, through ``flatnonzero`` (several
+    times faster on 2-D masks)."""
+    return np.divmod(np.flatnonzero(mask), mask.shape[1])
+
+
+def _row_counts(mask: np.ndarray) -> np.ndarray:
+    """``mask.sum(1)`` for a sparse (runs, states) mask, through its few true cells (a row sum over
+    the whole chunk costs more than the moves themselves)."""
+    return np.bincount(np.flatnonzero(mask) // mask.shape[1], minlength=mask.shape[0])
+
+
 def _move(st: ChunkState, a: int, action: Action, where: np.ndarray, m: int) -> np.ndarray:
-    """Apply a treaty action through ``step_array`` for alliance ``a``; returns the moves made."""
+    """Apply a treaty action through ``step_array`` for alliance ``a``; returns the moves made.
+    The rules are looked up on the proposed cells only (a few a month), not on the whole chunk."""
     if not where.any():
         return where
-    new, moved = step_array(st.standing[:, a, :], int(action), where)
-    st.standing[:, a, :] = new
-    st.since[:, a, :][moved] = m
+    r, i = _cells(where)
+    S_a = st.standing[:, a, :]
+    new, ok = step_array(S_a[r, i], int(action), np.ones(len(r), bool))
+    r, i = r[ok], i[ok]
+    S_a[r, i] = new[ok]
+    st.since[:, a, :][r, i] = m
+    moved = np.zeros(where.shape, bool)
+    moved[r, i] = True
     return moved
 
 
@@ -130,7 +148,7 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             st.notice_due[:, a, :][moved] = NO_MONTH
             if a == f:
                 exits_now |= moved
-                st.counts[:, C["exits"]] += moved.sum(1, dtype=np.int32)
+                st.counts[:, C["exits"]] += _row_counts(moved).astype(np.int32)
 
     # 1. timeline -------------------------------------------------------------------------
     tl = model.tl
@@ -160,7 +178,7 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
         caggr = np.where(inj, tl.crisis_aggressor[t], caggr)
         sev = np.where(inj, tl.crisis_severity[t], sev)
 
-    crisis_cells = np.nonzero(ctype >= 0)
+    crisis_cells = _cells(ctype >= 0)
     outcome_f = np.full((R, N), -1, np.int8)
     for a in range(A):
         S_a = st.standing[:, a, :]
@@ -216,7 +234,7 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
                                    ("honoured_part", out == decision.LIMITED), ("refused", out == decision.REFUSED)):
                     np.add.at(st.counts[:, C[name]], ri if mask is None else ri[mask], 1)
     # 5. credibility: decay
-    st.cred_a, st.cred_b = credibility.decay(p, st.cred_a, st.cred_b)
+    credibility.decay_inplace(p, st.cred_a, st.cred_b)
 
     # 6. membership -----------------------------------------------------------------------
     dm = membership.momentum_decay(p)
@@ -243,20 +261,20 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
         ch_notice = np.full((R, N), -1, np.int8)
         suspend = np.zeros((R, N), bool)
         reinstate = np.zeros((R, N), bool)
-        fr, fn = np.nonzero(frozen & not_patron)
+        fr, fn = _cells(frozen & not_patron)
         if len(fr):   # the same hazards, evaluated on the frozen cells only
             hz = membership.hazards_from_margin(p, z[fr, fn], True)
             ch_frozen[fr, fn] = membership.choose(u[fr, fn], hz.p_notice * can_notice, hz.p_return)
-        nr, nn = np.nonzero(S_a == S.notice)
+        nr, nn = _cells(S_a == S.notice)
         if len(nr):
             hz = membership.hazards_from_margin(p, z[nr, nn], False)
             ch_notice[nr, nn] = membership.choose(u[nr, nn], hz.p_revoke)
         if model.suspension[a, t]:
-            cr, cn = np.nonzero((frozen & (ch_frozen < 0)) | (S_a == S.suspended))
+            cr, cn = _cells((frozen & (ch_frozen < 0)) | (S_a == S.suspended))
             if len(cr):
                 uc = uniforms(run_states(keys["council"], m, runs[cr]), model.state_slots[a][cn][:, None])[:, 0]
                 is_frozen = S_a[cr, cn] == S.frozen
-                p_council = np.where(is_frozen, membership.p_suspend(p, m - st.since[:, a, :][cr, cn]),
+                p_council = np.where(is_frozen, membership.p_suspend(p, m - st.since[:, a, :][cr, cn], z[cr, cn]),
                                      membership.p_reinstate(p, cr.shape))
                 hit = uc < p_council
                 suspend[cr[hit & is_frozen], cn[hit & is_frozen]] = True
@@ -278,13 +296,11 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             lapsed = _move(st, a, Action.lapse, ((S_a == S.active) | (S_a == S.frozen)) & not_patron
                            & (ua < membership.p_lapse(p, feats)), m)
         defections = froze | noticed | suspended | lapsed
-        st.momentum[:, a] = st.momentum[:, a] * dm + defections.sum(1)
+        st.momentum[:, a] = st.momentum[:, a] * dm + _row_counts(defections)
         if a == f:
             exits_now |= defections
-            st.counts[:, C["freezes"]] += froze.sum(1, dtype=np.int32)
-            st.counts[:, C["notices"]] += noticed.sum(1, dtype=np.int32)
-            st.counts[:, C["returns"]] += returned.sum(1, dtype=np.int32)
-            st.counts[:, C["exits"]] += lapsed.sum(1, dtype=np.int32)
+            for name, moved in (("freezes", froze), ("notices", noticed), ("returns", returned), ("exits", lapsed)):
+                st.counts[:, C[name]] += _row_counts(moved).astype(np.int32)
 
         # 7. accession ----------------------------------------------------------------------
         if not model.admission[a] or m < model.in_force_month[a]:
@@ -298,7 +314,7 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             applies = np.zeros((R, N), bool)
             applies[:, cols] = out_[:, cols] & (ua < accession.p_apply(p, align, threat[cols]))
             _move(st, a, Action.apply, applies, m)
-        ri, ii = np.nonzero(st.standing[:, a, :] == S.applicant)
+        ri, ii = _cells(st.standing[:, a, :] == S.applicant)
         if len(ri):
             voters = _IS_VOTING[st.standing[:, a, :][ri]]
             voters[np.arange(len(ri)), ii] = False
@@ -310,7 +326,7 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             _move(st, a, Action.invite, inv, m)
             st.invited_by[ri[ok], a, ii[ok], :] = voters[ok]
             st.ratified[ri[ok], a, ii[ok], :] = False
-        ri, ii = np.nonzero(st.standing[:, a, :] == S.invited)
+        ri, ii = _cells(st.standing[:, a, :] == S.invited)
         if len(ri):
             # only the members that invited it and are still in have a say (the replay's rule)
             members_now = st.standing[ri, a, :]
@@ -323,7 +339,7 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             adm[ri[done], ii[done]] = True
             admitted = _move(st, a, Action.admit, adm, m)
             if a == f:
-                st.counts[:, C["accessions"]] += admitted.sum(1, dtype=np.int32)
+                st.counts[:, C["accessions"]] += _row_counts(admitted).astype(np.int32)
 
     first = exits_now & (st.first_exit < 0)
     st.first_exit[first] = t

@@ -4,24 +4,33 @@ Each mechanism module (``timeline``, ``crises``, ``requests``, ``decision``, ``c
 ``membership``, ``accession``) declares a tuple ``PARAMS`` of :class:`Param` — name, unit,
 default, bounds, where the default comes from, and what it does — the way Covasim's
 ``parameters.py`` declares its own. :func:`registry` gathers them; :class:`Parameters` is the
-frozen set of values a simulation runs with (defaults, overridden by the scenario's
-``parameters.toml``, then by a caller's overrides), validated against the registry.
+frozen set of values a simulation runs with, validated against the registry: the declared
+defaults, overridden by the fit on the record (:func:`calibrated`, ``calibrated.toml`` beside this
+module), then by the scenario's ``parameters.toml``, then by a caller's overrides.
 
-Defaults are judgements anchored on the facts file's alliance-reliability rates (Leeds 2003:
-~75% of commitments honoured 1816-1944; Berkemeier & Fuhrmann 2018: 22% for 1945-2003) and on
-the CSTO and NATO records; they are to be calibrated on the ledger (DESIGN, "Calibration without
-simulation noise"). ``source`` says which.
+Declared defaults are judgements anchored on the facts file's alliance-reliability rates (Leeds
+2003: ~75% of commitments honoured 1816-1944; Berkemeier & Fuhrmann 2018: 22% for 1945-2003) and on
+the CSTO and NATO records. The parameters the record informs are fitted on it by maximum a
+posteriori (``foedus calibrate``, DESIGN "Calibration without simulation noise"; the file carries
+its provenance); their fitted values are the shipped defaults. ``source`` says which: a fitted
+parameter's says ``fitted on the record (calibrated.toml)``, then its declared default and that
+default's source (the fit's prior is centred near it).
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import MappingProxyType
 
 from foedus.errors import ArgumentError, ScenarioError
 
 JUDGEMENT = "judgement, to be calibrated on the ledger"
+FITTED = "fitted on the record (calibrated.toml)"
+#: The fit on the whole record (``foedus calibrate -o src/foedus/model/calibrated.toml``).
+CALIBRATED = Path(__file__).with_name("calibrated.toml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +43,12 @@ class Param:
     source: str
     mechanism: str
     doc: str
+    fitted: float | None = None   # the value fitted on the record (calibrated.toml), if any
+
+    @property
+    def value(self) -> float:
+        """The shipped default: the fitted value where there is one, else the declared default."""
+        return self.default if self.fitted is None else self.fitted
 
     def check(self, value: float, where: str = "parameter") -> float:
         try:
@@ -48,8 +63,26 @@ class Param:
 MECHANISMS = ("timeline", "crises", "requests", "decision", "credibility", "membership", "accession")
 
 
+def calibrated() -> Mapping[str, float]:
+    """The values fitted on the record, {name: value}, from ``calibrated.toml`` beside this module
+    (empty if the file is absent)."""
+    global _CALIBRATED
+    if _CALIBRATED is None:
+        try:
+            doc = tomllib.loads(CALIBRATED.read_text())
+        except FileNotFoundError:
+            doc = {}
+        rows = doc.get("parameters", {})
+        _CALIBRATED = MappingProxyType({k: float(v["value"]) if isinstance(v, dict) else float(v) for k, v in rows.items()})
+    return _CALIBRATED
+
+
+_CALIBRATED: Mapping[str, float] | None = None
+
+
 def registry() -> Mapping[str, Param]:
-    """Every parameter of every mechanism, by name, in mechanism order."""
+    """Every parameter of every mechanism, by name, in mechanism order; a parameter fitted on the
+    record carries its fitted value (``Param.value``) and says so in its ``source``."""
     global _REGISTRY
     if _REGISTRY is None:
         from foedus.model import accession, credibility, crises, decision, membership, requests, timeline
@@ -62,6 +95,12 @@ def registry() -> Mapping[str, Param]:
                 if not (p.lower <= p.default <= p.upper):
                     raise AssertionError(f"default of {p.name} out of its bounds")
                 out[p.name] = p
+        for name, v in calibrated().items():
+            if name not in out:
+                raise AssertionError(f"{CALIBRATED.name} fits an unknown parameter {name}")
+            p = out[name]
+            out[name] = replace(p, fitted=p.check(v, CALIBRATED.name),
+                                source=f"{FITTED}; declared default {p.default:g}: {p.source.replace(JUDGEMENT, 'judgement')}")
         _REGISTRY = MappingProxyType(out)
     return _REGISTRY
 
@@ -77,7 +116,9 @@ class Parameters(Mapping[str, float]):
 
     def __post_init__(self) -> None:
         reg = registry()
+        # the declared defaults, then the values fitted on the record (calibrated.toml)
         full = {n: p.default for n, p in reg.items()}
+        full.update(calibrated())
         for k, v in dict(self.values).items():
             if k not in reg:
                 raise ArgumentError("parameter", "a known parameter name (docs/model.md)", k)
@@ -113,7 +154,8 @@ class Parameters(Mapping[str, float]):
     @classmethod
     def for_scenario(cls, overrides: Mapping[str, float], file: str = "parameters.toml",
                      extra: Mapping[str, float] | None = None) -> "Parameters":
-        """Defaults, then the scenario's ``parameters.toml`` (errors name that file), then ``extra``."""
+        """Defaults (declared, then fitted), then the scenario's ``parameters.toml`` (errors name that
+        file), then ``extra``."""
         reg = registry()
         for k, v in overrides.items():
             if k not in reg:
@@ -127,14 +169,21 @@ class Parameters(Mapping[str, float]):
 
 def table() -> list[dict]:
     """The registry as rows (for docs/model.md and ``--json``)."""
-    return [{"name": p.name, "mechanism": p.mechanism, "unit": p.unit, "default": p.default,
-             "lower": p.lower, "upper": p.upper, "source": p.source, "doc": p.doc} for p in registry().values()]
+    return [{"name": p.name, "mechanism": p.mechanism, "unit": p.unit, "value": p.value, "fitted": p.fitted is not None,
+             "declared_default": p.default, "lower": p.lower, "upper": p.upper, "source": p.source, "doc": p.doc} for p in registry().values()]
+
+
+def shown(p: Param) -> str:
+    """The shipped value as docs/model.md prints it (a fitted value to 3 significant digits)."""
+    return f"{p.value:g}" if p.fitted is None else f"{p.value:.3g}"
 
 
 def markdown_table(mechanism: str) -> str:
-    """The parameter table of one mechanism, as in docs/model.md (a test keeps the doc in step)."""
+    """The parameter table of one mechanism, as in docs/model.md (a test keeps the doc in step):
+    the shipped default, and for a fitted parameter the fit, its declared default and that source."""
     rows = ["| name | unit | default | range | source | what it does |", "|---|---|---|---|---|---|"]
     for p in registry().values():
         if p.mechanism == mechanism:
-            rows.append(f"| `{p.name}` | {p.unit} | {p.default:g} | [{p.lower:g}, {p.upper:g}] | {p.source} | {p.doc} |")
+            value = shown(p) if p.fitted is None else f"**{shown(p)}**"
+            rows.append(f"| `{p.name}` | {p.unit} | {value} | [{p.lower:g}, {p.upper:g}] | {p.source} | {p.doc} |")
     return "\n".join(rows)
