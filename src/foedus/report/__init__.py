@@ -351,9 +351,10 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
         for k, v in params.items():
             d = declared.get(k)
             val = v.get("value", "") if isinstance(v, dict) else v
-            changed = d is not None and isinstance(val, (int, float)) and float(val) != d.default
+            # the shipped default: the fit on the record where there is one (Param.value), else the declared one
+            changed = d is not None and isinstance(val, (int, float)) and float(val) != d.value
             prow.append([f"<b>{_e(k)}</b>" if changed else _e(k), f"<b>{_e(val)}</b>" if changed else _e(val),
-                         _e(f"{d.default:g}") if d else "", _e(d.unit) if d else "", _e(d.doc) if d else "",
+                         _e(f"{d.value:g}") if d else "", _e(d.unit) if d else "", _e(d.doc) if d else "",
                          _e(d.source) if d else ""])
         parts.append(f"<details open><summary>{len(prow)} behavioural parameters (bold: not the default)</summary>"
                      + _table(["parameter", "value", "default", "unit", "what it does", "source"], prow) + "</details>")
