@@ -38,7 +38,7 @@ import numpy as np
 from foedus.calibration import likelihood
 from foedus.calibration.observations import Observations, window
 from foedus.errors import ArgumentError
-from foedus.model.parameters import Parameters, registry
+from foedus.model.parameters import registry
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def hessian(f, x: np.ndarray, steps: np.ndarray) -> np.ndarray:
 def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ...] = PRIORS,
         base: dict[str, float] | None = None, maxiter: int = 500) -> Fit:
     """MAP estimate of the ``priors``' parameters on the decisions known by ``until`` (all if None).
-    ``base``: values of the parameters held fixed (default: the registry's defaults)."""
+    ``base``: values of the parameters held fixed (default: the registry's declared defaults)."""
     from scipy.optimize import minimize
 
     reg = registry()
@@ -159,7 +159,12 @@ def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ..
     for n in names:
         if n not in reg:
             raise ArgumentError("prior", "a known parameter name", n)
-    fixed = Parameters(dict(base or {})).to_dict()
+    # held fixed: the declared defaults (not the shipped fit: a fit must not depend on the last one), then ``base``
+    fixed = {n: p.default for n, p in reg.items()}
+    for k, v in dict(base or {}).items():
+        if k not in reg:
+            raise ArgumentError("base", "a known parameter name", k)
+        fixed[k] = reg[k].check(v)
     lo = np.array([reg[n].lower for n in names])
     hi = np.array([reg[n].upper for n in names])
     masks = None
