@@ -353,7 +353,8 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
             val = v.get("value", "") if isinstance(v, dict) else v
             # the shipped default: the fit on the record where there is one (Param.value), else the declared one
             changed = d is not None and isinstance(val, (int, float)) and float(val) != d.value
-            prow.append([f"<b>{_e(k)}</b>" if changed else _e(k), f"<b>{_e(val)}</b>" if changed else _e(val),
+            shown = f"{val:.6g}" if isinstance(val, float) else val
+            prow.append([f"<b>{_e(k)}</b>" if changed else _e(k), f"<b>{_e(shown)}</b>" if changed else _e(shown),
                          _e(f"{d.value:g}") if d else "", _e(d.unit) if d else "", _e(d.doc) if d else "",
                          _e(d.source) if d else ""])
         parts.append(f"<details open><summary>{len(prow)} behavioural parameters (bold: not the default)</summary>"
