@@ -49,20 +49,28 @@ class Summary:
 
     def observe(self, t: int, rec: MonthRecord, st: ChunkState) -> None:
         """The engine's observer: add month ``t``'s counts."""
+        # Every month of every chunk passes here: narrow integer types and sparse counts keep it a
+        # small part of the month (the same counts as plain int64 arithmetic).
         R, n = rec.standing.shape
-        off = np.arange(n) * N_STANDINGS
-        self.arrays["standing_counts"][t] += np.bincount((rec.standing.astype(np.int64) + off).ravel(),
+        off = np.arange(n, dtype=np.int32) * N_STANDINGS
+        self.arrays["standing_counts"][t] += np.bincount((rec.standing + off).ravel(),
                                                          minlength=n * N_STANDINGS).reshape(n, N_STANDINGS)
         o = rec.outcome.astype(np.int64)
         has = o >= 0
         if has.any():
             self.arrays["outcome_counts"][t] += np.bincount((o + np.arange(n) * 3)[has], minlength=3 * n).reshape(n, 3)
-        self.arrays["crisis_counts"][t] += (rec.crisis >= 0).sum(0)
+        self.arrays["crisis_counts"][t] += np.bincount(np.flatnonzero(rec.crisis >= 0) % n, minlength=n)
         c = rec.credibility
-        b = np.minimum((c * CRED_BINS).astype(np.int64), CRED_BINS - 1)
-        self.arrays["cred_hist"][t] += np.bincount((b + np.arange(n) * CRED_BINS).ravel(),
-                                                   minlength=n * CRED_BINS).reshape(n, CRED_BINS)
-        self.arrays["cred_sum"][t] += np.rint(c * FIXED).astype(np.int64).sum(0)
+        b = (c * CRED_BINS).astype(np.int32)
+        np.minimum(b, CRED_BINS - 1, out=b)
+        b += np.arange(n, dtype=np.int32) * CRED_BINS
+        self.arrays["cred_hist"][t] += np.bincount(b.ravel(), minlength=n * CRED_BINS).reshape(n, CRED_BINS)
+        fixed = c * FIXED
+        np.rint(fixed, out=fixed)
+        if R < 2 ** 20:   # integers below 2^32 each: their sum over < 2^20 runs is exact in float64
+            self.arrays["cred_sum"][t] += fixed.sum(0).astype(np.int64)
+        else:
+            self.arrays["cred_sum"][t] += fixed.astype(np.int64).sum(0)
 
     def finish(self, st: ChunkState, months: int, focus: int) -> None:
         """After the last month: first exits, counters, and the per-run arrays."""
