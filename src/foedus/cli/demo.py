@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -43,6 +44,9 @@ def demo_cmd(
     out.parent.mkdir(parents=True, exist_ok=True)
     # build the new demo beside the old one, and swap only once it is whole
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(work, 0o777 & ~umask)  # mkdtemp makes it private; the demo is for reading
     try:
         err_console.print(f"the CSTO from {d.isoformat()}: {runs} runs x {months} months per arm", highlight=False)
         with arm_progress(runs) as progress:
