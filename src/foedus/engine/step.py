@@ -164,10 +164,12 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
         sev_all = np.zeros(fired.shape)
         sev_all[fired] = crises.severity(p, u[:, K:][fired])
         src, sev = crises.select(fired, sev_all, model.victim_of)
-        has = src >= 0
-        safe = np.where(has, src, 0)
-        ctype = np.where(has, model.src_type[safe], NO_CRISIS).astype(np.int8)
-        caggr = np.where(has, model.src_aggressor[safe], -1)
+        # the month's crises, cell by cell where a source fired (a few cells in a hundred)
+        cr_, ci_ = _cells(src >= 0)
+        ctype = np.full((R, N), NO_CRISIS, np.int8)
+        ctype[cr_, ci_] = model.src_type[src[cr_, ci_]]
+        caggr = np.full((R, N), -1, np.int64)
+        caggr[cr_, ci_] = model.src_aggressor[src[cr_, ci_]]
     else:
         ctype = np.full((R, N), NO_CRISIS, np.int8)
         caggr = np.full((R, N), -1, np.int64)
@@ -249,13 +251,17 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
         frozen = S_a == S.frozen
         feats = member_features(model, st, t, a, cred)
         z = membership.margin(p, feats)
-        p_freeze, p_notice = membership.p_freeze_notice(p, z)          # every active member-month
         u = uniforms(run_states(keys["membership"], m, runs), model.state_slots[a])          # (R, N)
         can_notice = model.notice_months[a] >= 0
-        if not can_notice:
-            p_notice = np.zeros_like(p_notice)
         active = (S_a == S.active) & not_patron
-        ch_active = np.where(active, membership.choose(u, p_freeze, p_notice), -1)
+        # active members' hazards, on the states active in some run of the chunk (not those outside)
+        acols = np.flatnonzero(active.any(0))
+        ch_active = np.full((R, N), -1, np.int8)
+        if len(acols):
+            p_freeze, p_notice = membership.p_freeze_notice(p, z[:, acols])
+            if not can_notice:
+                p_notice = np.zeros_like(p_notice)
+            ch_active[:, acols] = np.where(active[:, acols], membership.choose(u[:, acols], p_freeze, p_notice), -1)
         # frozen, under notice, suspended: few cells; handled sparsely (same uniforms, cell by cell)
         ch_frozen = np.full((R, N), -1, np.int8)
         ch_notice = np.full((R, N), -1, np.int8)
