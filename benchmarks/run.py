@@ -195,12 +195,14 @@ def main(argv=None) -> int:
     print(f"{'  (numpy PCG64, the same count)':34}{t_pcg:>31.2f}")
     print()
     print(f"memory, chunks of {chunk:,}, summaries only, a fresh process each")
-    print(f"{'':34}{'runs':>9}{'traced peak MiB':>17}{'max RSS MiB':>13}")
+    print(f"{'':34}{'runs':>9}{'traced peak MiB':>17}{'max RSS MiB':>13}{'  (before the ensemble)':>23}")
     for r in mem:
-        print(f"{'':34}{r['runs']:>9,}{mib(r['traced_peak']):>17.1f}{r['max_rss_kb'] / 1024:>13.1f}")
+        print(f"{'':34}{r['runs']:>9,}{mib(r['traced_peak']):>17.1f}{r['max_rss_kb'] / 1024:>13.1f}"
+              f"{r['rss_before_kb'] / 1024:>23.1f}")
     lo, hi = mem[0], mem[-1]
     print(f"{'  ratio ' + format(hi['runs'], ',') + ' / ' + format(lo['runs'], ','):34}{'':9}"
           f"{hi['traced_peak'] / lo['traced_peak']:>16.2f}x{hi['max_rss_kb'] / lo['max_rss_kb']:>12.2f}x   target: flat")
+    print("  (traced: what the ensemble allocates; RSS: the whole process, its imports included)")
     print(f"  (per-run tables, when kept, add {prb:.0f} bytes a run)")
     return 0
 
