@@ -3,6 +3,7 @@ killed outright is finished by --resume and equals an uninterrupted one; an inte
 reads as incomplete; memory does not grow with the runs when per-run tables are not kept."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -20,6 +21,10 @@ from foedus.results import load
 
 TABLES = ("monthly", "final", "runs", "summary")
 SETTINGS = ["--from", "2024-03-01", "--months", "60", "--runs", "4000", "--chunk-size", "100", "--seed", "21"]
+
+
+# A pause after each chunk (FOEDUS_CHUNK_PAUSE) leaves time to interrupt the run mid-way on any machine.
+PAUSED = {**os.environ, "FOEDUS_CHUNK_PAUSE": "0.05"}
 
 
 def _same(a, b):
@@ -88,7 +93,7 @@ def killed(tmp_path_factory):
     """A run killed with SIGKILL after a few chunks, as the folder it left."""
     out = tmp_path_factory.mktemp("killed") / "csto"
     proc = subprocess.Popen(_foedus("simulate", "csto", *SETTINGS, "-o", str(out)), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, env=PAUSED)
     _wait_for_chunks(out, 3, proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -142,7 +147,7 @@ def test_kill_then_resume_equals_an_uninterrupted_run(killed, tmp_path):
 def test_ctrl_c_leaves_finished_chunks_and_says_how_to_resume(tmp_path):
     out = tmp_path / "r"
     proc = subprocess.Popen(_foedus("simulate", "csto", *SETTINGS, "-o", str(out)), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True,
+                            stderr=subprocess.PIPE, text=True, env=PAUSED,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     _wait_for_chunks(out, 2, proc)
     proc.send_signal(signal.SIGINT)
