@@ -103,10 +103,12 @@ def killed(tmp_path_factory):
 
 def test_an_interrupted_folder_is_readable_and_says_it_is_incomplete(killed):
     m = json.loads((killed / "manifest.json").read_text())
-    assert m["complete"] is False and m["chunks_total"] == 40 and 3 <= m["chunks_done"] < 40
+    done = len(list((killed / "chunks").glob("chunk-*.npz")))
+    # the manifest may lag the chunk files by the chunk being recorded when the kill came
+    assert m["complete"] is False and m["chunks_total"] == 40 and done - 1 <= m["chunks_done"] <= done < 40
+    assert done >= 3
     assert not list(killed.glob("*.parquet"))       # no table a reader could take for whole
     res = load(killed)
-    done = len(list((killed / "chunks").glob("chunk-*.npz")))
     assert not res.complete and len(res.missing_chunks) == 40 - done and "INCOMPLETE" in repr(res)
     assert res.manifest["partial_runs"] == 100 * done
     assert len(res.monthly) == 60 * len(m["states"]) and res.final is None
@@ -126,12 +128,13 @@ def test_resume_with_other_settings_is_refused_in_one_line(killed):
 def test_kill_then_resume_equals_an_uninterrupted_run(killed, tmp_path):
     # a damaged chunk file (as a disk might leave it) is not taken for whole: it is run again
     missing = load(killed).missing_chunks
-    (killed / "chunks" / f"chunk-{missing[0]:05d}.npz").write_bytes(b"PK\x03\x04 truncated")
+    assert not (killed / "chunks" / f"chunk-{missing[-1]:05d}.npz").exists()
+    (killed / "chunks" / f"chunk-{missing[-1]:05d}.npz").write_bytes(b"PK\x03\x04 truncated")
     before = {p.name: p.stat().st_mtime_ns for p in (killed / "chunks").glob("chunk-*.npz")}
     r = subprocess.run(_foedus("simulate", "csto", "--resume", str(killed), "--json"), capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     m = json.loads((killed / "manifest.json").read_text())
-    assert m["complete"] and m["chunks_done"] == 40 and m["resumed"][0]["chunks_found"] >= 3
+    assert m["complete"] and m["chunks_done"] == 40 and m["resumed"][0]["chunks_recorded"] >= 2
     after = {p.name: p.stat().st_mtime_ns for p in (killed / "chunks").glob("chunk-*.npz")}
     assert len(after) == 40
     kept = [n for n in before if before[n] == after[n]]

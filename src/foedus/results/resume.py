@@ -60,7 +60,10 @@ def check_same_experiment(folder: str | Path, old: dict, new: dict) -> None:
 
 
 def resumed_manifest(old: dict, new: dict, command: str | None) -> dict:
-    """The folder's manifest, kept as first written, with this resume appended to ``resumed``."""
+    """The folder's manifest, kept as first written, with this resume appended to ``resumed``.
+
+    ``chunks_recorded`` is what the interrupted manifest said was done; the chunk files on disk may
+    hold one more (a run killed between writing a chunk and updating its manifest)."""
     entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "executor": new.get("executor"),
-             "command": command or new.get("command"), "chunks_found": old.get("chunks_done", 0)}
+             "command": command or new.get("command"), "chunks_recorded": old.get("chunks_done", 0)}
     return {**old, "complete": False, "resumed": [*old.get("resumed", []), entry]}
