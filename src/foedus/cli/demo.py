@@ -93,6 +93,9 @@ def demo_cmd(
     if comp is not None:
         print_table(comp)
     report = out / "report.html"
+    console.print("\nModel results, not facts: they rest on the behavioural parameters (fitted on the record "
+                  "where the record can tell, judgements elsewhere: docs/model.md) and the scenario's judged values.",
+                  highlight=False, soft_wrap=True)
     console.print(f"\nThe CSTO forecast report: {report.resolve()}", highlight=False, soft_wrap=True)
     console.print(f"its figures as PNG: {(out / 'report_figures').resolve()}", highlight=False, soft_wrap=True)
 

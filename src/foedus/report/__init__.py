@@ -289,6 +289,10 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
     nav = ['<a href="#summary">Summary</a>'] + [f'<a href="#{k}">{_e(t)}</a>' for k, t, _, _ in figs]
     nav += ['<a href="#scenario">Scenario and parameters</a>', '<a href="#data">Data cited</a>']
     parts.append("<nav>" + "".join(nav) + "</nav>")
+    parts.append('<p class="muted">These are results of a model, not predictions of fact: they depend on the '
+                 'behavioural parameters (those fitted on the record, the rest judgements; see '
+                 '<a href="#scenario">Scenario and parameters</a>) and on the scenario\'s judged values. '
+                 'The spread across runs is the model\'s randomness, not the uncertainty of its parameters.</p>')
 
     # headline cards and the per-member table
     cards = [("expected active members at the horizon", f"{summary['expected_active_members']:.2f}")]
