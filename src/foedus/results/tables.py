@@ -66,10 +66,10 @@ def runs(model: Model, s: Summary) -> pd.DataFrame | None:
 
 
 def members(model: Model) -> list[int]:
-    """States that are members (or suspended, invited, applicants) of the focus alliance at the start."""
+    """States that are members (or suspended, invited, applicants) of the focus alliance at the start, the patron included."""
     st = model.standing0[model.focus]
     keep = set(_MEMBER) | {int(Standing.suspended), int(Standing.invited), int(Standing.applicant)}
-    return [i for i in range(model.n_states) if int(st[i]) in keep and i != model.patron[model.focus]] or list(range(model.n_states))
+    return [i for i in range(model.n_states) if int(st[i]) in keep] or list(range(model.n_states))
 
 
 def summary(model: Model, s: Summary) -> pd.DataFrame:
