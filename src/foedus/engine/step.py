@@ -184,7 +184,6 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
     outcome_f = np.full((R, N), -1, np.int8)
     for a in range(A):
         S_a = st.standing[:, a, :]
-        cred = credibility.mean(st.cred_a[:, a, :], st.cred_b[:, a, :])
 
         # 3. requests -----------------------------------------------------------------------
         ri, vi = crisis_cells
@@ -192,7 +191,9 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
         ri, vi = ri[ok], vi[ok]
         if len(ri):
             u = uniforms(run_states(keys["requests"], m, runs[ri]), model.state_slots[a][vi][:, None])[:, 0]
-            asked = u < requests.p_request(p, ctype[ri, vi], sev[ri, vi], cred[ri, vi])
+            # the victims' credibility only (the same division, cell by cell)
+            cred_v = credibility.mean(st.cred_a[:, a, :][ri, vi], st.cred_b[:, a, :][ri, vi])
+            asked = u < requests.p_request(p, ctype[ri, vi], sev[ri, vi], cred_v)
             ri, vi = ri[asked], vi[asked]
         if len(ri):
             # 4. decision -------------------------------------------------------------------
@@ -250,18 +251,14 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             not_patron[model.patron[a]] = False
         frozen = S_a == S.frozen
         feats = member_features(model, st, t, a, cred)
-        z = membership.margin(p, feats)
+        z = membership.margin_engine(p, feats)
         u = uniforms(run_states(keys["membership"], m, runs), model.state_slots[a])          # (R, N)
         can_notice = model.notice_months[a] >= 0
         active = (S_a == S.active) & not_patron
-        # active members' hazards, on the states active in some run of the chunk (not those outside)
-        acols = np.flatnonzero(active.any(0))
-        ch_active = np.full((R, N), -1, np.int8)
-        if len(acols):
-            p_freeze, p_notice = membership.p_freeze_notice(p, z[:, acols])
-            if not can_notice:
-                p_notice = np.zeros_like(p_notice)
-            ch_active[:, acols] = np.where(active[:, acols], membership.choose(u[:, acols], p_freeze, p_notice), -1)
+        # active members' hazards on the whole chunk: a cell not active (states outside in every run
+        # included) gets -1 whatever its hazards, and the hazards are per cell, so the choices are those
+        # of the active cells alone
+        ch_active = membership.choose_active(p, z, u, active, can_notice)
         # frozen, under notice, suspended: few cells; handled sparsely (same uniforms, cell by cell)
         ch_frozen = np.full((R, N), -1, np.int8)
         ch_notice = np.full((R, N), -1, np.int8)

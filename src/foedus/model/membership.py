@@ -118,6 +118,54 @@ def margin(params, f: MemberFeatures) -> np.ndarray:
     return stay - leave
 
 
+def margin_engine(params, f: MemberFeatures) -> np.ndarray:
+    """:func:`margin` for the engine's (runs, states) float64 features, written into two buffers
+    instead of a new array per term: the same operations in the same order, bit for bit."""
+    c = f.credibility
+    s = np.subtract(c, 0.5)
+    s *= params["member_credibility"]
+    t = np.multiply(params["member_threat"] * (f.threat - 1.0), c)
+    s += t
+    s += params["member_patron"] * f.patron_spare
+    s += params["member_regime"] * f.regime
+    s += f.ties
+    s -= f.autonomy
+    np.add(f.outside, params["member_momentum"] * f.momentum, out=t)
+    t -= f.exit_cost
+    s -= t
+    return s
+
+
+def _sigmoid_of(a, z, out):
+    """``sigmoid(a - z)`` written into ``out``: the same operations as :func:`sigmoid`, bit for bit."""
+    np.subtract(a, z, out=out)
+    np.negative(out, out=out)
+    with np.errstate(over="ignore"):
+        np.exp(out, out=out)
+    out += 1.0
+    np.divide(1.0, out, out=out)
+    return out
+
+
+def choose_active(params, z, u, active, can_notice):
+    """For active members: ``np.where(active, choose(u, p_freeze, p_notice), -1)`` as int8, with
+    (p_freeze, p_notice) from :func:`p_freeze_notice` (p_notice zero where notice is not possible);
+    the same choices, in fewer passes."""
+    p0 = _sigmoid_of(params["hazard_freeze"], z, np.empty(z.shape))
+    if not can_notice:
+        return np.where(active, choose(u, p0, np.zeros_like(p0)), np.int8(-1)).astype(np.int8)
+    total = _sigmoid_of(params["hazard_notice"], z, np.empty(z.shape))
+    total += p0                      # sum((p0, p1)) = (0 + p0) + p1 = p1 + p0, bit for bit
+    if np.any(total > 1.0):          # rare: the general rule scales the probabilities
+        p1 = _sigmoid_of(params["hazard_notice"], z, np.empty(z.shape))
+        return np.where(active, choose(u, p0, p1), np.int8(-1)).astype(np.int8)
+    out = (u >= p0).view(np.int8)    # 0 freeze, 1 notice (u < total), -1 none or not active
+    none = u >= total
+    none |= ~active
+    np.putmask(out, none, np.int8(-1))
+    return out
+
+
 def hazards(params, f: MemberFeatures) -> Hazards:
     """Monthly hazards (see the module docstring)."""
     return hazards_from_margin(params, margin(params, f), f.frozen)
