@@ -254,11 +254,13 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
         z = membership.margin_engine(p, feats)
         u = uniforms(run_states(keys["membership"], m, runs), model.state_slots[a])          # (R, N)
         can_notice = model.notice_months[a] >= 0
-        active = (S_a == S.active) & not_patron
+        inactive = S_a != S.active
+        if model.patron[a] >= 0:
+            inactive[:, model.patron[a]] = True
         # active members' hazards on the whole chunk: a cell not active (states outside in every run
         # included) gets -1 whatever its hazards, and the hazards are per cell, so the choices are those
         # of the active cells alone
-        ch_active = membership.choose_active(p, z, u, active, can_notice)
+        ch_active = membership.choose_active(p, z, u, inactive, can_notice)
         # frozen, under notice, suspended: few cells; handled sparsely (same uniforms, cell by cell)
         ch_frozen = np.full((R, N), -1, np.int8)
         ch_notice = np.full((R, N), -1, np.int8)

@@ -138,8 +138,7 @@ def margin_engine(params, f: MemberFeatures) -> np.ndarray:
 
 def _sigmoid_of(a, z, out):
     """``sigmoid(a - z)`` written into ``out``: the same operations as :func:`sigmoid`, bit for bit."""
-    np.subtract(a, z, out=out)
-    np.negative(out, out=out)
+    np.subtract(z, a, out=out)   # -(a - z), exactly: IEEE subtraction is symmetric under negation
     with np.errstate(over="ignore"):
         np.exp(out, out=out)
     out += 1.0
@@ -147,21 +146,21 @@ def _sigmoid_of(a, z, out):
     return out
 
 
-def choose_active(params, z, u, active, can_notice):
-    """For active members: ``np.where(active, choose(u, p_freeze, p_notice), -1)`` as int8, with
+def choose_active(params, z, u, inactive, can_notice):
+    """For active members: ``np.where(inactive, -1, choose(u, p_freeze, p_notice))`` as int8, with
     (p_freeze, p_notice) from :func:`p_freeze_notice` (p_notice zero where notice is not possible);
     the same choices, in fewer passes."""
     p0 = _sigmoid_of(params["hazard_freeze"], z, np.empty(z.shape))
     if not can_notice:
-        return np.where(active, choose(u, p0, np.zeros_like(p0)), np.int8(-1)).astype(np.int8)
+        return np.where(inactive, np.int8(-1), choose(u, p0, np.zeros_like(p0))).astype(np.int8)
     total = _sigmoid_of(params["hazard_notice"], z, np.empty(z.shape))
     total += p0                      # sum((p0, p1)) = (0 + p0) + p1 = p1 + p0, bit for bit
     if np.any(total > 1.0):          # rare: the general rule scales the probabilities
         p1 = _sigmoid_of(params["hazard_notice"], z, np.empty(z.shape))
-        return np.where(active, choose(u, p0, p1), np.int8(-1)).astype(np.int8)
+        return np.where(inactive, np.int8(-1), choose(u, p0, p1)).astype(np.int8)
     out = (u >= p0).view(np.int8)    # 0 freeze, 1 notice (u < total), -1 none or not active
     none = u >= total
-    none |= ~active
+    none |= inactive
     np.putmask(out, none, np.int8(-1))
     return out
 
