@@ -161,9 +161,8 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
     if K:
         u = uniforms(run_states(keys["crises"], m, runs), model.crisis_slots)   # (R, 2K): one call
         fired = u[:, :K] < crises.p_arrival(p, model.src_rate, threat[model.src_victim])
-        sev_all = np.zeros(fired.shape)
-        sev_all[fired] = crises.severity(p, u[:, K:][fired])
-        src, sev = crises.select(fired, sev_all, model.victim_of)
+        fr_, fk_ = np.divmod(np.flatnonzero(fired), K)   # the sources that fired, in the order of fired's cells
+        src, sev = crises.select_cells(fr_, fk_, crises.severity(p, u[fr_, K + fk_]), model.victim_of, R)
         # the month's crises, cell by cell where a source fired (a few cells in a hundred)
         cr_, ci_ = _cells(src >= 0)
         ctype = np.full((R, N), NO_CRISIS, np.int8)

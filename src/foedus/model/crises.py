@@ -49,11 +49,16 @@ def select(fired, sev, victim_of):
     ``fired``, ``sev``: (runs, sources); ``victim_of``: (sources, states) one-hot. Returns
     (source index or -1, severity) per (runs, states). Works on the few sources that fired only."""
     R, K = fired.shape
+    r, k = np.divmod(np.flatnonzero(fired), K)   # np.nonzero, same order; flatnonzero is faster on 2-D masks
+    return select_cells(r, k, np.asarray(sev)[r, k], victim_of, R)
+
+
+def select_cells(r, k, s, victim_of, R):
+    """:func:`select` from the sources that fired, as (run, source) cells in row-major order with
+    their severities ``s``."""
     N = victim_of.shape[1]
     victim = np.asarray(victim_of).argmax(axis=1)
-    r, k = np.divmod(np.flatnonzero(fired), K)   # np.nonzero, same order; flatnonzero is faster on 2-D masks
     v = victim[k]
-    s = np.asarray(sev)[r, k]
     best = np.full((R, N), -1.0)
     np.maximum.at(best, (r, v), s)
     win = s == best[r, v]
