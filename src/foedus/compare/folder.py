@@ -5,7 +5,6 @@ columns is a :class:`~foedus.errors.ResultsError`: one line, exit code 2."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from foedus.errors import ResultsError
+from foedus.results.folder import read_manifest
 
 MONTHLY_COLUMNS = ("month", "state", "p_active", "p_frozen", "p_notice", "p_withdrawn", "p_suspended", "p_member",
                    "cred_mean", "cred_q05", "cred_q25", "cred_q50", "cred_q75", "cred_q95",
@@ -93,15 +93,7 @@ def open_results(path: str | Path) -> ResultsFolder:
     p = Path(path)
     if not p.is_dir():
         raise ResultsError(f"{p}: no such results folder")
-    mf = p / "manifest.json"
-    if not mf.is_file():
-        raise ResultsError(f"{p}: not a results folder (no manifest.json)")
-    try:
-        manifest = json.loads(mf.read_text())
-    except (OSError, ValueError) as exc:
-        raise ResultsError(f"{mf}: not readable JSON ({exc})") from None
-    if not isinstance(manifest, dict):
-        raise ResultsError(f"{mf}: expected a JSON object")
+    manifest = read_manifest(p)
     if not manifest.get("complete", False):
         done, total = manifest.get("chunks_done"), manifest.get("chunks_total")
         progress = f" ({done} of {total} chunks)" if done is not None and total else ""

@@ -68,20 +68,28 @@ class Results:
                                            f"chunks missing") + ")")
 
 
+def read_manifest(folder: str | Path, doing: str = "") -> dict:
+    """A results folder's ``manifest.json`` as a dict; a one-line ResultsError if it is missing,
+    unreadable or not a JSON object. ``doing`` starts the reason (e.g. ``"cannot resume: "``)."""
+    folder = Path(folder)
+    mf = folder / "manifest.json"
+    if not mf.is_file():
+        raise ResultsError(f"{folder}: {doing}not a results folder (no manifest.json)")
+    try:
+        manifest = json.loads(mf.read_text())
+    except (OSError, ValueError) as exc:
+        raise ResultsError(f"{mf}: {doing}not readable JSON ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise ResultsError(f"{mf}: {doing}expected a JSON object")
+    return manifest
+
+
 def load(path: str | Path) -> Results:
     """Read a results folder; raises ResultsError if it is missing. An interrupted run's folder
     reads as incomplete: ``complete`` False, ``missing_chunks``, and a ``monthly`` table of the runs
     finished so far (``manifest['partial_runs']`` of them); see ``foedus.results.partial``."""
     folder = Path(path)
-    mf = folder / "manifest.json"
-    if not mf.is_file():
-        raise ResultsError(f"{folder}: not a results folder (no manifest.json)")
-    try:
-        manifest = json.loads(mf.read_text())
-    except json.JSONDecodeError as exc:
-        raise ResultsError(f"{mf}: not valid JSON ({exc.msg})") from None
-    if not isinstance(manifest, dict):
-        raise ResultsError(f"{mf}: expected a JSON object")
+    manifest = read_manifest(folder)
     if not manifest.get("complete"):
         from foedus.results.partial import chunk_status, partial_monthly
 

@@ -7,10 +7,10 @@ chunks of two different experiments. The first setting that differs is named in 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 from foedus.errors import ResultsError
+from foedus.results.folder import read_manifest as _read_manifest
 
 # what the chunk files depend on; the executor and the worker count do not change a single bit
 SETTINGS = ("scenario_hash", "alliance", "start", "months", "runs", "seed", "chunk_size", "per_run", "parameters")
@@ -20,17 +20,7 @@ FLAGS = {"start": "--from", "months": "--months", "runs": "--runs", "seed": "--s
 
 
 def read_manifest(folder: str | Path) -> dict:
-    folder = Path(folder)
-    mf = folder / "manifest.json"
-    if not mf.is_file():
-        raise ResultsError(f"{folder}: cannot resume: not a results folder (no manifest.json)")
-    try:
-        m = json.loads(mf.read_text())
-    except (OSError, ValueError) as exc:
-        raise ResultsError(f"{mf}: cannot resume: not readable JSON ({exc})") from None
-    if not isinstance(m, dict):
-        raise ResultsError(f"{mf}: cannot resume: expected a JSON object")
-    return m
+    return _read_manifest(folder, "cannot resume: ")
 
 
 def _show(key: str, value) -> str:
