@@ -18,6 +18,14 @@ Order within a month (month ``t`` after the start, calendar month ``m``):
 No Python loop runs over runs or states; the only loop is over the scenario's alliances (one or
 two). Random numbers come from named counter-based streams (``engine.streams``), so a run's
 draws do not depend on its chunk, and variants share exogenous draws.
+
+Most cells change little in a month, so the step keeps books that spare it passes over the whole
+chunk, without changing a result: a tally of the runs in which each state has each standing
+(``ChunkState.tally``, kept by every move) says which states to look at for frozen members,
+notices, applicants and the like, and gives the monthly standing counts; crises and requests are
+lists of cells; the margin of staying is computed only where a hazard needs it, state-major
+(``_column_features``). Every quantity is elementwise, so each cell gets the same value it would
+on the whole chunk (``tests/engine/test_sparse_bookkeeping.py``, the pinned baseline).
 """
 
 from __future__ import annotations
@@ -60,6 +68,7 @@ class ChunkState:
     ratified: np.ndarray      # (R, A, N, N) bool
     first_exit: np.ndarray    # (R, N) int16: focus alliance, months after start, -1 none
     counts: np.ndarray        # (R, len(COUNTERS)) int32
+    tally: np.ndarray         # (A, N, len(Standing)) int64: runs in which each state has each standing
 
 
 @dataclass
@@ -70,21 +79,32 @@ class MonthRecord:
     credibility: np.ndarray
     outcome: np.ndarray       # int8: -1 no request, else decision.DEPLOYED/LIMITED/REFUSED
     crisis: np.ndarray        # int8 crisis code, -1 none (any alliance)
+    standing_counts: np.ndarray | None = None   # (N, len(Standing)): runs per state and standing
+    crisis_states: np.ndarray | None = None     # the state of each of the month's crises (as ``crisis``)
+    request_states: np.ndarray | None = None    # the state and outcome of each request (as ``outcome``)
+    request_outcomes: np.ndarray | None = None
 
 
 def initial_state(model: Model, runs: np.ndarray) -> ChunkState:
     R = len(runs)
     rep = lambda x: np.repeat(x[None], R, axis=0)  # noqa: E731
+    A, N = model.standing0.shape
+    tally = np.zeros((A, N, len(S)), np.int64)
+    tally[np.arange(A)[:, None], np.arange(N)[None, :], model.standing0] = R
     return ChunkState(
         runs=np.asarray(runs, dtype=np.int64), standing=rep(model.standing0), since=rep(model.since0),
         notice_due=rep(model.notice_due0), cred_a=rep(model.cred_a0).astype(float), cred_b=rep(model.cred_b0).astype(float),
         momentum=rep(model.momentum0).astype(float), invited_by=rep(model.invited_by0), ratified=rep(model.ratified0),
         first_exit=np.full((R, model.n_states), -1, np.int16), counts=np.zeros((R, len(COUNTERS)), np.int32),
+        tally=tally,
     )
 
 
 def keys_for(seed: int) -> dict[str, np.uint64]:
     return {name: stream_key(seed, name) for name in STREAMS}
+
+
+_NONE = (np.zeros(0, np.int64), np.zeros(0, np.int64))
 
 
 def _cells(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -93,26 +113,84 @@ def _cells(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.divmod(np.flatnonzero(mask), mask.shape[1])
 
 
-def _row_counts(mask: np.ndarray) -> np.ndarray:
-    """``mask.sum(1)`` for a sparse (runs, states) mask, through its few true cells (a row sum over
-    the whole chunk costs more than the moves themselves)."""
-    return np.bincount(np.flatnonzero(mask) // mask.shape[1], minlength=mask.shape[0])
+def _cells_cols(mask: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_cells` of a mask over the columns ``cols`` (sorted) of a (runs, states) array: the
+    cells in the same row-major order, with their state numbers. (Columns are gathered with
+    ``take(cols, axis=1)``, which gives a C-ordered array; ``x[:, cols]`` gives a Fortran-ordered
+    one, which every later row-major pass copies.)"""
+    r, j = np.divmod(np.flatnonzero(mask), len(cols))
+    return r, cols[j]
+
+
+def _cols(st: ChunkState, a: int, *standings: Standing) -> np.ndarray:
+    """The states (sorted) that have one of ``standings`` in alliance ``a`` in some run of the chunk."""
+    tal = st.tally[a]
+    has = tal[:, int(standings[0])] > 0
+    for s in standings[1:]:
+        has |= tal[:, int(s)] > 0
+    return np.flatnonzero(has)
+
+
+def _cells_of(st: ChunkState, a: int, standing: Standing, among: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The (run, state) cells of alliance ``a`` in ``standing``, in row-major order: found in the
+    columns where the chunk's tally has that standing (``among``, a boolean mask over the states,
+    narrows them further), not by a pass over the whole chunk."""
+    has = st.tally[a][:, int(standing)] > 0
+    if among is not None:
+        has &= among
+    c = np.flatnonzero(has)
+    if not len(c):
+        return _NONE
+    S_a = st.standing[:, a, :]
+    if 2 * len(c) > len(has):   # a gather of many columns costs more than a pass over all
+        mask = S_a == standing
+        if among is not None and len(c) < len(has):
+            mask &= has
+        return _cells(mask)
+    return _cells_cols(S_a.take(c, axis=1) == standing, c)
+
+
+def _move_cells(st: ChunkState, a: int, action: Action, r: np.ndarray, i: np.ndarray, m: int):
+    """Apply a treaty action through ``step_array`` to the proposed (run, state) cells of alliance
+    ``a`` (distinct cells); returns the cells moved. The tally follows every move."""
+    if not len(r):
+        return r, i
+    S_a = st.standing[:, a, :]
+    old = S_a[r, i]
+    new, ok = step_array(old, int(action), np.ones(len(r), bool))
+    if not ok.all():
+        r, i, old, new = r[ok], i[ok], old[ok], new[ok]
+    if len(r):
+        S_a[r, i] = new
+        st.since[:, a, :][r, i] = m
+        np.subtract.at(st.tally[a], (i, old), 1)
+        np.add.at(st.tally[a], (i, new), 1)
+    return r, i
 
 
 def _move(st: ChunkState, a: int, action: Action, where: np.ndarray, m: int) -> np.ndarray:
-    """Apply a treaty action through ``step_array`` for alliance ``a``; returns the moves made.
-    The rules are looked up on the proposed cells only (a few a month), not on the whole chunk."""
+    """:func:`_move_cells` on the cells of a (runs, states) mask; returns the moves made as a mask."""
     if not where.any():
         return where
-    r, i = _cells(where)
-    S_a = st.standing[:, a, :]
-    new, ok = step_array(S_a[r, i], int(action), np.ones(len(r), bool))
-    r, i = r[ok], i[ok]
-    S_a[r, i] = new[ok]
-    st.since[:, a, :][r, i] = m
+    r, i = _move_cells(st, a, action, *_cells(where), m)
     moved = np.zeros(where.shape, bool)
     moved[r, i] = True
     return moved
+
+
+def _count(st: ChunkState, name: str, r: np.ndarray) -> None:
+    """Add one to the per-run counter ``name`` for each of the runs ``r`` (repeats count again)."""
+    if len(r):
+        np.add.at(st.counts[:, C[name]], r, 1)
+
+
+def _cat(*cells) -> tuple[np.ndarray, np.ndarray]:
+    cells = [c for c in cells if len(c[0])]
+    if not cells:
+        return _NONE
+    if len(cells) == 1:
+        return cells[0]
+    return np.concatenate([c[0] for c in cells]), np.concatenate([c[1] for c in cells])
 
 
 def member_features(model: Model, st: ChunkState, t: int, a: int, cred=None) -> membership.MemberFeatures:
@@ -129,6 +207,62 @@ def member_features(model: Model, st: ChunkState, t: int, a: int, cred=None) -> 
         frozen=st.standing[:, a, :] == S.frozen)
 
 
+def _column_features(model: Model, st: ChunkState, t: int, a: int, cred, cols) -> membership.MemberFeatures:
+    """:func:`member_features` of the states ``cols``, state-major: arrays (states, runs), the
+    per-state terms as (states, 1), momentum as (1, runs), without ``frozen``. The same values cell
+    by cell; the layout keeps the long axis (runs) innermost, where numpy broadcasts a per-state
+    term many times faster than along a short last axis of states."""
+    tl = model.tl
+    spare = tl.capability[t] * (1.0 - tl.committed[t])
+    col = lambda x: x[cols][:, None]  # noqa: E731
+    return membership.MemberFeatures(
+        credibility=cred.T[cols], threat=col(tl.threat[t]), patron_spare=spare[model.leader[a]],
+        regime=col(model.regime), ties=col(model.ties), autonomy=col(model.autonomy),
+        outside=col(model.outside + tl.outside[t]), exit_cost=col(model.exit_cost),
+        momentum=st.momentum[:, a][None, :], frozen=None)
+
+
+def _cell_features(model: Model, st: ChunkState, t: int, a: int, cred, r, i) -> membership.MemberFeatures:
+    """:func:`member_features` of the (run, state) cells ``r``, ``i`` alone, as 1-D arrays (without
+    ``frozen``): the same values cell by cell."""
+    tl = model.tl
+    spare = tl.capability[t] * (1.0 - tl.committed[t])
+    return membership.MemberFeatures(
+        credibility=cred[r, i], threat=tl.threat[t][i], patron_spare=spare[model.leader[a]],
+        regime=model.regime[i], ties=model.ties[i], autonomy=model.autonomy[i],
+        outside=(model.outside + tl.outside[t])[i], exit_cost=model.exit_cost[i], momentum=st.momentum[r, a],
+        frozen=None)
+
+
+def _crises(model: Model, st: ChunkState, t: int, m: int, keys) -> tuple[np.ndarray, ...]:
+    """The month's crises as cells: (runs, victims, types, aggressors, severities), in row-major
+    order; drawn from the sources (the most severe per victim), then the timeline's injected
+    crises, which replace any drawn crisis of their victim in every run."""
+    p, tl, R, N = model.params, model.tl, len(st.runs), model.n_states
+    K = len(model.src_rate)
+    if K:
+        u = uniforms(run_states(keys["crises"], m, st.runs), model.crisis_slots)   # (R, 2K): one call
+        fired = u[:, :K] < crises.p_arrival(p, model.src_rate, tl.threat[t][model.src_victim])
+        fr_, fk_ = np.divmod(np.flatnonzero(fired), K)   # the sources that fired, in the order of fired's cells
+        cr, ci, ck, sev = crises.select_sparse(fr_, fk_, crises.severity(p, u[fr_, K + fk_]), model.src_victim, N)
+        ctype, caggr = model.src_type[ck], model.src_aggressor[ck]
+    else:
+        cr, ci = _NONE
+        ctype, caggr, sev = np.zeros(0, np.int8), np.zeros(0, np.int64), np.zeros(0)
+    inj = tl.crisis_type[t] >= 0
+    if inj.any():
+        keep = ~inj[ci]
+        jc = np.flatnonzero(inj)
+        jr, jv = np.repeat(np.arange(R), len(jc)), np.tile(jc, R)
+        cr, ci = np.concatenate([cr[keep], jr]), np.concatenate([ci[keep], jv])
+        ctype = np.concatenate([ctype[keep], tl.crisis_type[t][jv].astype(np.int8)])
+        caggr = np.concatenate([caggr[keep], tl.crisis_aggressor[t][jv].astype(np.int64)])
+        sev = np.concatenate([sev[keep], tl.crisis_severity[t][jv]])
+        o = np.argsort(cr * N + ci, kind="stable")
+        cr, ci, ctype, caggr, sev = cr[o], ci[o], ctype[o], caggr[o], sev[o]
+    return cr, ci, ctype, caggr, sev
+
+
 def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> MonthRecord:
     p = model.params
     m = model.start_month + t
@@ -136,67 +270,49 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
     R, A, N = st.standing.shape
     runs = st.runs
     f = model.focus
-    exits_now = np.zeros((R, N), bool)
+    exits = []   # cells of the focus alliance that left (withdrew, froze, gave notice, ...) this month
 
     # 0. treaty calendar ------------------------------------------------------------------
     for a in range(A):
         if m == model.in_force_month[a]:
             _move(st, a, Action.in_force, st.standing[:, a, :] == S.signatory, m)
-        due = (st.standing[:, a, :] == S.notice) & (st.notice_due[:, a, :] != NO_MONTH) & (st.notice_due[:, a, :] <= m)
-        if due.any():
-            moved = _move(st, a, Action.withdraw, due, m)
-            st.notice_due[:, a, :][moved] = NO_MONTH
-            if a == f:
-                exits_now |= moved
-                st.counts[:, C["exits"]] += _row_counts(moved).astype(np.int32)
+        r, i = _cells_of(st, a, S.notice)
+        if len(r):
+            d = st.notice_due[:, a, :][r, i]
+            due = (d != NO_MONTH) & (d <= m)
+            if due.any():
+                r, i = _move_cells(st, a, Action.withdraw, r[due], i[due], m)
+                st.notice_due[:, a, :][r, i] = NO_MONTH
+                if a == f:
+                    exits.append((r, i))
+                    _count(st, "exits", r)
 
     # 1. timeline -------------------------------------------------------------------------
     tl = model.tl
     threat, salience = tl.threat[t], tl.salience[t]
     spare = tl.capability[t] * (1.0 - tl.committed[t])                  # (N,)
-    outside = model.outside + tl.outside[t]
 
     # 2. crises ---------------------------------------------------------------------------
-    K = len(model.src_rate)
-    if K:
-        u = uniforms(run_states(keys["crises"], m, runs), model.crisis_slots)   # (R, 2K): one call
-        fired = u[:, :K] < crises.p_arrival(p, model.src_rate, threat[model.src_victim])
-        fr_, fk_ = np.divmod(np.flatnonzero(fired), K)   # the sources that fired, in the order of fired's cells
-        src, sev = crises.select_cells(fr_, fk_, crises.severity(p, u[fr_, K + fk_]), model.victim_of, R)
-        # the month's crises, cell by cell where a source fired (a few cells in a hundred)
-        cr_, ci_ = _cells(src >= 0)
-        ctype = np.full((R, N), NO_CRISIS, np.int8)
-        ctype[cr_, ci_] = model.src_type[src[cr_, ci_]]
-        caggr = np.full((R, N), -1, np.int64)
-        caggr[cr_, ci_] = model.src_aggressor[src[cr_, ci_]]
-    else:
-        ctype = np.full((R, N), NO_CRISIS, np.int8)
-        caggr = np.full((R, N), -1, np.int64)
-        sev = np.zeros((R, N))
-    inj = tl.crisis_type[t] >= 0
-    if inj.any():
-        ctype = np.where(inj, tl.crisis_type[t], ctype).astype(np.int8)
-        caggr = np.where(inj, tl.crisis_aggressor[t], caggr)
-        sev = np.where(inj, tl.crisis_severity[t], sev)
-
-    crisis_cells = _cells(ctype >= 0)
+    cr, ci, c_type, c_aggr, c_sev = _crises(model, st, t, m, keys)
+    ctype = np.full((R, N), NO_CRISIS, np.int8)
+    ctype[cr, ci] = c_type
     outcome_f = np.full((R, N), -1, np.int8)
+    req_v, req_out = np.zeros(0, np.int64), np.zeros(0, np.int8)
     for a in range(A):
         S_a = st.standing[:, a, :]
 
         # 3. requests -----------------------------------------------------------------------
-        ri, vi = crisis_cells
-        ok = (S_a[ri, vi] == S.active) | (S_a[ri, vi] == S.notice)
-        ri, vi = ri[ok], vi[ok]
+        sv = S_a[cr, ci]
+        ok = (sv == S.active) | (sv == S.notice)
+        ri, vi, kt, ka, ks = cr[ok], ci[ok], c_type[ok], c_aggr[ok], c_sev[ok]
         if len(ri):
             u = uniforms(run_states(keys["requests"], m, runs[ri]), model.state_slots[a][vi][:, None])[:, 0]
             # the victims' credibility only (the same division, cell by cell)
             cred_v = credibility.mean(st.cred_a[:, a, :][ri, vi], st.cred_b[:, a, :][ri, vi])
-            asked = u < requests.p_request(p, ctype[ri, vi], sev[ri, vi], cred_v)
-            ri, vi = ri[asked], vi[asked]
+            asked = u < requests.p_request(p, kt, ks, cred_v)
+            ri, vi, kt, ka, ks = ri[asked], vi[asked], kt[asked], ka[asked], ks[asked]
         if len(ri):
             # 4. decision -------------------------------------------------------------------
-            kt, ka, ks = ctype[ri, vi], caggr[ri, vi], sev[ri, vi]
             Sk = S_a[ri]                                                    # (K, N)
             agg_st = np.where(ka >= 0, Sk[np.arange(len(ri)), np.maximum(ka, 0)], int(S.outside))
             covered = casus_foederis_array(model.alliances[a], date, S_a[ri, vi], agg_st, kt, model.in_area[a][vi])
@@ -232,9 +348,11 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             np.add.at(st.cred_b[:, a, :], ri, db)
             if a == f:
                 outcome_f[ri, vi] = out
-                for name, mask in (("requests", None), ("honoured_full", out == decision.DEPLOYED),
-                                   ("honoured_part", out == decision.LIMITED), ("refused", out == decision.REFUSED)):
-                    np.add.at(st.counts[:, C[name]], ri if mask is None else ri[mask], 1)
+                req_v, req_out = vi, out
+                _count(st, "requests", ri)
+                _count(st, "honoured_full", ri[out == decision.DEPLOYED])
+                _count(st, "honoured_part", ri[out == decision.LIMITED])
+                _count(st, "refused", ri[out == decision.REFUSED])
     # 5. credibility: decay
     credibility.decay_inplace(p, st.cred_a, st.cred_b)
 
@@ -245,92 +363,118 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
         cred = credibility.mean(st.cred_a[:, a, :], st.cred_b[:, a, :])
         if a == f:
             cred_f = cred
+        pat = int(model.patron[a])
         not_patron = np.ones(N, bool)
-        if model.patron[a] >= 0:
-            not_patron[model.patron[a]] = False
-        frozen = S_a == S.frozen
-        feats = member_features(model, st, t, a, cred)
-        z = membership.margin_engine(p, feats)
-        u = uniforms(run_states(keys["membership"], m, runs), model.state_slots[a])          # (R, N)
+        if pat >= 0:
+            not_patron[pat] = False
         can_notice = model.notice_months[a] >= 0
-        inactive = S_a != S.active
-        if model.patron[a] >= 0:
-            inactive[:, model.patron[a]] = True
-        # active members' hazards on the whole chunk: a cell not active (states outside in every run
-        # included) gets -1 whatever its hazards, and the hazards are per cell, so the choices are those
-        # of the active cells alone
-        ch_active = membership.choose_active(p, z, u, inactive, can_notice)
-        # frozen, under notice, suspended: few cells; handled sparsely (same uniforms, cell by cell)
-        ch_frozen = np.full((R, N), -1, np.int8)
-        ch_notice = np.full((R, N), -1, np.int8)
-        suspend = np.zeros((R, N), bool)
-        reinstate = np.zeros((R, N), bool)
-        fr, fn = _cells(frozen & not_patron)
-        if len(fr):   # the same hazards, evaluated on the frozen cells only
-            hz = membership.hazards_from_margin(p, z[fr, fn], True)
-            ch_frozen[fr, fn] = membership.choose(u[fr, fn], hz.p_notice * can_notice, hz.p_return)
-        nr, nn = _cells(S_a == S.notice)
+        u = uniforms(run_states(keys["membership"], m, runs), model.state_slots[a])          # (R, N)
+        # the margin z where a hazard needs it, and nowhere else; it is elementwise, so the same
+        # values whichever cells it is computed on. Active members (the patron apart): on the whole
+        # chunk when most states have them, else on the columns of the states active in at least half
+        # of the runs and cell by cell elsewhere; frozen members and those under notice cell by cell.
+        n_act = st.tally[a][:, S.active] * not_patron
+        dense = np.flatnonzero(2 * n_act >= R)
+        whole = 3 * len(dense) > 2 * N
+        cols = np.arange(N) if whole else dense
+        froze_c = notice_c = act_c = _NONE
+        if len(cols):   # state-major (states, runs) arrays: see _column_features
+            z = membership.margin_engine(p, _column_features(model, st, t, a, cred, cols))
+            inactive = S_a.T[cols] != S.active
+            if pat >= 0 and whole:
+                inactive[pat] = True
+            ch = membership.choose_active(p, z, u.T[cols], inactive, can_notice)
+            j, r = np.divmod(np.flatnonzero(ch == 0), R)
+            froze_c = r, cols[j]
+            j, r = np.divmod(np.flatnonzero(ch == 1), R)
+            notice_c = r, cols[j]
+        if not whole:
+            act_c = _cells_of(st, a, S.active, (n_act > 0) & (2 * n_act < R))
+        fr, fn = _cells_of(st, a, S.frozen)
+        nr, nn = _cells_of(st, a, S.notice)
+        zr, zi = _cat(act_c, (fr, fn), (nr, nn))
+        zc = membership.margin_engine(p, _cell_features(model, st, t, a, cred, zr, zi)) if len(zr) else np.zeros(0)
+        k1, k2 = len(act_c[0]), len(act_c[0]) + len(fr)
+        if k1:   # active members outside those columns
+            ch = membership.choose_active(p, zc[:k1], u[act_c], np.zeros(k1, bool), can_notice)
+            froze_c = _cat(froze_c, (act_c[0][ch == 0], act_c[1][ch == 0]))
+            notice_c = _cat(notice_c, (act_c[0][ch == 1], act_c[1][ch == 1]))
+        # frozen (the patron never leaves: it stays frozen), under notice
+        zf, zn = zc[k1:k2], zc[k2:]
+        fpat = fn == pat
+        ch_f = np.full(len(fr), -1, np.int8)
+        if (~fpat).any():
+            p_notice, p_return = membership.frozen_hazards(p, zf[~fpat])
+            ch_f[~fpat] = membership.choose(u[fr[~fpat], fn[~fpat]], p_notice * can_notice, p_return)
+        ch_n = np.full(len(nr), -1, np.int8)
         if len(nr):
-            hz = membership.hazards_from_margin(p, z[nr, nn], False)
-            ch_notice[nr, nn] = membership.choose(u[nr, nn], hz.p_revoke)
+            ch_n[:] = membership.choose(u[nr, nn], membership.p_revoke(p, zn))
+        suspend_c = reinstate_c = _NONE
         if model.suspension[a, t]:
-            cr, cn = _cells((frozen & (ch_frozen < 0)) | (S_a == S.suspended))
-            if len(cr):
-                uc = uniforms(run_states(keys["council"], m, runs[cr]), model.state_slots[a][cn][:, None])[:, 0]
-                is_frozen = S_a[cr, cn] == S.frozen
-                p_council = np.where(is_frozen, membership.p_suspend(p, m - st.since[:, a, :][cr, cn], z[cr, cn]),
-                                     membership.p_reinstate(p, cr.shape))
-                hit = uc < p_council
-                suspend[cr[hit & is_frozen], cn[hit & is_frozen]] = True
-                reinstate[cr[hit & ~is_frozen], cn[hit & ~is_frozen]] = True
+            stay = ch_f < 0
+            sfr, sfn = fr[stay], fn[stay]
+            sr, sn = _cells_of(st, a, S.suspended)
+            cr_, cn_ = _cat((sfr, sfn), (sr, sn))
+            if len(cr_):
+                uc = uniforms(run_states(keys["council"], m, runs[cr_]), model.state_slots[a][cn_][:, None])[:, 0]
+                k = len(sfr)
+                hit_f = uc[:k] < membership.p_suspend(p, m - st.since[:, a, :][sfr, sfn], zf[stay])
+                hit_s = uc[k:] < membership.p_reinstate(p, (len(sr),))
+                suspend_c = sfr[hit_f], sfn[hit_f]
+                reinstate_c = sr[hit_s], sn[hit_s]
 
-        froze = _move(st, a, Action.freeze, ch_active == 0, m)
-        noticed = _move(st, a, Action.notice, (ch_active == 1) | (ch_frozen == 0), m)
-        returned = _move(st, a, Action.unfreeze, ch_frozen == 1, m)
-        revoked = _move(st, a, Action.revoke_notice, ch_notice == 0, m)
-        suspended = _move(st, a, Action.suspend, suspend, m)
-        _move(st, a, Action.reinstate, reinstate, m)
+        froze = _move_cells(st, a, Action.freeze, *froze_c, m)
+        noticed = _move_cells(st, a, Action.notice, *_cat(notice_c, (fr[ch_f == 0], fn[ch_f == 0])), m)
+        returned = _move_cells(st, a, Action.unfreeze, fr[ch_f == 1], fn[ch_f == 1], m)
+        revoked = _move_cells(st, a, Action.revoke_notice, nr[ch_n == 0], nn[ch_n == 0], m)
+        suspended = _move_cells(st, a, Action.suspend, *suspend_c, m)
+        _move_cells(st, a, Action.reinstate, *reinstate_c, m)
         nd = st.notice_due[:, a, :]
-        nd[noticed] = notice_due(m, int(model.notice_months[a]), int(model.earliest_month[a]) if model.earliest_month[a] >= 0 else None)
-        nd[revoked | suspended] = NO_MONTH
-        lapsed = np.zeros((R, N), bool)
+        if len(noticed[0]):
+            nd[noticed] = notice_due(m, int(model.notice_months[a]),
+                                     int(model.earliest_month[a]) if model.earliest_month[a] >= 0 else None)
+        nd[_cat(revoked, suspended)] = NO_MONTH
+        lapsed = _NONE
         if model.renewal[a, t]:
             S_a = st.standing[:, a, :]
             ua = uniforms(run_states(keys["council"], m, runs), model.state_slots[a] ^ np.uint64(0x5A5A))
-            lapsed = _move(st, a, Action.lapse, ((S_a == S.active) | (S_a == S.frozen)) & not_patron
-                           & (ua < membership.p_lapse(p, feats)), m)
-        defections = froze | noticed | suspended | lapsed
-        st.momentum[:, a] = st.momentum[:, a] * dm + _row_counts(defections)
+            feats = member_features(model, st, t, a, cred)
+            lapsed = _move_cells(st, a, Action.lapse, *_cells(((S_a == S.active) | (S_a == S.frozen)) & not_patron
+                                                             & (ua < membership.p_lapse(p, feats))), m)
+        defections = _cat(froze, noticed, suspended, lapsed)
+        if len(lapsed[0]) and len(defections[0]):   # a member that froze this month may also have lapsed
+            defections = np.divmod(np.unique(defections[0] * N + defections[1]), N)
+        st.momentum[:, a] = st.momentum[:, a] * dm + np.bincount(defections[0], minlength=R)
         if a == f:
-            exits_now |= defections
-            for name, moved in (("freezes", froze), ("notices", noticed), ("returns", returned), ("exits", lapsed)):
-                st.counts[:, C[name]] += _row_counts(moved).astype(np.int32)
+            exits.append(defections)
+            _count(st, "freezes", froze[0])
+            _count(st, "notices", noticed[0])
+            _count(st, "returns", returned[0])
+            _count(st, "exits", lapsed[0])
 
         # 7. accession ----------------------------------------------------------------------
         if not model.admission[a] or m < model.in_force_month[a]:
             continue
         S_a = st.standing[:, a, :]
-        out_ = ((S_a == S.outside) | (S_a == S.withdrawn)) & not_patron
-        cols = np.nonzero(out_.any(0))[0]
+        cols = _cols(st, a, S.outside, S.withdrawn)
+        cols = cols[not_patron[cols]]
         if len(cols):   # only the states that are outside in some run: the same draws, fewer of them
             ua = uniforms(run_states(keys["accession"], m, runs), model.state_slots[a][cols])
             align = model.affinity[cols, model.leader[a]]
-            applies = np.zeros((R, N), bool)
-            applies[:, cols] = out_[:, cols] & (ua < accession.p_apply(p, align, threat[cols]))
-            _move(st, a, Action.apply, applies, m)
-        ri, ii = _cells(st.standing[:, a, :] == S.applicant)
+            sub = S_a.take(cols, axis=1)
+            applies = ((sub == S.outside) | (sub == S.withdrawn)) & (ua < accession.p_apply(p, align, threat[cols]))
+            _move_cells(st, a, Action.apply, *_cells_cols(applies, cols), m)
+        ri, ii = _cells_of(st, a, S.applicant)
         if len(ri):
             voters = _IS_VOTING[st.standing[:, a, :][ri]]
             voters[np.arange(len(ri)), ii] = False
             u = uniforms(run_states(keys["accession"], m, runs[ri]), model.invite_slots[a][ii])
             votes = np.where(u < accession.p_invite_vote(p, model.affinity[ii]), YES, NO)
             ok = passes(votes, voters, bool(model.abstention[a, t]))
-            inv = np.zeros((R, N), bool)
-            inv[ri[ok], ii[ok]] = True
-            _move(st, a, Action.invite, inv, m)
+            _move_cells(st, a, Action.invite, ri[ok], ii[ok], m)
             st.invited_by[ri[ok], a, ii[ok], :] = voters[ok]
             st.ratified[ri[ok], a, ii[ok], :] = False
-        ri, ii = _cells(st.standing[:, a, :] == S.invited)
+        ri, ii = _cells_of(st, a, S.invited)
         if len(ri):
             # only the members that invited it and are still in have a say (the replay's rule)
             members_now = st.standing[ri, a, :]
@@ -339,16 +483,16 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             pr = accession.p_ratify(p, model.affinity[ii], model.grievance[:, ii].T)
             st.ratified[ri, a, ii, :] |= pending & (u < pr)
             done = ~awaited_ratifications(st.invited_by[ri, a, ii, :], st.ratified[ri, a, ii, :], members_now).any(1)
-            adm = np.zeros((R, N), bool)
-            adm[ri[done], ii[done]] = True
-            admitted = _move(st, a, Action.admit, adm, m)
+            admitted = _move_cells(st, a, Action.admit, ri[done], ii[done], m)
             if a == f:
-                st.counts[:, C["accessions"]] += _row_counts(admitted).astype(np.int32)
+                _count(st, "accessions", admitted[0])
 
-    first = exits_now & (st.first_exit < 0)
-    st.first_exit[first] = t
+    r, i = _cat(*exits)
+    first = st.first_exit[r, i] < 0
+    st.first_exit[r[first], i[first]] = t
     return MonthRecord(standing=st.standing[:, f, :].copy(), credibility=cred_f,
-                       outcome=outcome_f, crisis=ctype)
+                       outcome=outcome_f, crisis=ctype, standing_counts=st.tally[f].copy(),
+                       crisis_states=ci, request_states=req_v, request_outcomes=req_out)
 
 
 def run_months(model: Model, runs: np.ndarray, seed: int, observer=None) -> ChunkState:

@@ -25,6 +25,17 @@ SUM_KEYS = ("standing_counts", "outcome_counts", "crisis_counts", "cred_hist", "
 RUN_KEYS = ("run", "final_standing", "first_exit", "final_cred", "run_counts", "active_members")
 
 
+_OFFSETS: list[np.ndarray] = []   # the last chunk shape's offsets (one array, reused month after month)
+
+
+def _bin_offsets(R: int, n: int) -> np.ndarray:
+    """(R, n) int32: each state's first credibility-histogram bin, repeated over the runs (adding an
+    array of the same shape is several times faster than broadcasting along the short last axis)."""
+    if not _OFFSETS or _OFFSETS[0].shape != (R, n):
+        _OFFSETS[:] = [np.repeat((np.arange(n, dtype=np.int32) * CRED_BINS)[None], R, axis=0)]
+    return _OFFSETS[0]
+
+
 @dataclass
 class Summary:
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
@@ -52,18 +63,26 @@ class Summary:
         # Every month of every chunk passes here: narrow integer types and sparse counts keep it a
         # small part of the month (the same counts as plain int64 arithmetic).
         R, n = rec.standing.shape
-        off = np.arange(n, dtype=np.int32) * N_STANDINGS
-        self.arrays["standing_counts"][t] += np.bincount((rec.standing + off).ravel(),
-                                                         minlength=n * N_STANDINGS).reshape(n, N_STANDINGS)
-        has = np.flatnonzero(rec.outcome >= 0)   # the month's few requests
-        if len(has):
+        if rec.standing_counts is not None:   # the engine's tally, kept move by move
+            self.arrays["standing_counts"][t] += rec.standing_counts
+        else:
+            off = np.arange(n, dtype=np.int32) * N_STANDINGS
+            self.arrays["standing_counts"][t] += np.bincount((rec.standing + off).ravel(),
+                                                             minlength=n * N_STANDINGS).reshape(n, N_STANDINGS)
+        if rec.request_states is not None:   # the month's few requests and crises, as the engine lists them
+            o = rec.request_outcomes.astype(np.int64) + rec.request_states * 3
+            crisis_states = rec.crisis_states
+        else:
+            has = np.flatnonzero(rec.outcome >= 0)
             o = rec.outcome.ravel()[has].astype(np.int64) + (has % n) * 3
+            crisis_states = np.flatnonzero(rec.crisis >= 0) % n
+        if len(o):
             self.arrays["outcome_counts"][t] += np.bincount(o, minlength=3 * n).reshape(n, 3)
-        self.arrays["crisis_counts"][t] += np.bincount(np.flatnonzero(rec.crisis >= 0) % n, minlength=n)
+        self.arrays["crisis_counts"][t] += np.bincount(crisis_states, minlength=n)
         c = rec.credibility
         b = (c * CRED_BINS).astype(np.int32)
         np.minimum(b, CRED_BINS - 1, out=b)
-        b += np.arange(n, dtype=np.int32) * CRED_BINS
+        b += _bin_offsets(R, n)
         self.arrays["cred_hist"][t] += np.bincount(b.ravel(), minlength=n * CRED_BINS).reshape(n, CRED_BINS)
         fixed = c * FIXED
         np.rint(fixed, out=fixed)

@@ -57,11 +57,25 @@ def select_cells(r, k, s, victim_of, R):
     """:func:`select` from the sources that fired, as (run, source) cells in row-major order with
     their severities ``s``."""
     N = victim_of.shape[1]
-    victim = np.asarray(victim_of).argmax(axis=1)
-    v = victim[k]
-    best = np.full((R, N), -1.0)
-    np.maximum.at(best, (r, v), s)
-    win = s == best[r, v]
+    cr, ci, ck, cs = select_sparse(r, k, s, np.asarray(victim_of).argmax(axis=1), N)
     src = np.full((R, N), -1, dtype=np.int64)
-    np.maximum.at(src, (r[win], v[win]), k[win])
-    return src, np.where(src >= 0, best, 0.0)
+    src[cr, ci] = ck
+    sev = np.zeros((R, N))
+    sev[cr, ci] = cs
+    return src, sev
+
+
+def select_sparse(r, k, s, victim, N):
+    """The rule of :func:`select` on the cells alone: from the sources that fired, (run, source)
+    cells ``r``, ``k`` with severities ``s``, and ``victim`` (sources,) the victim of each source,
+    the month's crises as (runs, victims, sources, severities), one per (run, victim), in row-major
+    order: the most severe, and of equally severe ones the later source."""
+    r, k, s = np.asarray(r), np.asarray(k), np.asarray(s)
+    v = np.asarray(victim)[k]
+    key = r * N + v
+    o = np.lexsort((k, s, key))           # by cell, then severity, then source: each cell's last wins
+    key = key[o]
+    last = np.ones(len(o), bool)
+    last[:-1] = key[1:] != key[:-1]
+    o = o[last]
+    return r[o], v[o], k[o], s[o]

@@ -171,10 +171,23 @@ def hazards(params, f: MemberFeatures) -> Hazards:
 
 
 def hazards_from_margin(params, z, frozen) -> Hazards:
-    """The hazards given the margin ``z`` (the engine evaluates them on the cells that need each)."""
+    """The hazards given the margin ``z`` (the engine evaluates them on the cells that need each:
+    :func:`frozen_hazards`, :func:`p_revoke`)."""
     notice_logit = params["hazard_notice"] + np.where(frozen, params["hazard_notice_frozen"], 0.0) - z
     return Hazards(sigmoid(params["hazard_freeze"] - z), sigmoid(notice_logit),
-                   sigmoid(params["hazard_return"] + z), sigmoid(params["hazard_revoke"] + z))
+                   sigmoid(params["hazard_return"] + z), p_revoke(params, z))
+
+
+def frozen_hazards(params, z):
+    """(p_notice, p_return) of frozen members with margin ``z``: those of :func:`hazards_from_margin`
+    with ``frozen`` true, bit for bit."""
+    return (sigmoid(params["hazard_notice"] + params["hazard_notice_frozen"] - z),
+            sigmoid(params["hazard_return"] + z))
+
+
+def p_revoke(params, z):
+    """Monthly probability that a member under notice revokes it, at margin ``z``."""
+    return sigmoid(params["hazard_revoke"] + z)
 
 
 def p_freeze_notice(params, z):

@@ -1,0 +1,66 @@
+"""The engine's bookkeeping that lets a month skip passes over the whole chunk: the tally of
+standings per state, the month's crises and requests as lists, and the crisis selection on the
+cells that fired. Each must say exactly what a pass over the whole chunk would."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import foedus
+from foedus.engine import compile_model, run_months
+from foedus.ensemble.summary import Summary
+from foedus.model import crises
+from foedus.treaty.membership import Standing
+
+
+@pytest.mark.parametrize("start", ["1995-01-01", "2010-06-01", "2024-03-01"])
+def test_tally_and_lists_match_the_whole_chunk(start):
+    # 1995: the 1999 renewal window; 2010: the council's suspension of Uzbekistan; 2024: Armenia frozen
+    model = compile_model(foedus.load_scenario("csto").data, start, 72)
+    lists, full = Summary.empty(72, model.n_states, False), Summary.empty(72, model.n_states, False)
+    moved = []
+
+    def observe(t, rec, st):
+        for a in range(st.standing.shape[1]):
+            want = np.stack([np.bincount(st.standing[:, a, j], minlength=len(Standing))
+                             for j in range(st.standing.shape[2])])
+            assert np.array_equal(st.tally[a], want), (start, t, a)
+        assert np.array_equal(np.sort(rec.crisis_states), np.sort(np.nonzero(rec.crisis >= 0)[1]))
+        assert np.array_equal(np.sort(rec.request_states), np.sort(np.nonzero(rec.outcome >= 0)[1]))
+        lists.observe(t, rec, st)
+        bare = dataclasses.replace(rec, standing_counts=None, crisis_states=None, request_states=None,
+                                   request_outcomes=None)
+        full.observe(t, bare, st)
+        moved.append(int((rec.standing != model.standing0[model.focus]).sum()))
+
+    run_months(model, np.arange(400), 5, observer=observe)
+    assert max(moved) > 0   # standings did move, so the tally was exercised
+    for k in lists.arrays:
+        assert np.array_equal(lists.arrays[k], full.arrays[k]), k
+
+
+def test_sparse_selection_is_the_dense_rule():
+    rng = np.random.default_rng(11)
+    R, K, N = 300, 7, 5
+    victim = rng.integers(0, N, K)
+    victim_of = np.zeros((K, N), bool)
+    victim_of[np.arange(K), victim] = True
+    fired = rng.random((R, K)) < 0.3
+    sev = np.round(rng.random((R, K)), 1)          # rounded: ties between sources happen
+    src, best = crises.select(fired, sev, victim_of)
+    # brute force: per run and victim, the most severe source that fired, ties to the later source
+    for r in range(R):
+        for v in range(N):
+            ks = [k for k in range(K) if fired[r, k] and victim[k] == v]
+            if not ks:
+                assert src[r, v] == -1 and best[r, v] == 0.0
+            else:
+                top = max(sev[r, k] for k in ks)
+                assert best[r, v] == top and src[r, v] == max(k for k in ks if sev[r, k] == top)
+    r, k = np.nonzero(fired)
+    o = rng.permutation(len(r))                    # the cells' order does not matter
+    cr, ci, ck, cs = crises.select_sparse(r[o], k[o], sev[r[o], k[o]], victim, N)
+    assert np.array_equal(cr * N + ci, np.sort(cr * N + ci))   # row-major
+    assert np.array_equal(ck, src[cr, ci]) and np.array_equal(cs, best[cr, ci])
+    assert len(cr) == (src >= 0).sum()
