@@ -287,3 +287,10 @@ def test_validate_checks_an_event_dated_after_the_scenario_end(capsys, csto_copy
     code, _, err = run(capsys, "validate", str(csto_copy))
     assert_one_line_error(code, err)
     assert "2027-01-01 unfreeze RUS" in err
+
+
+def test_version_prints_the_package_version(capsys):
+    import foedus
+
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == f"foedus {foedus.__version__}"

@@ -22,6 +22,20 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from foedus import __version__
+
+        console.print(f"foedus {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """An engine for collective-security alliances: treaty rules, the record, forecasts."""
+
+
 def emit_json(obj: Any) -> None:
     """Machine output: plain JSON on stdout, nothing else."""
     sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
