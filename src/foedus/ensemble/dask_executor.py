@@ -22,6 +22,19 @@ from foedus.errors import ArgumentError, FoedusError
 
 CONNECT_TIMEOUT_S = 20
 
+# The environment of the LocalCluster's worker processes. Dask's nanny sets MALLOC_TRIM_THRESHOLD_
+# (64 KiB) in its workers, to hand freed memory back to the system; setting it switches off glibc's
+# adaptive mmap threshold, so every array above 128 KiB -- the engine makes a few hundred of them a
+# month, each (runs, states) -- is mapped and unmapped afresh, and a chunk took twice the CPU time in
+# a worker that it takes in the client. A chunk's memory is bounded (about 15 MiB at 5,000 runs), so
+# the workers foedus starts keep freed memory up to these bounds. glibc reads them when a process
+# starts, so they must be in the environment the nanny spawns its workers with (its
+# "pre-spawn-environ", in which a variable already in this process's environment wins: the nanny
+# also writes its values into this process's environment, so a cluster started earlier would
+# otherwise decide). A cluster started elsewhere and reached by --scheduler keeps its own settings:
+# docs/executors.md says what to set there.
+WORKER_ENVIRON = {"MALLOC_MMAP_THRESHOLD_": str(32 * 2**20), "MALLOC_TRIM_THRESHOLD_": str(128 * 2**20)}
+
 
 class DaskExecutor(Executor):
     name = "dask"
@@ -76,10 +89,20 @@ class DaskExecutor(Executor):
 
         main = threading.current_thread() is threading.main_thread()
         old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        import dask
+
+        saved = {k: os.environ.get(k) for k in WORKER_ENVIRON}
+        os.environ.update(WORKER_ENVIRON)
         try:
-            self._cluster = LocalCluster(n_workers=n, threads_per_worker=self.threads_per_worker, processes=True,
-                                         dashboard_address=None, silence_logs=logging.ERROR)
+            with dask.config.set({f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in WORKER_ENVIRON.items()}):
+                self._cluster = LocalCluster(n_workers=n, threads_per_worker=self.threads_per_worker, processes=True,
+                                             dashboard_address=None, silence_logs=logging.ERROR)
         finally:
+            for k, v in saved.items():   # this process's environment as it was
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
             if main:
                 signal.signal(signal.SIGINT, old)
         self._client = Client(self._cluster)
