@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install bench bench-scaling clean
+.PHONY: demo test install bench bench-scaling bench-pieces clean
 
 # .ci/make-venv falls back to `venv --without-pip` + the system pip, then virtualenv, where
 # `python3 -m venv` cannot make a pip (Debian without python3-venv).
@@ -25,9 +25,13 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-# runs 10k/100k/1M, states, workers (about 12 minutes on 2 cores): docs/executors.md
+# runs 10k/100k/1M, states, workers (a few minutes on 2 cores): docs/executors.md
 bench-scaling: $(STAMP)
 	$(BIN)/python benchmarks/scaling.py
+
+# the calibration's likelihood and the ATOP catalogue's conversion (seconds)
+bench-pieces: $(STAMP)
+	$(BIN)/python benchmarks/pieces.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

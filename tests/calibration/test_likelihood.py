@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import time
 
 import numpy as np
 import pytest
@@ -184,12 +183,11 @@ def test_the_small_ledger_holds_every_kind_of_decision(ledger):
     assert not any("2004-08 DDD" in w or "2004-09 DDD" in w for w in rows["ratification"].what)
 
 
-def test_one_evaluation_on_both_records_is_well_under_a_second(real_obs):
-    likelihood.loglik({}, real_obs)
-    t = time.perf_counter()
-    for _ in range(5):
-        likelihood.loglik({}, real_obs)
-    assert (time.perf_counter() - t) / 5 < 0.25
+def test_one_evaluation_on_both_records_is_finite_and_repeatable(real_obs):
+    # its speed is measured by benchmarks/pieces.py (make bench-pieces), not here
+    first = likelihood.loglik({}, real_obs)
+    assert np.isfinite(first) and first < 0
+    assert likelihood.loglik({}, real_obs) == first
 
 
 def test_the_record_read_as_decisions(real_obs):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 
 import pytest
 
@@ -28,7 +27,6 @@ from foedus.scenario.schema import Event, EventType
 
 def test_every_alliance_converts_validates_and_replays_or_is_a_documented_quirk():
     cat = catalogue()
-    started = time.perf_counter()
     failed: dict[int, str] = {}
     converted = 0
     for atopid, al in cat.alliances.items():
@@ -45,8 +43,7 @@ def test_every_alliance_converts_validates_and_replays_or_is_a_documented_quirk(
             expected = sorted({cat.abb(s.member) for s in al.spells if s.covers(end)})
             assert rp.members(alliance_id(atopid)) == expected, atopid
     assert set(failed) == set(QUIRKS)
-    assert converted >= 2 * 700
-    assert time.perf_counter() - started < 30
+    assert converted >= 2 * 700   # its speed: benchmarks/pieces.py (make bench-pieces)
 
 
 @pytest.mark.parametrize("atopid", sorted(QUIRKS))
