@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from foedus.scenario.schema import Alliance, CrisisType
 from foedus.treaty.membership import BOUND_STANDINGS, MEMBER_STANDINGS, Standing
 
@@ -58,6 +60,45 @@ def _standing_name(s: Standing | None) -> str:
     return "outside" if s is None else Standing(s).name
 
 
+def _among(x: np.ndarray, codes) -> np.ndarray:
+    """``np.isin(x, codes)`` as ORs of equalities (the engine asks on a few cells a month, where
+    ``np.isin``'s overhead would dominate)."""
+    out = np.zeros(x.shape, dtype=bool)
+    for c in codes:
+        out |= x == int(c)
+    return out
+
+
+_KINDS = list(CrisisType)
+
+
+def coverage_rules(alliance: Alliance, date: dt.date, victim_standing, aggressor_standing, crisis_code,
+                   own_territory=True, victim_in_area=True, requested=True):
+    """The rules of the casus foederis, in the order they are checked: ``(rule, holds, article)``
+    with ``holds`` a boolean array over the cases (any shape, 0-d for one case). Standings are
+    ``Standing`` codes (``Standing.outside`` for a state outside, or where there is no aggressor),
+    crisis codes index ``CrisisType``. The casus foederis holds where every rule holds; the first
+    rule that fails is the reason it does not. One list of rules for :func:`obligations` (the
+    record, ``foedus who-must-help``) and :func:`casus_foederis_array` (the engine, the likelihood)."""
+    cd = alliance.collective_defence
+    v = np.asarray(victim_standing)
+    yield "in_force", np.asarray(date >= alliance.in_force), None
+    yield "victim_member", _among(v, MEMBER_STANDINGS), None
+    if cd is None:
+        yield "no_article", np.asarray(False), None
+        return
+    art = f"Art {cd.article}"
+    yield "victim_frozen", v != int(Standing.frozen), art
+    yield "crisis_type", _among(np.asarray(crisis_code), [_KINDS.index(c) for c in cd.crisis_types]), art
+    if not cd.member_aggressor_covered:
+        yield "aggressor_member", ~_among(np.asarray(aggressor_standing), MEMBER_STANDINGS | {Standing.suspended}), art
+    yield "territory", np.asarray(own_territory, dtype=bool), art
+    if cd.territory == "treaty_area":
+        yield "treaty_area", np.asarray(victim_in_area, dtype=bool), art
+    if cd.request_required_since and date >= cd.request_required_since:
+        yield "request", np.asarray(requested, dtype=bool), art
+
+
 def obligations(
     alliance: Alliance,
     standings: Mapping[str, Standing],
@@ -90,32 +131,17 @@ def obligations(
         )
         return Obligations(casus_foederis=False, article=article, reason=reason, duties=duties, **base)
 
-    if date < alliance.in_force:
-        return nobody(f"the treaty is not in force until {alliance.in_force.isoformat()}")
-    if v_st not in MEMBER_STANDINGS:
-        return nobody(f"{victim} is not a member on {date.isoformat()} (standing: {_standing_name(v_st)})")
-    if cd is None:
-        return nobody("the treaty has no collective-defence article")
-    art = f"Art {cd.article}"
-    if v_st == Standing.frozen:
-        return nobody(f"{victim}'s participation is frozen by its own choice; it is not covered while frozen", art)
-    if crisis not in cd.crisis_types:
-        kinds = ", ".join(c.value for c in cd.crisis_types)
-        return nobody(f"a crisis of type '{crisis.value}' is not covered by {art} (covers: {kinds}); "
-                      f"consultations apply ({', '.join(consult) or 'none'})", art)
-    if aggressor and a_st in MEMBER_STANDINGS | {Standing.suspended} and not cd.member_aggressor_covered:
-        return nobody(f"the aggressor {aggressor} is itself a member; {art} does not bind members "
-                      f"against a fellow member", art)
-    if territory != "own":
-        return nobody(f"the attack is outside {victim}'s territory; {art} covers attacks on members' territory", art)
-    if cd.territory == "treaty_area" and victim not in cd.area:
-        return nobody(f"{victim}'s territory is outside the treaty area", art)
+    code = lambda st: int(Standing.outside if st is None else st)  # noqa: E731
     conditions: list[str] = []
-    if cd.request_required_since and date >= cd.request_required_since:
-        conditions.append(f"help is owed at the victim's request ({art} as in force since "
-                          f"{cd.request_required_since.isoformat()})")
-        if not requested:
-            return nobody(f"{victim} has not requested help; {art} binds only at the victim's request", art)
+    for rule, holds, article in coverage_rules(
+            alliance, date, code(v_st), code(a_st), _KINDS.index(crisis), territory == "own",
+            cd is not None and victim in cd.area, requested):
+        if rule == "request":
+            conditions.append(f"help is owed at the victim's request ({article} as in force since "
+                              f"{cd.request_required_since.isoformat()})")
+        if not bool(holds):
+            return nobody(_why_not(rule, alliance, date, victim, v_st, aggressor, crisis, consult, article), article)
+    art = f"Art {cd.article}"
     duties = []
     for m in members:
         if m in (victim, aggressor):
@@ -137,36 +163,44 @@ def obligations(
                        duties=tuple(duties), **base)
 
 
+def _why_not(rule: str, alliance: Alliance, date: dt.date, victim: str, v_st, aggressor, crisis: CrisisType,
+             consult: tuple[str, ...], art: str | None) -> str:
+    """The reason, in words, that the casus foederis fails at ``rule`` (of :func:`coverage_rules`)."""
+    cd = alliance.collective_defence
+    if rule == "in_force":
+        return f"the treaty is not in force until {alliance.in_force.isoformat()}"
+    if rule == "victim_member":
+        return f"{victim} is not a member on {date.isoformat()} (standing: {_standing_name(v_st)})"
+    if rule == "no_article":
+        return "the treaty has no collective-defence article"
+    if rule == "victim_frozen":
+        return f"{victim}'s participation is frozen by its own choice; it is not covered while frozen"
+    if rule == "crisis_type":
+        kinds = ", ".join(c.value for c in cd.crisis_types)
+        return (f"a crisis of type '{crisis.value}' is not covered by {art} (covers: {kinds}); "
+                f"consultations apply ({', '.join(consult) or 'none'})")
+    if rule == "aggressor_member":
+        return f"the aggressor {aggressor} is itself a member; {art} does not bind members against a fellow member"
+    if rule == "territory":
+        return f"the attack is outside {victim}'s territory; {art} covers attacks on members' territory"
+    if rule == "treaty_area":
+        return f"{victim}'s territory is outside the treaty area"
+    if rule == "request":
+        return f"{victim} has not requested help; {art} binds only at the victim's request"
+    raise ValueError(f"unknown coverage rule {rule!r}")  # pragma: no cover - the rules are listed above
+
+
 def casus_foederis_array(alliance: Alliance, date: dt.date, victim_standing, aggressor_standing, crisis_code,
                          victim_in_area, requested=True):
-    """Vectorised :func:`obligations` ``.casus_foederis``, for the ensemble engine: the same rules in the
-    same order, on arrays of standings (``aggressor_standing`` = ``Standing.outside`` where there is
-    no aggressor), crisis codes (index in ``CrisisType``), and whether the victim's territory lies
-    in the treaty area. The attack is taken to fall on the victim's own territory. A test checks it
-    against :func:`obligations` cell by cell."""
-    import numpy as np
-
-    cd = alliance.collective_defence
-    v = np.asarray(victim_standing)
-    if date < alliance.in_force or cd is None:
-        return np.zeros(v.shape, dtype=bool)
-    # set membership as ORs of equalities: the engine calls this every month on a few requests,
-    # where np.isin's overhead would dominate
-    bound = np.zeros(v.shape, dtype=bool)  # a member, and not frozen
-    for s in BOUND_STANDINGS:
-        bound |= v == s
-    kinds = list(CrisisType)
-    codes = np.asarray(crisis_code)
-    covered_type = np.zeros(codes.shape, dtype=bool)
-    for c in cd.crisis_types:
-        covered_type |= codes == kinds.index(c)
-    ok = bound & covered_type
-    if not cd.member_aggressor_covered:
-        agg = np.asarray(aggressor_standing)
-        for s in MEMBER_STANDINGS | {Standing.suspended}:
-            ok &= agg != s
-    if cd.territory == "treaty_area":
-        ok &= np.asarray(victim_in_area, dtype=bool)
-    if cd.request_required_since and date >= cd.request_required_since:
-        ok &= np.asarray(requested, dtype=bool)
+    """Vectorised :func:`obligations` ``.casus_foederis``, for the ensemble engine: where every rule
+    of :func:`coverage_rules` holds, on arrays of standings (``aggressor_standing`` =
+    ``Standing.outside`` where there is no aggressor), crisis codes (index in ``CrisisType``), and
+    whether the victim's territory lies in the treaty area. The attack is taken to fall on the
+    victim's own territory."""
+    ok = np.ones(np.shape(victim_standing), dtype=bool)
+    for _, holds, _ in coverage_rules(alliance, date, victim_standing, aggressor_standing, crisis_code,
+                                      True, victim_in_area, requested):
+        if holds.ndim == 0 and not holds:
+            return np.zeros(ok.shape, dtype=bool)
+        ok &= holds
     return ok
