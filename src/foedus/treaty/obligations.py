@@ -79,7 +79,7 @@ def coverage_rules(alliance: Alliance, date: dt.date, victim_standing, aggressor
     ``Standing`` codes (``Standing.outside`` for a state outside, or where there is no aggressor),
     crisis codes index ``CrisisType``. The casus foederis holds where every rule holds; the first
     rule that fails is the reason it does not. One list of rules for :func:`obligations` (the
-    record, ``foedus who-must-help``) and :func:`casus_foederis_array` (the engine, the likelihood)."""
+    record, ``foedus obligations``) and :func:`casus_foederis_array` (the engine, the likelihood)."""
     cd = alliance.collective_defence
     v = np.asarray(victim_standing)
     yield "in_force", np.asarray(date >= alliance.in_force), None
