@@ -64,3 +64,20 @@ def test_sparse_selection_is_the_dense_rule():
     assert np.array_equal(cr * N + ci, np.sort(cr * N + ci))   # row-major
     assert np.array_equal(ck, src[cr, ci]) and np.array_equal(cs, best[cr, ci])
     assert len(cr) == (src >= 0).sum()
+
+
+def test_row_additions_in_rounds_equal_add_at_bit_for_bit():
+    from foedus.engine.step import _add_rows
+
+    rng = np.random.default_rng(3)
+    base = rng.random((50, 4)) * 1e3
+    rows = np.sort(rng.integers(0, 50, 200))        # most rows several times: the order of additions matters
+    d = rng.random((200, 4)) * 1e-3 + rng.random((200, 4)) * 1e3
+    want, got = base.copy(), base.copy()
+    np.add.at(want, rows, d)
+    _add_rows(got, rows, d)
+    assert np.array_equal(got, want)
+    view_want, view_got = np.repeat(base[:, None], 2, 1), np.repeat(base[:, None], 2, 1)
+    np.add.at(view_want[:, 1, :], rows[:3], d[:3])
+    _add_rows(view_got[:, 1, :], rows[:3], d[:3])    # a view of the engine's (runs, alliances, states)
+    assert np.array_equal(view_got, view_want)

@@ -178,6 +178,22 @@ def _move(st: ChunkState, a: int, action: Action, where: np.ndarray, m: int) -> 
     return moved
 
 
+def _add_rows(x: np.ndarray, rows: np.ndarray, d: np.ndarray) -> None:
+    """``np.add.at(x, rows, d)`` for sorted ``rows``, bit for bit, many times faster: the rows are
+    added in rounds -- each row's first request, then its second, ... -- so each round's rows are
+    distinct (a plain indexed ``+=``) and each row gets its additions in the same order."""
+    if not len(rows):
+        return
+    first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    k = np.arange(len(rows)) - np.repeat(first, np.diff(np.r_[first, len(rows)]))   # which request of its row
+    if not k.any():
+        x[rows] += d
+        return
+    for j in range(int(k.max()) + 1):
+        sel = k == j
+        x[rows[sel]] += d[sel]
+
+
 def _count(st: ChunkState, name: str, r: np.ndarray) -> None:
     """Add one to the per-run counter ``name`` for each of the runs ``r`` (repeats count again)."""
     if len(r):
@@ -344,8 +360,8 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             is_v[np.arange(len(ri)), vi] = True
             da, db = credibility.increments(p, out[:, None], credibility.weights(p, is_v, salience[vi][:, None]),
                                              (kt == decision.THREAT)[:, None])
-            np.add.at(st.cred_a[:, a, :], ri, da)
-            np.add.at(st.cred_b[:, a, :], ri, db)
+            _add_rows(st.cred_a[:, a, :], ri, da)
+            _add_rows(st.cred_b[:, a, :], ri, db)
             if a == f:
                 outcome_f[ri, vi] = out
                 req_v, req_out = vi, out
