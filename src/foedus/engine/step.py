@@ -24,7 +24,8 @@ chunk, without changing a result: a tally of the runs in which each state has ea
 (``ChunkState.tally``, kept by every move) says which states to look at for frozen members,
 notices, applicants and the like, and gives the monthly standing counts; crises and requests are
 lists of cells; the margin of staying is computed only where a hazard needs it, state-major
-(``_column_features``). Every quantity is elementwise, so each cell gets the same value it would
+(``_column_features``); votes are cast only in the columns of states that can vote in some run.
+Every quantity is elementwise, so each cell gets the same value it would
 on the whole chunk (``tests/engine/test_sparse_bookkeeping.py``, the pinned baseline).
 """
 
@@ -47,6 +48,7 @@ S = Standing
 STREAMS = ("crises", "requests", "decision", "membership", "council", "accession")
 _VOTING = np.array(sorted(VOTING_STANDINGS), dtype=np.int8)
 _IS_VOTING = np.isin(np.arange(len(S)), _VOTING)   # lookup by standing code: cheaper than np.isin each month
+_VOTING_LIST = tuple(S(int(s)) for s in _VOTING)
 _EXITS = np.array([S.frozen, S.notice, S.withdrawn, S.suspended, S.expelled], dtype=np.int8)
 
 # per-run counters (focus alliance)
@@ -225,14 +227,16 @@ def member_features(model: Model, st: ChunkState, t: int, a: int, cred=None) -> 
 
 def _column_features(model: Model, st: ChunkState, t: int, a: int, cred, cols) -> membership.MemberFeatures:
     """:func:`member_features` of the states ``cols``, state-major: arrays (states, runs), the
-    per-state terms as (states, 1), momentum as (1, runs), without ``frozen``. The same values cell
+    per-state terms as (states, 1), momentum as (1, runs), without ``frozen``; ``cred`` None: the
+    beliefs' means computed on those columns only. The same values cell
     by cell; the layout keeps the long axis (runs) innermost, where numpy broadcasts a per-state
     term many times faster than along a short last axis of states."""
     tl = model.tl
     spare = tl.capability[t] * (1.0 - tl.committed[t])
     col = lambda x: x[cols][:, None]  # noqa: E731
+    c = cred.T[cols] if cred is not None else credibility.mean(st.cred_a[:, a, :].T[cols], st.cred_b[:, a, :].T[cols])
     return membership.MemberFeatures(
-        credibility=cred.T[cols], threat=col(tl.threat[t]), patron_spare=spare[model.leader[a]],
+        credibility=c, threat=col(tl.threat[t]), patron_spare=spare[model.leader[a]],
         regime=col(model.regime), ties=col(model.ties), autonomy=col(model.autonomy),
         outside=col(model.outside + tl.outside[t]), exit_cost=col(model.exit_cost),
         momentum=st.momentum[:, a][None, :], frozen=None)
@@ -240,11 +244,12 @@ def _column_features(model: Model, st: ChunkState, t: int, a: int, cred, cols) -
 
 def _cell_features(model: Model, st: ChunkState, t: int, a: int, cred, r, i) -> membership.MemberFeatures:
     """:func:`member_features` of the (run, state) cells ``r``, ``i`` alone, as 1-D arrays (without
-    ``frozen``): the same values cell by cell."""
+    ``frozen``; ``cred`` None: the beliefs' means of those cells only): the same values cell by cell."""
     tl = model.tl
     spare = tl.capability[t] * (1.0 - tl.committed[t])
     return membership.MemberFeatures(
-        credibility=cred[r, i], threat=tl.threat[t][i], patron_spare=spare[model.leader[a]],
+        credibility=cred[r, i] if cred is not None else credibility.mean(st.cred_a[r, a, i], st.cred_b[r, a, i]),
+        threat=tl.threat[t][i], patron_spare=spare[model.leader[a]],
         regime=model.regime[i], ties=model.ties[i], autonomy=model.autonomy[i],
         outside=(model.outside + tl.outside[t])[i], exit_cost=model.exit_cost[i], momentum=st.momentum[r, a],
         frozen=None)
@@ -329,27 +334,38 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             ri, vi, kt, ka, ks = ri[asked], vi[asked], kt[asked], ka[asked], ks[asked]
         if len(ri):
             # 4. decision -------------------------------------------------------------------
-            Sk = S_a[ri]                                                    # (K, N)
-            agg_st = np.where(ka >= 0, Sk[np.arange(len(ri)), np.maximum(ka, 0)], int(S.outside))
+            K = len(ri)
+            agg_st = np.where(ka >= 0, S_a[ri, np.maximum(ka, 0)], int(S.outside))
             covered = casus_foederis_array(model.alliances[a], date, S_a[ri, vi], agg_st, kt, model.in_area[a][vi])
+            # votes only in the columns of the states that can vote in some run of the chunk (the
+            # tally's voting standings): elsewhere nobody is eligible, and a vote that is not
+            # eligible counts for nothing; elementwise, so the same votes where they count
+            V = _cols(st, a, *_VOTING_LIST)
+            if 4 * len(V) > 3 * N:
+                V = np.arange(N)
+            pos = np.full(N, -1, np.int64)
+            pos[V] = np.arange(len(V))
+            Sk = S_a[ri[:, None], V[None, :]]                                # (K, V)
             eligible = _IS_VOTING[Sk]
-            eligible[np.arange(len(ri)), vi] = False
+            own = pos[vi] >= 0
+            eligible[np.flatnonzero(own), pos[vi[own]]] = False
             patron = np.zeros_like(eligible)
-            if model.patron[a] >= 0:
-                patron[:, model.patron[a]] = True
+            if model.patron[a] >= 0 and pos[model.patron[a]] >= 0:
+                patron[:, pos[model.patron[a]]] = True
             patron &= eligible
             abst = bool(model.abstention[a, t])
             feats = decision.DecisionFeatures(
                 covered=covered, crisis_type=kt, severity=ks, salience=salience[vi],
-                aff_victim=model.affinity[vi], aff_aggressor=np.where((ka >= 0)[:, None], model.affinity[np.maximum(ka, 0)], 0.0),
-                regime_member=np.broadcast_to(model.regime, Sk.shape), regime_victim=model.regime[vi],
-                spare=np.broadcast_to(spare, Sk.shape), eligible=eligible, frozen=Sk == S.frozen, patron=patron,
-                abstention=np.full(len(ri), abst))
+                aff_victim=model.affinity[vi[:, None], V[None, :]],
+                aff_aggressor=np.where((ka >= 0)[:, None], model.affinity[np.maximum(ka, 0)[:, None], V[None, :]], 0.0),
+                regime_member=np.broadcast_to(model.regime[V], Sk.shape), regime_victim=model.regime[vi],
+                spare=np.broadcast_to(spare[V], Sk.shape), eligible=eligible, frozen=Sk == S.frozen, patron=patron,
+                abstention=np.full(K, abst))
             u = uniforms(run_states(keys["decision"], m, runs[ri]), model.vote_slots[a][vi])   # (K, 2N)
             py, _, pn = decision.vote_probs(p, "deploy", feats)
-            v_d = decision.votes_from_uniforms(py, pn, u[:, :N])
+            v_d = decision.votes_from_uniforms(py, pn, u.take(V, axis=1))
             py, _, pn = decision.vote_probs(p, "limited", feats)
-            v_l = decision.votes_from_uniforms(py, pn, u[:, N:])
+            v_l = decision.votes_from_uniforms(py, pn, u.take(N + V, axis=1))
             consent = np.where(patron.any(1), (np.where(patron, v_d, NO) == YES).any(1), True)
             deployed = (kt != decision.THREAT) & passes(v_d, eligible, abst) & consent
             limited = ~deployed & passes(v_l, eligible, abst)
@@ -376,7 +392,9 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
     dm = membership.momentum_decay(p)
     for a in range(A):
         S_a = st.standing[:, a, :]
-        cred = credibility.mean(st.cred_a[:, a, :], st.cred_b[:, a, :])
+        # beliefs' means: on the whole chunk for the focus alliance (its record), elsewhere only where
+        # a margin needs them (_column_features, _cell_features: the same division, cell by cell)
+        cred = credibility.mean(st.cred_a[:, a, :], st.cred_b[:, a, :]) if a == f else None
         if a == f:
             cred_f = cred
         pat = int(model.patron[a])
