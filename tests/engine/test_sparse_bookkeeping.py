@@ -81,3 +81,47 @@ def test_row_additions_in_rounds_equal_add_at_bit_for_bit():
     np.add.at(view_want[:, 1, :], rows[:3], d[:3])
     _add_rows(view_got[:, 1, :], rows[:3], d[:3])    # a view of the engine's (runs, alliances, states)
     assert np.array_equal(view_got, view_want)
+
+
+def _synthetic():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "synthetic", Path(__file__).resolve().parents[2] / "benchmarks" / "synthetic.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.synthetic_scenario(30, 3)
+
+
+@pytest.mark.parametrize("case", ["synthetic", "csto-1995"])
+def test_every_cell_gets_the_same_values_whatever_else_is_in_its_chunk(case):
+    # which states the step looks at (whole chunk, columns, cells) depends on the chunk's tally; the
+    # values may not: a run simulated with 299 others, with 36 others, or alone is the same run
+    if case == "synthetic":
+        model = compile_model(_synthetic(), "2024-01-01", 24)
+    else:
+        model = compile_model(foedus.load_scenario("csto").data, "1995-01-01", 72)
+    runs = np.arange(300)
+
+    def simulate(chunk, n=len(runs)):
+        records, finals = [], []
+        for lo in range(0, n, chunk):
+            recs = []
+            st = run_months(model, runs[lo:lo + chunk], 9,
+                            observer=lambda t, rec, st: recs.append((rec.standing, rec.credibility, rec.outcome)))
+            records.append(recs)
+            finals.append((st.standing, st.cred_a, st.cred_b, st.momentum, st.counts, st.first_exit))
+        per_month = [tuple(np.concatenate([r[t][k] for r in records]) for k in range(3)) for t in range(model.months)]
+        final = tuple(np.concatenate([f[k] for f in finals]) for k in range(6))
+        return per_month, final
+
+    whole, small = simulate(300), simulate(37)
+    for a, b in zip(whole[0], small[0], strict=True):
+        for x, y in zip(a, b, strict=True):
+            assert np.array_equal(x, y)
+    for x, y in zip(whole[1], small[1], strict=True):
+        assert np.array_equal(x, y)
+    single = simulate(1, 25)[1]   # the first 25 runs, each alone in its chunk
+    for x, y in zip(whole[1], single, strict=True):
+        assert np.array_equal(x[:25], y)
