@@ -12,18 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from foedus.cli import main
 from foedus.scenario.loader import builtin_root
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    """Run ``foedus ARGS`` in this process, as the console script does."""
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -89,19 +78,19 @@ def test_validate_a_broken_file_exits_2_with_one_line(csto_copy):
 
 # -- scenarios, schema ---------------------------------------------------------------------------
 
-def test_scenarios_lists_csto_and_nato(capsys):
-    code, out, _ = run(capsys, "scenarios")
+def test_scenarios_lists_csto_and_nato(cli):
+    code, out, _ = cli("scenarios")
     assert code == 0 and "csto" in out and "nato" in out
 
 
-def test_scenarios_json(capsys):
-    code, out, _ = run(capsys, "scenarios", "--json")
+def test_scenarios_json(cli):
+    code, out, _ = cli("scenarios", "--json")
     rows = {r["name"]: r for r in json.loads(out)}
     assert code == 0 and rows["csto"]["start"] == "1992-05-15" and rows["nato"]["end"] == "2025-12-31"
 
 
-def test_schema_is_json_schema_of_the_scenario_files(capsys):
-    code, out, _ = run(capsys, "schema")
+def test_schema_is_json_schema_of_the_scenario_files(cli):
+    code, out, _ = cli("schema")
     s = json.loads(out)
     assert code == 0
     assert {"scenario", "states", "alliances", "events"} <= set(s["properties"])
@@ -111,22 +100,22 @@ def test_schema_is_json_schema_of_the_scenario_files(capsys):
 # -- validate ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["csto", "nato"])
-def test_validate_builtin(capsys, name):
-    code, out, err = run(capsys, "validate", name)
+def test_validate_builtin(cli, name):
+    code, out, err = cli("validate", name)
     assert code == 0 and "valid" in out and err == ""
 
 
-def test_validate_json(capsys, csto_copy):
-    code, out, _ = run(capsys, "validate", str(csto_copy), "--json")
+def test_validate_json(cli, csto_copy):
+    code, out, _ = cli("validate", str(csto_copy), "--json")
     d = json.loads(out)
     assert code == 0 and d["valid"] is True and d["scenario"] == "csto" and d["replayed_to"] == "2025-12-31"
 
 
-def test_validate_reports_an_event_that_breaks_a_rule(capsys, csto_copy):
+def test_validate_reports_an_event_that_breaks_a_rule(cli, csto_copy):
     with open(csto_copy / "record.toml", "a") as fh:
         fh.write('\n[[event]]\ndate = 2025-01-01\ntype = "unfreeze"\nalliance = "csto"\nactors = ["RUS"]\n'
                  'source = "test"\n')
-    code, _, err = run(capsys, "validate", str(csto_copy))
+    code, _, err = cli("validate", str(csto_copy))
     assert_one_line_error(code, err)
     assert "rule violated: only a frozen member returns to active participation: 2025-01-01 unfreeze RUS" in err
 
@@ -138,55 +127,55 @@ def test_validate_reports_an_event_that_breaks_a_rule(capsys, csto_copy):
     ("alliances.toml", 'notice_months = 6', 'notice_months = -6'),              # out of range
     ("record.toml", 'date = 1993-12-31', 'date = 1993-01-01'),                  # out of order
 ])
-def test_validate_bad_input_is_one_line_and_leaves_the_files_alone(capsys, csto_copy, breakage):
+def test_validate_bad_input_is_one_line_and_leaves_the_files_alone(cli, csto_copy, breakage):
     name, old, new = breakage
     f = csto_copy / name
     f.write_text(f.read_text().replace(old, new, 1))
     before = snapshot(csto_copy)
-    code, out, err = run(capsys, "validate", str(csto_copy))
+    code, out, err = cli("validate", str(csto_copy))
     assert_one_line_error(code, err)
     assert name in err
     assert out == ""
     assert snapshot(csto_copy) == before
 
 
-def test_validate_a_good_folder_writes_nothing(capsys, csto_copy):
+def test_validate_a_good_folder_writes_nothing(cli, csto_copy):
     before = snapshot(csto_copy)
-    assert run(capsys, "validate", str(csto_copy))[0] == 0
-    assert run(capsys, "replay", str(csto_copy), "--json")[0] == 0
+    assert cli("validate", str(csto_copy))[0] == 0
+    assert cli("replay", str(csto_copy), "--json")[0] == 0
     assert snapshot(csto_copy) == before
 
 
-def test_validate_a_missing_folder(capsys, tmp_path):
-    code, _, err = run(capsys, "validate", str(tmp_path / "nowhere"))
+def test_validate_a_missing_folder(cli, tmp_path):
+    code, _, err = cli("validate", str(tmp_path / "nowhere"))
     assert_one_line_error(code, err)
 
 
 # -- replay --------------------------------------------------------------------------------------
 
-def test_replay_table_shows_members_standings_and_events(capsys):
-    code, out, _ = run(capsys, "replay", "csto", "--as-of", "2024-03-01")
+def test_replay_table_shows_members_standings_and_events(cli):
+    code, out, _ = cli("replay", "csto", "--as-of", "2024-03-01")
     assert code == 0
     assert "6 members" in out
     assert "Armenia" in out and "frozen" in out and "suspended" in out
     assert "Events to 2024-03-01" in out and "2024-02-22" in out
 
 
-def test_replay_json_events_stop_at_the_date(capsys):
-    code, out, _ = run(capsys, "replay", "csto", "--as-of", "2000-01-01", "--json")
+def test_replay_json_events_stop_at_the_date(cli):
+    code, out, _ = cli("replay", "csto", "--as-of", "2000-01-01", "--json")
     d = json.loads(out)
     assert code == 0 and d["members"] == ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]
     assert max(e["date"] for e in d["events"]) <= "2000-01-01"
     assert any(e["type"] == "in_force" and e["generated"] for e in d["events"])
 
 
-def test_replay_nato_on_2024_03_07_has_32_members(capsys):
-    code, out, _ = run(capsys, "replay", "nato", "--as-of", "2024-03-07", "--json")
+def test_replay_nato_on_2024_03_07_has_32_members(cli):
+    code, out, _ = cli("replay", "nato", "--as-of", "2024-03-07", "--json")
     assert code == 0 and json.loads(out)["count"] == 32
 
 
-def test_replay_default_date_is_the_scenario_end(capsys):
-    code, out, _ = run(capsys, "replay", "csto", "--json")
+def test_replay_default_date_is_the_scenario_end(cli):
+    code, out, _ = cli("replay", "csto", "--json")
     assert code == 0 and json.loads(out)["as_of"] == "2025-12-31"
 
 
@@ -198,34 +187,34 @@ def test_replay_default_date_is_the_scenario_end(capsys):
     ("replay",),
     ("replay", "csto", "--as-of"),
 ])
-def test_replay_bad_input(capsys, args):
-    code, out, err = run(capsys, *args)
+def test_replay_bad_input(cli, args):
+    code, out, err = cli(*args)
     assert_one_line_error(code, err)
 
 
 # -- obligations ---------------------------------------------------------------------------------
 
-def test_obligations_table(capsys):
-    code, out, _ = run(capsys, "obligations", "csto", "--date", "2022-09-13", "--victim", "arm", "--aggressor", "aze")
+def test_obligations_table(cli):
+    code, out, _ = cli("obligations", "csto", "--date", "2022-09-13", "--victim", "arm", "--aggressor", "aze")
     assert code == 0
     assert "casus foederis" in out and "Art 4" in out and "suspended" in out
 
 
-def test_obligations_for_frozen_armenia_in_2024(capsys):
-    code, out, _ = run(capsys, "obligations", "csto", "--date", "2024-03-01", "--victim", "ARM",
+def test_obligations_for_frozen_armenia_in_2024(cli):
+    code, out, _ = cli("obligations", "csto", "--date", "2024-03-01", "--victim", "ARM",
                        "--aggressor", "AZE", "--json")
     d = json.loads(out)
     assert code == 0 and d["casus_foederis"] is False and d["bound"] == [] and "frozen" in d["reason"]
 
 
-def test_obligations_without_request(capsys):
-    code, out, _ = run(capsys, "obligations", "csto", "--date", "2022-09-13", "--victim", "ARM",
+def test_obligations_without_request(cli):
+    code, out, _ = cli("obligations", "csto", "--date", "2022-09-13", "--victim", "ARM",
                        "--aggressor", "AZE", "--no-request", "--json")
     assert code == 0 and json.loads(out)["bound"] == []
 
 
-def test_obligations_without_a_scenario_is_bad_input(capsys):
-    code, _, err = run(capsys, "obligations", "--date", "2022-09-13", "--victim", "ARM")
+def test_obligations_without_a_scenario_is_bad_input(cli):
+    code, _, err = cli("obligations", "--date", "2022-09-13", "--victim", "ARM")
     assert_one_line_error(code, err)
     assert "SCENARIO" in err
 
@@ -236,61 +225,61 @@ def test_obligations_without_a_scenario_is_bad_input(capsys):
     ("obligations", "csto", "--date", "2022-09-13", "--victim", "ARM", "--crisis", "invasion"),
     ("obligations", "csto", "--date", "2022-09-13", "--victim", "ARM", "--territory", "abroad"),
 ])
-def test_obligations_bad_input(capsys, args):
-    code, _, err = run(capsys, *args)
+def test_obligations_bad_input(cli, args):
+    code, _, err = cli(*args)
     assert_one_line_error(code, err)
 
 
 # -- the command line itself ---------------------------------------------------------------------
 
-def test_no_arguments_shows_the_help(capsys):
-    code, out, err = run(capsys)
+def test_no_arguments_shows_the_help(cli):
+    code, out, err = cli()
     assert code == 0 and "replay" in out and "obligations" in out and "Traceback" not in err
 
 
-def test_help_everywhere(capsys):
+def test_help_everywhere(cli):
     for cmd in ("scenarios", "validate", "schema", "replay", "obligations"):
-        code, out, _ = run(capsys, cmd, "--help")
+        code, out, _ = cli(cmd, "--help")
         assert code == 0 and "Usage" in out
 
 
-def test_an_unknown_command_is_bad_input(capsys):
-    code, _, err = run(capsys, "conquer")
+def test_an_unknown_command_is_bad_input(cli):
+    code, _, err = cli("conquer")
     assert_one_line_error(code, err)
     assert "conquer" in err
 
 
-def test_an_unknown_option_is_bad_input(capsys):
-    code, _, err = run(capsys, "scenarios", "--yaml")
+def test_an_unknown_option_is_bad_input(cli):
+    code, _, err = cli("scenarios", "--yaml")
     assert_one_line_error(code, err)
 
 
-def test_scenario_text_with_brackets_is_printed_as_written(capsys, csto_copy):
+def test_scenario_text_with_brackets_is_printed_as_written(cli, csto_copy):
     """Summaries and notes are data, not terminal markup: '[/b]' must neither vanish nor crash."""
     f = csto_copy / "record.toml"
     f.write_text(f.read_text().replace('summary = "Armenia freezes its participation; no formal notice"',
                                        'summary = "Armenia [sic] freezes [/b]"'))
     f = csto_copy / "alliances.toml"
     f.write_text(f.read_text().replace('note = "aggression against one', 'note = "[red]aggression[/x] against one'))
-    code, out, err = run(capsys, "replay", str(csto_copy), "--as-of", "2024-03-01")
+    code, out, err = cli("replay", str(csto_copy), "--as-of", "2024-03-01")
     assert code == 0, err
     assert "[sic]" in out and "[/b]" in out
-    code, out, err = run(capsys, "obligations", str(csto_copy), "--date", "2022-09-13", "--victim", "ARM")
+    code, out, err = cli("obligations", str(csto_copy), "--date", "2022-09-13", "--victim", "ARM")
     assert code == 0, err
     assert "[red]aggression[/x]" in " ".join(out.split())
 
 
-def test_validate_checks_an_event_dated_after_the_scenario_end(capsys, csto_copy):
+def test_validate_checks_an_event_dated_after_the_scenario_end(cli, csto_copy):
     with open(csto_copy / "record.toml", "a") as fh:
         fh.write('\n[[event]]\ndate = 2027-01-01\ntype = "unfreeze"\nalliance = "csto"\nactors = ["RUS"]\n'
                  'source = "test"\n')
-    code, _, err = run(capsys, "validate", str(csto_copy))
+    code, _, err = cli("validate", str(csto_copy))
     assert_one_line_error(code, err)
     assert "2027-01-01 unfreeze RUS" in err
 
 
-def test_version_prints_the_package_version(capsys):
+def test_version_prints_the_package_version(cli):
     import foedus
 
-    code, out, _ = run(capsys, "--version")
+    code, out, _ = cli("--version")
     assert code == 0 and out.strip() == f"foedus {foedus.__version__}"
