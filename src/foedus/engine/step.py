@@ -46,9 +46,8 @@ from foedus.treaty.procedure import NO, YES, passes
 
 S = Standing
 STREAMS = ("crises", "requests", "decision", "membership", "council", "accession")
-_VOTING = np.array(sorted(VOTING_STANDINGS), dtype=np.int8)
+_VOTING = tuple(sorted(VOTING_STANDINGS))
 _IS_VOTING = np.isin(np.arange(len(S)), _VOTING)   # lookup by standing code: cheaper than np.isin each month
-_VOTING_LIST = tuple(S(int(s)) for s in _VOTING)
 _EXITS = np.array([S.frozen, S.notice, S.withdrawn, S.suspended, S.expelled], dtype=np.int8)
 
 # per-run counters (focus alliance)
@@ -81,10 +80,10 @@ class MonthRecord:
     credibility: np.ndarray
     outcome: np.ndarray       # int8: -1 no request, else decision.DEPLOYED/LIMITED/REFUSED
     crisis: np.ndarray        # int8 crisis code, -1 none (any alliance)
-    standing_counts: np.ndarray | None = None   # (N, len(Standing)): runs per state and standing
-    crisis_states: np.ndarray | None = None     # the state of each of the month's crises (as ``crisis``)
-    request_states: np.ndarray | None = None    # the state and outcome of each request (as ``outcome``)
-    request_outcomes: np.ndarray | None = None
+    standing_counts: np.ndarray   # (N, len(Standing)): runs per state and standing (the tally)
+    crisis_states: np.ndarray     # the state of each of the month's crises (the cells of ``crisis``)
+    request_states: np.ndarray    # the state and outcome of each request (the cells of ``outcome``)
+    request_outcomes: np.ndarray
 
 
 def initial_state(model: Model, runs: np.ndarray) -> ChunkState:
@@ -124,20 +123,25 @@ def _cells_cols(mask: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndar
     return r, cols[j]
 
 
-def _cols(st: ChunkState, a: int, *standings: Standing) -> np.ndarray:
-    """The states (sorted) that have one of ``standings`` in alliance ``a`` in some run of the chunk."""
+def _has(st: ChunkState, a: int, *standings: Standing) -> np.ndarray:
+    """(states,) bool: which states have one of ``standings`` in alliance ``a`` in some run of the chunk."""
     tal = st.tally[a]
     has = tal[:, int(standings[0])] > 0
     for s in standings[1:]:
         has |= tal[:, int(s)] > 0
-    return np.flatnonzero(has)
+    return has
+
+
+def _cols(st: ChunkState, a: int, *standings: Standing) -> np.ndarray:
+    """The states (sorted) that have one of ``standings`` in alliance ``a`` in some run of the chunk."""
+    return np.flatnonzero(_has(st, a, *standings))
 
 
 def _cells_of(st: ChunkState, a: int, standing: Standing, among: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The (run, state) cells of alliance ``a`` in ``standing``, in row-major order: found in the
     columns where the chunk's tally has that standing (``among``, a boolean mask over the states,
     narrows them further), not by a pass over the whole chunk."""
-    has = st.tally[a][:, int(standing)] > 0
+    has = _has(st, a, standing)
     if among is not None:
         has &= among
     c = np.flatnonzero(has)
@@ -340,7 +344,7 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             # votes only in the columns of the states that can vote in some run of the chunk (the
             # tally's voting standings): elsewhere nobody is eligible, and a vote that is not
             # eligible counts for nothing; elementwise, so the same votes where they count
-            V = _cols(st, a, *_VOTING_LIST)
+            V = _cols(st, a, *_VOTING)
             if 4 * len(V) > 3 * N:
                 V = np.arange(N)
             pos = np.full(N, -1, np.int64)

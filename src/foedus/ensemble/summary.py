@@ -63,22 +63,11 @@ class Summary:
         # Every month of every chunk passes here: narrow integer types and sparse counts keep it a
         # small part of the month (the same counts as plain int64 arithmetic).
         R, n = rec.standing.shape
-        if rec.standing_counts is not None:   # the engine's tally, kept move by move
-            self.arrays["standing_counts"][t] += rec.standing_counts
-        else:
-            off = np.arange(n, dtype=np.int32) * N_STANDINGS
-            self.arrays["standing_counts"][t] += np.bincount((rec.standing + off).ravel(),
-                                                             minlength=n * N_STANDINGS).reshape(n, N_STANDINGS)
-        if rec.request_states is not None:   # the month's few requests and crises, as the engine lists them
-            o = rec.request_outcomes.astype(np.int64) + rec.request_states * 3
-            crisis_states = rec.crisis_states
-        else:
-            has = np.flatnonzero(rec.outcome >= 0)
-            o = rec.outcome.ravel()[has].astype(np.int64) + (has % n) * 3
-            crisis_states = np.flatnonzero(rec.crisis >= 0) % n
+        self.arrays["standing_counts"][t] += rec.standing_counts   # the engine's tally, kept move by move
+        o = rec.request_outcomes.astype(np.int64) + rec.request_states * 3   # the month's few requests
         if len(o):
             self.arrays["outcome_counts"][t] += np.bincount(o, minlength=3 * n).reshape(n, 3)
-        self.arrays["crisis_counts"][t] += np.bincount(crisis_states, minlength=n)
+        self.arrays["crisis_counts"][t] += np.bincount(rec.crisis_states, minlength=n)
         c = rec.credibility
         b = (c * CRED_BINS).astype(np.int32)
         np.minimum(b, CRED_BINS - 1, out=b)
