@@ -47,22 +47,17 @@ def select(fired, sev, victim_of):
     """The month's crisis per victim: the most severe of the sources that fired (ties: the later source).
 
     ``fired``, ``sev``: (runs, sources); ``victim_of``: (sources, states) one-hot. Returns
-    (source index or -1, severity) per (runs, states). Works on the few sources that fired only."""
+    (source index or -1, severity) per (runs, states): :func:`select_sparse` (the engine's form, on
+    the few sources that fired) written out over the whole chunk."""
     R, K = fired.shape
-    r, k = np.divmod(np.flatnonzero(fired), K)   # np.nonzero, same order; flatnonzero is faster on 2-D masks
-    return select_cells(r, k, np.asarray(sev)[r, k], victim_of, R)
-
-
-def select_cells(r, k, s, victim_of, R):
-    """:func:`select` from the sources that fired, as (run, source) cells in row-major order with
-    their severities ``s``."""
     N = victim_of.shape[1]
-    cr, ci, ck, cs = select_sparse(r, k, s, np.asarray(victim_of).argmax(axis=1), N)
+    r, k = np.divmod(np.flatnonzero(fired), K)   # np.nonzero, same order; flatnonzero is faster on 2-D masks
+    cr, ci, ck, cs = select_sparse(r, k, np.asarray(sev)[r, k], np.asarray(victim_of).argmax(axis=1), N)
     src = np.full((R, N), -1, dtype=np.int64)
     src[cr, ci] = ck
-    sev = np.zeros((R, N))
-    sev[cr, ci] = cs
-    return src, sev
+    best = np.zeros((R, N))
+    best[cr, ci] = cs
+    return src, best
 
 
 def select_sparse(r, k, s, victim, N):

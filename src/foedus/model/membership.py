@@ -148,8 +148,8 @@ def _sigmoid_of(a, z, out):
 
 def choose_active(params, z, u, inactive, can_notice):
     """For active members: ``np.where(inactive, -1, choose(u, p_freeze, p_notice))`` as int8, with
-    (p_freeze, p_notice) from :func:`p_freeze_notice` (p_notice zero where notice is not possible);
-    the same choices, in fewer passes."""
+    p_freeze = sigmoid(hazard_freeze - z) and p_notice = sigmoid(hazard_notice - z) (zero where
+    notice is not possible); the same choices, in fewer passes."""
     p0 = _sigmoid_of(params["hazard_freeze"], z, np.empty(z.shape))
     if not can_notice:
         return np.where(inactive, np.int8(-1), choose(u, p0, np.zeros_like(p0))).astype(np.int8)
@@ -188,12 +188,6 @@ def frozen_hazards(params, z):
 def p_revoke(params, z):
     """Monthly probability that a member under notice revokes it, at margin ``z``."""
     return sigmoid(params["hazard_revoke"] + z)
-
-
-def p_freeze_notice(params, z):
-    """(p_freeze, p_notice) of active members with margin ``z``: the part of :func:`hazards` that
-    every active member-month needs."""
-    return sigmoid(params["hazard_freeze"] - z), sigmoid(params["hazard_notice"] - z)
 
 
 def p_lapse(params, f: MemberFeatures):
