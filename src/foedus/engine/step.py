@@ -232,9 +232,9 @@ def member_features(model: Model, st: ChunkState, t: int, a: int, cred=None) -> 
 def _column_features(model: Model, st: ChunkState, t: int, a: int, cred, cols) -> membership.MemberFeatures:
     """:func:`member_features` of the states ``cols``, state-major: arrays (states, runs), the
     per-state terms as (states, 1), momentum as (1, runs), without ``frozen``; ``cred`` None: the
-    beliefs' means computed on those columns only. The same values cell
-    by cell; the layout keeps the long axis (runs) innermost, where numpy broadcasts a per-state
-    term many times faster than along a short last axis of states."""
+    beliefs' means computed on those columns only. The same values cell by cell; the layout keeps
+    the long axis (runs) innermost, where numpy broadcasts a per-state term many times faster than
+    along a short last axis of states."""
     tl = model.tl
     spare = tl.capability[t] * (1.0 - tl.committed[t])
     col = lambda x: x[cols][:, None]  # noqa: E731
