@@ -25,6 +25,17 @@ def _version() -> str:
     return foedus.__version__
 
 
+def _refuse_after_end(data: ScenarioFiles, start: dt.date) -> None:
+    """A simulation cannot start after the focus treaty has ended: nobody is a party, nothing is owed."""
+    from foedus.ledger.replay import replay
+
+    st = replay(data, start).alliance(data.scenario.focus)
+    if st.ended is not None:
+        raise ArgumentError("--from", f"a date before the end of the {st.alliance.treaty} "
+                            f"({st.ended.isoformat()}, {st.end_cause.value}): nothing is simulated after a treaty's end",
+                            start.isoformat())
+
+
 def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.date | None = None, months: int = 120,
              runs: int = 1000, seed: int = 0, chunk_size: int = 5000, executor: str | Executor = "serial",
              workers: int | None = None, parameters: Mapping[str, float] | None = None, per_run: bool = True,
@@ -52,6 +63,7 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
     params = Parameters.for_scenario(data.parameters, extra=dict(parameters or {}))
     if isinstance(months, bool) or not isinstance(months, int):
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
+    _refuse_after_end(data, start_d)
     model = compile_model(data, start_d, months, params, name)
     from foedus.ensemble.executors import make_executor
 
