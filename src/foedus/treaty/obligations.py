@@ -253,8 +253,10 @@ def _duty(alliance: Alliance, m: str, st: Standing, date: dt.date, victim: str, 
 
 
 def _place_words(place: Place | None, victim: str) -> str:
-    if place is None or place.home:
+    if place is None:
         return f"{victim}'s home territory"
+    if place.home:
+        return f"{place.name}'s home territory ({place.code})"
     return f"{place.name} ({place.code}{', ' + place.region if place.region else ''}; territory of {place.state})"
 
 
