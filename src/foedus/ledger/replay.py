@@ -361,7 +361,8 @@ class _Machine:
                 raise _violation(ev, RULE_NAMES[Action.withdraw], f"{s} is '{st.standing(s).name}', not under notice")
             if ev.date < m.notice_due:
                 raise _violation(ev, RULE_NAMES[Action.withdraw], f"{s}'s notice runs until {m.notice_due.isoformat()}")
-            self._move(st, ev, s, Action.withdraw)
+            self._move(st, ev, s, Action.withdraw, None if st.alliance.withdrawal else
+                       "left at the end of a term, having denounced the treaty's extension in time")
 
     def _council(self, st, ev, action: Action):
         sus = st.alliance.suspension
