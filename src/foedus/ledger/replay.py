@@ -29,7 +29,7 @@ from foedus.treaty.membership import (
     step,
 )
 from foedus.treaty.obligations import TreatyStatus
-from foedus.treaty.term import term_ends, tacit_notice_due
+from foedus.treaty.term import tacit_notice_due, term_ends, way_out
 
 
 @dataclass
@@ -386,7 +386,7 @@ class _Machine:
         # An exit whose steps the record does not hold (a data set dates it): the cause says which
         # rule to check. By the treaty's procedure: the treaty must provide a way out on that day.
         if ev.cause == ExitCause.procedure:
-            way = self._way_out(st.alliance, ev.date)
+            way = way_out(st.alliance, ev.date)
             if way is None:
                 raise _violation(ev, "an exit by the treaty's procedure needs a way out the treaty provides that day",
                                  "no withdrawal clause in effect, no end of term or renewal window")
@@ -401,21 +401,10 @@ class _Machine:
             self._move(st, ev, s, Action.exit, why)
         return ruling
 
-    @staticmethod
-    def _way_out(a: Alliance, d: dt.date) -> str | None:
-        """The treaty's own way out on day ``d``, in words, or None."""
-        if a.withdrawal and (a.withdrawal.earliest is None or d >= a.withdrawal.earliest):
-            return f"withdrawal, Art {a.withdrawal.article}"
-        if a.renewal and d in a.renewal.windows:
-            return f"not renewing, Art {a.renewal.article}"
-        if a.term and a.term.renewal != "none" and d in term_ends(a, d):
-            return f"denouncing at the end of a term, Art {a.term.article}"
-        return None
-
     def _on_denounce(self, st, ev):
         a = st.alliance
         self._require_members(st, ev, ev.actors, RULE_NAMES[Action.denounce], MEMBER_STANDINGS | {Standing.suspended})
-        way = self._way_out(a, ev.date)
+        way = way_out(a, ev.date)
         basis = ("no legal basis under the treaty" + (f" (its way out: {way})" if way else
                                                        " (it provides no way out on that day)"))
         if not ev.in_effect:
@@ -440,6 +429,9 @@ class _Machine:
                 self._move(st, ev, s, Action.end, f"the treaty ended ({ev.end_cause.value})")
         st.roles.clear()
         st.ended, st.end_cause, st.end_reason = ev.date, ev.end_cause, ev.summary
+        if ev.end_cause == EndCause.unknown:
+            st.unexplained.append(ev)
+            return "an end the rules cannot explain: the source gives no cause"
         return ""
 
     def _close_term(self, st: AllianceState, ev: Event) -> None:

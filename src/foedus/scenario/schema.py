@@ -109,7 +109,8 @@ class EndCause(StrEnum):
     ``termination``: by agreement of the parties; ``dissolution``: the parties dissolved the
     alliance; ``superseded``: replaced by a new treaty; ``fulfilment``: its purpose was achieved;
     ``denunciation``: a party denounced it, leaving fewer than two; ``extinction``: a party ceased
-    to exist, leaving fewer than two; ``war``: war between the parties or defeat ended it."""
+    to exist, leaving fewer than two; ``war``: war between the parties or defeat ended it;
+    ``unknown``: the source does not say (recorded as an end the rules cannot explain)."""
 
     expiry = "expiry"
     termination = "termination"
@@ -119,6 +120,7 @@ class EndCause(StrEnum):
     denunciation = "denunciation"
     extinction = "extinction"
     war = "war"
+    unknown = "unknown"
 
 
 class Territory(_Frozen):

@@ -51,3 +51,16 @@ def expiry(alliance: Alliance) -> dt.date | None:
     if t is None or t.renewal != "none":
         return None
     return add_months(alliance.in_force, t.months)
+
+
+def way_out(alliance: Alliance, d: dt.date) -> str | None:
+    """The treaty's own way out on day ``d``, in words (a withdrawal clause in effect, a renewal
+    window, the end of a renewing term), or None: the check of an exit whose steps are not recorded."""
+    w, r, t = alliance.withdrawal, alliance.renewal, alliance.term
+    if w and (w.earliest is None or d >= w.earliest):
+        return f"withdrawal, Art {w.article}"
+    if r and d in r.windows:
+        return f"not renewing, Art {r.article}"
+    if t and t.renewal != "none" and d in term_ends(alliance, d):
+        return f"denouncing at the end of a term, Art {t.article}"
+    return None
