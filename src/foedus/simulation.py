@@ -27,8 +27,9 @@ def _version() -> str:
 
 def _refuse_after_end(data: ScenarioFiles, start: dt.date, months: int) -> None:
     """A simulation cannot start after the focus treaty has ended (nobody is a party, nothing is
-    owed), nor run across the end of a treaty's term: the month step does not yet apply a term's
-    expiry or tacit renewal, so it refuses rather than simulate a law it does not know."""
+    owed), nor run across the end of a treaty's term that expires or renews tacitly: the month step
+    does not yet apply them (an opt-in term's end is a renewal window, which it does), so it refuses
+    rather than simulate a law it does not know."""
     from foedus.chronology import add_months
     from foedus.ledger.replay import replay
     from foedus.treaty.term import term_ends
@@ -40,6 +41,8 @@ def _refuse_after_end(data: ScenarioFiles, start: dt.date, months: int) -> None:
                             start.isoformat())
     horizon = add_months(start, months) if isinstance(months, int) and not isinstance(months, bool) else start
     for al in data.alliances:
+        if al.term is None or al.term.renewal == "opt_in":  # opt-in terms: renewal windows, which it applies
+            continue
         ends = [d for d in term_ends(al, horizon) if d > start]
         if ends:
             allowed = (ends[0].year - start.year) * 12 + ends[0].month - start.month

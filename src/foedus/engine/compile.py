@@ -25,6 +25,7 @@ from foedus.model.timeline import CRISIS_CODES, Series, series
 from foedus.scenario.schema import Alliance, CrisisType, ScenarioFiles
 from foedus.treaty.membership import Standing
 from foedus.treaty.obligations import in_treaty_area
+from foedus.treaty.term import renewal_windows
 from foedus.treaty.procedure import procedure_on
 from foedus.engine.streams import code
 
@@ -198,8 +199,8 @@ def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params
                 abstention[a, t] = False
             if al.suspension is not None:
                 suspension[a, t] = al.suspension.since is None or al.suspension.since <= d
-        if al.renewal:
-            for w in al.renewal.windows:
+        if al.renewal or al.term:
+            for w in renewal_windows(al, month_start(m0 + months)):
                 t = month_index(w) - m0
                 if 0 <= t < months:
                     renewal[a, t] = True

@@ -29,7 +29,7 @@ from foedus.treaty.membership import (
     step,
 )
 from foedus.treaty.obligations import TreatyStatus
-from foedus.treaty.term import tacit_notice_due, term_ends, way_out
+from foedus.treaty.term import renewal_windows, tacit_notice_due, term_ends, way_out
 
 
 @dataclass
@@ -167,22 +167,18 @@ class _Machine:
                             summary=f"{a.treaty} signed by the founding members", source=src), 0, True)
             self.push(Event(date=a.in_force, type=EventType.in_force, alliance=a.id,
                             summary=f"{a.treaty} enters into force", source=src), 0, True)
-            windows = list(a.renewal.windows) if a.renewal else []
-            source = a.renewal.source if a.renewal else ""
             t = a.term
-            for end in term_ends(a, horizon):
+            for end in term_ends(a, horizon) if t is not None and t.renewal != "opt_in" else []:
                 if t.renewal == "none":
                     self.push(Event(date=end, type=EventType.end, alliance=a.id, end_cause=EndCause.expiry,
                                     summary=f"the treaty expires at the end of its {t.months}-month term "
                                             f"(Art {t.article})", source=t.source), 0, True)
-                elif t.renewal == "tacit":
+                else:
                     self.push(Event(date=end, type=EventType.renew, alliance=a.id, actors=a.founders[:1],
                                     summary="a term ends; the treaty runs on for the parties that did not denounce it",
                                     source=t.source, note="__term__"), 1, True)
-                else:
-                    windows.append(end)
-                    source = t.source
-            for w in sorted(set(windows)):
+            for w in renewal_windows(a, horizon):
+                source = a.renewal.source if a.renewal and w in a.renewal.windows else t.source
                 self.push(Event(date=w, type=EventType.renew, alliance=a.id, actors=a.founders[:1],
                                 summary="renewal window closes", source=source, note="__window__"), 3, True)
 

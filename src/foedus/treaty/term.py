@@ -64,3 +64,13 @@ def way_out(alliance: Alliance, d: dt.date) -> str | None:
     if t and t.renewal != "none" and d in term_ends(alliance, d):
         return f"denouncing at the end of a term, Art {t.article}"
     return None
+
+
+def renewal_windows(alliance: Alliance, horizon: dt.date) -> list[dt.date]:
+    """The days a member leaves unless it renews, up to ``horizon``: the stated windows
+    (``renewal.windows``) and the ends of an opt-in term. One list for the replay, the engine and
+    the likelihood."""
+    out = set(alliance.renewal.windows) if alliance.renewal else set()
+    if alliance.term is not None and alliance.term.renewal == "opt_in":
+        out.update(term_ends(alliance, horizon))
+    return sorted(d for d in out if d <= horizon or (alliance.renewal and d in alliance.renewal.windows))
