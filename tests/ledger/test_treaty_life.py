@@ -122,3 +122,10 @@ def test_a_treaty_area_of_places_several_aggressors_protected_states_and_reserva
     assert _ob(data, d, victim="DDD", aggressor="EEE").casus_foederis           # protected, and it asks
     assert not _ob(data, d, victim="DDD", aggressor="EEE", requested=False).casus_foederis
     assert not _ob(data, d, aggressor=("EEE", "CCC")).casus_foederis            # a member among the aggressors
+
+
+def test_no_notice_may_be_given_before_the_date_the_treaty_allows():
+    clause = dict(article="9", notice_months=6, notice_from=D(2005, 1, 1), source="toy")
+    with pytest.raises(RuleViolation, match="no notice may be given before 2005-01-01"):
+        replay(toy([ev("2004-06-01", "notice", "BBB")], withdrawal=clause))
+    assert replay(toy([ev("2005-01-01", "notice", "BBB")], withdrawal=clause), D(2005, 7, 1)).members("pact") == ["AAA", "CCC"]

@@ -327,6 +327,9 @@ class _Machine:
         w, t = st.alliance.withdrawal, st.alliance.term
         if w is None and (t is None or t.renewal != "tacit"):
             raise _violation(ev, "withdrawal by notice", "the treaty has no withdrawal clause")
+        if w is not None and w.notice_from and ev.date < w.notice_from:
+            raise _violation(ev, "withdrawal by notice", f"no notice may be given before {w.notice_from.isoformat()} "
+                                                         f"(Art {w.article})")
         for s in ev.actors:
             self._move(st, ev, s, Action.notice)
             if w is not None:

@@ -223,6 +223,7 @@ class Withdrawal(_Frozen):
     article: str
     notice_months: int = Field(ge=0, le=120)
     earliest: dt.date | None = Field(None, description="no withdrawal can take effect before this date")
+    notice_from: dt.date | None = Field(None, description="no notice may be given before this date")
     source: str
 
 

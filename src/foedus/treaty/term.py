@@ -57,7 +57,8 @@ def way_out(alliance: Alliance, d: dt.date) -> str | None:
     """The treaty's own way out on day ``d``, in words (a withdrawal clause in effect, a renewal
     window, the end of a renewing term), or None: the check of an exit whose steps are not recorded."""
     w, r, t = alliance.withdrawal, alliance.renewal, alliance.term
-    if w and (w.earliest is None or d >= w.earliest):
+    if w and (w.earliest is None or d >= w.earliest) and (w.notice_from is None
+                                                           or d >= add_months(w.notice_from, w.notice_months)):
         return f"withdrawal, Art {w.article}"
     if r and d in r.windows:
         return f"not renewing, Art {r.article}"
