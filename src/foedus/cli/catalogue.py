@@ -125,7 +125,8 @@ def scenario_cmd(
     console.print(f"[green]wrote[/green] {folder}: {len(sc.states)} states, {len(sc.events)} events, "
                   f"{len(files.behaviour.crisis)} crisis sources; "
                   f"valid, replayed to {rp.as_of.isoformat()} without a rule violation "
-                  f"({len(members)} members then: {' '.join(members)})")
+                  + (f"({len(members)} members then: {' '.join(members)})" if members else
+                     f"(no members then: the alliance ended on {rp.alliance(sc.focus.id).ended})"))
     _cite(*sc.data.scenario.data_citations[1:])
 
 

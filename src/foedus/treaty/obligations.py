@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from foedus.scenario.schema import Alliance, CollectiveDefence, CrisisType
-from foedus.treaty.membership import BOUND_STANDINGS, MEMBER_STANDINGS, Standing
+from foedus.treaty.membership import MEMBER_STANDINGS, Standing
 
 
 @dataclass(frozen=True)
