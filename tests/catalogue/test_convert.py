@@ -222,3 +222,9 @@ def test_the_catalogue_check_explains_every_exit_of_all_but_six_alliances():
     rest = {r.atopid: r.reason for r in res if not r.explained}
     assert sorted(rest) == [1225, 1230, 1320, 3423, 3863, 5070]
     assert rest[1320].startswith("not converted") and "termcaus=5 (unclear)" in rest[3423]
+
+
+def test_a_defence_pledge_against_a_named_adversary_names_it():
+    cd = to_scenario(3200, 1960, crises=False).alliances[0].collective_defence  # defcoadv=1, statthr1=740
+    assert cd.adversaries == ("JPN",)
+    assert to_scenario(3180, 2012, crises=False).alliances[0].collective_defence.adversaries == ()

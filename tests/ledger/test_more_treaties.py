@@ -69,3 +69,10 @@ def test_rio_cuba_excluded_from_the_organ_of_consultation_stays_a_party():
     st = rio.replay(as_of="2020-01-01").alliance("rio")
     assert "CUB" in st.members() and "Organ of Consultation" in st.memberships["CUB"].bodies_left
     assert len(st.members()) == 18
+
+
+def test_the_sino_soviet_treaty_covers_an_attack_only_where_japan_takes_part(sino):
+    alone = sino.obligations(date="1960-01-01", victim="CHN", aggressor="USA")
+    assert not alone.casus_foederis and "only an attack in which JPN takes part" in alone.reason
+    assert sino.obligations(date="1960-01-01", victim="CHN", aggressor=["USA", "JPN"]).bound == ["RUS"]
+    assert sino.obligations(date="1960-01-01", victim="RUS", aggressor="JPN").bound == ["CHN"]

@@ -111,6 +111,13 @@ def _phase_conditions(rows) -> list[str]:
     return [f"{CONDITION_LABELS[k]} (ATOP {k}=1)" for k in keys]
 
 
+def named_threats(al: AtopAlliance, cat: Catalogue) -> list[int]:
+    """The non-members the alliance names as threats (ATOP ``statthr1``, ``statthr2``), COW states."""
+    threats = [int(t) for t in (al.codes.get("statthr1"), al.codes.get("statthr2"))
+               if t and int(t) not in al.members and int(t) in cat.states]
+    return list(dict.fromkeys(threats))
+
+
 def provisions(al: AtopAlliance, year: int, end: dt.date, cat: Catalogue | None = None) -> dict:
     """The treaty provisions of the phase in force in ``year``, mapped from ATOP codes."""
     rows = phase_rows(al, reference_date(al, year))
@@ -131,9 +138,10 @@ def provisions(al: AtopAlliance, year: int, end: dt.date, cat: Catalogue | None 
             name = cat.abb if cat is not None else str
             bits.append("asymmetric: no defence obligation for " + ", ".join(sorted({name(r.member) for r in asym})))
         demand = any(r.codes.get("defcodem") == 1 for r in rows)
+        named = [] if cat is None or not any(r.codes.get("defcoadv") == 1 for r in rows) else named_threats(al, cat)
         out["collective_defence"] = CollectiveDefence(
             article="defence (ATOP defense=1)", crisis_types=(CrisisType.armed_attack,),
-            member_aggressor_covered=False, territory="members",
+            member_aggressor_covered=False, territory="members", adversaries=tuple(cat.abb(t) for t in named),
             request_required_since=al.begin if demand else None, source=src,
             note="; ".join(b for b in bits if b) or None)
     if "consul" in obligations:
@@ -265,8 +273,7 @@ def to_scenario(atopid: int | str, year: int, cat: Catalogue | None = None, cris
     in_year = sorted({s.member for s in al.spells if s.overlaps(dt.date(year, 1, 1), dt.date(year, 12, 31))})
     pat = patron(cat, in_year or list(al.members), year)
     founders = tuple(cat.abb(m) for m in sorted({s.member for s in al.spells if s.entry == al.begin}))
-    threats = [int(t) for t in (al.codes.get("statthr1"), al.codes.get("statthr2"))
-               if t and int(t) not in al.members and int(t) in cat.states]
+    threats = named_threats(al, cat)
     states = [_state(cat, m, year) for m in al.members]
     states += [_state(cat, t, year, "not a member: a state the treaty names as a threat (ATOP statthr)")
                for t in dict.fromkeys(threats)]

@@ -273,6 +273,9 @@ def _check_coverage(f: str, i: int, a, codes: set[str], places: set[str]) -> Non
     for j, p in enumerate(cd.places):
         if p.place not in places:
             raise ScenarioError(f, f"{pre}.places[{j}].place", "a state or a territory declared in states.toml", p.place)
+    for j, c in enumerate(cd.adversaries):
+        if c not in codes:
+            raise ScenarioError(f, f"{pre}.adversaries[{j}]", "a state declared in states.toml", c)
     for j, p in enumerate(cd.protected):
         if p.state not in codes:
             raise ScenarioError(f, f"{pre}.protected[{j}].state", "a state declared in states.toml", p.state)

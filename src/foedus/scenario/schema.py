@@ -198,6 +198,8 @@ class CollectiveDefence(_Frozen):
     area_article: str | None = Field(None, description="the article that defines the treaty area (NATO: Art 6)")
     places: tuple[AreaPlace, ...] = Field((), description="further places in the treaty area, for a spell: "
                                           "declared territories (treaty_area only)")
+    adversaries: tuple[ISO3, ...] = Field((), description="the article covers only an attack in which one of "
+                                          "these states takes part (none: any aggressor)")
     protected: tuple[Protected, ...] = Field((), description="non-members the article covers")
     reservations: tuple[Reservation, ...] = ()
     request_required_since: dt.date | None = Field(

@@ -124,12 +124,14 @@ _KINDS = list(CrisisType)
 
 
 def coverage_rules(alliance: Alliance, date: dt.date, victim_standing, aggressor_standing, crisis_code,
-                   own_territory=True, victim_in_area=True, requested=True, victim_protected=False):
+                   own_territory=True, victim_in_area=True, requested=True, victim_protected=False,
+                   adversary_among=True):
     """The rules of the casus foederis, in the order they are checked: ``(rule, holds, article)``
     with ``holds`` a boolean array over the cases (any shape, 0-d for one case). Standings are
     ``Standing`` codes (``Standing.outside`` for a state outside, or where there is no aggressor;
     with several aggressors, the standing of one that is a member, if any), crisis codes index
-    ``CrisisType``. ``victim_protected``: the victim is a non-member the article covers. The
+    ``CrisisType``. ``victim_protected``: the victim is a non-member the article covers;
+    ``adversary_among``: one of the article's named adversaries is among the aggressors. The
     casus foederis holds where every rule holds; the first rule that fails is the reason it does
     not. One list of rules for :func:`obligations` (the record, ``foedus obligations``) and
     :func:`casus_foederis_array` (the engine, the likelihood)."""
@@ -143,6 +145,8 @@ def coverage_rules(alliance: Alliance, date: dt.date, victim_standing, aggressor
     art = f"Art {cd.article}"
     yield "victim_frozen", v != int(Standing.frozen), art
     yield "crisis_type", _among(np.asarray(crisis_code), [_KINDS.index(c) for c in cd.crisis_types]), art
+    if cd.adversaries:
+        yield "adversary", np.asarray(adversary_among, dtype=bool), art
     if not cd.member_aggressor_covered:
         yield "aggressor_member", ~_among(np.asarray(aggressor_standing), MEMBER_STANDINGS | {Standing.suspended}), art
     yield "territory", np.asarray(own_territory, dtype=bool), art
@@ -207,16 +211,21 @@ def obligations(
     for rule, holds, article in coverage_rules(
             alliance, date, code(v_st), code(standings.get(member_aggs[0])) if member_aggs else int(Standing.outside),
             _KINDS.index(crisis), territory == "own" and (place is None or place.state == victim),
-            cd is not None and in_treaty_area(cd, where, date), requested, prot is not None):
+            cd is not None and in_treaty_area(cd, where, date), requested, prot is not None,
+            cd is not None and (not aggs or bool(set(aggs) & set(cd.adversaries)))):
         if rule == "request":
             conditions.append(f"help is owed at the victim's request ({article} as in force since "
                               f"{cd.request_required_since.isoformat()})")
         if rule == "treaty_area" and bool(holds):
             conditions.append(f"the attack fell on {_place_words(place, victim)}, inside the treaty area{_area_art(cd)}")
+        if rule == "adversary":
+            conditions.append(f"{article} covers only an attack in which {', '.join(cd.adversaries)} takes part"
+                              + ("" if aggs else " (no aggressor named: the answer holds for such an attack)"))
         if rule == "consent":
             conditions.append(f"{victim} is not a party but a protected state; covered with its consent ({prot.source})")
         if not bool(holds):
-            why = _why_not(rule, alliance, date, victim, v_st, member_aggs, crisis, consult, article, place)
+            named = member_aggs if rule == "aggressor_member" else list(aggs)
+            why = _why_not(rule, alliance, date, victim, v_st, named, crisis, consult, article, place)
             return nobody(why, article)
     art = f"Art {cd.article}"
     duties = tuple(_duty(alliance, m, standings[m], date, victim, aggs, where, status, art) for m in others)
@@ -281,6 +290,9 @@ def _why_not(rule: str, alliance: Alliance, date: dt.date, victim: str, v_st, ag
         kinds = ", ".join(c.value for c in cd.crisis_types)
         return (f"a crisis of type '{crisis.value}' is not covered by {art} (covers: {kinds}); "
                 f"consultations apply ({', '.join(consult) or 'none'})")
+    if rule == "adversary":
+        return (f"{art} covers only an attack in which {', '.join(cd.adversaries)} takes part; the aggressor "
+                f"{', '.join(aggressors)} is not among them")
     if rule == "aggressor_member":
         return (f"the aggressor {', '.join(aggressors)} is itself a member; {art} does not bind members against "
                 "a fellow member")
