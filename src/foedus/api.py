@@ -18,7 +18,7 @@ from foedus.errors import ArgumentError
 from foedus.ledger.replay import Replay, replay
 from foedus.scenario.loader import read_folder, resolve, scenario_hash
 from foedus.scenario.schema import Alliance, CrisisType, ScenarioFiles, State
-from foedus.treaty.obligations import Obligations, obligations
+from foedus.treaty.obligations import Obligations, Place, obligations
 
 
 @dataclass(frozen=True)
@@ -71,22 +71,42 @@ class Scenario:
         as_of = parse_date(as_of, "as_of") if as_of is not None else None
         return replay(self.data, as_of)
 
-    def obligations(self, date: str | dt.date, victim: str, aggressor: str | None = None,
+    def place(self, code: str, date: dt.date | None = None) -> Place:
+        """A place an attack can fall on: a state's ISO3 code (its home territory), or the code or
+        name of a territory declared in ``states.toml`` (``FLK``, ``Falkland Islands``)."""
+        key = code.strip()
+        for s in self.data.states:
+            if s.iso3 == key.upper():
+                return Place(s.iso3, s.name, s.iso3)
+            for t in s.territories:
+                if key.upper() == t.code or key.casefold() == t.name.casefold():
+                    if date is not None and t.until is not None and date >= t.until:
+                        raise ArgumentError("--place", f"a place that is a state's territory on {date.isoformat()} "
+                                            f"({t.name} was {s.iso3}'s until {t.until.isoformat()})", code)
+                    return Place(t.code, t.name, s.iso3, t.region)
+        known = [t.code for s in self.data.states for t in s.territories]
+        raise ArgumentError("--place", "a state's ISO3 code or a territory of the scenario"
+                            + (f" ({', '.join(known)})" if known else ""), code)
+
+    def obligations(self, date: str | dt.date, victim: str, aggressor: str | list[str] | tuple[str, ...] | None = None,
                     crisis: str | CrisisType = CrisisType.armed_attack, alliance: str | None = None,
-                    territory: str = "own", requested: bool = True) -> Obligations:
+                    territory: str = "own", requested: bool = True, place: str | None = None) -> Obligations:
         d = parse_date(date, "date")
         self.state(victim)
-        if aggressor:
-            self.state(aggressor)
+        aggressors = (aggressor,) if isinstance(aggressor, str) else tuple(aggressor or ())
+        for x in aggressors:
+            self.state(x)
         try:
             crisis = CrisisType(crisis)
         except ValueError:
             raise ArgumentError("crisis", f"one of {', '.join(c.value for c in CrisisType)}", crisis) from None
         if territory not in ("own", "outside"):
             raise ArgumentError("territory", "'own' or 'outside'", territory)
+        where = self.place(place, d) if place else None
         a = self.alliance(alliance)
-        rp = replay(self.data, d)
-        return obligations(a, rp.alliance(a.id).standings(), d, victim, aggressor, crisis, territory, requested)
+        st = replay(self.data, d).alliance(a.id)
+        return obligations(a, st.standings(), d, victim, aggressors, crisis, territory, requested,
+                           place=where, status=st.status())
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:

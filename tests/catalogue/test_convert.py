@@ -23,6 +23,7 @@ from foedus.errors import ArgumentError, RuleViolation
 from foedus.ledger.replay import replay
 from foedus.scenario.loader import read_folder
 from foedus.scenario.schema import Event, EventType
+from foedus.treaty.term import term_ends
 
 
 def test_every_alliance_converts_validates_and_replays_or_is_a_documented_quirk():
@@ -66,7 +67,7 @@ def test_written_scenarios_read_back_identical(tmp_path):
 def test_csto_2010_scenario_members_entries_and_exits():
     files = to_scenario(4220, 2010)
     a = files.alliances[0]
-    assert a.id == "atop-4220" and a.atop_id == 4220 and a.coded_exits
+    assert a.id == "atop-4220" and a.atop_id == 4220
     assert a.founders == ("RUS", "ARM", "TAJ", "KYR", "UZB", "KZK")
     assert a.patron == "RUS"  # the largest CINC in 2010
     got = [(e.date.isoformat(), e.type.value, e.actors) for e in files.events if e.type != EventType.statement]
@@ -75,8 +76,12 @@ def test_csto_2010_scenario_members_entries_and_exits():
         ("1999-04-20", "exit", ("AZE",)), ("1999-04-20", "exit", ("GRG",)), ("1999-04-20", "exit", ("UZB",)),
         ("2006-08-17", "rejoin", ("UZB",)), ("2012-06-28", "exit", ("UZB",)),
     ]
+    # ATOP codes every exit as deliberate (termcaus=4) and the treaty as renounceable (renounce=1):
+    # each is an exit by the treaty's procedure, its notice not recorded
+    assert {e.cause.value for e in files.events if e.type == EventType.exit} == {"procedure"}
     rp = replay(files, dt.date(2010, 6, 30))
     assert rp.members("atop-4220") == ["ARM", "BLR", "KYR", "KZK", "RUS", "TAJ", "UZB"]
+    assert rp.alliance("atop-4220").unexplained == []
     assert replay(files).members("atop-4220") == ["ARM", "BLR", "KYR", "KZK", "RUS", "TAJ"]
 
 
@@ -87,7 +92,7 @@ def test_csto_provisions_mapped_from_the_codes():
     assert [c.article for c in a.consultations] == ["consultation (ATOP consul=1)"]
     # renounce=1: renunciation with notice, whose length ATOP does not code
     assert a.withdrawal.notice_months == DEFAULT_NOTICE_MONTHS and a.withdrawal.earliest is None
-    assert a.renewal is None  # proren=2 with renewlgt=0: no renewal windows
+    assert a.term is None  # proren=2 with renewlgt=0: no renewing term
 
 
 def test_capabilities_are_the_nmc_figures_for_the_year():
@@ -101,32 +106,35 @@ def test_capabilities_are_the_nmc_figures_for_the_year():
 def test_nato_may_be_left_after_twenty_years():
     a = to_scenario(3180, 2012).alliances[0]
     assert a.withdrawal.earliest == dt.date(1969, 4, 4)  # speclgth=1, length=240, proren=2, renewlgt=0
-    assert a.renewal is None and a.collective_defence is not None
+    assert a.term is None and a.collective_defence is not None
 
 
-def test_warsaw_pact_renewal_windows_and_members_who_stay_renew():
+def test_warsaw_pact_renews_tacitly_and_its_end_is_an_end():
     files = to_scenario(3285, 1980)
     a = files.alliances[0]
     # 20 years from 14 May 1955, then automatic renewal for 10 years (proren=2, renewlgt=120)
-    assert a.renewal.windows == (dt.date(1975, 5, 14), dt.date(1985, 5, 14))
-    renews = [e for e in files.events if e.type == EventType.renew]
-    assert [e.date for e in renews] == list(a.renewal.windows)
+    assert (a.term.months, a.term.renewal, a.term.renewal_months) == (240, "tacit", 120)
+    assert term_ends(a, dt.date(1986, 1, 1)) == [dt.date(1975, 5, 14), dt.date(1985, 5, 14)]
     rp = replay(files, dt.date(1986, 1, 1))
     assert "ALB" not in rp.members("atop-3285")  # Albania left in 1968
     assert len(rp.members("atop-3285")) == 7
+    st = replay(files).alliance("atop-3285")
+    assert st.members() == [] and st.ended is not None and st.unexplained == []
 
 
-def test_an_exit_event_is_refused_in_an_alliance_without_coded_exits():
-    csto = load_scenario("csto").data
-    ev = Event(date=dt.date(2010, 1, 1), type=EventType.exit, alliance="csto", actors=("ARM",), source="test")
-    data = csto.model_copy(update={"events": tuple(sorted((*csto.events, ev), key=lambda e: e.date))})
-    with pytest.raises(RuleViolation, match="coded exits"):
+def test_an_exit_by_procedure_is_refused_where_the_treaty_gives_no_way_out_that_day():
+    nato = load_scenario("nato").data
+    ev = Event(date=dt.date(1966, 7, 1), type=EventType.exit, cause="procedure", alliance="nato", actors=("FRA",),
+               source="test")
+    data = nato.model_copy(update={"events": tuple(sorted((*nato.events, ev), key=lambda e: e.date))})
+    with pytest.raises(RuleViolation, match="way out"):
         replay(data)
 
 
 def test_an_exit_before_entry_is_refused_in_a_catalogue_scenario():
     files = to_scenario(4220, 2010)
-    ev = Event(date=dt.date(1993, 1, 1), type=EventType.exit, alliance="atop-4220", actors=("BLR",), source="test")
+    ev = Event(date=dt.date(1993, 1, 1), type=EventType.exit, cause="unknown", alliance="atop-4220", actors=("BLR",),
+               source="test")
     data = files.model_copy(update={"events": tuple(sorted((*files.events, ev), key=lambda e: e.date))})
     with pytest.raises(RuleViolation, match="BLR is 'outside'"):
         replay(data)
@@ -189,3 +197,34 @@ def test_every_convertible_alliance_simulates_with_default_parameters():
         model = compile_model(files, al.begin, 3)  # default behavioural parameters: no parameters.toml
         state = run_months(model, np.arange(8), seed=1)
         assert state.standing.shape[0] == 8, atopid
+
+
+def test_exits_carry_their_cause_from_the_atop_termination_codes():
+    def kinds(atopid, year):
+        files = to_scenario(atopid, year, crises=False)
+        rp = replay(files, max([files.scenario.end, *(e.date for e in files.events)]))
+        return {(e.event.type.value, e.event.actors, e.event.successors)
+                for e in rp.events if e.event.type.value in ("exit", "denounce", "cease", "end")}, rp
+
+    nato, _ = kinds(3180, 1990)  # West Germany (GFR) ends on unification; united Germany (GMY) enters that day
+    assert ("cease", ("GFR",), ("GMY",)) in nato
+    sino, rp = kinds(3200, 1950)  # the 1950 treaty: ended at the end of its term (termmode 1)
+    assert sino == {("end", (), ())} and rp.alliance("atop-3200").end_cause.value == "expiry"
+    arab, _ = kinds(3205, 1990)   # Yemeni unification
+    assert {("cease", ("YAR",), ("YEM",)), ("cease", ("YPR",), ("YEM",))} <= arab
+
+
+def test_the_catalogue_check_explains_every_exit_of_all_but_six_alliances():
+    from foedus.catalogue.check import catalogue_check
+
+    res = catalogue_check()
+    assert len(res) == 745 and sum(r.explained for r in res) == 739
+    rest = {r.atopid: r.reason for r in res if not r.explained}
+    assert sorted(rest) == [1225, 1230, 1320, 3423, 3863, 5070]
+    assert rest[1320].startswith("not converted") and "termcaus=5 (unclear)" in rest[3423]
+
+
+def test_a_defence_pledge_against_a_named_adversary_names_it():
+    cd = to_scenario(3200, 1960, crises=False).alliances[0].collective_defence  # defcoadv=1, statthr1=740
+    assert cd.adversaries == ("JPN",)
+    assert to_scenario(3180, 2012, crises=False).alliances[0].collective_defence.adversaries == ()

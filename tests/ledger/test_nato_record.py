@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 import foedus
-from foedus.errors import RuleViolation
+from foedus.errors import ArgumentError, RuleViolation
 from foedus.ledger.replay import replay
 from foedus.scenario.schema import EventType
 from foedus.treaty.membership import Standing
@@ -81,3 +81,35 @@ def test_finland_and_sweden_applied_on_2022_05_18(nato):
 def test_article_5_invoked_once(nato):
     reqs = nato.full_replay.requests("nato")
     assert [(r.date, r.actors, r.article) for r in reqs] == [(dt.date(2001, 9, 12), ("USA",), "5")]
+
+
+# -- Art 6's area, and parties apart from the integrated command --------------------------------
+def test_the_falklands_1982_lie_outside_the_art_6_area_but_british_territory_in_europe_is_covered(nato):
+    falklands = nato.obligations(date="1982-04-02", victim="GBR", aggressor="ARG", place="FLK")
+    assert not falklands.casus_foederis and falklands.bound == []
+    assert "Falkland Islands" in falklands.reason and "outside the treaty area (Art 6)" in falklands.reason
+    for place in ("GBR", "GIB", None):
+        europe = nato.obligations(date="1982-04-02", victim="GBR", aggressor="ARG", place=place)
+        assert europe.casus_foederis and "USA" in europe.bound
+
+
+def test_goa_1961_was_outside_the_area_and_algeria_inside_it_until_1962(nato):
+    assert not nato.obligations(date="1961-12-18", victim="PRT", aggressor="IND", place="GOA").casus_foederis
+    assert nato.obligations(date="1960-01-01", victim="FRA", aggressor="RUS", place="FR-DZ").casus_foederis
+    with pytest.raises(ArgumentError, match="until 1962-07-03"):
+        nato.obligations(date="1963-01-01", victim="FRA", aggressor="RUS", place="FR-DZ")
+
+
+def test_an_attack_by_several_aggressors_is_one_casus_foederis(nato):
+    ob = nato.obligations(date="1982-04-02", victim="NOR", aggressor=["RUS", "ARG"])
+    assert ob.casus_foederis and ob.aggressors == ("RUS", "ARG") and "RUS" not in ob.bound
+
+
+@pytest.mark.parametrize("state, date, outside", [
+    ("FRA", "1970-01-01", True), ("FRA", "2010-01-01", False), ("GRC", "1975-01-01", True), ("GRC", "1981-01-01", False),
+])
+def test_france_and_greece_outside_the_integrated_command_stay_bound_by_art_5(nato, state, date, outside):
+    duty = {d.state: d for d in nato.obligations(date=date, victim="NOR", aggressor="RUS").duties}[state]
+    assert duty.bound and duty.article == "Art 5"
+    assert ("outside the integrated military command" in duty.reason) == outside
+    assert state in nato.replay(as_of=date).members("nato")

@@ -48,6 +48,7 @@ from foedus.model.timeline import CRISIS_CODES, series
 from foedus.scenario.schema import CrisisType, EventType, ScenarioFiles
 from foedus.treaty.membership import BOUND_STANDINGS, MEMBER_STANDINGS, VOTING_STANDINGS, Standing
 from foedus.treaty.obligations import casus_foederis_array
+from foedus.treaty.term import renewal_windows
 from foedus.treaty.procedure import procedure_on
 
 S = Standing
@@ -250,7 +251,7 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
     leader = idx[_leader(al, data)]
     patron = idx[al.patron] if al.patron else -1
     applied = [a.event for a in rp.events if a.event.alliance == alliance_id]
-    windows = {month_index(w) for w in al.renewal.windows} if al.renewal else set()
+    windows = {month_index(w) for w in renewal_windows(al, rp.as_of)}
     sus = al.suspension
 
     def council_on(d: dt.date) -> bool:   # as engine.compile: the council may suspend from the procedure's date

@@ -4,8 +4,10 @@ code by code).
 ``to_scenario(atopid, year)`` builds the scenario in memory (validated, frozen objects);
 ``write_scenario(files, folder)`` writes it as TOML. The treaty's provisions are those of the ATOP
 phase in force in ``year``; capabilities are the COW NMC figures for ``year``; the members'
-entries and exits, from the ATOP member level, are the record. An exit is an ``exit`` event: ATOP
-dates it but does not code how the member left, and foedus does not invent a notice for it.
+entries and exits, from the ATOP member level, are the record. Each exit is an event with its
+cause, read from ATOP's termination codes (``catalogue/exits.py``); the members still in when the
+alliance ends leave by its ``end``. foedus does not invent a notice for an exit: one made by the
+treaty's procedure is an ``exit`` whose way out the replay checks.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import tomli_w
 
 from foedus.catalogue.crises import crisis_rates
+from foedus.catalogue.exits import alliance_end, member_exit
 from foedus.catalogue.crises import window as mid_window
 from foedus.catalogue.loader import (
     ATOP_CITATION,
@@ -47,12 +50,13 @@ from foedus.scenario.schema import (
     EventType,
     ProcedureSpell,
     Regime,
-    Renewal,
     ScenarioFiles,
     ScenarioMeta,
     State,
+    Term,
     Withdrawal,
 )
+from foedus.treaty.term import term_ends
 
 #: Not in the bundled data: every catalogue state gets this regime (docs/catalogue.md).
 DEFAULT_REGIME = Regime.hybrid
@@ -107,6 +111,13 @@ def _phase_conditions(rows) -> list[str]:
     return [f"{CONDITION_LABELS[k]} (ATOP {k}=1)" for k in keys]
 
 
+def named_threats(al: AtopAlliance, cat: Catalogue) -> list[int]:
+    """The non-members the alliance names as threats (ATOP ``statthr1``, ``statthr2``), COW states."""
+    threats = [int(t) for t in (al.codes.get("statthr1"), al.codes.get("statthr2"))
+               if t and int(t) not in al.members and int(t) in cat.states]
+    return list(dict.fromkeys(threats))
+
+
 def provisions(al: AtopAlliance, year: int, end: dt.date, cat: Catalogue | None = None) -> dict:
     """The treaty provisions of the phase in force in ``year``, mapped from ATOP codes."""
     rows = phase_rows(al, reference_date(al, year))
@@ -127,9 +138,10 @@ def provisions(al: AtopAlliance, year: int, end: dt.date, cat: Catalogue | None 
             name = cat.abb if cat is not None else str
             bits.append("asymmetric: no defence obligation for " + ", ".join(sorted({name(r.member) for r in asym})))
         demand = any(r.codes.get("defcodem") == 1 for r in rows)
+        named = [] if cat is None or not any(r.codes.get("defcoadv") == 1 for r in rows) else named_threats(al, cat)
         out["collective_defence"] = CollectiveDefence(
             article="defence (ATOP defense=1)", crisis_types=(CrisisType.armed_attack,),
-            member_aggressor_covered=False, territory="members",
+            member_aggressor_covered=False, territory="members", adversaries=tuple(cat.abb(t) for t in named),
             request_required_since=al.begin if demand else None, source=src,
             note="; ".join(b for b in bits if b) or None)
     if "consul" in obligations:
@@ -147,18 +159,14 @@ def provisions(al: AtopAlliance, year: int, end: dt.date, cat: Catalogue | None 
             notice_months=DEFAULT_NOTICE_MONTHS, earliest=add_months(al.begin, length),
             source=f"{src}: the treaty continues after its {length}-month term and a member may then leave; "
                    f"the notice period is not coded (foedus default {DEFAULT_NOTICE_MONTHS} months)")
-    if speclgth == 1 and length > 0 and proren in (1, 2) and (renewlgt > 0 or proren == 1):
-        windows, w = [], add_months(al.begin, length)
-        while w <= end and (al.end is None or w < al.end):
-            windows.append(w)
-            if renewlgt <= 0:
-                break
-            w = add_months(w, renewlgt)
-        if windows:
-            out["renewal"] = Renewal(
-                article=f"term of {length} months, renewal {'every ' + str(renewlgt) + ' months' if renewlgt else 'once'} "
-                        f"(ATOP speclgth=1, length={length}, proren={proren}, renewlgt={renewlgt})",
-                windows=tuple(windows), source=src)
+    if speclgth == 1 and length > 0 and (proren == 1 or (proren == 2 and renewlgt > 0)):
+        kind = "tacit" if proren == 2 else "opt_in"
+        out["term"] = Term(
+            article=f"term of {length} months (ATOP speclgth=1, length={length}, proren={proren}, renewlgt={renewlgt})",
+            months=length, renewal=kind, renewal_months=renewlgt or length, denounce_months=0,
+            source=f"{src}: " + ("renews automatically unless a party gives notice; the notice period is not coded"
+                                 if kind == "tacit" else "renewal by a new agreement of the parties at the end of each term"
+                                 + ("" if renewlgt else f" (renewal length not coded: foedus repeats the {length}-month term)")))
     out["codes"] = {k: first.get(k) for k in ("speclgth", "length", "renounce", "proren", "renewlgt")}
     return out
 
@@ -189,14 +197,19 @@ def _state(cat: Catalogue, ccode: int, year: int, note: str | None = None) -> St
                  capability=capability, note="; ".join(notes))
 
 
-def _events(cat: Catalogue, al: AtopAlliance, aid: str, end: dt.date, renewal: Renewal | None) -> list[Event]:
-    # (date, order, actors, event): entries, then exits, then renewals and statements on one day.
+def _events(cat: Catalogue, al: AtopAlliance, alliance: Alliance, end: dt.date) -> list[Event]:
+    # (date, order, actors, event): entries, then exits, then renewals and statements, then the end.
+    aid = alliance.id
     items: list[tuple[dt.date, int, str, Event]] = []
+    src = f"{ATOP_SHORT}, alliance {al.atopid}, member level"
     seen: set[int] = set()
     founders = {s.member for s in al.spells if s.entry == al.begin}
+    firsts = {}
+    for s in al.spells:
+        firsts.setdefault(s.member, s.entry)
+    at_end: list[tuple] = []
     for s in al.spells:
         abb = cat.abb(s.member)
-        src = f"{ATOP_SHORT}, alliance {al.atopid}, member level"
         first = s.member not in seen
         seen.add(s.member)
         if not (first and s.member in founders and s.entry == al.begin):
@@ -205,18 +218,23 @@ def _events(cat: Catalogue, al: AtopAlliance, aid: str, end: dt.date, renewal: R
             items.append((s.entry, 0, abb, Event(date=s.entry, type=kind, alliance=aid, actors=(abb,),
                                                  summary=f"{cat.name(s.member)} {verb} the alliance (ATOP entry date)",
                                                  source=src)))
-        if s.exit is not None and s.exit <= end:
-            items.append((s.exit, 1, abb, Event(
-                date=s.exit, type=EventType.exit, alliance=aid, actors=(abb,),
-                summary=f"{cat.name(s.member)} leaves (ATOP exit date; the data do not record how)", source=src)))
-    if renewal:
-        for w in renewal.windows:
+        if s.exit is None or s.exit > end:
+            continue
+        row = max((r for r in al.rows if r.member == s.member and r.exit == s.exit), key=lambda r: r.phase)
+        codes = (row.codes.get("termmode"), row.codes.get("termcaus"))
+        if al.end is not None and s.exit == al.end:
+            at_end.append(codes)
+            continue
+        successors = tuple(sorted(cat.abb(m) for m, e in firsts.items() if e == s.exit and m != s.member))
+        items.append((s.exit, 1, abb, member_exit(alliance, abb, cat.name(s.member), s.exit, *codes, successors, src)))
+    if alliance.term is not None and alliance.term.renewal == "opt_in":
+        for w in term_ends(alliance, end):
             stay = sorted(cat.abb(s.member) for s in al.spells if s.entry <= w and (s.exit is None or s.exit > w))
-            if stay:
+            if stay and (al.end is None or w < al.end):
                 items.append((w, 2, "", Event(
                     date=w, type=EventType.renew, alliance=aid, actors=tuple(stay),
-                    summary="the members still in after the end of the term continue (inferred from the ATOP spells)",
-                    source=renewal.source)))
+                    summary="the members still in after the end of the term renew (inferred from the ATOP spells)",
+                    source=alliance.term.source)))
     for p in al.phases()[1:]:
         rows = [r for r in al.rows if r.phase == p]
         start = min(r.entry for r in rows)
@@ -227,6 +245,8 @@ def _events(cat: Catalogue, al: AtopAlliance, aid: str, end: dt.date, renewal: R
             items.append((start, 3, "", Event(date=start, type=EventType.statement, alliance=aid, actors=tuple(actors),
                                               summary=f"ATOP phase {p} begins (obligations: {obl})",
                                               source=f"{ATOP_SHORT}, alliance {al.atopid}, phase {p}")))
+    if al.end is not None and at_end:
+        items.append((al.end, 4, "", alliance_end(alliance, al.end, at_end, f"{ATOP_SHORT}, alliance {al.atopid}")))
     items.sort(key=lambda t: (t[0], t[1], t[2]))
     return [e for *_, e in items]
 
@@ -253,8 +273,7 @@ def to_scenario(atopid: int | str, year: int, cat: Catalogue | None = None, cris
     in_year = sorted({s.member for s in al.spells if s.overlaps(dt.date(year, 1, 1), dt.date(year, 12, 31))})
     pat = patron(cat, in_year or list(al.members), year)
     founders = tuple(cat.abb(m) for m in sorted({s.member for s in al.spells if s.entry == al.begin}))
-    threats = [int(t) for t in (al.codes.get("statthr1"), al.codes.get("statthr2"))
-               if t and int(t) not in al.members and int(t) in cat.states]
+    threats = named_threats(al, cat)
     states = [_state(cat, m, year) for m in al.members]
     states += [_state(cat, t, year, "not a member: a state the treaty names as a threat (ATOP statthr)")
                for t in dict.fromkeys(threats)]
@@ -279,7 +298,7 @@ def to_scenario(atopid: int | str, year: int, cat: Catalogue | None = None, cris
         collective_defence=prov.get("collective_defence"), consultations=prov.get("consultations", ()),
         procedure=(ProcedureSpell(since=al.begin, rule="consensus", abstention=False,
                                   source="foedus default: ATOP does not code how the allies decide"),),
-        withdrawal=prov.get("withdrawal"), renewal=prov.get("renewal"), atop_id=al.atopid, coded_exits=True,
+        withdrawal=prov.get("withdrawal"), term=prov.get("term"), atop_id=al.atopid,
         sources=(f"{ATOP_SHORT}, alliance {al.atopid}",))
     meta = ScenarioMeta(
         name=f"atop-{al.atopid}-{year}",
@@ -293,7 +312,7 @@ def to_scenario(atopid: int | str, year: int, cat: Catalogue | None = None, cris
         start=al.begin, end=end, focus=aid,
         sources=(f"ATOP v4.01 alliance {al.atopid} (atopdata.org)",),
         data_citations=(ATOP_CITATION, NMC_CITATION, STATES_CITATION) + ((MID_CITATION,) if sources else ()))
-    events = _events(cat, al, aid, end, alliance.renewal)
+    events = _events(cat, al, alliance, end)
     files = ScenarioFiles(scenario=meta, states=tuple(states), alliances=(alliance,), events=tuple(events),
                           behaviour=Behaviour(crisis=tuple(sources)))
     check_references(Path(meta.name), files)

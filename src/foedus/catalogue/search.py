@@ -276,8 +276,7 @@ def _defence(cat, al, prov, v, agg, start, others, coded, member_entry, entry) -
         return
     treaty = Alliance(id=f"atop-{al.atopid}", name=f"ATOP {al.atopid}", treaty=f"ATOP {al.atopid}",
                       signed=al.begin, in_force=al.begin, founders=(cat.abb(v),), collective_defence=cd,
-                      procedure=(ProcedureSpell(since=al.begin, source="foedus default"),), atop_id=al.atopid,
-                      coded_exits=True)
+                      procedure=(ProcedureSpell(since=al.begin, source="foedus default"),), atop_id=al.atopid)
     standings = {cat.abb(v): Standing.active}
     for m in others:
         standings[cat.abb(m)] = Standing.active

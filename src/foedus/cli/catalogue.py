@@ -125,7 +125,8 @@ def scenario_cmd(
     console.print(f"[green]wrote[/green] {folder}: {len(sc.states)} states, {len(sc.events)} events, "
                   f"{len(files.behaviour.crisis)} crisis sources; "
                   f"valid, replayed to {rp.as_of.isoformat()} without a rule violation "
-                  f"({len(members)} members then: {' '.join(members)})")
+                  + (f"({len(members)} members then: {' '.join(members)})" if members else
+                     f"(no members then: the alliance ended on {rp.alliance(sc.focus.id).ended})"))
     _cite(*sc.data.scenario.data_citations[1:])
 
 
@@ -148,6 +149,41 @@ def check_csto_cmd(
         t.add_column(col)
     for d in diffs:
         t.add_row(d.state, d.start.isoformat(), d.end.isoformat(), "yes" if d.atop else "no", d.csto)
+    console.print(t)
+    _cite()
+
+
+@catalogue_app.command("check")
+def check_cmd(
+    all_rows: bool = typer.Option(False, "--all", help="list every alliance, not only those not explained"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Convert and replay every ATOP alliance (745): how many replay with every exit and end explained
+    by the treaty rules (by the treaty's procedure, a denunciation without legal basis, a state
+    ceasing to exist, renegotiation, the alliance's end), and the rest with the reason."""
+    from collections import Counter
+
+    from foedus.catalogue.check import catalogue_check
+
+    res = catalogue_check()
+    ok = sum(r.explained for r in res)
+    kinds = Counter()
+    for r in res:
+        kinds.update(dict(r.kinds))
+    if as_json:
+        emit_json({"alliances": len(res), "explained": ok, "not_explained": len(res) - ok,
+                   "exits_by_kind": dict(sorted(kinds.items())),
+                   "checks": [r.to_dict() for r in res if all_rows or not r.explained], "citation": ATOP_CITATION})
+        return
+    console.print(f"[bold]{ok} of {len(res)} ATOP alliances replay with every exit explained by the treaty rules; "
+                  f"{len(res) - ok} not[/bold]")
+    console.print("exits and ends by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    t = Table(title="Alliances " + ("checked" if all_rows else "not explained"))
+    for col in ("atopid", "exits", "reason"):
+        t.add_column(col, overflow="fold", no_wrap=col != "reason")
+    for r in res:
+        if all_rows or not r.explained:
+            t.add_row(str(r.atopid), str(r.exits), r.reason or "explained")
     console.print(t)
     _cite()
 

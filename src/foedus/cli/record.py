@@ -80,22 +80,38 @@ def replay_cmd(
     rp = sc.replay(d)
     st = rp.alliance(a.id)
     events = [e for e in rp.events if e.event.alliance == a.id]
+    ended = ({"date": st.ended.isoformat(), "cause": st.end_cause.value, "reason": st.end_reason}
+             if st.ended else None)
     if as_json:
         emit_json({
-            "scenario": sc.name, "alliance": a.id, "as_of": rp.as_of.isoformat(),
+            "scenario": sc.name, "alliance": a.id, "as_of": rp.as_of.isoformat(), "ended": ended,
             "members": st.members(), "count": len(st.members()),
             "standings": {s: m.to_dict() for s, m in sorted(st.memberships.items())},
+            "roles": {s: {"role": r, "since": d.isoformat()} for s, (r, d) in sorted(st.roles.items())},
+            "suspended_obligations": [{"by": x, "towards": y, "since": d.isoformat(), "why": w}
+                                      for (x, y), (d, w) in sorted(st.suspended_towards.items())],
+            "unexplained_exits": [e.label() for e in st.unexplained],
             "events": [e.to_dict() for e in events],
         })
         return
+    if st.ended:
+        console.print(f"[red]the treaty ended on {st.ended.isoformat()}[/red] ({st.end_cause.value}: "
+                      f"{esc(st.end_reason)}); no state is a party")
     t = Table(title=f"{esc(a.name)} on {rp.as_of.isoformat()}: {len(st.members())} members")
     for col in ("state", "name", "standing", "since", "note"):
         t.add_column(col)
     for s, m in sorted(st.memberships.items(), key=lambda kv: (kv[1].standing not in MEMBER_STANDINGS, kv[0])):
         style = STANDING_STYLE.get(m.standing.name, "")
-        note = f"notice takes effect {m.notice_due.isoformat()}" if m.notice_due else ""
+        notes = [f"notice takes effect {m.notice_due.isoformat()}"] if m.notice_due else []
+        notes += [f"outside the {b} since {d.isoformat()}, still bound" for b, d in sorted(m.bodies_left.items())]
+        notes += [f"obligations towards {y} suspended since {d.isoformat()}"
+                  for (x, y), (d, _) in sorted(st.suspended_towards.items()) if x == s]
+        notes += m.claims + ([m.exit_cause] if m.exit_cause and m.standing not in MEMBER_STANDINGS else [])
+        note = esc("; ".join(notes))
         t.add_row(s, esc(sc.state(s).name), f"[{style}]{m.standing.name}[/{style}]" if style else m.standing.name,
                   m.since.isoformat(), note)
+    for s, (role, since) in sorted(st.roles.items()):
+        t.add_row(s, esc(sc.state(s).name), role, since.isoformat(), "no obligation, no vote")
     console.print(t)
     et = Table(title=f"Events to {rp.as_of.isoformat()}")
     for col in ("date", "type", "actors", "outcome", "summary"):
@@ -103,9 +119,10 @@ def replay_cmd(
     for e in events:
         ev = e.event
         et.add_row(ev.date.isoformat(), ev.type.value + (" *" if e.generated else ""), " ".join(ev.actors),
-                   ev.outcome.value if ev.outcome else "", esc(ev.summary))
+                   ev.outcome.value if ev.outcome else "", esc(ev.summary + (f" [{e.ruling}]" if e.ruling else "")))
     console.print(et)
-    console.print("[dim]* added by the treaty rules (signature, entry into force, notice falling due)[/dim]")
+    console.print("[dim]* added by the treaty rules (signature, entry into force, notice falling due, expiry); "
+                  "in square brackets: what the rules say of an event[/dim]")
 
 
 @app.command("obligations")
@@ -114,7 +131,10 @@ def obligations_cmd(
     date: str = typer.Option(None, "--date", help="date YYYY-MM-DD (with a scenario)"),
     year: int = typer.Option(None, "--year", help="without a scenario: every ATOP alliance in force that year"),
     victim: str = typer.Option(..., "--victim", help="ISO3 code of the state attacked (with --year also a COW code)"),
-    aggressor: str = typer.Option(None, "--aggressor", help="ISO3 code of the aggressor"),
+    aggressor: list[str] = typer.Option(None, "--aggressor", help="ISO3 code of an aggressor (repeat for several, "
+                                        "or separate by commas)"),
+    place: str = typer.Option(None, "--place", help="where the attack fell: a state's ISO3 code (its home territory) "
+                              "or a territory's code or name (e.g. FLK); default: the victim's home territory"),
     crisis: str = typer.Option("armed_attack", "--crisis", help="armed_attack, member_clash, unrest or threat"),
     territory: str = typer.Option("own", "--territory", help="'own' (the victim's territory) or 'outside'"),
     no_request: bool = typer.Option(False, "--no-request", help="the victim has not asked for help"),
@@ -124,10 +144,13 @@ def obligations_cmd(
     """Who was bound to help VICTIM on DATE, under which article, and why the others were not.
     Without a scenario, with --year: every alliance in the ATOP catalogue in force that year with an
     obligation toward VICTIM, its type and the members bound."""
+    aggressors = [x.strip().upper() for a in (aggressor or []) for x in a.split(",") if x.strip()]
     if scenario is None and year is not None:
         from foedus.cli.catalogue import print_obligations
 
-        print_obligations(year, victim, aggressor, None, as_json)
+        if len(aggressors) > 1:
+            raise ArgumentError("--aggressor", "one aggressor with --year (the catalogue query)", ",".join(aggressors))
+        print_obligations(year, victim, aggressors[0] if aggressors else None, None, as_json)
         return
     if date is None:
         raise ArgumentError("--date", "a date YYYY-MM-DD (or, without a scenario, --year for the ATOP catalogue)", "nothing")
@@ -137,8 +160,8 @@ def obligations_cmd(
         raise ArgumentError("SCENARIO", f"a built-in scenario ({', '.join(builtin_names())}) or a scenario folder "
                             "(or, without one, --year for the ATOP catalogue)", "nothing")
     sc = load_scenario(scenario)
-    ob = sc.obligations(date=date, victim=victim.upper(), aggressor=aggressor.upper() if aggressor else None,
-                        crisis=crisis, alliance=alliance, territory=territory, requested=not no_request)
+    ob = sc.obligations(date=date, victim=victim.upper(), aggressor=aggressors, crisis=crisis, alliance=alliance,
+                        territory=territory, requested=not no_request, place=place)
     caps = {}
     for d in ob.duties:
         c = sc.state(d.state).capability
@@ -157,7 +180,7 @@ def obligations_cmd(
     if ob.consultations:
         console.print(f"  consultations: {esc(', '.join(ob.consultations))}")
     t = Table(title=f"{esc(sc.alliance(alliance).name)}: {ob.victim} on {ob.date.isoformat()}"
-                    + (f" against {ob.aggressor}" if ob.aggressor else ""))
+                    + (f" against {ob.aggressor}" if ob.aggressor else "") + (f", at {ob.place}" if ob.place else ""))
     for col in ("state", "standing", "bound", "article", "why", "milex $bn"):
         t.add_column(col, overflow="fold")
     for d in ob.duties:

@@ -24,6 +24,8 @@ from foedus.model.parameters import Parameters
 from foedus.model.timeline import CRISIS_CODES, Series, series
 from foedus.scenario.schema import Alliance, CrisisType, ScenarioFiles
 from foedus.treaty.membership import Standing
+from foedus.treaty.obligations import in_treaty_area
+from foedus.treaty.term import renewal_windows
 from foedus.treaty.procedure import procedure_on
 from foedus.engine.streams import code
 
@@ -189,7 +191,7 @@ def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params
     for a, al in enumerate(alliances):
         cd = al.collective_defence
         if cd is not None and cd.territory == "treaty_area":
-            in_area[a] = [c in cd.area for c in codes]
+            in_area[a] = [in_treaty_area(cd, c, start) for c in codes]
         for t, d in enumerate(dates):
             try:
                 abstention[a, t] = procedure_on(al, d).abstention
@@ -197,8 +199,8 @@ def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params
                 abstention[a, t] = False
             if al.suspension is not None:
                 suspension[a, t] = al.suspension.since is None or al.suspension.since <= d
-        if al.renewal:
-            for w in al.renewal.windows:
+        if al.renewal or al.term:
+            for w in renewal_windows(al, month_start(m0 + months)):
                 t = month_index(w) - m0
                 if 0 <= t < months:
                     renewal[a, t] = True

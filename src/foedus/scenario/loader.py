@@ -205,6 +205,13 @@ def check_references(folder: Path, data: ScenarioFiles) -> None:
         if s.iso3 in seen:
             raise ScenarioError(str(folder / "states.toml"), f"state[{i}].iso3", "a code not declared twice", s.iso3)
         seen.add(s.iso3)
+    places = set(codes)
+    for i, s in enumerate(data.states):
+        for j, t in enumerate(s.territories):
+            if t.code in places:
+                raise ScenarioError(str(folder / "states.toml"), f"state[{i}].territories[{j}].code",
+                                    "a place code not declared twice (states' and territories' codes)", t.code)
+            places.add(t.code)
     ids = set()
     for i, a in enumerate(data.alliances):
         f = str(folder / "alliances.toml")
@@ -217,9 +224,7 @@ def check_references(folder: Path, data: ScenarioFiles) -> None:
         if a.patron and a.patron not in codes:
             raise ScenarioError(f, f"alliance[{i}].patron", "a state declared in states.toml", a.patron)
         if a.collective_defence:
-            for j, c in enumerate(a.collective_defence.area):
-                if c not in codes:
-                    raise ScenarioError(f, f"alliance[{i}].collective_defence.area[{j}]", "a state declared in states.toml", c)
+            _check_coverage(f, i, a, codes, places)
     if data.scenario.focus not in ids:
         raise ScenarioError(str(folder / "scenario.toml"), "scenario.focus", f"an alliance id ({', '.join(sorted(ids))})", data.scenario.focus)
     f = str(folder / "record.toml")
@@ -256,3 +261,29 @@ def check_references(folder: Path, data: ScenarioFiles) -> None:
             raise ScenarioError(f, f"change[{i}].date", f"a date not before {last.isoformat()} (changes in date order)", c.date.isoformat())
         last = c.date
 
+
+
+def _check_coverage(f: str, i: int, a, codes: set[str], places: set[str]) -> None:
+    """The collective-defence article names declared states and places."""
+    cd = a.collective_defence
+    pre = f"alliance[{i}].collective_defence"
+    for j, c in enumerate(cd.area):
+        if c not in codes:
+            raise ScenarioError(f, f"{pre}.area[{j}]", "a state declared in states.toml", c)
+    for j, p in enumerate(cd.places):
+        if p.place not in places:
+            raise ScenarioError(f, f"{pre}.places[{j}].place", "a state or a territory declared in states.toml", p.place)
+    for j, c in enumerate(cd.adversaries):
+        if c not in codes:
+            raise ScenarioError(f, f"{pre}.adversaries[{j}]", "a state declared in states.toml", c)
+    for j, p in enumerate(cd.protected):
+        if p.state not in codes:
+            raise ScenarioError(f, f"{pre}.protected[{j}].state", "a state declared in states.toml", p.state)
+    for j, r in enumerate(cd.reservations):
+        for name, vals in (("party", (r.party,)), ("aggressors", r.aggressors), ("victims", r.victims)):
+            for c in vals:
+                if c not in codes:
+                    raise ScenarioError(f, f"{pre}.reservations[{j}].{name}", "a state declared in states.toml", c)
+        for c in r.places:
+            if c not in places:
+                raise ScenarioError(f, f"{pre}.reservations[{j}].places", "a state or a territory declared in states.toml", c)

@@ -70,7 +70,18 @@ class EventType(StrEnum):
     notice = "notice"                # formal notice of withdrawal; takes effect after the notice period
     revoke_notice = "revoke_notice"  # notice withdrawn before it took effect
     withdraw = "withdraw"            # withdrawal takes effect (added by the replay when due)
-    exit = "exit"                    # a member leaves on a date a data set records without its procedure (ATOP)
+    exit = "exit"                    # a member leaves for a stated ``cause``, the steps not recorded (a data set's exits)
+    denounce = "denounce"            # a party denounces the treaty outside its procedure (no legal basis; ``in_effect``)
+    cease = "cease"                  # a party ceases to exist as a state (merger, annexation); ``successors`` named
+    end = "end"                      # the treaty ends for every party (``end_cause``); added by the rules at expiry
+    leave_body = "leave_body"        # a party leaves one of the organisation's bodies (``body``); still bound
+    return_body = "return_body"      # ... and returns to it
+    dissolve_organisation = "dissolve_organisation"  # the organisation's bodies dissolve; the treaty stays in force
+    suspend_obligation = "suspend_obligation"  # actors suspend their obligations towards ``target`` (a party)
+    restore_obligation = "restore_obligation"  # ... and restore them
+    associate = "associate"          # a state becomes an associate of the alliance (no obligation, no vote)
+    observe = "observe"              # a state becomes an observer (no obligation, no vote)
+    end_role = "end_role"            # an associate or observer gives up its role
     suspend = "suspend"              # the council suspends a member
     reinstate = "reinstate"          # the council lifts a suspension
     expel = "expel"                  # the council expels a member
@@ -79,6 +90,48 @@ class EventType(StrEnum):
     consultation = "consultation"    # a member asks for consultations
     clash = "clash"                  # armed clash between members (no request)
     statement = "statement"          # anything else on the record: declarations, boycotts, payments
+
+
+class ExitCause(StrEnum):
+    """Why a member left, in an ``exit`` event (one whose steps the record does not hold).
+    ``procedure``: by the treaty's own way out (notice, non-renewal), its steps not recorded: the
+    rules check that the treaty provides one on that date; ``renegotiation``: the treaty was
+    replaced by a new text the member did not join; ``unknown``: the source does not say (the
+    replay records it as an exit the rules cannot explain)."""
+
+    procedure = "procedure"
+    renegotiation = "renegotiation"
+    unknown = "unknown"
+
+
+class EndCause(StrEnum):
+    """How a treaty ended. ``expiry``: its term ran out (the rules add this from ``term``);
+    ``termination``: by agreement of the parties; ``dissolution``: the parties dissolved the
+    alliance; ``superseded``: replaced by a new treaty; ``fulfilment``: its purpose was achieved;
+    ``denunciation``: a party denounced it, leaving fewer than two; ``extinction``: a party ceased
+    to exist, leaving fewer than two; ``war``: war between the parties or defeat ended it;
+    ``unknown``: the source does not say (recorded as an end the rules cannot explain)."""
+
+    expiry = "expiry"
+    termination = "termination"
+    dissolution = "dissolution"
+    superseded = "superseded"
+    fulfilment = "fulfilment"
+    denunciation = "denunciation"
+    extinction = "extinction"
+    war = "war"
+    unknown = "unknown"
+
+
+class Territory(_Frozen):
+    """A territory of a state apart from its home (metropolitan) territory: an overseas territory,
+    a colony, a department overseas. Named in ``--place`` by ``code`` or ``name``."""
+
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9-]{1,15}$", description="e.g. FLK, GIB, FR-DZ")
+    name: str = Field(min_length=1)
+    region: str = Field("", description="where it lies, in words (e.g. 'South Atlantic')")
+    until: dt.date | None = Field(None, description="the state's territory until this date (exclusive)")
+    source: str = ""
 
 
 class Capability(_Frozen):
@@ -94,7 +147,42 @@ class State(_Frozen):
     name: str = Field(min_length=1)
     regime: Regime
     capability: Capability | None = None
+    territories: tuple[Territory, ...] = Field((), description="territories apart from its home territory")
     note: str | None = None
+
+
+class AreaPlace(_Frozen):
+    """A place inside the treaty area for a spell: a state's home territory (ISO3) or a declared
+    territory, from ``since`` (default: always) until ``until`` (exclusive)."""
+
+    place: str = Field(pattern=r"^[A-Z][A-Z0-9-]{1,15}$")
+    since: dt.date | None = None
+    until: dt.date | None = None
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+
+class Protected(_Frozen):
+    """A state the article covers without being a party (a protected state)."""
+
+    state: ISO3
+    since: dt.date | None = None
+    until: dt.date | None = None
+    consent_required: bool = Field(True, description="covered only when it asks for (consents to) help")
+    source: str = Field(min_length=1)
+
+
+class Reservation(_Frozen):
+    """A party's reservation or understanding that narrows its own obligation: it is not bound
+    when an aggressor is among ``aggressors``, the place among ``places`` or the victim among
+    ``victims``."""
+
+    party: ISO3
+    aggressors: tuple[ISO3, ...] = ()
+    places: tuple[str, ...] = ()
+    victims: tuple[ISO3, ...] = ()
+    text: str = Field(min_length=1, description="the reservation, in words")
+    source: str = Field(min_length=1)
 
 
 class CollectiveDefence(_Frozen):
@@ -106,7 +194,14 @@ class CollectiveDefence(_Frozen):
     territory: Literal["members", "treaty_area"] = Field(
         "members", description="'members': any attack on a member's own territory; 'treaty_area': only within `area`"
     )
-    area: tuple[ISO3, ...] = Field((), description="states whose territory is inside the treaty area (treaty_area only)")
+    area: tuple[ISO3, ...] = Field((), description="states whose home territory is inside the treaty area (treaty_area only)")
+    area_article: str | None = Field(None, description="the article that defines the treaty area (NATO: Art 6)")
+    places: tuple[AreaPlace, ...] = Field((), description="further places in the treaty area, for a spell: "
+                                          "declared territories (treaty_area only)")
+    adversaries: tuple[ISO3, ...] = Field((), description="the article covers only an attack in which one of "
+                                          "these states takes part (none: any aggressor)")
+    protected: tuple[Protected, ...] = Field((), description="non-members the article covers")
+    reservations: tuple[Reservation, ...] = ()
     request_required_since: dt.date | None = Field(
         None, description="from this date help is owed only at the victim's request"
     )
@@ -130,13 +225,36 @@ class Withdrawal(_Frozen):
     article: str
     notice_months: int = Field(ge=0, le=120)
     earliest: dt.date | None = Field(None, description="no withdrawal can take effect before this date")
+    notice_from: dt.date | None = Field(None, description="no notice may be given before this date")
     source: str
 
 
 class Renewal(_Frozen):
+    """Opt-in renewal on stated dates: a member that does not renew by a window leaves (the CSTO, 1999)."""
+
     article: str
     windows: tuple[dt.date, ...] = Field(description="dates at which a member may leave by not renewing")
     source: str
+
+
+class Term(_Frozen):
+    """The treaty's duration, counted from its entry into force. ``renewal``: ``none`` (it expires
+    at the end of the term), ``tacit`` (it runs on for ``renewal_months`` at a time for every party
+    that has not denounced it at least ``denounce_months`` before the term ends: the Sino-Soviet
+    treaty of 1950) or ``opt_in`` (a party leaves at the end of each term unless it renews)."""
+
+    article: str
+    months: int = Field(ge=1, le=1200, description="length of the first term")
+    renewal: Literal["none", "tacit", "opt_in"] = "none"
+    renewal_months: int = Field(0, ge=0, le=1200, description="length of each renewal (tacit, opt_in)")
+    denounce_months: int = Field(0, ge=0, le=120, description="tacit: notice needed before a term ends")
+    source: str
+
+    @model_validator(mode="after")
+    def _renewing(self) -> "Term":
+        if self.renewal != "none" and self.renewal_months < 1:
+            raise ValueError(f"a term with {self.renewal} renewal needs renewal_months of at least 1")
+        return self
 
 
 class Suspension(_Frozen):
@@ -165,13 +283,12 @@ class Alliance(_Frozen):
     procedure: tuple[ProcedureSpell, ...] = Field(min_length=1)
     withdrawal: Withdrawal | None = None
     renewal: Renewal | None = None
+    term: Term | None = Field(None, description="fixed term and its renewal rule; none: indefinite")
+    bodies: tuple[str, ...] = Field((), description="the organisation's bodies a party may leave and stay bound "
+                                    "(NATO: 'integrated military command')")
     suspension: Suspension | None = None
     admission: Admission | None = None
     atop_id: int | None = None
-    coded_exits: bool = Field(
-        False, description="members' exits come from a data set (ATOP) that dates them but does not record "
-                           "the procedure; only then are 'exit' events allowed"
-    )
     sources: tuple[str, ...] = ()
 
     @model_validator(mode="after")
@@ -194,19 +311,32 @@ class Event(_Frozen):
     article: str | None = None
     outcome: Outcome | None = None
     contributors: tuple[ISO3, ...] = Field((), description="members that sent forces or help")
+    cause: ExitCause | None = Field(None, description="exit: why the member left")
+    end_cause: EndCause | None = Field(None, description="end: how the treaty ended")
+    in_effect: bool = Field(True, description="denounce: whether the denunciation took effect in fact")
+    successors: tuple[ISO3, ...] = Field((), description="cease: the states that succeeded it")
+    body: str | None = Field(None, description="leave_body, return_body: the organisation's body")
     summary: str = ""
     source: str = Field(min_length=1)
     note: str | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> "Event":
-        needs_actor = self.type not in (EventType.in_force,)
+        needs_actor = self.type not in (EventType.in_force, EventType.end, EventType.dissolve_organisation)
         if needs_actor and not self.actors:
             raise ValueError(f"a '{self.type}' event needs at least one actor")
         if self.type in (EventType.ratify,) and self.target is None:
             raise ValueError("a 'ratify' event needs a target (the applicant)")
         if self.type == EventType.request and self.outcome is None:
             raise ValueError("a 'request' event needs an outcome")
+        if self.type == EventType.exit and self.cause is None:
+            raise ValueError("an 'exit' event needs a cause (procedure, renegotiation or unknown)")
+        if self.type == EventType.end and self.end_cause is None:
+            raise ValueError("an 'end' event needs an end_cause")
+        if self.type in (EventType.leave_body, EventType.return_body) and not self.body:
+            raise ValueError(f"a '{self.type}' event needs the body")
+        if self.type in (EventType.suspend_obligation, EventType.restore_obligation) and self.target is None:
+            raise ValueError(f"a '{self.type}' event needs a target (the party owed)")
         return self
 
     def label(self) -> str:

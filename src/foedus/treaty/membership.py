@@ -45,7 +45,10 @@ class Action(IntEnum):
     reinstate = 13
     expel = 14
     rejoin = 15
-    exit = 16        # leaves as a data set dates it, procedure not recorded (ATOP; see docs/catalogue.md)
+    exit = 16        # leaves for a stated cause, the steps not recorded (a data set's exits; docs/catalogue.md)
+    denounce = 17    # a denunciation outside the treaty's procedure that took effect in fact
+    cease = 18       # the state ceased to exist (merger, annexation)
+    end = 19         # the treaty ended for every party
 
 
 S, A = Standing, Action
@@ -90,6 +93,14 @@ _RULES: dict[tuple[Standing, Action], Standing] = {
     (S.notice, A.exit): S.withdrawn,
     (S.suspended, A.exit): S.withdrawn,
 }
+# Ways out that do not depend on the standing a member holds: a denunciation in fact, the state's
+# end, the treaty's end. The treaty's end also ends a signature, an application or an invitation.
+for _s in (S.active, S.frozen, S.notice, S.suspended):
+    for _a in (A.denounce, A.cease, A.end):
+        _RULES[(_s, _a)] = S.withdrawn
+for _s in (S.signatory, S.applicant, S.invited):
+    _RULES[(_s, A.cease)] = S.outside
+    _RULES[(_s, A.end)] = S.outside
 
 TRANSITIONS = np.full((len(Standing), len(Action)), -1, dtype=np.int8)
 for (_s, _a), _t in _RULES.items():
@@ -114,7 +125,10 @@ RULE_NAMES: dict[Action, str] = {
     A.reinstate: "only a suspended member can be reinstated",
     A.expel: "expulsion of a member by the council",
     A.rejoin: "a former member may restore its membership",
-    A.exit: "a member leaves on the date the data record (only in an alliance with coded exits)",
+    A.exit: "a member leaves for a stated cause",
+    A.denounce: "only a party can denounce the treaty",
+    A.cease: "only a party, signatory or candidate ceases to be one when the state ends",
+    A.end: "the treaty ends for its parties",
 }
 
 
