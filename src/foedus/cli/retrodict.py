@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from foedus.cli.app import app, console, emit_json, err_console
+from foedus.cli.catalogue import catalogue_app
 from foedus.errors import ArgumentError
 
 
@@ -84,3 +85,72 @@ def retrodict_cmd(
         wide.print(f"written: {out}/ retrodiction.json, rows.csv, report.html, report_figures/retrodiction.png",
                    markup=False, highlight=False, soft_wrap=True)
 
+
+
+def _catalogue_doc(res: dict) -> dict:
+    from foedus.retrodiction import json_rows
+
+    return {**{k: v for k, v in res.items() if k != "rows"}, "rows": json_rows(res["rows"])}
+
+
+def catalogue_line(res: dict) -> str:
+    t, s = res["exits_total"], res["summary"]
+    rho = "-" if res["exits_rank_correlation"] is None else f"{res['exits_rank_correlation']:.2f}"
+    cov = "-" if not s["cells"] else f"{100 * s['coverage']:.0f}%"
+    return (f"{res['settings']['alliances']} alliances, {res['cells']} alliance-decades, {res['member_decades']} "
+            f"member-decades. Member exits: real {t['real']}, simulated {t['mean']:.1f} [{t['q05']:.0f}, {t['q95']:.0f}] "
+            f"({'inside' if t['inside'] else 'OUTSIDE'} the 90% interval); rank correlation across alliances of "
+            f"simulated and real exits {rho} ({res['alliances_with_exits']} alliances with a real exit). Cells: "
+            f"{s['inside']} of {s['cells']} inside their 90% interval ({cov}; {s['point_cells']} put every run on "
+            f"one value); PIT histogram: {' '.join(map(str, s['pit_histogram']))}")
+
+
+def _catalogue_table(rows: pd.DataFrame, title: str) -> Table:
+    t = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
+    for col in ("alliance", "decades", "real exits", "simulated exits (mean)", "accessions real", "simulated", "cells outside"):
+        t.add_column(col, justify="left" if col == "alliance" else "right", no_wrap=True)
+    sim = rows[rows["simulated"].astype(bool)]
+    for aid, g in sim.groupby("alliance", sort=False):
+        ex, ac = g[g["event"] == "exits"], g[g["event"] == "accessions"]
+        t.add_row(aid, str(len(ex)), str(int(ex["real"].sum())), f"{ex['mean'].sum():.2f}", str(int(ac["real"].sum())),
+                  f"{ac['mean'].sum():.2f}", str(int((~g["inside"].astype(bool)).sum())))
+    return t
+
+
+@catalogue_app.command("retrodict")
+def catalogue_retrodict_cmd(
+    since: int = typer.Option(1945, "--since", help="alliances that began in or after this year (1815: all)"),
+    min_members: int = typer.Option(3, "--min-members", help="at least this many members (2: bilateral ones too)"),
+    obligation: str = typer.Option("defence", "--obligation", help="defence, offence, neutrality, non-aggression, consultation, or any"),
+    half: str = typer.Option("held-out", "--half", help="held-out (never fitted), fitted, or all (docs/retrodiction.md)"),
+    runs: int = typer.Option(300, "--runs", help="runs per alliance-decade"),
+    seed: int = typer.Option(0, "--seed", help="root seed (each cell's seed derives from it and the cell)"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON: the rows and the summary"),
+    out: Path = typer.Option(None, "-o", "--out", help="folder for retrodiction.json, rows.csv, the figure and report.html"),
+) -> None:
+    """Retrodict ATOP alliances by decade: the simulated member exits and accessions of each
+    alliance-decade against ATOP's, the held-out half by default (docs/retrodiction.md)."""
+    from foedus.catalogue.search import obligation_code
+    from foedus.retrodiction.catalogue import retrodict_catalogue
+
+    if not (1815 <= since <= 2016):
+        raise ArgumentError("--since", "a year the data cover (1815-2016)", since)
+    if min_members < 2:
+        raise ArgumentError("--min-members", "a whole number of at least 2", min_members)
+    code = None if obligation.strip().lower() == "any" else obligation_code(obligation)
+    with Progress(TextColumn("retrodicting ATOP alliance-decades"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+        task = bar.add_task("cells", total=None)
+        res = retrodict_catalogue(since, min_members, code, half, runs, seed,
+                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
+    doc = _catalogue_doc(res)
+    if out is not None:
+        from foedus.report.retrodiction import write_retrodiction
+
+        write_retrodiction(out, {**doc, "runs": runs, "seed": seed, "scenarios": [f"ATOP {half} since {since}"]})
+    if as_json:
+        emit_json(doc)
+        return
+    wide = console if console.is_terminal else Console(width=120)
+    wide.print(_catalogue_table(res["rows"], f"ATOP alliances since {since}, {half} half: {runs} runs per alliance-decade, seed {seed}"))
+    wide.print(catalogue_line(res), highlight=False, soft_wrap=True)
