@@ -125,6 +125,8 @@ def catalogue_retrodict_cmd(
     half: str = typer.Option("held-out", "--half", help="held-out (never fitted), fitted, or all (docs/retrodiction.md)"),
     runs: int = typer.Option(300, "--runs", help="runs per alliance-decade"),
     seed: int = typer.Option(0, "--seed", help="root seed (each cell's seed derives from it and the cell)"),
+    executor: str = typer.Option("serial", "--executor", help="serial or processes: alliance-decades run in parallel"),
+    workers: int = typer.Option(None, "--workers", help="worker processes"),
     as_json: bool = typer.Option(False, "--json", help="print JSON: the rows and the summary"),
     out: Path = typer.Option(None, "-o", "--out", help="folder for retrodiction.json, rows.csv, the figure and report.html"),
 ) -> None:
@@ -141,7 +143,7 @@ def catalogue_retrodict_cmd(
     with Progress(TextColumn("retrodicting ATOP alliance-decades"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("cells", total=None)
-        res = retrodict_catalogue(since, min_members, code, half, runs, seed,
+        res = retrodict_catalogue(since, min_members, code, half, runs, seed, executor, workers,
                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
     doc = _catalogue_doc(res)
     if out is not None:

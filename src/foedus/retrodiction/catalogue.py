@@ -29,6 +29,7 @@ from foedus.catalogue.convert import QUIRKS, DataQuirk, to_scenario
 from foedus.catalogue.loader import DATA_END, AtopAlliance, Catalogue, catalogue
 from foedus.chronology import month_index
 from foedus.engine.compile import compile_model
+from foedus.ensemble.executors import make_executor
 from foedus.errors import ArgumentError
 from foedus.model.parameters import Parameters
 from foedus.retrodiction import rows_for, scores, summarise
@@ -93,13 +94,15 @@ def cell_seed(seed: int, atopid: int, start: dt.date) -> int:
 
 
 def run_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date, decade_end: dt.date, runs: int,
-             seed: int, chunk_size: int = 1000, executor: str = "serial", workers: int | None = None) -> Cell:
+             seed: int, chunk_size: int = 1000) -> Cell:
+    """One alliance-decade: its scenario, its simulated counts (serially: cells run in parallel),
+    its rows for the classes ATOP records."""
     files = to_scenario(al.atopid, start.year, cat)
     aid = files.scenario.focus
     months = month_index(stop) - month_index(start) + 1
     model = compile_model(files, start, months, Parameters.for_scenario(files.parameters), files.scenario.name)
     s = cell_seed(seed, al.atopid, start)
-    draws = simulated_counts(model, runs, s, chunk_size, executor, workers)
+    draws = simulated_counts(model, runs, s, chunk_size)
     real = real_counts(files, aid, start, stop)
     real["alliance_ends"] = int(al.end is not None and start < al.end <= decade_end)
     rows = rows_for(aid, start, stop, draws, real, s)
@@ -111,28 +114,58 @@ def run_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date, de
                 draws[:, SIMULATED.index("exits")])
 
 
+@dataclass(frozen=True)
+class CellJob:
+    atopid: int
+    start: dt.date
+    stop: dt.date
+    decade_end: dt.date
+    runs: int
+    seed: int
+
+
+def run_job(job: CellJob) -> Cell | dict:
+    """A cell in whichever process runs it (the catalogue is read once per process); a member
+    ATOP codes without a COW state is said, not hidden."""
+    cat = catalogue()
+    try:
+        return run_cell(cat, cat.alliance(job.atopid), job.start, job.stop, job.decade_end, job.runs, job.seed)
+    except DataQuirk as exc:
+        return {"atopid": job.atopid, "start": job.start.isoformat(), "why": str(exc)}
+
+
+def jobs(since: int = 1945, min_members: int = 3, obligation: str | None = "defense", half: str = "held-out",
+         runs: int = 300, seed: int = 0) -> list[CellJob]:
+    return [CellJob(al.atopid, *c, runs, seed) for al in pacts(catalogue(), since, min_members, obligation, half)
+            for c in decades(al)]
+
+
 def retrodict_catalogue(since: int = 1945, min_members: int = 3, obligation: str | None = "defense",
-                        half: str = "held-out", runs: int = 300, seed: int = 0, chunk_size: int = 1000,
-                        executor: str = "serial", workers: int | None = None,
-                        progress: Callable[[int, int], None] | None = None) -> dict:
+                        half: str = "held-out", runs: int = 300, seed: int = 0, executor: str = "serial",
+                        workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
     """Every alliance-decade of the chosen alliances; the rows, and the summary: coverage and PIT
     histogram over the cells, the total of member exits against the 90% interval of the simulated
-    total, and the rank correlation across alliances of simulated (mean) and real exits."""
+    total, and the rank correlation across alliances of simulated (mean) and real exits. Cells run
+    on ``executor`` (each its own seed: the same results whatever the executor)."""
     if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
         raise ArgumentError("--runs", "a whole number of runs, at least 1", runs)
-    cat = catalogue()
-    chosen = pacts(cat, since, min_members, obligation, half)
-    todo = [(al, *c) for al in chosen for c in decades(al)]
-    cells, skipped = [], []
-    for k, (al, start, stop, dend) in enumerate(todo):
-        try:
-            cells.append(run_cell(cat, al, start, stop, dend, runs, seed, chunk_size, executor, workers))
-        except DataQuirk as exc:   # a member ATOP codes without a COW state: said, not hidden
-            skipped.append({"atopid": al.atopid, "start": start.isoformat(), "why": str(exc)})
-        if progress is not None:
-            progress(k + 1, len(todo))
+    todo = jobs(since, min_members, obligation, half, runs, seed)
+    done: dict[int, Cell | dict] = {}
+    with make_executor(executor, workers) as ex:
+        for k, res in ex.map(_indexed, list(enumerate(todo))):
+            done[k] = res
+            if progress is not None:
+                progress(len(done), len(todo))
+    ordered = [done[k] for k in range(len(todo))]
+    cells = [c for c in ordered if isinstance(c, Cell)]
+    skipped = [c for c in ordered if not isinstance(c, Cell)]
     return catalogue_summary(cells, skipped, {"since": since, "min_members": min_members, "obligation": obligation,
-                                              "half": half, "runs": runs, "seed": seed, "alliances": len(chosen)})
+                                              "half": half, "runs": runs, "seed": seed,
+                                              "alliances": len({j.atopid for j in todo})})
+
+
+def _indexed(item: tuple[int, CellJob]) -> tuple[int, Cell | dict]:
+    return item[0], run_job(item[1])
 
 
 def catalogue_summary(cells: list[Cell], skipped: list[dict], settings: dict) -> dict:
