@@ -109,11 +109,12 @@ def _catalogue_table(rows: pd.DataFrame, title: str) -> Table:
     t = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
     for col in ("alliance", "decades", "real exits", "simulated exits (mean)", "accessions real", "simulated", "cells outside"):
         t.add_column(col, justify="left" if col == "alliance" else "right", no_wrap=True)
-    sim = rows[rows["simulated"].astype(bool)]
-    for aid, g in sim.groupby("alliance", sort=False):
+    for aid, g in rows.groupby("alliance", sort=False):
         ex, ac = g[g["event"] == "exits"], g[g["event"] == "accessions"]
+        sim = g[g["simulated"].astype(bool)]
+        ac_sim = f"{ac['mean'].sum():.2f}" if ac["simulated"].astype(bool).all() else "not simulated"
         t.add_row(aid, str(len(ex)), str(int(ex["real"].sum())), f"{ex['mean'].sum():.2f}", str(int(ac["real"].sum())),
-                  f"{ac['mean'].sum():.2f}", str(int((~g["inside"].astype(bool)).sum())))
+                  ac_sim, str(int((~sim["inside"].astype(bool)).sum())))
     return t
 
 
