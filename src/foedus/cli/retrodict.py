@@ -106,15 +106,17 @@ def catalogue_line(res: dict) -> str:
 
 
 def _catalogue_table(rows: pd.DataFrame, title: str) -> Table:
-    t = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
-    for col in ("alliance", "decades", "real exits", "simulated exits (mean)", "accessions real", "simulated", "cells outside"):
+    t = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True,
+              caption="per alliance, summed over its decades: real counts and simulated means; MID crises to 2010")
+    for col in ("alliance", "decades", "MID crises", "simulated", "real exits", "simulated exits", "accessions",
+                "simulated ", "cells outside"):
         t.add_column(col, justify="left" if col == "alliance" else "right", no_wrap=True)
     for aid, g in rows.groupby("alliance", sort=False):
-        ex, ac = g[g["event"] == "exits"], g[g["event"] == "accessions"]
+        ex, ac, cr = (g[g["event"] == e] for e in ("exits", "accessions", "crises"))
         sim = g[g["simulated"].astype(bool)]
         ac_sim = f"{ac['mean'].sum():.2f}" if ac["simulated"].astype(bool).all() else "not simulated"
-        t.add_row(aid, str(len(ex)), str(int(ex["real"].sum())), f"{ex['mean'].sum():.2f}", str(int(ac["real"].sum())),
-                  ac_sim, str(int((~sim["inside"].astype(bool)).sum())))
+        t.add_row(aid, str(len(ex)), str(int(cr["real"].sum())), f"{cr['mean'].sum():.2f}", str(int(ex["real"].sum())),
+                  f"{ex['mean'].sum():.2f}", str(int(ac["real"].sum())), ac_sim, str(int((~sim["inside"].astype(bool)).sum())))
     return t
 
 

@@ -6,7 +6,7 @@ for the cell's first year (``catalogue.convert.to_scenario``: the provisions of 
 COW capabilities of that year, crisis rates from COW MID for the ten years up to it -- nothing
 from after the cell's start but the record it is scored on). ATOP records entries, exits and the
 alliance's end, not requests, freezes or notices, so only the classes it records are compared:
-member exits (by any cause: ATOP does not code it), accessions (simulated only where the treaty
+crises (COW MID disputes against members, to 2010, where MID ends), member exits (by any cause: ATOP does not code it), accessions (simulated only where the treaty
 has an admission procedure, which ``to_scenario`` gives none), and the
 alliance's end (which the engine cannot produce: its real count only). A member leaving because the whole alliance ended is
 the end, not an exit: a cell stops the day before the alliance's end.
@@ -26,6 +26,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from foedus.catalogue.convert import QUIRKS, DataQuirk, to_scenario
+from foedus.catalogue.crises import MID_LAST, disputes_against
 from foedus.catalogue.loader import DATA_END, AtopAlliance, Catalogue, catalogue
 from foedus.chronology import month_index
 from foedus.engine.compile import compile_model
@@ -37,8 +38,8 @@ from foedus.retrodiction.events import real_counts
 from foedus.retrodiction.simulated import SIMULATED, simulated_counts
 from foedus.treaty.membership import MEMBER_STANDINGS
 
-#: What ATOP records, and so what a catalogue cell compares.
-ATOP_CLASSES = ("exits", "accessions", "alliance_ends")
+#: What ATOP and COW MID record, and so what a catalogue cell compares.
+ATOP_CLASSES = ("crises", "exits", "accessions", "alliance_ends")
 HALVES = ("held-out", "fitted", "all")
 
 
@@ -93,6 +94,14 @@ def cell_seed(seed: int, atopid: int, start: dt.date) -> int:
     return zlib.crc32(f"{seed}|{atopid}|{start.isoformat()}".encode())
 
 
+def mid_crises(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date) -> int:
+    """The crises on the record of a cell: COW MID disputes begun in its years against a state that
+    was a member in it, one per (member, initiator, type), as the scenario's crisis rates count them
+    (``catalogue.crises``; MID dates a dispute's start by its year, so a cell's first year counts whole)."""
+    members = sorted({sp.member for sp in al.spells if sp.overlaps(start, stop)})
+    return sum(len(d) for d in disputes_against(cat, members, set(members), start.year, stop.year).values())
+
+
 def run_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date, decade_end: dt.date, runs: int,
              seed: int, chunk_size: int = 1000) -> Cell:
     """One alliance-decade: its scenario, its simulated counts (serially: cells run in parallel),
@@ -105,10 +114,13 @@ def run_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date, de
     draws = simulated_counts(model, runs, s, chunk_size)
     real = real_counts(files, aid, start, stop)
     real["alliance_ends"] = int(al.end is not None and start < al.end <= decade_end)
+    real["crises"] = mid_crises(cat, al, start, stop)
     rows = rows_for(aid, start, stop, draws, real, s)
     if not model.admission[model.focus]:   # no admission procedure: the engine cannot make a member
         rows.loc[rows["event"] == "accessions", ["mean", "q05", "q95", "pit", "inside", "simulated"]] = \
             [np.nan, np.nan, np.nan, np.nan, None, False]
+    if stop.year > MID_LAST:               # MID 4.3 ends in 2010: no record of crises to compare
+        rows = rows[rows["event"] != "crises"]
     members = int(np.isin(model.standing0[model.focus], sorted(MEMBER_STANDINGS)).sum())
     return Cell(al.atopid, start, stop, members, rows[rows["event"].isin(ATOP_CLASSES)].reset_index(drop=True),
                 draws[:, SIMULATED.index("exits")])
