@@ -19,7 +19,7 @@ def test_every_later_csto_decision_is_scored(bt):
     csto = [d for d in bt.decisions if d.alliance == "csto"]
     what = [d.what for d in csto]
     assert "2024-02 ARM active: freeze" in what
-    assert "2022-09-13 ARM request (armed_attack by AZE): limited" in what
+    assert "2022-09-13 ARM request (armed_attack by AZE): refused" in what
     assert "2022-01-05 KAZ request (unrest): deployed" in what
     assert "2021-05-13 ARM consultation (threat by AZE): refused" in what
     assert sum(1 for d in csto if d.kind == "member:frozen") == 22       # Armenia frozen, Mar 2024 - Dec 2025
@@ -27,8 +27,8 @@ def test_every_later_csto_decision_is_scored(bt):
     assert all(d.what[:4] >= "2020" for d in bt.decisions)
 
 
-def test_the_model_beats_both_baselines_on_the_csto_2020_2025(bt):
-    assert bt.beats("csto all") == {"base_rate": True}
+def test_the_model_beats_both_baselines_on_the_csto_members_decisions_2020_2025(bt):
+    # (on all the CSTO's decisions together it no longer does: README, "Out of sample")
     assert bt.beats("csto membership") == {"base_rate": True, "nobody_moves": True}
     freeze = next(d for d in bt.decisions if d.what == "2024-02 ARM active: freeze")
     assert freeze.model[1] > 10 * freeze.base[1]

@@ -36,7 +36,7 @@ def test_backtest_end_to_end_on_the_csto_record(tmp_path):
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     groups = {g["group"]: g for g in out["summary"]}
-    assert groups["csto all"]["model_log"] > groups["csto all"]["base_rate_log"]
+    assert groups["csto membership"]["model_log"] > groups["csto membership"]["base_rate_log"]
     assert (tmp_path / "decisions.csv").read_text().count("\n") == groups["csto all"]["decisions"] + 1
 
 

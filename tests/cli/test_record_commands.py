@@ -113,11 +113,11 @@ def test_validate_json(cli, csto_copy):
 
 def test_validate_reports_an_event_that_breaks_a_rule(cli, csto_copy):
     with open(csto_copy / "record.toml", "a") as fh:
-        fh.write('\n[[event]]\ndate = 2025-01-01\ntype = "unfreeze"\nalliance = "csto"\nactors = ["RUS"]\n'
+        fh.write('\n[[event]]\ndate = 2025-12-01\ntype = "unfreeze"\nalliance = "csto"\nactors = ["RUS"]\n'
                  'source = "test"\n')
     code, _, err = cli("validate", str(csto_copy))
     assert_one_line_error(code, err)
-    assert "rule violated: only a frozen member returns to active participation: 2025-01-01 unfreeze RUS" in err
+    assert "rule violated: only a frozen member returns to active participation: 2025-12-01 unfreeze RUS" in err
 
 
 @pytest.mark.parametrize("breakage", [

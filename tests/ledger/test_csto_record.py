@@ -107,15 +107,15 @@ def test_kazakhstan_request_of_january_2022_answered_with_a_deployment(csto):
     assert set(r.contributors) == {"RUS", "BLR", "ARM", "TJK", "KGZ"}
 
 
-def test_armenia_request_of_september_2022_answered_with_a_monitoring_mission_only(csto):
+def test_armenia_request_of_september_2022_for_military_help_declined(csto):
     reqs = [e for e in csto.full_replay.requests("csto") if e.actors == ("ARM",)]
     assert len(reqs) == 1
     r = reqs[0]
     assert r.date == dt.date(2022, 9, 13)
     assert r.target == "AZE" and r.article == "4"
-    assert r.outcome == Outcome.limited
+    assert r.outcome == Outcome.refused      # a fact-finding visit, no help, no statement of support
     assert r.contributors == ()
-    assert "monitoring mission" in r.summary
+    assert "declined" in r.summary
 
 
 def test_the_kazakh_deployment_is_the_only_one_on_the_record(csto):

@@ -54,9 +54,10 @@ def window(year: int) -> tuple[int, int]:
     return max(MID_FIRST, last - WINDOW_YEARS + 1), last
 
 
-def crisis_rates(cat: Catalogue, victims: list[int], members_in_year: set[int], year: int) -> list[CrisisRate]:
-    """The MID-based crisis rates against ``victims`` for the window ending at ``year``."""
-    first, last = window(year)
+def disputes_against(cat: Catalogue, victims: list[int], members_in_year: set[int], first: int,
+                     last: int) -> dict[tuple[int, int, str], set[int]]:
+    """The MID disputes begun in the years ``first``..``last`` against ``victims``, by (victim,
+    initiator, crisis type): the rule of this module's docstring, once."""
     by_dispute: dict[int, list] = {}
     for p in cat.disputes:
         if first <= p.start_year <= last:
@@ -78,4 +79,11 @@ def crisis_rates(cat: Catalogue, victims: list[int], members_in_year: set[int], 
                 else:
                     kind = "threat"
                 seen.setdefault((v, a.ccode, kind), set()).add(dnum)
+    return seen
+
+
+def crisis_rates(cat: Catalogue, victims: list[int], members_in_year: set[int], year: int) -> list[CrisisRate]:
+    """The MID-based crisis rates against ``victims`` for the window ending at ``year``."""
+    first, last = window(year)
+    seen = disputes_against(cat, victims, members_in_year, first, last)
     return [CrisisRate(v, a, kind, len(ds), first, last) for (v, a, kind), ds in sorted(seen.items())]

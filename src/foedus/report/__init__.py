@@ -139,7 +139,12 @@ window.addEventListener('load', function () {
 
 def build_report(results: str | Path, out: str | Path, title: str | None = None) -> Report:
     """Write the HTML report for RESULTS to OUT, and its figures as PNG in ``<OUT stem>_figures/``
-    beside it. Each file is written whole to a temporary name first, then moved into place."""
+    beside it. Each file is written whole to a temporary name first, then moved into place.
+    A retrodiction folder (``foedus retrodict -o``) gets its own page (``report.retrodiction``)."""
+    if (Path(results) / "retrodiction.json").is_file():
+        from foedus.report.retrodiction import build_retrodiction_report
+
+        return build_retrodiction_report(results, out, title)
     arms = open_arms(results)
     base = arms[0]
     out = Path(out)

@@ -1,0 +1,120 @@
+"""Retrodiction: the simulator run over history it knows, every decision free, against the record.
+
+``retrodict("csto", "2004-07-01", "2025-12")`` simulates the scenario from the record replayed to
+the start date, with the exogenous timeline as it happened (the patron's war, dated threats, the
+crises the timeline injects), through the end of the last month; for each class of event
+(``retrodiction.events``) it sets the simulated distribution of per-run counts beside the real
+count of the replayed record: mean, 90% interval, the real count's randomised predictive
+percentile (PIT). docs/retrodiction.md shows the command, its output and how to read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from foedus.chronology import add_months, month_index, month_start, parse_date
+from foedus.errors import ArgumentError
+from foedus.retrodiction import scores
+from foedus.retrodiction.events import CLASSES, real_counts
+from foedus.retrodiction.simulated import SIMULATED, simulated_counts
+
+ROW_COLUMNS = ("alliance", "start", "end", "event", "real", "mean", "q05", "q95", "pit")
+
+
+@dataclass(frozen=True)
+class Retrodiction:
+    """One alliance over one period: the per-run counts and the table of classes."""
+
+    scenario: str
+    alliance: str
+    start: dt.date
+    end: dt.date
+    runs: int
+    seed: int
+    draws: pd.DataFrame      # one row per run, one column per simulated class
+    rows: pd.DataFrame       # ROW_COLUMNS plus ``inside`` (the real count in the 90% interval) and ``simulated``
+
+    def summary(self) -> dict:
+        return summarise(self.rows)
+
+    def to_json(self) -> dict:
+        return {"scenario": self.scenario, "alliance": self.alliance, "start": self.start.isoformat(),
+                "end": self.end.isoformat(), "runs": self.runs, "seed": self.seed,
+                "rows": json_rows(self.rows), "summary": self.summary()}
+
+
+def month_end(d: dt.date) -> dt.date:
+    return add_months(month_start(month_index(d)), 1) - dt.timedelta(days=1)
+
+
+def rows_for(alliance: str, start: dt.date, end: dt.date, draws: np.ndarray | None, real: Mapping[str, int],
+             seed: int) -> pd.DataFrame:
+    """The table of one cell per class: the real count, and where the class is simulated the draws'
+    mean, 90% interval and the real count's PIT (a class the engine cannot produce: those blank)."""
+    out = []
+    for c in CLASSES:
+        row = {"alliance": alliance, "start": start.isoformat(), "end": end.isoformat(), "event": c.name,
+               "real": int(real[c.name]), "mean": None, "q05": None, "q95": None, "pit": None,
+               "inside": None, "simulated": c.simulated and draws is not None}
+        if row["simulated"]:
+            x = draws[:, SIMULATED.index(c.name)]
+            lo, hi = scores.interval(x)
+            u = scores.tie_breaker(seed, alliance, start, end, c.name)
+            row.update(mean=float(x.mean()), q05=lo, q95=hi, pit=scores.pit(x, row["real"], u),
+                       inside=bool(lo <= row["real"] <= hi))
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def summarise(rows: pd.DataFrame) -> dict:
+    """Over the simulated cells: how many, the share of real counts inside the 90% interval, the
+    PIT histogram (10 bins), and how many cells put all their draws on one value."""
+    sim = rows[rows["simulated"].astype(bool)]
+    return {"cells": int(len(sim)), "inside": int(sim["inside"].astype(bool).sum()),
+            "coverage": scores.coverage(sim["real"], sim["q05"], sim["q95"]),
+            "pit_histogram": scores.pit_histogram(sim["pit"].astype(float)),
+            "point_cells": int((sim["q05"] == sim["q95"]).sum())}
+
+
+def json_rows(rows: pd.DataFrame) -> list[dict]:
+    """The rows as ``--json`` gives them: ROW_COLUMNS, with null where a class is not simulated."""
+    return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items() if k in ROW_COLUMNS}
+            for r in rows.astype(object).to_dict(orient="records")]
+
+
+def retrodict(scenario, start: str | dt.date, end: str | dt.date, runs: int = 300, seed: int = 0,
+              chunk_size: int = 1000, executor: str = "serial", workers: int | None = None,
+              parameters: Mapping[str, float] | None = None, alliance_end: dt.date | None = None,
+              progress: Callable[[int], None] | None = None) -> Retrodiction:
+    """Simulate ``scenario`` (a name, a folder, a loaded Scenario or ScenarioFiles) from ``start``
+    through the end of ``end``'s month, ``runs`` runs, and compare each class of event with the
+    record of its focus alliance. ``alliance_end``: the alliance's end where a data set dates it."""
+    from foedus.api import Scenario, load_scenario
+    from foedus.engine.compile import compile_model
+    from foedus.model.parameters import Parameters
+    from foedus.scenario.schema import ScenarioFiles
+
+    data = scenario if isinstance(scenario, ScenarioFiles) else (
+        scenario if isinstance(scenario, Scenario) else load_scenario(scenario)).data
+    start_d, end_d = parse_date(start, "--from"), month_end(parse_date(end, "--to"))
+    if end_d <= start_d:
+        raise ArgumentError("--to", f"a date after --from ({start_d.isoformat()})", str(end))
+    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
+        raise ArgumentError("--runs", "a whole number of runs, at least 1", runs)
+    months = month_index(end_d) - month_index(start_d) + 1
+    params = Parameters.for_scenario(data.parameters, extra=dict(parameters or {}))
+    model = compile_model(data, start_d, months, params, data.scenario.name)
+    draws = simulated_counts(model, runs, seed, chunk_size, executor, workers, progress)
+    focus = data.scenario.focus
+    real = real_counts(data, focus, start_d, end_d, alliance_end)
+    return Retrodiction(scenario=data.scenario.name, alliance=focus, start=start_d, end=end_d, runs=runs, seed=seed,
+                        draws=pd.DataFrame(draws, columns=list(SIMULATED)),
+                        rows=rows_for(focus, start_d, end_d, draws, real, seed))
+
+
+__all__ = ["ROW_COLUMNS", "Retrodiction", "json_rows", "retrodict", "rows_for", "summarise"]

@@ -1,0 +1,57 @@
+"""``foedus retrodict``: the table, the JSON rows, the folder and its report, bad input."""
+
+from __future__ import annotations
+
+import json
+
+from foedus.retrodiction import ROW_COLUMNS
+from foedus.retrodiction.events import NAMES
+
+
+def test_json_rows_have_the_documented_columns_one_per_class_and_alliance(cli):
+    code, out, err = cli("retrodict", "csto", "nato", "--from", "2012-01-01", "--to", "2013-12", "--runs", "20", "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert len(doc["rows"]) == 2 * len(NAMES)
+    assert all(tuple(r) == ROW_COLUMNS for r in doc["rows"])
+    csto = {r["event"]: r for r in doc["rows"] if r["alliance"] == "csto"}
+    assert csto["suspensions"]["real"] == 1 and csto["freezes"]["real"] == 1   # Uzbekistan, 2012
+    assert csto["alliance_ends"]["mean"] is None and csto["alliance_ends"]["pit"] is None
+    assert doc["summary"]["cells"] == 2 * (len(NAMES) - 1)
+    assert sum(doc["summary"]["pit_histogram"]) == doc["summary"]["cells"]
+
+
+def test_the_same_seed_prints_the_same_rows(cli):
+    args = ("retrodict", "csto", "--from", "2012-01-01", "--to", "2012-12", "--runs", "15", "--seed", "4", "--json")
+    assert json.loads(cli(*args)[1])["rows"] == json.loads(cli(*args, "--chunk-size", "4")[1])["rows"]
+
+
+def test_the_table_marks_a_real_count_outside_its_interval(cli):
+    code, out, _ = cli("retrodict", "csto", "--from", "2012-01-01", "--to", "2012-12", "--runs", "20")
+    assert code == 0
+    assert "suspensions" in out and "not simulated" in out and "coverage" in out
+
+
+def test_a_folder_with_the_rows_the_figure_and_a_page_that_foedus_report_rebuilds(cli, tmp_path):
+    out = tmp_path / "retro"
+    code, _, err = cli("retrodict", "csto", "--from", "2012-01-01", "--to", "2012-12", "--runs", "10", "-o", str(out))
+    assert code == 0, err
+    doc = json.loads((out / "retrodiction.json").read_text())
+    assert len(doc["rows"]) == len(NAMES)
+    assert (out / "rows.csv").read_text().splitlines()[0] == ",".join(ROW_COLUMNS)
+    assert (out / "report_figures" / "retrodiction.png").read_bytes()[:4] == b"\x89PNG"
+    page = (out / "report.html").read_text()
+    assert "Retrodiction" in page and "data:image/png;base64," in page
+    code, _, err = cli("report", str(out), "-o", str(tmp_path / "again.html"))
+    assert code == 0, err
+    assert "suspensions" in (tmp_path / "again.html").read_text()
+
+
+def test_bad_input_is_one_line_and_exit_code_2(cli):
+    for args, word in ((("--from", "2004-07-01", "--to", "2003-12"), "--to"),
+                       (("--from", "1950-01-01", "--to", "2003-12"), "--from"),
+                       (("--from", "2004-07-01", "--to", "2025-12", "--runs", "0"), "--runs"),
+                       (("--from", "2004-13-01", "--to", "2025-12"), "--from")):
+        code, out, err = cli("retrodict", "csto", *args)
+        assert code == 2 and out == ""
+        assert len(err.strip().splitlines()) == 1 and word in err and "Traceback" not in err
