@@ -29,7 +29,7 @@ from foedus.model.timeline import NO_CRISIS
 from foedus.treaty import membership as tm
 from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, awaited_ratifications
 from foedus.treaty.obligations import obligations
-from foedus.treaty.procedure import ABSTAIN, NO, YES, passes
+from foedus.treaty.procedure import ABSTAIN, NO, YES, council_answer, passes
 from foedus.scenario.schema import CrisisType
 
 S = Standing
@@ -148,17 +148,16 @@ class StateAgent(Agent):
         st = self.standing[a]
         is_patron = self.index == c.patron[a]
         feats = self.features(a)
-        hz = membership.hazards(p, feats)
+        hz = membership.hazards(p, feats, can_notice=c.notice_months[a] >= 0)
         u, uc = mdl.random.random(), mdl.random.random()
-        p_notice = hz.p_notice if c.notice_months[a] >= 0 else 0.0
         council = bool(c.suspension[a, t])
         froze = noticed = returned = revoked = suspended = False
         if st == S.active and not is_patron:
-            ch = int(membership.choose(u, hz.p_freeze, p_notice))
+            ch = int(membership.choose(u, hz.p_freeze, hz.p_notice))
             froze = ch == 0 and self.move(a, Action.freeze)
             noticed = ch == 1 and self.move(a, Action.notice)
         elif st == S.frozen:
-            ch = -1 if is_patron else int(membership.choose(u, p_notice, hz.p_return))
+            ch = -1 if is_patron else int(membership.choose(u, hz.p_notice, hz.p_return))
             noticed = ch == 0 and self.move(a, Action.notice)
             returned = ch == 1 and self.move(a, Action.unfreeze)
             if ch < 0 and council and uc < membership.p_suspend(p, m - self.since[a], membership.margin(p, feats)):
@@ -251,18 +250,13 @@ class AllianceModel(Model):
                 aggressor = c.codes[victim.crisis_aggressor] if victim.crisis_aggressor >= 0 else None
                 covered = obligations(c.alliances[a], standings, date, victim.code, aggressor,
                                       _CRISIS_TYPES[victim.crisis_type]).casus_foederis
+                # each voter casts its vote at both levels; the treaty's procedure gives the answer
                 voters = [s for s in self.states if s is not victim and s.standing[a] in VOTING_STANDINGS]
-                eligible = np.ones(len(voters), bool)
-                deployed = False
-                if victim.crisis_type != decision.THREAT:
-                    votes = [s.vote(a, "deploy", victim, covered, abst) for s in voters]
-                    patron_ok = all(v == YES for s, v in zip(voters, votes) if s.index == c.patron[a])
-                    deployed = bool(passes(np.array(votes, dtype=np.int8), eligible, abst)) and patron_ok
-                limited = False
-                if not deployed:
-                    votes = [s.vote(a, "limited", victim, covered, abst) for s in voters]
-                    limited = bool(passes(np.array(votes, dtype=np.int8), eligible, abst))
-                out = decision.DEPLOYED if deployed else (decision.LIMITED if limited else decision.REFUSED)
+                deploy = np.array([s.vote(a, "deploy", victim, covered, abst) for s in voters], dtype=np.int8)
+                limited = np.array([s.vote(a, "limited", victim, covered, abst) for s in voters], dtype=np.int8)
+                out = int(council_answer(deploy, limited, np.ones(len(voters), bool),
+                                         np.array([s.index == c.patron[a] for s in voters], dtype=bool), abst,
+                                         victim.crisis_type == decision.THREAT))
                 # 5. credibility: the victim and every other state observe the outcome
                 for s in self.states:
                     s.observe(a, out, victim)

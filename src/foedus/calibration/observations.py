@@ -110,6 +110,7 @@ class AllianceRecord:
     ties: np.ndarray
     autonomy: np.ndarray
     exit_cost: np.ndarray
+    can_notice: bool              # the treaty has a withdrawal clause (else no member can give notice)
     # renewal windows (w,)
     rw_row: np.ndarray            # index into the member-month rows of the same member and month
     # council months (c,) of ``council:frozen``: months frozen, and the member-month row (its margin)
@@ -417,6 +418,7 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
         mm_spare_leader=spare[t, leader] if len(t) else np.zeros(0),
         mm_outside=(get("outside_option")[mm_state] + tl.outside[t, mm_state]) if len(t) else np.zeros(0),
         regime=regime, ties=get("ties"), autonomy=get("autonomy_cost"), exit_cost=get("exit_cost"),
+        can_notice=al.withdrawal is not None,
         rw_row=arr(rw_row, np.int64), cf_months=arr(cf_months), cf_row=arr(cf_row, np.int64),
         rq_state=arr(rq["state"], np.int64), rq_month=arr(rq["month"], np.int64), rq_type=arr(rq["type"], np.int64),
         rq_severity=arr(rq["severity"]),

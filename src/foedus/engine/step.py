@@ -42,7 +42,7 @@ from foedus.model import accession, credibility, crises, decision, membership, r
 from foedus.model.timeline import NO_CRISIS
 from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, awaited_ratifications, notice_due, step_array
 from foedus.treaty.obligations import casus_foederis_array
-from foedus.treaty.procedure import NO, YES, passes
+from foedus.treaty.procedure import NO, YES, council_answer, passes
 
 S = Standing
 STREAMS = ("crises", "requests", "decision", "membership", "council", "accession")
@@ -370,10 +370,7 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
             v_d = decision.votes_from_uniforms(py, pn, u.take(V, axis=1))
             py, _, pn = decision.vote_probs(p, "limited", feats)
             v_l = decision.votes_from_uniforms(py, pn, u.take(N + V, axis=1))
-            consent = np.where(patron.any(1), (np.where(patron, v_d, NO) == YES).any(1), True)
-            deployed = (kt != decision.THREAT) & passes(v_d, eligible, abst) & consent
-            limited = ~deployed & passes(v_l, eligible, abst)
-            out = np.where(deployed, decision.DEPLOYED, np.where(limited, decision.LIMITED, decision.REFUSED))
+            out = council_answer(v_d, v_l, eligible, patron, abst, kt == decision.THREAT)
 
             # 5. credibility: updates -------------------------------------------------------
             is_v = np.zeros((len(ri), N), bool)
@@ -417,7 +414,7 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
         cols = np.arange(N) if whole else dense
         froze_c = notice_c = act_c = _NONE
         if len(cols):   # state-major (states, runs) arrays: see _column_features
-            z = membership.margin_engine(p, _column_features(model, st, t, a, cred, cols))
+            z = membership.margin(p, _column_features(model, st, t, a, cred, cols))
             inactive = S_a.T[cols] != S.active
             if pat >= 0 and whole:
                 inactive[pat] = True
@@ -431,7 +428,7 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
         fr, fn = _cells_of(st, a, S.frozen)
         nr, nn = _cells_of(st, a, S.notice)
         zr, zi = _cat(act_c, (fr, fn), (nr, nn))
-        zc = membership.margin_engine(p, _cell_features(model, st, t, a, cred, zr, zi)) if len(zr) else np.zeros(0)
+        zc = membership.margin(p, _cell_features(model, st, t, a, cred, zr, zi)) if len(zr) else np.zeros(0)
         k1, k2 = len(act_c[0]), len(act_c[0]) + len(fr)
         if k1:   # active members outside those columns
             ch = membership.choose_active(p, zc[:k1], u[act_c], np.zeros(k1, bool), can_notice)
@@ -442,8 +439,8 @@ def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> Mo
         fpat = fn == pat
         ch_f = np.full(len(fr), -1, np.int8)
         if (~fpat).any():
-            p_notice, p_return = membership.frozen_hazards(p, zf[~fpat])
-            ch_f[~fpat] = membership.choose(u[fr[~fpat], fn[~fpat]], p_notice * can_notice, p_return)
+            p_notice, p_return = membership.frozen_hazards(p, zf[~fpat], can_notice)
+            ch_f[~fpat] = membership.choose(u[fr[~fpat], fn[~fpat]], p_notice, p_return)
         ch_n = np.full(len(nr), -1, np.int8)
         if len(nr):
             ch_n[:] = membership.choose(u[nr, nn], membership.p_revoke(p, zn))
