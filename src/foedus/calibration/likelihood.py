@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from foedus import features
 from foedus.calibration.observations import LABELS, AllianceRecord, Observations, window
 from foedus.model import accession, credibility, crises, decision, membership, requests
 from foedus.treaty.membership import Standing
@@ -108,10 +109,8 @@ def _member_features(p, rec: AllianceRecord) -> membership.MemberFeatures:
     # the membership step of month m sees the beliefs after month m's outcomes and the month's decay
     cred = _cached(rec, ("mm",) + tuple(p[k] for k in _CRED), lambda: beliefs(p, rec, rec.mm_month + 1, i))
     mom = _cached(rec, ("momentum", p["momentum_half_life"]), lambda: momentum(p, rec, rec.mm_month))
-    return membership.MemberFeatures(
-        credibility=cred, threat=rec.mm_threat, patron_spare=rec.mm_spare_leader, regime=rec.regime[i],
-        ties=rec.ties[i], autonomy=rec.autonomy[i], outside=rec.mm_outside, exit_cost=rec.exit_cost[i],
-        momentum=mom, frozen=rec.mm_standing == S.frozen)
+    return features.member_features(rec.terms, rec.tl, rec.flags.leader, rec.mm_month - rec.months[0], i, cred, mom,
+                                    rec.mm_standing == S.frozen)
 
 
 def _severity_weights(p, rec: AllianceRecord):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from foedus.chronology import month_index
-from foedus.model.mechanism import Feature, Mechanism
+from foedus.model.mechanism import Mechanism
 from foedus.model.parameters import Param
 from foedus.scenario.schema import CrisisType, TimelineChange
 
