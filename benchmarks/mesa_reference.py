@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from mesa import Agent, Model
 
+from foedus import features
 from foedus.chronology import month_start
 from foedus.engine.compile import NO_MONTH
 from foedus.model import accession, credibility, crises, decision, membership, requests
@@ -132,14 +133,11 @@ class StateAgent(Agent):
 
     # -- 6. membership ------------------------------------------------------------------------
     def features(self, a: int) -> membership.MemberFeatures:
+        """The membership mechanism's features of this agent: ``foedus.features.member_features``
+        on its own scalars (the engine and the likelihood call the same function on arrays)."""
         mdl, c = self.model, self.model.compiled
-        t, i = mdl.t, self.index
-        lead = c.leader[a]
-        return membership.MemberFeatures(
-            credibility=self.belief(a), threat=c.tl.threat[t, i],
-            patron_spare=c.tl.capability[t, lead] * (1.0 - c.tl.committed[t, lead]),
-            regime=c.regime[i], ties=c.ties[i], autonomy=c.autonomy[i], outside=c.outside[i] + c.tl.outside[t, i],
-            exit_cost=c.exit_cost[i], momentum=mdl.momentum[a], frozen=self.standing[a] == S.frozen)
+        return features.member_features(c.terms, c.tl, c.leader[a], mdl.t, self.index, self.belief(a), mdl.momentum[a],
+                                        self.standing[a] == S.frozen)
 
     def weigh_membership(self, a: int) -> None:
         """Stay, freeze, give notice, return or revoke; the council may suspend or reinstate."""
@@ -215,6 +213,49 @@ class AllianceModel(Model):
         self.pending_requests: list[StateAgent] = []
         self.cred_at_start: list[float] = []
 
+    def treaty_calendar(self) -> None:
+        """0. Entry into force; notices that fall due take effect."""
+        c, m = self.compiled, self.month
+        for a in range(len(c.alliance_ids)):
+            for s in self.states:
+                if m == c.in_force_month[a] and s.standing[a] == S.signatory:
+                    s.move(a, Action.in_force)
+                if s.standing[a] == S.notice and s.notice_due[a] != NO_MONTH and s.notice_due[a] <= m:
+                    if s.move(a, Action.withdraw):
+                        s.notice_due[a] = NO_MONTH
+                        if a == c.focus:
+                            s.mark_exit()
+                            self.counts["exits"] += 1
+
+    def accession(self, a: int) -> None:
+        """7. Applications, the council's invitations by consensus, ratifications, admission."""
+        c, t = self.compiled, self.t
+        if not c.admission[a] or self.month < c.in_force_month[a]:
+            return
+        self.agents.shuffle_do("maybe_apply", a)
+        abst = bool(c.abstention[a, t])
+        for s in self.states:
+            if s.standing[a] != S.applicant:
+                continue
+            voters = [j for j in self.states if j is not s and j.standing[a] in VOTING_STANDINGS]
+            votes = [YES if self.random.random() < accession.p_invite_vote(self.params, c.affinity[s.index, j.index])
+                     else NO for j in voters]
+            if passes(np.array(votes, dtype=np.int8), np.ones(len(voters), bool), abst):
+                s.move(a, Action.invite)
+                s.invited_by[a] = {j.index for j in voters}
+                s.ratified_by[a] = set()
+        for s in self.states:
+            if s.standing[a] != S.invited:
+                continue
+            # only the members that invited it and are still in have a say (the treaty layer's rule)
+            now = {j.index: Standing(j.standing[a]) for j in self.states}
+            for j in sorted(awaited_ratifications(s.invited_by[a], s.ratified_by[a], now)):
+                pr = accession.p_ratify(self.params, c.affinity[s.index, j], c.grievance[j, s.index])
+                if self.random.random() < pr:
+                    s.ratified_by[a].add(j)
+            if not awaited_ratifications(s.invited_by[a], s.ratified_by[a], now) and s.move(a, Action.admit) and a == c.focus:
+                self.counts["accessions"] += 1
+
     def step(self) -> None:
         c = self.compiled
         t, m = self.t, self.month
@@ -223,17 +264,7 @@ class AllianceModel(Model):
         f = c.focus
         agents = self.agents
 
-        # 0. treaty calendar
-        for a in range(A):
-            for s in self.states:
-                if m == c.in_force_month[a] and s.standing[a] == S.signatory:
-                    s.move(a, Action.in_force)
-                if s.standing[a] == S.notice and s.notice_due[a] != NO_MONTH and s.notice_due[a] <= m:
-                    if s.move(a, Action.withdraw):
-                        s.notice_due[a] = NO_MONTH
-                        if a == f:
-                            s.mark_exit()
-                            self.counts["exits"] += 1
+        self.treaty_calendar()
 
         # 1-2. timeline (read by the agents from the compiled series) and crises
         agents.shuffle_do("draw_crisis")
@@ -272,31 +303,7 @@ class AllianceModel(Model):
             agents.shuffle_do("weigh_membership", a)
             self.momentum[a] = self.momentum[a] * membership.momentum_decay(self.params) + self.defections[a]
             # 7. accession: applications, the council's invitations, ratifications
-            if not c.admission[a] or m < c.in_force_month[a]:
-                continue
-            agents.shuffle_do("maybe_apply", a)
-            abst = bool(c.abstention[a, t])
-            for s in self.states:
-                if s.standing[a] != S.applicant:
-                    continue
-                voters = [j for j in self.states if j is not s and j.standing[a] in VOTING_STANDINGS]
-                votes = [YES if self.random.random() < accession.p_invite_vote(self.params, c.affinity[s.index, j.index])
-                         else NO for j in voters]
-                if passes(np.array(votes, dtype=np.int8), np.ones(len(voters), bool), abst):
-                    s.move(a, Action.invite)
-                    s.invited_by[a] = {j.index for j in voters}
-                    s.ratified_by[a] = set()
-            for s in self.states:
-                if s.standing[a] != S.invited:
-                    continue
-                # only the members that invited it and are still in have a say (the treaty layer's rule)
-                now = {j.index: Standing(j.standing[a]) for j in self.states}
-                for j in sorted(awaited_ratifications(s.invited_by[a], s.ratified_by[a], now)):
-                    pr = accession.p_ratify(self.params, c.affinity[s.index, j], c.grievance[j, s.index])
-                    if self.random.random() < pr:
-                        s.ratified_by[a].add(j)
-                if not awaited_ratifications(s.invited_by[a], s.ratified_by[a], now) and s.move(a, Action.admit) and a == f:
-                    self.counts["accessions"] += 1
+            self.accession(a)
         self.t += 1
         self.month += 1
 

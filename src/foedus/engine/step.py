@@ -1,23 +1,23 @@
-"""One month of the model over all runs of a chunk: a fixed sequence of array operations.
+"""One month of the model over all runs of a chunk: the ordered phases of :data:`PHASES`, each a
+short function ``(model, chunk state, month)`` over arrays (month ``t`` after the start, calendar
+month ``m``):
 
-Order within a month (month ``t`` after the start, calendar month ``m``):
-
-0. treaty calendar: entry into force; notices that fall due take effect (``Action.withdraw``);
-1. timeline: the month's committed shares, capability factors, outside-option shifts, threat and
-   salience multipliers (compiled in advance);
-2. crises: arrivals per source, severity, the most severe per victim; injected crises override;
-3. requests: members in a standing that may invoke the alliance ask with ``requests.p_request``;
-4. decision: votes at the deploy and limited levels, ``treaty.procedure.passes`` with the
-   procedure in force, the patron's consent for a deployment;
-5. credibility: the victim and the observers update; all beliefs decay towards the prior;
-6. membership: hazards (``membership.hazards``), competing risks from one uniform per member,
+0. ``treaty_calendar``: entry into force; notices that fall due take effect (``Action.withdraw``);
+1-2. ``draw_crises``: arrivals per source, severity, the most severe per victim; injected crises
+   override (the timeline's monthly series are compiled in advance); ``contagion.spread_unrest``;
+3. ``make_requests``: members in a standing that may invoke the alliance ask (``requests.p_request``);
+4-5. ``decide``: votes at the deploy and limited levels, the council's answer by the treaty's
+   procedure (``treaty.procedure.council_answer``); the victim and the observers update their
+   beliefs; ``decay_beliefs``: all beliefs decay towards the prior;
+6. ``weigh_membership``: hazards (``membership``), competing risks from one uniform per member,
    standings moved by ``treaty.membership.step_array``, notice due dates by ``notice_due``;
    council suspension and reinstatement; renewal windows; momentum;
-7. accession: applications, invitations by consensus, ratifications, admission.
+7. ``accede``: applications, invitations by consensus, ratifications, admission.
 
 No Python loop runs over runs or states; the only loop is over the scenario's alliances (one or
-two). Random numbers come from named counter-based streams (``engine.streams``), so a run's
-draws do not depend on its chunk, and variants share exogenous draws.
+two). Every random number comes from a named counter-based stream at a named slot
+(``Month.draw``, ``engine.streams``), so a run's draws do not depend on its chunk, and variants
+share exogenous draws.
 
 Most cells change little in a month, so the step keeps books that spare it passes over the whole
 chunk, without changing a result: a tally of the runs in which each state has each standing
@@ -40,14 +40,15 @@ from foedus import features
 from foedus.chronology import month_start
 from foedus.engine.compile import NO_MONTH, Model
 from foedus.engine.streams import run_states, stream_key, uniforms
-from foedus.model import accession, credibility, crises, decision, membership, requests
+from foedus.model import accession, contagion, credibility, crises, decision, membership, requests
 from foedus.model.timeline import NO_CRISIS
 from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, awaited_ratifications, notice_due, step_array
 from foedus.treaty.obligations import casus_foederis_array
 from foedus.treaty.procedure import NO, YES, council_answer, passes
 
 S = Standing
-STREAMS = ("crises", "requests", "decision", "membership", "council", "accession")
+#: The named random streams of a month, one per kind of draw (``Month.draw``; ``engine.streams``).
+STREAMS = ("crises", "requests", "decision", "membership", "council", "renewal", "accession", "ratification")
 _VOTING = tuple(sorted(VOTING_STANDINGS))
 _IS_VOTING = np.isin(np.arange(len(S)), _VOTING)   # lookup by standing code: cheaper than np.isin each month
 _EXITS = np.array([S.frozen, S.notice, S.withdrawn, S.suspended, S.expelled], dtype=np.int8)
@@ -506,7 +507,7 @@ def _renewal(model: Model, st: ChunkState, mo: Month, a: int, cred) -> tuple:
     if not model.renewal[a, mo.t]:
         return _NONE
     S_a = st.standing[:, a, :]
-    ua = uniforms(run_states(mo.keys["council"], mo.m, mo.runs), model.state_slots[a] ^ np.uint64(0x5A5A))
+    ua = mo.draw("renewal", model.state_slots[a])
     may = ((S_a == S.active) | (S_a == S.frozen)) & (np.arange(model.n_states) != model.patron[a])
     lapse = may & (ua < membership.p_lapse(model.params, member_features(model, st, mo.t, a, cred)))
     return _move_cells(st, a, Action.lapse, *_cells(lapse), mo.m)
@@ -587,7 +588,7 @@ def accede(model: Model, st: ChunkState, mo: Month) -> None:
             # only the members that invited it and are still in have a say (the replay's rule)
             members_now = st.standing[ri, a, :]
             pending = awaited_ratifications(st.invited_by[ri, a, ii, :], st.ratified[ri, a, ii, :], members_now)
-            u = uniforms(run_states(mo.keys["accession"], mo.m + 100_000, mo.runs[ri]), model.ratify_slots[a][ii])
+            u = mo.draw("ratification", model.ratify_slots[a][ii], ri)
             pr = accession.p_ratify(model.params, model.affinity[ii], model.grievance[:, ii].T)
             st.ratified[ri, a, ii, :] |= pending & (u < pr)
             done = ~awaited_ratifications(st.invited_by[ri, a, ii, :], st.ratified[ri, a, ii, :], members_now).any(1)
@@ -597,7 +598,8 @@ def accede(model: Model, st: ChunkState, mo: Month) -> None:
 
 
 #: The month, in order: each phase a function ``(model, chunk state, month)`` (DESIGN, "one month per step").
-PHASES = (treaty_calendar, draw_crises, make_requests, decide, decay_beliefs, weigh_membership, accede)
+PHASES = (treaty_calendar, draw_crises, contagion.spread_unrest, make_requests, decide, decay_beliefs, weigh_membership,
+          accede)
 
 
 def step(model: Model, st: ChunkState, t: int, keys: Streams) -> MonthRecord:
