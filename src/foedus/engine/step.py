@@ -242,14 +242,14 @@ def _cell_features(model: Model, st: ChunkState, t: int, a: int, cred, r, i) -> 
     return features.member_features(model.terms, model.tl, model.leader[a], t, i, c, st.momentum[r, a])
 
 
-def _crises(model: Model, st: ChunkState, t: int, m: int, keys) -> tuple[np.ndarray, ...]:
+def _crises(model: Model, st: ChunkState, mo: Month) -> tuple[np.ndarray, ...]:
     """The month's crises as cells: (runs, victims, types, aggressors, severities), in row-major
     order; drawn from the sources (the most severe per victim), then the timeline's injected
     crises, which replace any drawn crisis of their victim in every run."""
-    p, tl, R, N = model.params, model.tl, len(st.runs), model.n_states
+    p, tl, R, N, t = model.params, model.tl, len(st.runs), model.n_states, mo.t
     K = len(model.src_rate)
     if K:
-        u = uniforms(run_states(keys["crises"], m, st.runs), model.crisis_slots)   # (R, 2K): one call
+        u = mo.draw("crises", model.crisis_slots)   # (R, 2K): one call
         fired = u[:, :K] < crises.p_arrival(p, model.src_rate, tl.threat[t][model.src_victim])
         fr_, fk_ = np.divmod(np.flatnonzero(fired), K)   # the sources that fired, in the order of fired's cells
         cr, ci, ck, sev = crises.select_sparse(fr_, fk_, crises.severity(p, u[fr_, K + fk_]), model.src_victim, N)
@@ -335,7 +335,7 @@ def treaty_calendar(model: Model, st: ChunkState, mo: Month) -> None:
 # -- 2. crises -------------------------------------------------------------------------------------
 def draw_crises(model: Model, st: ChunkState, mo: Month) -> None:
     """The month's crises (:func:`_crises`; the timeline of step 1 is compiled in advance)."""
-    mo.crises = _crises(model, st, mo.t, mo.m, mo.keys)
+    mo.crises = _crises(model, st, mo)
     cr, ci, c_type = mo.crises[:3]
     mo.crisis = np.full((len(st.runs), model.n_states), NO_CRISIS, np.int8)
     mo.crisis[cr, ci] = c_type
