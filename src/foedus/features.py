@@ -9,7 +9,9 @@ one code from either of its two sources — the replayed record on a date (the l
   member, the treaty area, who may give notice and when, the council's powers, the procedure in force;
 - :func:`member_features`: the membership mechanism's features of any cells (a state index array
   ``i`` of any shape, a month ``t`` or one per cell) from the compiled arrays, given the beliefs,
-  momentum and standing of the source. The engine passes its chunk's; the likelihood the record's.
+  momentum and standing of the source. The engine passes its chunk's; the likelihood the record's;
+- :func:`decision_features`: the decision mechanism's features of requests, given the standings
+  where each is made (the engine's runs, the record's replay on the request's date).
 
 The engine and the likelihood therefore read the same values: ``tests/engine/test_agreement.py``
 checks them bit for bit on a date of the record.
@@ -24,10 +26,15 @@ import numpy as np
 
 from foedus.errors import RuleViolation
 from foedus.model._math import regime_score
+from foedus.model.decision import DecisionFeatures
 from foedus.model.membership import MemberFeatures
 from foedus.model.timeline import Series
 from foedus.scenario.schema import Alliance, ScenarioFiles
+from foedus.treaty.membership import VOTING_STANDINGS, Standing
+from foedus.treaty.obligations import casus_foederis_array
 from foedus.treaty.procedure import procedure_on
+
+_IS_VOTING = np.isin(np.arange(len(Standing)), sorted(VOTING_STANDINGS))   # by standing code: cheaper than np.isin
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,3 +148,34 @@ def member_features(terms: Terms, tl: Series, lead: int, t, i, credibility, mome
         credibility=credibility, threat=tl.threat[t, i], patron_spare=tl.capability[t, lead] * (1.0 - tl.committed[t, lead]),
         regime=terms.regime[i], ties=terms.ties[i], autonomy=terms.autonomy[i], outside=terms.outside[i] + tl.outside[t, i],
         exit_cost=terms.exit_cost[i], momentum=momentum, frozen=frozen)
+
+
+def decision_features(alliance: Alliance, date: dt.date, affinity, regime, spare, patron: int, in_area, standings, V,
+                      victims, aggressors, crisis_type, severity, salience, abstention) -> DecisionFeatures:
+    """The decision mechanism's features of K requests of one alliance on ``date``: ``standings``
+    (K, N) the alliance's standings where each request is made (a run of the engine, the record);
+    ``V`` the columns (states) whose votes are considered (every state, or those that can vote in
+    some run); ``victims``, ``aggressors`` (-1 none), ``crisis_type``, ``severity``, ``salience`` (K,);
+    ``affinity`` (N, N), ``regime``, ``spare`` (the states' spare capacity), ``in_area`` (N,); the
+    ``patron``'s index (-1 none); ``abstention``: the procedure in force lets a member abstain."""
+    K, N = standings.shape
+    rows = np.arange(K)
+    agg_st = np.where(aggressors >= 0, standings[rows, np.maximum(aggressors, 0)], int(Standing.outside))
+    covered = casus_foederis_array(alliance, date, standings[rows, victims], agg_st, crisis_type, in_area[victims])
+    pos = np.full(N, -1, np.int64)
+    pos[V] = np.arange(len(V))
+    Sk = standings[:, V]                                                 # (K, V)
+    eligible = _IS_VOTING[Sk]
+    own = pos[victims] >= 0
+    eligible[np.flatnonzero(own), pos[victims[own]]] = False
+    seat = np.zeros_like(eligible)
+    if patron >= 0 and pos[patron] >= 0:
+        seat[:, pos[patron]] = True
+    seat &= eligible
+    return DecisionFeatures(
+        covered=covered, crisis_type=crisis_type, severity=severity, salience=salience,
+        aff_victim=affinity[victims[:, None], V[None, :]],
+        aff_aggressor=np.where((aggressors >= 0)[:, None], affinity[np.maximum(aggressors, 0)[:, None], V[None, :]], 0.0),
+        regime_member=np.broadcast_to(regime[V], Sk.shape), regime_victim=regime[victims],
+        spare=np.broadcast_to(spare[V], Sk.shape), eligible=eligible, frozen=Sk == Standing.frozen, patron=seat,
+        abstention=np.full(K, bool(abstention)))

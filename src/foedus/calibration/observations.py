@@ -43,11 +43,18 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from foedus.chronology import month_index, month_start
-from foedus.features import Terms, TreatyFlags, abstention_on, council_may_suspend, terms, treaty_flags
+from foedus.features import (
+    Terms,
+    TreatyFlags,
+    abstention_on,
+    council_may_suspend,
+    decision_features,
+    terms,
+    treaty_flags,
+)
 from foedus.model.timeline import CRISIS_CODES, Series, series
 from foedus.scenario.schema import CrisisType, EventType, ScenarioFiles
 from foedus.treaty.membership import BOUND_STANDINGS, MEMBER_STANDINGS, VOTING_STANDINGS, Standing
-from foedus.treaty.obligations import casus_foederis_array
 
 S = Standing
 _NAMES = {s.name: s for s in Standing}
@@ -355,26 +362,21 @@ def _asked(x: _Replayed, e, code: int, tt: int, rq: dict) -> int | None:
 
 
 def _answer(x: _Replayed, e, code: int, tt: int, first_row: int, oc: dict) -> None:
-    """The council's recorded answer to a request: the decision's features on its date."""
+    """The council's recorded answer to a request: the decision's features on its date
+    (``features.decision_features``, as the engine builds them)."""
     v = e.actors[0]
     i = x.idx[v]
     standings = np.array([int(_standing_on(x.hist.get(c, []), e.date)) for c in x.codes])
     agg = x.idx.get(e.target, -1) if e.target else -1
-    agg_st = standings[agg] if agg >= 0 else int(S.outside)
-    covered = bool(casus_foederis_array(x.al, e.date, standings[i], agg_st, code, x.flags.in_area[i]))
-    eligible = np.isin(standings, np.array(sorted(VOTING_STANDINGS)))
-    eligible[i] = False
-    pat = np.zeros(len(x.codes), bool)
-    if x.flags.patron >= 0:
-        pat[x.flags.patron] = True
-    pat &= eligible
-    affinity = x.affinity_on(e.date)
+    f = decision_features(
+        x.al, e.date, x.affinity_on(e.date), x.terms.regime, x.tl.capability[tt] * (1.0 - x.tl.committed[tt]),
+        x.flags.patron, x.flags.in_area, standings[None], np.arange(len(x.codes)), np.array([i]), np.array([agg]),
+        np.array([code]), np.full(1, np.nan), np.array([x.tl.salience[tt, i]]), abstention_on(x.al, e.date))
     oc["cons"].append(e.type == EventType.consultation)
-    oc["rq"].append(first_row), oc["covered"].append(covered), oc["type"].append(code)
-    oc["salience"].append(x.tl.salience[tt, i]), oc["av"].append(affinity[:, i])
-    oc["ag"].append(affinity[:, agg] if agg >= 0 else np.zeros(len(x.codes))), oc["rv"].append(x.terms.regime[i])
-    oc["spare"].append(x.tl.capability[tt] * (1.0 - x.tl.committed[tt])), oc["elig"].append(eligible)
-    oc["frozen"].append(standings == S.frozen), oc["patron"].append(pat), oc["abst"].append(abstention_on(x.al, e.date))
+    oc["rq"].append(first_row), oc["covered"].append(bool(f.covered[0])), oc["type"].append(code)
+    oc["salience"].append(f.salience[0]), oc["av"].append(f.aff_victim[0]), oc["ag"].append(f.aff_aggressor[0])
+    oc["rv"].append(f.regime_victim[0]), oc["spare"].append(f.spare[0]), oc["elig"].append(f.eligible[0])
+    oc["frozen"].append(f.frozen[0]), oc["patron"].append(f.patron[0]), oc["abst"].append(bool(f.abstention[0]))
     kind = "outcome:request" if e.type == EventType.request else "outcome:consultation"
     ctype = list(CRISIS_CODES)[code]
     x.add(kind, _OUTCOME_CODE[e.outcome.value], _d(e.date + dt.timedelta(days=1)), v,

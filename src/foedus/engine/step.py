@@ -43,7 +43,6 @@ from foedus.engine.streams import run_states, stream_key, uniforms
 from foedus.model import accession, contagion, credibility, crises, decision, membership, requests
 from foedus.model.timeline import NO_CRISIS
 from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, awaited_ratifications, notice_due, step_array
-from foedus.treaty.obligations import casus_foederis_array
 from foedus.treaty.procedure import NO, YES, council_answer, passes
 
 S = Standing
@@ -362,31 +361,14 @@ def make_requests(model: Model, st: ChunkState, mo: Month) -> None:
 
 # -- 4. decision -----------------------------------------------------------------------------------
 def _decision_features(model: Model, st: ChunkState, mo: Month, a: int, V: np.ndarray) -> decision.DecisionFeatures:
-    """The decision mechanism's features of alliance ``a``'s requests, over the voters' columns ``V``."""
+    """The decision mechanism's features of alliance ``a``'s requests (``features.decision_features``
+    on the requests' runs), over the voters' columns ``V``."""
     ri, vi, kt, ka, ks = mo.requests[a]
-    S_a = st.standing[:, a, :]
-    N = model.n_states
     tl = model.tl
     spare = tl.capability[mo.t] * (1.0 - tl.committed[mo.t])
-    agg_st = np.where(ka >= 0, S_a[ri, np.maximum(ka, 0)], int(S.outside))
-    covered = casus_foederis_array(model.alliances[a], mo.date, S_a[ri, vi], agg_st, kt, model.in_area[a][vi])
-    pos = np.full(N, -1, np.int64)
-    pos[V] = np.arange(len(V))
-    Sk = S_a[ri[:, None], V[None, :]]                                # (K, V)
-    eligible = _IS_VOTING[Sk]
-    own = pos[vi] >= 0
-    eligible[np.flatnonzero(own), pos[vi[own]]] = False
-    patron = np.zeros_like(eligible)
-    if model.patron[a] >= 0 and pos[model.patron[a]] >= 0:
-        patron[:, pos[model.patron[a]]] = True
-    patron &= eligible
-    return decision.DecisionFeatures(
-        covered=covered, crisis_type=kt, severity=ks, salience=tl.salience[mo.t][vi],
-        aff_victim=model.affinity[vi[:, None], V[None, :]],
-        aff_aggressor=np.where((ka >= 0)[:, None], model.affinity[np.maximum(ka, 0)[:, None], V[None, :]], 0.0),
-        regime_member=np.broadcast_to(model.regime[V], Sk.shape), regime_victim=model.regime[vi],
-        spare=np.broadcast_to(spare[V], Sk.shape), eligible=eligible, frozen=Sk == S.frozen, patron=patron,
-        abstention=np.full(len(ri), bool(model.abstention[a, mo.t])))
+    return features.decision_features(
+        model.alliances[a], mo.date, model.affinity, model.regime, spare, int(model.patron[a]), model.in_area[a],
+        st.standing[:, a, :][ri], V, vi, ka, kt, ks, tl.salience[mo.t][vi], model.abstention[a, mo.t])
 
 
 def decide(model: Model, st: ChunkState, mo: Month) -> None:
