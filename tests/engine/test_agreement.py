@@ -104,3 +104,20 @@ def test_each_members_choice_is_drawn_as_often_as_the_likelihood_gives_it(csto, 
                 assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (kind, rec.codes[i], target, freq, prob)
                 checked += 1
     assert checked
+
+
+def test_a_victim_asks_as_often_in_the_engine_as_the_likelihood_says(csto):
+    """Each crisis of the record that the timeline injects (its severity known): from the start of
+    its month, the share of runs in which the victim asks is the likelihood's probability of asking."""
+    sc, rec = csto
+    p = Parameters({"crisis_rate_scale": 0.0})
+    request = next(s for s in likelihood.score(p, likelihood.Observations((rec,))) if s.kind == "request")
+    known = np.flatnonzero(~np.isnan(rec.rq_severity))
+    assert len(known) >= 3
+    for k in known:
+        m, i = int(rec.rq_month[k]), int(rec.rq_state[k])
+        model = compile_model(sc.data, month_start(m), 1, p)
+        seen = []
+        run_months(model, np.arange(RUNS), 11, observer=lambda t, record, state: seen.append(record.outcome[:, i] >= 0))
+        prob, freq = request.probs[k, 0], seen[0].mean()
+        assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (rec.codes[i], month_start(m), freq, prob)
