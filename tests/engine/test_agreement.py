@@ -121,3 +121,27 @@ def test_a_victim_asks_as_often_in_the_engine_as_the_likelihood_says(csto):
         run_months(model, np.arange(RUNS), 11, observer=lambda t, record, state: seen.append(record.outcome[:, i] >= 0))
         prob, freq = request.probs[k, 0], seen[0].mean()
         assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (rec.codes[i], month_start(m), freq, prob)
+
+
+@pytest.mark.parametrize("start", ["2022-08-01", "2022-10-01", "2023-05-01"])
+def test_a_member_ratifies_an_accession_as_often_in_the_engine_as_the_likelihood_says(start):
+    """NATO, Finland's and Sweden's accessions: from the start of a month of the record, the share of
+    runs in which a member that has not ratified does so is the likelihood's probability."""
+    sc = foedus.load_scenario("nato")
+    rec = build_alliance(sc.data, "nato", sc.full_replay, sc.name)
+    p = Parameters()
+    ratify = next(s for s in likelihood.score(p, likelihood.Observations((rec,))) if s.kind == "ratification")
+    rows = rec.rows["ratification"]
+    model = compile_model(sc.data, start, 1, p)
+    a = model.alliance_ids.index("nato")
+    chunk = run_months(model, np.arange(RUNS), 5)
+    before = initial_state(model, np.arange(1))
+    m, checked = month_index(dt.date.fromisoformat(start)), 0
+    for k in np.flatnonzero(rows.known == np.datetime64(month_start(m + 1), "D")):
+        j, s = rec.codes.index(rows.actor[k]), rec.codes.index(rows.what[k].split(" on ")[1][:3])
+        if not before.invited_by[0, a, s, j] or before.ratified[0, a, s, j]:
+            continue   # the engine's start state (the replay to the first of the month) has no such wait
+        prob, freq = ratify.probs[k, 1], chunk.ratified[:, a, s, j].mean()
+        assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (rows.what[k], freq, prob)
+        checked += 1
+    assert checked
