@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from mesa import Agent, Model
 
+from foedus import features
 from foedus.chronology import month_start
 from foedus.engine.compile import NO_MONTH
 from foedus.model import accession, credibility, crises, decision, membership, requests
@@ -29,7 +30,7 @@ from foedus.model.timeline import NO_CRISIS
 from foedus.treaty import membership as tm
 from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, awaited_ratifications
 from foedus.treaty.obligations import obligations
-from foedus.treaty.procedure import ABSTAIN, NO, YES, passes
+from foedus.treaty.procedure import ABSTAIN, NO, YES, council_answer, passes
 from foedus.scenario.schema import CrisisType
 
 S = Standing
@@ -132,14 +133,11 @@ class StateAgent(Agent):
 
     # -- 6. membership ------------------------------------------------------------------------
     def features(self, a: int) -> membership.MemberFeatures:
+        """The membership mechanism's features of this agent: ``foedus.features.member_features``
+        on its own scalars (the engine and the likelihood call the same function on arrays)."""
         mdl, c = self.model, self.model.compiled
-        t, i = mdl.t, self.index
-        lead = c.leader[a]
-        return membership.MemberFeatures(
-            credibility=self.belief(a), threat=c.tl.threat[t, i],
-            patron_spare=c.tl.capability[t, lead] * (1.0 - c.tl.committed[t, lead]),
-            regime=c.regime[i], ties=c.ties[i], autonomy=c.autonomy[i], outside=c.outside[i] + c.tl.outside[t, i],
-            exit_cost=c.exit_cost[i], momentum=mdl.momentum[a], frozen=self.standing[a] == S.frozen)
+        return features.member_features(c.terms, c.tl, c.leader[a], mdl.t, self.index, self.belief(a), mdl.momentum[a],
+                                        self.standing[a] == S.frozen)
 
     def weigh_membership(self, a: int) -> None:
         """Stay, freeze, give notice, return or revoke; the council may suspend or reinstate."""
@@ -148,17 +146,16 @@ class StateAgent(Agent):
         st = self.standing[a]
         is_patron = self.index == c.patron[a]
         feats = self.features(a)
-        hz = membership.hazards(p, feats)
+        hz = membership.hazards(p, feats, can_notice=c.notice_months[a] >= 0)
         u, uc = mdl.random.random(), mdl.random.random()
-        p_notice = hz.p_notice if c.notice_months[a] >= 0 else 0.0
         council = bool(c.suspension[a, t])
         froze = noticed = returned = revoked = suspended = False
         if st == S.active and not is_patron:
-            ch = int(membership.choose(u, hz.p_freeze, p_notice))
+            ch = int(membership.choose(u, hz.p_freeze, hz.p_notice))
             froze = ch == 0 and self.move(a, Action.freeze)
             noticed = ch == 1 and self.move(a, Action.notice)
         elif st == S.frozen:
-            ch = -1 if is_patron else int(membership.choose(u, p_notice, hz.p_return))
+            ch = -1 if is_patron else int(membership.choose(u, hz.p_notice, hz.p_return))
             noticed = ch == 0 and self.move(a, Action.notice)
             returned = ch == 1 and self.move(a, Action.unfreeze)
             if ch < 0 and council and uc < membership.p_suspend(p, m - self.since[a], membership.margin(p, feats)):
@@ -216,6 +213,49 @@ class AllianceModel(Model):
         self.pending_requests: list[StateAgent] = []
         self.cred_at_start: list[float] = []
 
+    def treaty_calendar(self) -> None:
+        """0. Entry into force; notices that fall due take effect."""
+        c, m = self.compiled, self.month
+        for a in range(len(c.alliance_ids)):
+            for s in self.states:
+                if m == c.in_force_month[a] and s.standing[a] == S.signatory:
+                    s.move(a, Action.in_force)
+                if s.standing[a] == S.notice and s.notice_due[a] != NO_MONTH and s.notice_due[a] <= m:
+                    if s.move(a, Action.withdraw):
+                        s.notice_due[a] = NO_MONTH
+                        if a == c.focus:
+                            s.mark_exit()
+                            self.counts["exits"] += 1
+
+    def accession(self, a: int) -> None:
+        """7. Applications, the council's invitations by consensus, ratifications, admission."""
+        c, t = self.compiled, self.t
+        if not c.admission[a] or self.month < c.in_force_month[a]:
+            return
+        self.agents.shuffle_do("maybe_apply", a)
+        abst = bool(c.abstention[a, t])
+        for s in self.states:
+            if s.standing[a] != S.applicant:
+                continue
+            voters = [j for j in self.states if j is not s and j.standing[a] in VOTING_STANDINGS]
+            votes = [YES if self.random.random() < accession.p_invite_vote(self.params, c.affinity[s.index, j.index])
+                     else NO for j in voters]
+            if passes(np.array(votes, dtype=np.int8), np.ones(len(voters), bool), abst):
+                s.move(a, Action.invite)
+                s.invited_by[a] = {j.index for j in voters}
+                s.ratified_by[a] = set()
+        for s in self.states:
+            if s.standing[a] != S.invited:
+                continue
+            # only the members that invited it and are still in have a say (the treaty layer's rule)
+            now = {j.index: Standing(j.standing[a]) for j in self.states}
+            for j in sorted(awaited_ratifications(s.invited_by[a], s.ratified_by[a], now)):
+                pr = accession.p_ratify(self.params, c.affinity[s.index, j], c.grievance[j, s.index])
+                if self.random.random() < pr:
+                    s.ratified_by[a].add(j)
+            if not awaited_ratifications(s.invited_by[a], s.ratified_by[a], now) and s.move(a, Action.admit) and a == c.focus:
+                self.counts["accessions"] += 1
+
     def step(self) -> None:
         c = self.compiled
         t, m = self.t, self.month
@@ -224,17 +264,7 @@ class AllianceModel(Model):
         f = c.focus
         agents = self.agents
 
-        # 0. treaty calendar
-        for a in range(A):
-            for s in self.states:
-                if m == c.in_force_month[a] and s.standing[a] == S.signatory:
-                    s.move(a, Action.in_force)
-                if s.standing[a] == S.notice and s.notice_due[a] != NO_MONTH and s.notice_due[a] <= m:
-                    if s.move(a, Action.withdraw):
-                        s.notice_due[a] = NO_MONTH
-                        if a == f:
-                            s.mark_exit()
-                            self.counts["exits"] += 1
+        self.treaty_calendar()
 
         # 1-2. timeline (read by the agents from the compiled series) and crises
         agents.shuffle_do("draw_crisis")
@@ -251,18 +281,13 @@ class AllianceModel(Model):
                 aggressor = c.codes[victim.crisis_aggressor] if victim.crisis_aggressor >= 0 else None
                 covered = obligations(c.alliances[a], standings, date, victim.code, aggressor,
                                       _CRISIS_TYPES[victim.crisis_type]).casus_foederis
+                # each voter casts its vote at both levels; the treaty's procedure gives the answer
                 voters = [s for s in self.states if s is not victim and s.standing[a] in VOTING_STANDINGS]
-                eligible = np.ones(len(voters), bool)
-                deployed = False
-                if victim.crisis_type != decision.THREAT:
-                    votes = [s.vote(a, "deploy", victim, covered, abst) for s in voters]
-                    patron_ok = all(v == YES for s, v in zip(voters, votes) if s.index == c.patron[a])
-                    deployed = bool(passes(np.array(votes, dtype=np.int8), eligible, abst)) and patron_ok
-                limited = False
-                if not deployed:
-                    votes = [s.vote(a, "limited", victim, covered, abst) for s in voters]
-                    limited = bool(passes(np.array(votes, dtype=np.int8), eligible, abst))
-                out = decision.DEPLOYED if deployed else (decision.LIMITED if limited else decision.REFUSED)
+                deploy = np.array([s.vote(a, "deploy", victim, covered, abst) for s in voters], dtype=np.int8)
+                limited = np.array([s.vote(a, "limited", victim, covered, abst) for s in voters], dtype=np.int8)
+                out = int(council_answer(deploy, limited, np.ones(len(voters), bool),
+                                         np.array([s.index == c.patron[a] for s in voters], dtype=bool), abst,
+                                         victim.crisis_type == decision.THREAT))
                 # 5. credibility: the victim and every other state observe the outcome
                 for s in self.states:
                     s.observe(a, out, victim)
@@ -278,31 +303,7 @@ class AllianceModel(Model):
             agents.shuffle_do("weigh_membership", a)
             self.momentum[a] = self.momentum[a] * membership.momentum_decay(self.params) + self.defections[a]
             # 7. accession: applications, the council's invitations, ratifications
-            if not c.admission[a] or m < c.in_force_month[a]:
-                continue
-            agents.shuffle_do("maybe_apply", a)
-            abst = bool(c.abstention[a, t])
-            for s in self.states:
-                if s.standing[a] != S.applicant:
-                    continue
-                voters = [j for j in self.states if j is not s and j.standing[a] in VOTING_STANDINGS]
-                votes = [YES if self.random.random() < accession.p_invite_vote(self.params, c.affinity[s.index, j.index])
-                         else NO for j in voters]
-                if passes(np.array(votes, dtype=np.int8), np.ones(len(voters), bool), abst):
-                    s.move(a, Action.invite)
-                    s.invited_by[a] = {j.index for j in voters}
-                    s.ratified_by[a] = set()
-            for s in self.states:
-                if s.standing[a] != S.invited:
-                    continue
-                # only the members that invited it and are still in have a say (the treaty layer's rule)
-                now = {j.index: Standing(j.standing[a]) for j in self.states}
-                for j in sorted(awaited_ratifications(s.invited_by[a], s.ratified_by[a], now)):
-                    pr = accession.p_ratify(self.params, c.affinity[s.index, j], c.grievance[j, s.index])
-                    if self.random.random() < pr:
-                        s.ratified_by[a].add(j)
-                if not awaited_ratifications(s.invited_by[a], s.ratified_by[a], now) and s.move(a, Action.admit) and a == f:
-                    self.counts["accessions"] += 1
+            self.accession(a)
         self.t += 1
         self.month += 1
 

@@ -84,7 +84,7 @@ def brute_force_loglik(data, params) -> float:
                 ties=np.array(term(c, "ties")), autonomy=np.array(term(c, "autonomy_cost")),
                 outside=np.array(term(c, "outside_option") + value_on(tl, c, "outside_option", start, 0.0)),
                 exit_cost=np.array(term(c, "exit_cost")), momentum=np.array(mom), frozen=np.array(s0 == S.frozen))
-            hz = membership.hazards(p, f)
+            hz = membership.hazards(p, f, can_notice=al.withdrawal is not None)
             options = {S.active: {S.frozen: hz.p_freeze, S.notice: hz.p_notice},
                        S.frozen: {S.notice: hz.p_notice, S.active: hz.p_return},
                        S.notice: {S.active: hz.p_revoke}}[s0]
@@ -226,3 +226,23 @@ def test_vectorised_beliefs_and_momentum_match_the_model(real_obs):
         np.testing.assert_allclose(mine, a / (a + b), rtol=1e-12)
         assert likelihood.momentum(p.values, rec, np.array([m]))[0] == pytest.approx(
             membership.momentum_from_record(p, events, "csto", m), rel=1e-12)
+
+
+def test_where_the_treaty_has_no_withdrawal_clause_no_member_gives_notice(tmp_path):
+    """ATOP 1020 (1815-1866) has no renunciation clause: the likelihood gives notice no probability,
+    as the engine gives it no chance (the engine and the likelihood read one treaty flag)."""
+    import foedus
+    from foedus.catalogue.convert import to_scenario, write_scenario
+    from foedus.calibration.observations import build
+    from foedus.engine import compile_model
+    from foedus.engine.step import C, run_months
+
+    write_scenario(to_scenario(1020, 1816), tmp_path / "a1020")
+    obs = build((str(tmp_path / "a1020"),))
+    assert not obs.records[0].can_notice and len(obs.records[0].mm_state) > 5000
+    got = {s.kind: s.probs for s in likelihood.score({"hazard_notice": 5.0}, obs)}
+    assert (got["member:active"][:, 2] == 0).all() and got["member:active"][:, 1].max() > 0
+    sc = foedus.load_scenario(tmp_path / "a1020")
+    model = compile_model(sc.data, "1816-01-01", 24, Parameters({"hazard_notice": 5.0, "hazard_freeze": 0.0}))
+    counts = run_months(model, np.arange(50), seed=1).counts
+    assert counts[:, C["notices"]].sum() == 0 and counts[:, C["freezes"]].sum() > 0

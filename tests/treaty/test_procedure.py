@@ -64,3 +64,71 @@ def test_passes_over_many_runs_at_once():
 def test_blockers_named():
     assert blockers({"ARM": NO, "RUS": YES, "KAZ": ABSTAIN}, abstention=True) == ["ARM"]
     assert blockers({"ARM": NO, "RUS": YES, "KAZ": ABSTAIN}, abstention=False) == ["ARM", "KAZ"]
+
+
+# -- the council's answer to a request: deployment, else limited help, else refusal -------------------
+
+from itertools import product  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from foedus.treaty.procedure import DEPLOYED, LIMITED, REFUSED, answer_probs, council_answer  # noqa: E402
+
+
+def test_a_deployment_needs_the_patrons_yes():
+    everyone = np.ones(3, bool)
+    patron = np.array([True, False, False])
+    assert council_answer([YES, YES, YES], [YES] * 3, everyone, patron, True, False) == DEPLOYED
+    assert council_answer([ABSTAIN, YES, YES], [YES] * 3, everyone, patron, True, False) == LIMITED
+
+
+def test_a_mere_threat_gets_no_deployment():
+    assert council_answer([YES, YES], [YES, YES], np.ones(2, bool), np.zeros(2, bool), True, True) == LIMITED
+
+
+def test_an_abstention_blocks_only_where_the_procedure_says_so():
+    votes = [YES, ABSTAIN]
+    assert council_answer(votes, votes, np.ones(2, bool), np.zeros(2, bool), True, False) == DEPLOYED
+    assert council_answer(votes, votes, np.ones(2, bool), np.zeros(2, bool), False, False) == REFUSED
+
+
+def test_one_answer_per_request_over_many_at_once():
+    deploy = np.array([[YES, YES], [NO, YES], [YES, NO]])
+    limited = np.array([[YES, YES], [YES, YES], [NO, YES]])
+    got = council_answer(deploy, limited, np.ones((3, 2), bool), np.zeros((3, 2), bool), np.array([True, True, False]),
+                         np.zeros(3, bool))
+    assert got.tolist() == [DEPLOYED, LIMITED, REFUSED]
+    for k in range(3):   # the same as one request at a time
+        assert council_answer(deploy[k], limited[k], np.ones(2, bool), np.zeros(2, bool), [True, True, False][k], False) == got[k]
+
+
+_VOTES = (YES, ABSTAIN, NO)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 3), data=st.data())
+def test_closed_form_answer_is_the_sum_over_every_ballot(n, data):
+    """``answer_probs`` is ``council_answer`` summed over every combination of votes, weighted by
+    the votes' probabilities: the likelihood's closed form is the procedure the engine samples."""
+    unit = st.floats(0.0, 1.0)
+    probs = []
+    for _level in range(2):
+        rows = []
+        for _ in range(n):
+            y, r = data.draw(unit), data.draw(unit)
+            rows.append((y, (1 - y) * r, (1 - y) * (1 - r)))
+        probs.append(np.array(rows))      # (n, 3): p_yes, p_abstain, p_no
+    eligible = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    patron = np.zeros(n, bool)
+    patron[data.draw(st.integers(0, n - 1))] = data.draw(st.booleans())
+    abstention, threat = data.draw(st.booleans()), data.draw(st.booleans())
+    want = np.zeros(3)
+    for dv in product(range(3), repeat=n):
+        for lv in product(range(3), repeat=n):
+            w = np.prod([probs[0][j, dv[j]] * probs[1][j, lv[j]] for j in range(n)])
+            ans = council_answer([_VOTES[x] for x in dv], [_VOTES[x] for x in lv], eligible, patron, abstention, threat)
+            want[int(ans)] += w
+    level = lambda k: tuple(probs[k][None, :, c] for c in range(3))  # noqa: E731
+    got = answer_probs(level(0), level(1), eligible[None], patron[None], np.array([abstention]), np.array([threat]))[0]
+    np.testing.assert_allclose(got, want, atol=1e-12)

@@ -8,7 +8,8 @@ what depends on the parameters (each member's belief, the alliance's momentum) i
 in closed form: a belief is the prior plus every recorded outcome's increment decayed by
 ``d**(months since)`` (the same recursion as ``credibility.from_record``), momentum the recorded
 defections decayed likewise (``membership.momentum_from_record``). The engine's competing-risks
-draw (``membership.choose``) scales hazards that sum above one; so does the likelihood.
+draw (``membership.choose``) scales hazards that sum above one; so does the likelihood
+(``membership.category_probs``, the same rule).
 
 Crisis severity is not on the record. A request's probability is integrated over the model's
 severity law (Kumaraswamy, ``crises.severity_density``) by Gauss-Legendre quadrature, and the
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from foedus import features
 from foedus.calibration.observations import LABELS, AllianceRecord, Observations, window
 from foedus.model import accession, credibility, crises, decision, membership, requests
 from foedus.treaty.membership import Standing
@@ -83,7 +85,7 @@ def momentum(p, rec: AllianceRecord, until: np.ndarray) -> np.ndarray:
     """The alliance's momentum at the start of months ``until`` (recorded defections before)."""
     if not len(rec.def_month) or not len(until):
         return np.zeros(len(until))
-    d = 0.5 ** (1.0 / p["momentum_half_life"])
+    d = membership.momentum_decay(p)
     lag = until[:, None] - 1 - rec.def_month[None, :]
     return (np.where(lag >= 0, d ** np.maximum(lag, 0), 0.0) * rec.def_count[None, :]).sum(1)
 
@@ -107,18 +109,8 @@ def _member_features(p, rec: AllianceRecord) -> membership.MemberFeatures:
     # the membership step of month m sees the beliefs after month m's outcomes and the month's decay
     cred = _cached(rec, ("mm",) + tuple(p[k] for k in _CRED), lambda: beliefs(p, rec, rec.mm_month + 1, i))
     mom = _cached(rec, ("momentum", p["momentum_half_life"]), lambda: momentum(p, rec, rec.mm_month))
-    return membership.MemberFeatures(
-        credibility=cred, threat=rec.mm_threat, patron_spare=rec.mm_spare_leader, regime=rec.regime[i],
-        ties=rec.ties[i], autonomy=rec.autonomy[i], outside=rec.mm_outside, exit_cost=rec.exit_cost[i],
-        momentum=mom, frozen=rec.mm_standing == S.frozen)
-
-
-def _competing(*probs) -> np.ndarray:
-    """(stay, first, second, ...) as ``membership.choose`` draws them: scaled down if they sum above 1."""
-    total = sum(probs)
-    scale = np.where(total > 1.0, 1.0 / np.maximum(total, TINY), 1.0)
-    cols = [p * scale for p in probs]
-    return np.stack([1.0 - sum(cols)] + cols, axis=1)
+    return features.member_features(rec.terms, rec.tl, rec.flags.leader, rec.mm_month - rec.months[0], i, cred, mom,
+                                    rec.mm_standing == S.frozen)
 
 
 def _severity_weights(p, rec: AllianceRecord):
@@ -139,7 +131,7 @@ def score(params, obs: Observations) -> list[Scored]:
         rows = rec.rows
         if len(rec.mm_state):
             f = _member_features(p, rec)
-            hz = membership.hazards(p, f)
+            hz = membership.hazards(p, f, rec.can_notice)
             for kind, standing, cols in (
                 ("member:active", S.active, (hz.p_freeze, hz.p_notice)),
                 ("member:frozen", S.frozen, (hz.p_notice, hz.p_return)),
@@ -147,7 +139,7 @@ def score(params, obs: Observations) -> list[Scored]:
             ):
                 sel = rec.mm_standing == standing
                 if sel.any():
-                    P = _competing(*(c[sel] for c in cols))
+                    P = membership.category_probs(*(c[sel] for c in cols))
                     if P.shape[1] < 3:
                         P = np.pad(P, ((0, 0), (0, 3 - P.shape[1])))
                     out.append(Scored(kind, rec, P[:, :len(LABELS[kind])], rows[kind].y))

@@ -43,13 +43,18 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from foedus.chronology import month_index, month_start
-from foedus.model._math import regime_score
-from foedus.model.timeline import CRISIS_CODES, series
+from foedus.features import (
+    Terms,
+    TreatyFlags,
+    abstention_on,
+    council_may_suspend,
+    decision_features,
+    terms,
+    treaty_flags,
+)
+from foedus.model.timeline import CRISIS_CODES, Series, series
 from foedus.scenario.schema import CrisisType, EventType, ScenarioFiles
 from foedus.treaty.membership import BOUND_STANDINGS, MEMBER_STANDINGS, VOTING_STANDINGS, Standing
-from foedus.treaty.obligations import casus_foederis_array
-from foedus.treaty.term import renewal_windows
-from foedus.treaty.procedure import procedure_on
 
 S = Standing
 _NAMES = {s.name: s for s in Standing}
@@ -100,17 +105,14 @@ class AllianceRecord:
     # momentum: recorded defections (D,)
     def_month: np.ndarray
     def_count: np.ndarray
+    # the scenario's arrays (features.terms, treaty_flags; the timeline series from ``months[0]``)
+    terms: Terms
+    flags: TreatyFlags
+    tl: Series
     # member-months (n,), all standings together
     mm_state: np.ndarray
     mm_month: np.ndarray
     mm_standing: np.ndarray       # int: S.active / S.frozen / S.notice
-    mm_threat: np.ndarray
-    mm_spare_leader: np.ndarray
-    mm_outside: np.ndarray        # scenario outside option + timeline shift
-    regime: np.ndarray            # (N,)
-    ties: np.ndarray
-    autonomy: np.ndarray
-    exit_cost: np.ndarray
     # renewal windows (w,)
     rw_row: np.ndarray            # index into the member-month rows of the same member and month
     # council months (c,) of ``council:frozen``: months frozen, and the member-month row (its margin)
@@ -140,6 +142,15 @@ class AllianceRecord:
     rt_grievance: np.ndarray
     rows: dict[str, Rows] = field(default_factory=dict)
     cache: dict = field(default_factory=dict, compare=False, repr=False)   # features by the parameters they need
+
+    @property
+    def regime(self) -> np.ndarray:
+        return self.terms.regime
+
+    @property
+    def can_notice(self) -> bool:
+        """The treaty has a withdrawal clause (else no member can give notice)."""
+        return self.flags.can_notice
 
     def with_outcomes(self, y: dict[str, np.ndarray]) -> "AllianceRecord":
         """The same decisions with other outcomes (a record simulated from the model; tests)."""
@@ -199,237 +210,246 @@ def _member_choice(before: Standing, after: Standing) -> int | None:
     return table.get((before, after))
 
 
-def _leader(alliance, data: ScenarioFiles) -> str:
-    # Same rule as engine.compile: the patron, or the founder with the largest military spending.
-    if alliance.patron:
-        return alliance.patron
-    spend = {s.iso3: (s.capability.milex_usd_bn or 0.0) if s.capability else 0.0 for s in data.states}
-    return max(alliance.founders, key=lambda c: (spend.get(c, 0.0), c))
-
-
 def _d(x: dt.date) -> np.datetime64:
     return np.datetime64(x, "D")
 
 
-def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenario: str | None = None) -> AllianceRecord:
-    """Extract the decisions of ``alliance_id`` from the full replay of ``data``."""
+@dataclass
+class _Replayed:
+    """The replayed record of one alliance and the scenario's arrays, as the extraction reads them;
+    ``rows`` collects the decisions' descriptions by kind."""
+
+    data: ScenarioFiles
+    al: object
+    rp: object
+    codes: tuple[str, ...]
+    idx: dict[str, int]
+    hist: dict[str, list]
+    applied: list
+    months: np.ndarray
+    tl: object
+    terms: Terms
+    flags: TreatyFlags
+    rows: dict[str, dict[str, list]]
+
+    @property
+    def m_first(self) -> int:
+        return int(self.months[0])
+
+    @property
+    def m_last(self) -> int:
+        return int(self.months[-1])
+
+    def add(self, kind, y, known, actor, what) -> None:
+        r = self.rows[kind]
+        r["y"].append(y), r["known"].append(known), r["actor"].append(actor), r["what"].append(what)
+
+    def affinity_on(self, d: dt.date) -> np.ndarray:
+        """Affinities with the alliance's members on ``d`` (``features.Terms.affinity``)."""
+        return self.terms.affinity(np.array([_standing_on(self.hist.get(c, []), d) in MEMBER_STANDINGS for c in self.codes]))
+
+
+def _replayed(data: ScenarioFiles, alliance_id: str, replayed) -> _Replayed:
     from foedus.ledger.replay import replay
 
     rp = replayed if replayed is not None else replay(data)
     al = next(a for a in data.alliances if a.id == alliance_id)
-    st = rp.alliance(alliance_id)
     codes = tuple(s.iso3 for s in data.states)
-    idx = {c: i for i, c in enumerate(codes)}
-    n = len(codes)
-    m_first, m_last = month_index(al.in_force), month_index(rp.as_of)
-    months = np.arange(m_first, m_last + 1)
-    M = len(months)
-    b = data.behaviour
-    terms = {s.iso3: s for s in b.state}
-    get = lambda attr: np.array([getattr(terms[c], attr) if c in terms else 0.0 for c in codes])  # noqa: E731
-    base_committed = get("committed_share")
-    tl = series(data.timeline, codes, m_first, max(M, 1), base_committed)
-    hist = {s: _history(m) for s, m in st.memberships.items()}
+    months = np.arange(month_index(al.in_force), month_index(rp.as_of) + 1)
+    tm = terms(data)
+    return _Replayed(
+        data=data, al=al, rp=rp, codes=codes, idx={c: i for i, c in enumerate(codes)},
+        hist={s: _history(m) for s, m in rp.alliance(alliance_id).memberships.items()},
+        applied=[a.event for a in rp.events if a.event.alliance == alliance_id], months=months,
+        tl=series(data.timeline, codes, int(months[0]), max(len(months), 1), tm.committed), terms=tm,
+        flags=treaty_flags(al, data, on=rp.as_of, horizon=rp.as_of), rows={k: {"y": [], "known": [], "actor": [], "what": []} for k in KINDS})
 
-    def affinity_on(d: dt.date) -> np.ndarray:
-        # as engine.compile: members of the alliance (on the date) share ``member_affinity``; listed pairs override
-        aff = np.zeros((n, n))
-        mu = getattr(b, "member_affinity", 0.0)
-        if mu:
-            mem = np.array([_standing_on(hist.get(c, []), d) in MEMBER_STANDINGS for c in codes])
-            aff[np.ix_(mem, mem)] = mu
-        for f in b.affinity:
-            aff[idx[f.a], idx[f.b]] = aff[idx[f.b], idx[f.a]] = f.value
-        np.fill_diagonal(aff, 1.0)
-        return aff
 
-    grievance = np.zeros((n, n))
-    for g in b.grievance:
-        grievance[idx[g.holder], idx[g.target]] = g.value
-    regime = np.array([regime_score(s.regime) for s in data.states])
-    spare = tl.capability * (1.0 - tl.committed)                      # (M, N)
-    leader = idx[_leader(al, data)]
-    patron = idx[al.patron] if al.patron else -1
-    applied = [a.event for a in rp.events if a.event.alliance == alliance_id]
-    windows = {month_index(w) for w in renewal_windows(al, rp.as_of)}
-    sus = al.suspension
+def _month_of_member(x: _Replayed, s: str, h: list, m: int, mm: dict, council: dict) -> None:
+    """The decisions of member ``s`` in month ``m``: its own choice, the council's, a renewal's."""
+    start, nxt = month_start(m), month_start(m + 1)
+    cur = _standing_on(h, start - dt.timedelta(days=1))
+    inside = [w for when, w in h if start <= when < nxt]
+    # the treaty calendar first: entry into force, a notice falling due
+    while inside and (cur, inside[0]) in ((S.signatory, S.active), (S.notice, S.withdrawn)):
+        cur = inside.pop(0)
+    may_suspend = council_may_suspend(x.al, start)
+    if cur == S.suspended and may_suspend:
+        back = bool(inside) and inside[0] == S.active
+        x.add("council:suspended", int(back), _d(nxt), s, f"{start:%Y-%m} {s} suspended: {'reinstated' if back else 'stays suspended'}")
+        return
+    if cur not in MEMBER_STANDINGS:
+        return
+    choice, prev = 0, cur
+    for w in inside:
+        c = _member_choice(prev, w)
+        if c is not None:
+            choice = c
+            break
+        prev = w
+    kind = {S.active: "member:active", S.frozen: "member:frozen", S.notice: "member:notice"}[cur]
+    row = len(mm["state"])
+    mm["state"].append(x.idx[s]), mm["month"].append(m), mm["standing"].append(int(cur))
+    x.add(kind, choice, _d(nxt), s, f"{start:%Y-%m} {s} {cur.name}: {LABELS[kind][choice]}")
+    after = cur if choice == 0 else {1: {S.active: S.frozen, S.frozen: S.notice}, 2: {S.active: S.notice, S.frozen: S.active}}.get(choice, {}).get(cur, cur)
+    if cur == S.frozen and choice == 0 and may_suspend:
+        # the council's step (engine: the membership phase): a member frozen at the start of the month that stayed
+        suspended = bool(inside) and inside[0] == S.suspended
+        frozen_since = [when for when, w in h if when < start][-1]
+        council["months"].append(m - month_index(frozen_since))
+        council["row"].append(row)
+        x.add("council:frozen", int(suspended), _d(nxt), s,
+              f"{start:%Y-%m} {s} frozen {council['months'][-1]} months: {'suspended' if suspended else 'not suspended'}")
+        if suspended:
+            after = S.suspended
+    if m in x.flags.renewal_months and after in (S.active, S.frozen):
+        lapsed = any(w == S.withdrawn for w in inside)
+        council["renewal"].append(row)
+        x.add("renewal", int(lapsed), _d(nxt), s, f"{start:%Y-%m} {s} renewal window: {'lapse' if lapsed else 'renew'}")
 
-    def council_on(d: dt.date) -> bool:   # as engine.compile: the council may suspend from the procedure's date
-        return sus is not None and (sus.since is None or sus.since <= d)
 
-    rows: dict[str, dict[str, list]] = {k: {"y": [], "known": [], "actor": [], "what": []} for k in KINDS}
-
-    def add(kind, y, known, actor, what):
-        r = rows[kind]
-        r["y"].append(y), r["known"].append(known), r["actor"].append(actor), r["what"].append(what)
-
-    # -- member-months and renewal windows ------------------------------------------------
+def _member_months(x: _Replayed) -> dict[str, np.ndarray]:
+    """Member-months (all standings together), council months and renewal windows."""
     mm = {k: [] for k in ("state", "month", "standing")}
-    rw_row, cf_months, cf_row = [], [], []
-    for s, h in sorted(hist.items()):
-        if s not in idx or idx[s] == patron:
+    council = {"months": [], "row": [], "renewal": []}
+    for s, h in sorted(x.hist.items()):
+        if s not in x.idx or x.idx[s] == x.flags.patron:
             continue
-        i = idx[s]
-        for m in months:
-            start, nxt = month_start(int(m)), month_start(int(m) + 1)
-            cur = _standing_on(h, start - dt.timedelta(days=1))
-            inside = [x for when, x in h if start <= when < nxt]
-            # the treaty calendar first: entry into force, a notice falling due
-            while inside and (cur, inside[0]) in ((S.signatory, S.active), (S.notice, S.withdrawn)):
-                cur = inside.pop(0)
-            if cur == S.suspended and council_on(start):
-                back = bool(inside) and inside[0] == S.active
-                add("council:suspended", int(back), _d(nxt), s, f"{start:%Y-%m} {s} suspended: {'reinstated' if back else 'stays suspended'}")
-                continue
-            if cur not in MEMBER_STANDINGS:
-                continue
-            choice, prev = 0, cur
-            for x in inside:
-                c = _member_choice(prev, x)
-                if c is not None:
-                    choice = c
-                    break
-                prev = x
-            kind = {S.active: "member:active", S.frozen: "member:frozen", S.notice: "member:notice"}[cur]
-            row = len(mm["state"])
-            mm["state"].append(i), mm["month"].append(int(m)), mm["standing"].append(int(cur))
-            add(kind, choice, _d(nxt), s, f"{start:%Y-%m} {s} {cur.name}: {LABELS[kind][choice]}")
-            after = cur if choice == 0 else {1: {S.active: S.frozen, S.frozen: S.notice}, 2: {S.active: S.notice, S.frozen: S.active}}.get(choice, {}).get(cur, cur)
-            if cur == S.frozen and choice == 0 and council_on(start):
-                # the council's step (engine step 6): a member frozen at the start of the month that stayed
-                suspended = bool(inside) and inside[0] == S.suspended
-                frozen_since = [when for when, x in h if when < start][-1]
-                cf_months.append(int(m) - month_index(frozen_since))
-                cf_row.append(row)
-                add("council:frozen", int(suspended), _d(nxt), s,
-                    f"{start:%Y-%m} {s} frozen {cf_months[-1]} months: {'suspended' if suspended else 'not suspended'}")
-                if suspended:
-                    after = S.suspended
-            if int(m) in windows and after in (S.active, S.frozen):
-                lapsed = any(x == S.withdrawn for x in inside)
-                rw_row.append(row)
-                add("renewal", int(lapsed), _d(nxt), s, f"{start:%Y-%m} {s} renewal window: {'lapse' if lapsed else 'renew'}")
-    mm_state = np.array(mm["state"], dtype=np.int64)
-    mm_month = np.array(mm["month"], dtype=np.int64)
-    t = mm_month - m_first
+        for m in x.months:
+            _month_of_member(x, s, h, int(m), mm, council)
+    return dict(mm_state=np.array(mm["state"], dtype=np.int64), mm_month=np.array(mm["month"], dtype=np.int64),
+                mm_standing=np.array(mm["standing"], dtype=np.int64), rw_row=_arr(council["renewal"], np.int64),
+                cf_months=_arr(council["months"]), cf_row=_arr(council["row"], np.int64))
 
-    # -- credibility events and defections --------------------------------------------------
-    obs_ev = [e for e in applied if e.outcome is not None and e.type.value in ("request", "consultation")]
-    ev_month = np.array([month_index(e.date) for e in obs_ev], dtype=np.int64)
-    ev_outcome = np.array([_OUTCOME_CODE[e.outcome.value] for e in obs_ev], dtype=np.int64)
-    ev_victim = np.array([idx.get(e.actors[0], -1) for e in obs_ev], dtype=np.int64)
-    # as credibility.from_record: a consultation, or a request about a mere threat
-    ev_consultation = np.array([e.type == EventType.consultation or (e.crisis is not None and e.crisis.value == "threat")
-                                for e in obs_ev], dtype=bool)
-    defs = [e for e in applied if e.type.value in DEFECTIONS]
-    def_month = np.array([month_index(e.date) for e in defs], dtype=np.int64)
-    def_count = np.array([len(e.actors) for e in defs], dtype=float)
 
-    # -- requests and outcomes ----------------------------------------------------------------
+def _arr(x, dtype=float, shape=(0,)):
+    return np.array(x, dtype=dtype) if len(x) else np.zeros(shape, dtype=dtype)
+
+
+def _beliefs_and_defections(x: _Replayed) -> dict[str, np.ndarray]:
+    """The recorded outcomes that move beliefs, and the recorded defections that make momentum."""
+    obs_ev = [e for e in x.applied if e.outcome is not None and e.type.value in ("request", "consultation")]
+    defs = [e for e in x.applied if e.type.value in DEFECTIONS]
+    return dict(
+        ev_month=np.array([month_index(e.date) for e in obs_ev], dtype=np.int64),
+        ev_outcome=np.array([_OUTCOME_CODE[e.outcome.value] for e in obs_ev], dtype=np.int64),
+        ev_victim=np.array([x.idx.get(e.actors[0], -1) for e in obs_ev], dtype=np.int64),
+        # as credibility.from_record: a consultation, or a request about a mere threat
+        ev_consultation=np.array([e.type == EventType.consultation or (e.crisis is not None and e.crisis.value == "threat")
+                                  for e in obs_ev], dtype=bool),
+        def_month=np.array([month_index(e.date) for e in defs], dtype=np.int64),
+        def_count=np.array([len(e.actors) for e in defs], dtype=float))
+
+
+def _asked(x: _Replayed, e, code: int, tt: int, rq: dict) -> int | None:
+    """The request rows of a recorded crisis (one per bound victim); the first row, or None."""
+    first_row = None
+    for v in e.actors:
+        if v not in x.idx:
+            continue
+        if _standing_on(x.hist.get(v, []), e.date) not in BOUND_STANDINGS:   # engine: only active members or members under notice ask
+            continue
+        i = x.idx[v]
+        sev = x.tl.crisis_severity[tt, i] if x.tl.crisis_type[tt, i] == code else np.nan
+        asked = e.type != EventType.clash
+        row = len(rq["state"])
+        first_row = row if first_row is None else first_row
+        rq["state"].append(i), rq["month"].append(month_index(e.date)), rq["type"].append(code), rq["severity"].append(sev)
+        ctype = list(CRISIS_CODES)[code]
+        x.add("request", 0 if asked else 1, _d(e.date + dt.timedelta(days=1)), v,
+              f"{e.date} {v} {ctype.value}" + (f" by {e.target}" if e.target else "") + f": {'asks' if asked else 'no request'}")
+    return first_row
+
+
+def _answer(x: _Replayed, e, code: int, tt: int, first_row: int, oc: dict) -> None:
+    """The council's recorded answer to a request: the decision's features on its date
+    (``features.decision_features``, as the engine builds them)."""
+    v = e.actors[0]
+    i = x.idx[v]
+    standings = np.array([int(_standing_on(x.hist.get(c, []), e.date)) for c in x.codes])
+    agg = x.idx.get(e.target, -1) if e.target else -1
+    f = decision_features(
+        x.al, e.date, x.affinity_on(e.date), x.terms.regime, x.tl.capability[tt] * (1.0 - x.tl.committed[tt]),
+        x.flags.patron, x.flags.in_area, standings[None], np.arange(len(x.codes)), np.array([i]), np.array([agg]),
+        np.array([code]), np.full(1, np.nan), np.array([x.tl.salience[tt, i]]), abstention_on(x.al, e.date))
+    oc["cons"].append(e.type == EventType.consultation)
+    oc["rq"].append(first_row), oc["covered"].append(bool(f.covered[0])), oc["type"].append(code)
+    oc["salience"].append(f.salience[0]), oc["av"].append(f.aff_victim[0]), oc["ag"].append(f.aff_aggressor[0])
+    oc["rv"].append(f.regime_victim[0]), oc["spare"].append(f.spare[0]), oc["elig"].append(f.eligible[0])
+    oc["frozen"].append(f.frozen[0]), oc["patron"].append(f.patron[0]), oc["abst"].append(bool(f.abstention[0]))
+    kind = "outcome:request" if e.type == EventType.request else "outcome:consultation"
+    ctype = list(CRISIS_CODES)[code]
+    x.add(kind, _OUTCOME_CODE[e.outcome.value], _d(e.date + dt.timedelta(days=1)), v,
+          f"{e.date} {v} {e.type.value} ({ctype.value}" + (f" by {e.target}" if e.target else "") + f"): {e.outcome.value}")
+
+
+def _requests(x: _Replayed) -> dict[str, np.ndarray]:
+    """Requests (asked or not) and the council's answers."""
+    n = len(x.codes)
     rq = {k: [] for k in ("state", "month", "type", "severity")}
     oc = {k: [] for k in ("cons", "rq", "covered", "type", "salience", "av", "ag", "rv", "spare", "elig", "frozen", "patron", "abst")}
-    for e in applied:
+    for e in x.applied:
         if e.type not in (EventType.request, EventType.consultation, EventType.clash):
             continue
-        m = month_index(e.date)
-        tt = min(max(m - m_first, 0), M - 1)
+        tt = min(max(month_index(e.date) - x.m_first, 0), len(x.months) - 1)
         ctype = CrisisType(e.crisis) if e.crisis else (CrisisType.member_clash if e.type == EventType.clash else CrisisType.armed_attack)
-        code = CRISIS_CODES[ctype]
-        first_row = None
-        for v in e.actors:
-            if v not in idx:
-                continue
-            vs = _standing_on(hist.get(v, []), e.date)
-            if vs not in BOUND_STANDINGS:   # engine: only active members or members under notice ask
-                continue
-            i = idx[v]
-            sev = tl.crisis_severity[tt, i] if tl.crisis_type[tt, i] == code else np.nan
-            asked = e.type != EventType.clash
-            row = len(rq["state"])
-            first_row = row if first_row is None else first_row
-            rq["state"].append(i), rq["month"].append(m), rq["type"].append(code), rq["severity"].append(sev)
-            add("request", 0 if asked else 1, _d(e.date + dt.timedelta(days=1)), v,
-                f"{e.date} {v} {ctype.value}" + (f" by {e.target}" if e.target else "") + f": {'asks' if asked else 'no request'}")
-        if e.type == EventType.clash or e.outcome is None or first_row is None:
-            continue
-        v = e.actors[0]
-        i = idx[v]
-        standings = np.array([int(_standing_on(hist.get(c, []), e.date)) for c in codes])
-        agg = idx.get(e.target, -1) if e.target else -1
-        agg_st = standings[agg] if agg >= 0 else int(S.outside)
-        in_area = True if al.collective_defence is None or al.collective_defence.territory != "treaty_area" else v in al.collective_defence.area
-        covered = bool(casus_foederis_array(al, e.date, standings[i], agg_st, code, in_area))
-        eligible = np.isin(standings, np.array(sorted(VOTING_STANDINGS)))
-        eligible[i] = False
-        pat = np.zeros(n, bool)
-        if patron >= 0:
-            pat[patron] = True
-        pat &= eligible
-        oc["cons"].append(e.type == EventType.consultation)
-        oc["rq"].append(first_row), oc["covered"].append(covered), oc["type"].append(code)
-        affinity = affinity_on(e.date)
-        oc["salience"].append(tl.salience[tt, i]), oc["av"].append(affinity[:, i])
-        oc["ag"].append(affinity[:, agg] if agg >= 0 else np.zeros(n)), oc["rv"].append(regime[i])
-        oc["spare"].append(spare[tt]), oc["elig"].append(eligible), oc["frozen"].append(standings == S.frozen)
-        oc["patron"].append(pat), oc["abst"].append(procedure_on(al, e.date).abstention)
-        kind = "outcome:request" if e.type == EventType.request else "outcome:consultation"
-        add(kind, _OUTCOME_CODE[e.outcome.value], _d(e.date + dt.timedelta(days=1)), v,
-            f"{e.date} {v} {e.type.value} ({ctype.value}" + (f" by {e.target}" if e.target else "") + f"): {e.outcome.value}")
+        first_row = _asked(x, e, CRISIS_CODES[ctype], tt, rq)
+        if e.type != EventType.clash and e.outcome is not None and first_row is not None:
+            _answer(x, e, CRISIS_CODES[ctype], tt, first_row, oc)
+    return dict(
+        rq_state=_arr(rq["state"], np.int64), rq_month=_arr(rq["month"], np.int64), rq_type=_arr(rq["type"], np.int64),
+        rq_severity=_arr(rq["severity"]),
+        oc_rq=_arr(oc["rq"], np.int64), oc_covered=_arr(oc["covered"], bool), oc_type=_arr(oc["type"], np.int64),
+        oc_salience=_arr(oc["salience"]), oc_aff_victim=_arr(oc["av"], shape=(0, n)), oc_aff_aggressor=_arr(oc["ag"], shape=(0, n)),
+        oc_regime_victim=_arr(oc["rv"]), oc_spare=_arr(oc["spare"], shape=(0, n)), oc_eligible=_arr(oc["elig"], bool, (0, n)),
+        oc_frozen=_arr(oc["frozen"], bool, (0, n)), oc_patron=_arr(oc["patron"], bool, (0, n)), oc_abstention=_arr(oc["abst"], bool),
+        oc_consultation=_arr(oc["cons"], bool))
 
-    # -- ratification months ------------------------------------------------------------------
+
+def _ratifications(x: _Replayed) -> dict[str, np.ndarray]:
+    """Each month an invited applicant waits on a member that has not ratified."""
     rt_aff, rt_grv = [], []
-    for s, h in sorted(hist.items()):
-        mship = st.memberships[s]
-        invited_on = [when for when, x in h if x == S.invited]
-        if not invited_on or s not in idx:
+    for s, h in sorted(x.hist.items()):
+        mship = x.rp.alliance(x.al.id).memberships[s]
+        invited_on = [when for when, w in h if w == S.invited]
+        if not invited_on or s not in x.idx:
             continue
         inv = invited_on[-1]
         ratified_on = {}
-        for e in applied:
+        for e in x.applied:
             if e.type == EventType.ratify and e.target == s and e.date >= inv:
                 for j in e.actors:
                     ratified_on.setdefault(j, e.date)
-        admitted = next((when for when, x in h if when >= inv and x == S.active), None)
-        affinity = affinity_on(inv)
-        end = month_index(admitted) if admitted else m_last
+        admitted = next((when for when, w in h if when >= inv and w == S.active), None)
+        affinity = x.affinity_on(inv)
+        end = month_index(admitted) if admitted else x.m_last
         for j in sorted(mship.invited_by):
-            if j not in idx:
+            if j not in x.idx:
                 continue
             jm = month_index(ratified_on[j]) if j in ratified_on else None
-            jh = hist.get(j, [])
+            jh = x.hist.get(j, [])
             for m in range(month_index(inv), (jm if jm is not None else end) + 1):
-                if m > m_last:
+                if m > x.m_last:
                     break
                 if _standing_on(jh, month_start(m + 1) - dt.timedelta(days=1)) not in VOTING_STANDINGS:
                     break   # a member that leaves in the month has no say (the replay's admission rule)
                 done = jm is not None and m == jm
-                rt_aff.append(affinity[idx[j], idx[s]]), rt_grv.append(grievance[idx[j], idx[s]])
-                add("ratification", int(done), _d(month_start(m + 1)), j,
-                    f"{month_start(m):%Y-%m} {j} on {s}'s accession: {'ratifies' if done else 'waits'}")
+                rt_aff.append(affinity[x.idx[j], x.idx[s]]), rt_grv.append(x.terms.grievance[x.idx[j], x.idx[s]])
+                x.add("ratification", int(done), _d(month_start(m + 1)), j,
+                      f"{month_start(m):%Y-%m} {j} on {s}'s accession: {'ratifies' if done else 'waits'}")
+    return dict(rt_affinity=_arr(rt_aff), rt_grievance=_arr(rt_grv))
 
-    def arr(x, dtype=float, shape=(0,)):
-        return np.array(x, dtype=dtype) if len(x) else np.zeros(shape, dtype=dtype)
 
+def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenario: str | None = None) -> AllianceRecord:
+    """Extract the decisions of ``alliance_id`` from the full replay of ``data``."""
+    x = _replayed(data, alliance_id, replayed)
+    parts = {**_member_months(x), **_beliefs_and_defections(x), **_requests(x), **_ratifications(x)}
     return AllianceRecord(
-        scenario=scenario or data.scenario.name, alliance=alliance_id, codes=codes, months=months,
-        ev_month=ev_month, ev_outcome=ev_outcome, ev_victim=ev_victim, ev_consultation=ev_consultation, def_month=def_month, def_count=def_count,
-        mm_state=mm_state, mm_month=mm_month, mm_standing=np.array(mm["standing"], dtype=np.int64),
-        mm_threat=tl.threat[t, mm_state] if len(t) else np.zeros(0),
-        mm_spare_leader=spare[t, leader] if len(t) else np.zeros(0),
-        mm_outside=(get("outside_option")[mm_state] + tl.outside[t, mm_state]) if len(t) else np.zeros(0),
-        regime=regime, ties=get("ties"), autonomy=get("autonomy_cost"), exit_cost=get("exit_cost"),
-        rw_row=arr(rw_row, np.int64), cf_months=arr(cf_months), cf_row=arr(cf_row, np.int64),
-        rq_state=arr(rq["state"], np.int64), rq_month=arr(rq["month"], np.int64), rq_type=arr(rq["type"], np.int64),
-        rq_severity=arr(rq["severity"]),
-        oc_rq=arr(oc["rq"], np.int64), oc_covered=arr(oc["covered"], bool), oc_type=arr(oc["type"], np.int64),
-        oc_salience=arr(oc["salience"]), oc_aff_victim=arr(oc["av"], shape=(0, n)), oc_aff_aggressor=arr(oc["ag"], shape=(0, n)),
-        oc_regime_victim=arr(oc["rv"]), oc_spare=arr(oc["spare"], shape=(0, n)), oc_eligible=arr(oc["elig"], bool, (0, n)),
-        oc_frozen=arr(oc["frozen"], bool, (0, n)), oc_patron=arr(oc["patron"], bool, (0, n)), oc_abstention=arr(oc["abst"], bool),
-        oc_consultation=arr(oc["cons"], bool),
-        rt_affinity=arr(rt_aff), rt_grievance=arr(rt_grv),
+        scenario=scenario or data.scenario.name, alliance=alliance_id, codes=x.codes, months=x.months,
+        terms=x.terms, flags=x.flags, tl=x.tl, **parts,
         rows={k: Rows(k, np.array(r["y"], dtype=np.int64), np.array(r["known"], dtype="datetime64[D]"),
                       np.array([alliance_id] * len(r["y"]), dtype=object), np.array(r["actor"], dtype=object),
-                      np.array(r["what"], dtype=object)) for k, r in rows.items()},
+                      np.array(r["what"], dtype=object)) for k, r in x.rows.items()},
     )
 
 

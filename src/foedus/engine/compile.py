@@ -16,17 +16,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from foedus.chronology import month_index, month_start, parse_date
-from foedus.errors import ArgumentError, RuleViolation
+from foedus.errors import ArgumentError
+from foedus.features import Terms, abstention_on, council_may_suspend, terms, treaty_flags
 from foedus.ledger.replay import replay
 from foedus.model import credibility, membership
-from foedus.model._math import regime_score
 from foedus.model.parameters import Parameters
 from foedus.model.timeline import CRISIS_CODES, Series, series
 from foedus.scenario.schema import Alliance, CrisisType, ScenarioFiles
 from foedus.treaty.membership import Standing
-from foedus.treaty.obligations import in_treaty_area
-from foedus.treaty.term import renewal_windows
-from foedus.treaty.procedure import procedure_on
 from foedus.engine.streams import code
 
 NO_MONTH = -1
@@ -63,14 +60,9 @@ class Model:
     src_rate: np.ndarray
     victim_of: np.ndarray     # (K, N) bool
     crisis_slots: np.ndarray  # (2K,) uint64: arrival slots then severity slots
-    # scenario terms (N,) and (N, N)
-    affinity: np.ndarray
-    regime: np.ndarray
-    ties: np.ndarray
-    autonomy: np.ndarray
-    outside: np.ndarray
-    exit_cost: np.ndarray
-    grievance: np.ndarray     # [holder, target]
+    # scenario terms (``features.terms``: regime, ties, autonomy, outside, exit_cost, grievance)
+    terms: Terms
+    affinity: np.ndarray      # (N, N) members of an alliance on the start date share ``member_affinity``
     # treaty per alliance
     alliances: tuple[Alliance, ...]
     patron: np.ndarray        # (A,) index or -1: whose yes a deployment needs
@@ -89,6 +81,13 @@ class Model:
     ratify_slots: np.ndarray  # (A, N applicants, N) uint64
     notes: tuple[str, ...] = field(default=())
 
+    regime = property(lambda self: self.terms.regime)
+    ties = property(lambda self: self.terms.ties)
+    autonomy = property(lambda self: self.terms.autonomy)
+    outside = property(lambda self: self.terms.outside)
+    exit_cost = property(lambda self: self.terms.exit_cost)
+    grievance = property(lambda self: self.terms.grievance)   # [holder, target]
+
     @property
     def n_states(self) -> int:
         return len(self.codes)
@@ -97,30 +96,15 @@ class Model:
         return [month_start(self.start_month + t) for t in range(self.months)]
 
 
-def _leader(a: Alliance, data: ScenarioFiles) -> str:
-    if a.patron:
-        return a.patron
-    spend = {s.iso3: (s.capability.milex_usd_bn or 0.0) if s.capability else 0.0 for s in data.states}
-    return max(a.founders, key=lambda c: (spend.get(c, 0.0), c))
-
-
-def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params: Parameters | None = None,
-                  scenario: str | None = None) -> Model:
-    """Arrays for simulating ``months`` months of ``data`` from ``start`` (state: the replay on that date)."""
-    start = parse_date(start, "--from")
-    sc = data.scenario
-    if not (sc.start <= start <= sc.end + dt.timedelta(days=366 * 50)):
-        raise ArgumentError("--from", f"a date on or after the scenario's start ({sc.start.isoformat()})", start.isoformat())
-    if not isinstance(months, int) or months < 1 or months > 1200:
-        raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
-    params = params or Parameters.for_scenario(data.parameters)
+def _start_state(data: ScenarioFiles, params: Parameters, start: dt.date) -> dict[str, np.ndarray]:
+    """The replay of the record to ``start`` as the start arrays: standings, notices, invitations,
+    ratifications, beliefs and momentum per alliance."""
     codes = tuple(s.iso3 for s in data.states)
     idx = {c: i for i, c in enumerate(codes)}
     n = len(codes)
     m0 = month_index(start)
     rp = replay(data, start)
-    alliances = data.alliances
-    A = len(alliances)
+    A = len(data.alliances)
 
     standing0 = np.zeros((A, n), np.int8)
     since0 = np.full((A, n), m0, np.int32)
@@ -131,7 +115,7 @@ def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params
     cred_b0 = np.zeros((A, n))
     momentum0 = np.zeros(A)
     applied = [x.event for x in rp.events]
-    for a, al in enumerate(alliances):
+    for a, al in enumerate(data.alliances):
         st = rp.alliance(al.id)
         for s, mship in st.memberships.items():
             i = idx[s]
@@ -148,24 +132,66 @@ def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params
         # (a member leaving at a renewal window without a recorded lapse), as the likelihood counts them
         momentum0[a] = membership.momentum_from_record(params, applied, al.id, m0)
 
-    b = data.behaviour
-    terms = {s.iso3: s for s in b.state}
-    base_committed = np.array([terms[c].committed_share if c in terms else 0.0 for c in codes])
-    tl = series(data.timeline, codes, m0, months, base_committed)
+    return dict(standing0=standing0, since0=since0, notice_due0=notice_due0, invited_by0=invited_by0,
+                ratified0=ratified0, cred_a0=cred_a0, cred_b0=cred_b0, momentum0=momentum0)
 
-    affinity = np.zeros((n, n))
-    if b.member_affinity:
-        for a in range(A):
-            mem = np.isin(standing0[a], [int(Standing.active), int(Standing.frozen), int(Standing.notice)])
-            affinity[np.ix_(mem, mem)] = b.member_affinity
-    for f in b.affinity:
-        affinity[idx[f.a], idx[f.b]] = affinity[idx[f.b], idx[f.a]] = f.value
-    np.fill_diagonal(affinity, 1.0)
-    grievance = np.zeros((n, n))
-    for g in b.grievance:
-        grievance[idx[g.holder], idx[g.target]] = g.value
-    regime = np.array([regime_score(s.regime) for s in data.states])
-    get = lambda attr: np.array([getattr(terms[c], attr) if c in terms else 0.0 for c in codes])  # noqa: E731
+
+def _treaty_arrays(data: ScenarioFiles, m0: int, months: int) -> dict[str, np.ndarray]:
+    """Each alliance's treaty flags (``features.treaty_flags``) as arrays (A, ...), month by month
+    where they change with the date, and the random streams' slot codes."""
+    alliances = data.alliances
+    codes = tuple(s.iso3 for s in data.states)
+    A, n = len(alliances), len(codes)
+    flags = [treaty_flags(al, data, on=month_start(m0), horizon=month_start(m0 + months)) for al in alliances]
+    patron = np.array([f.patron for f in flags], dtype=np.int64)
+    leader = np.array([f.leader for f in flags], dtype=np.int64)
+    in_area = np.array([f.in_area for f in flags], dtype=bool).reshape(A, n)
+    in_force_month = np.array([f.in_force_month for f in flags], dtype=np.int64)
+    notice_months = np.array([f.notice_months for f in flags], dtype=np.int64)
+    earliest = np.array([f.earliest_month for f in flags], dtype=np.int64)
+    admission = np.array([f.admission for f in flags], dtype=bool)
+    dates = [month_start(m0 + t) for t in range(months)]
+    abstention = np.array([[abstention_on(al, d) for d in dates] for al in alliances], dtype=bool).reshape(A, months)
+    suspension = np.array([[council_may_suspend(al, d) for d in dates] for al in alliances], dtype=bool).reshape(A, months)
+    renewal = np.array([[m0 + t in f.renewal_months for t in range(months)] for f in flags], dtype=bool).reshape(A, months)
+
+    state_slots = np.array([[code(f"{al.id}|{c}") for c in codes] for al in alliances], dtype=np.uint64).reshape(A, n)
+    vote_slots = np.array([[[code(f"{al.id}|vote|{v}|{j}|{lvl}") for lvl in ("deploy", "limited") for j in codes]
+                            for v in codes] for al in alliances], dtype=np.uint64).reshape(A, n, 2 * n)
+    invite_slots = np.array([[[code(f"{al.id}|invite|{i}|{j}") for j in codes] for i in codes] for al in alliances],
+                            dtype=np.uint64).reshape(A, n, n)
+    ratify_slots = np.array([[[code(f"{al.id}|ratify|{i}|{j}") for j in codes] for i in codes] for al in alliances],
+                            dtype=np.uint64).reshape(A, n, n)
+    return dict(patron=patron, leader=leader, in_area=in_area, in_force_month=in_force_month, abstention=abstention,
+                renewal=renewal, suspension=suspension, notice_months=notice_months, earliest_month=earliest,
+                admission=admission, state_slots=state_slots, vote_slots=vote_slots, invite_slots=invite_slots,
+                ratify_slots=ratify_slots)
+
+
+def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params: Parameters | None = None,
+                  scenario: str | None = None) -> Model:
+    """Arrays for simulating ``months`` months of ``data`` from ``start`` (state: the replay on that date)."""
+    start = parse_date(start, "--from")
+    sc = data.scenario
+    if not (sc.start <= start <= sc.end + dt.timedelta(days=366 * 50)):
+        raise ArgumentError("--from", f"a date on or after the scenario's start ({sc.start.isoformat()})", start.isoformat())
+    if not isinstance(months, int) or months < 1 or months > 1200:
+        raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
+    params = params or Parameters.for_scenario(data.parameters)
+    codes = tuple(s.iso3 for s in data.states)
+    idx = {c: i for i, c in enumerate(codes)}
+    n = len(codes)
+    m0 = month_index(start)
+    alliances = data.alliances
+    A = len(alliances)
+    start_state = _start_state(data, params, start)
+    standing0 = start_state["standing0"]
+
+    b = data.behaviour
+    tm = terms(data)
+    tl = series(data.timeline, codes, m0, months, tm.committed)
+    member = [int(Standing.active), int(Standing.frozen), int(Standing.notice)]
+    affinity = tm.affinity(*(np.isin(standing0[a], member) for a in range(A)))
 
     K = len(b.crisis)
     src_victim = np.array([idx[c.victim] for c in b.crisis], dtype=np.int64)
@@ -177,57 +203,13 @@ def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params
     names = [f"{c.victim}|{c.type}|{c.aggressor or ''}" for c in b.crisis]
     crisis_slots = np.array([code(x + "|arrive") for x in names] + [code(x + "|severity") for x in names], dtype=np.uint64)
 
-    patron = np.array([idx[al.patron] if al.patron else -1 for al in alliances], dtype=np.int64)
-    leader = np.array([idx[_leader(al, data)] for al in alliances], dtype=np.int64)
-    in_area = np.ones((A, n), bool)
-    abstention = np.zeros((A, months), bool)
-    renewal = np.zeros((A, months), bool)
-    suspension = np.zeros((A, months), bool)
-    notice_months = np.full(A, -1, np.int64)
-    earliest = np.full(A, NO_MONTH, np.int64)
-    admission = np.zeros(A, bool)
-    in_force_month = np.array([month_index(al.in_force) for al in alliances], dtype=np.int64)
-    dates = [month_start(m0 + t) for t in range(months)]
-    for a, al in enumerate(alliances):
-        cd = al.collective_defence
-        if cd is not None and cd.territory == "treaty_area":
-            in_area[a] = [in_treaty_area(cd, c, start) for c in codes]
-        for t, d in enumerate(dates):
-            try:
-                abstention[a, t] = procedure_on(al, d).abstention
-            except RuleViolation:
-                abstention[a, t] = False
-            if al.suspension is not None:
-                suspension[a, t] = al.suspension.since is None or al.suspension.since <= d
-        if al.renewal or al.term:
-            for w in renewal_windows(al, month_start(m0 + months)):
-                t = month_index(w) - m0
-                if 0 <= t < months:
-                    renewal[a, t] = True
-        if al.withdrawal:
-            notice_months[a] = al.withdrawal.notice_months
-            if al.withdrawal.earliest:
-                earliest[a] = month_index(al.withdrawal.earliest)
-        admission[a] = al.admission is not None
-
-    state_slots = np.array([[code(f"{al.id}|{c}") for c in codes] for al in alliances], dtype=np.uint64).reshape(A, n)
-    vote_slots = np.array([[[code(f"{al.id}|vote|{v}|{j}|{lvl}") for lvl in ("deploy", "limited") for j in codes]
-                            for v in codes] for al in alliances], dtype=np.uint64).reshape(A, n, 2 * n)
-    invite_slots = np.array([[[code(f"{al.id}|invite|{i}|{j}") for j in codes] for i in codes] for al in alliances],
-                            dtype=np.uint64).reshape(A, n, n)
-    ratify_slots = np.array([[[code(f"{al.id}|ratify|{i}|{j}") for j in codes] for i in codes] for al in alliances],
-                            dtype=np.uint64).reshape(A, n, n)
+    treaty = _treaty_arrays(data, m0, months)
     focus = [al.id for al in alliances].index(sc.focus)
     return Model(
         scenario=scenario or sc.name, data=data, params=params, codes=codes,
         alliance_ids=tuple(al.id for al in alliances), focus=focus, start=start, start_month=m0, months=months,
-        standing0=standing0, since0=since0, notice_due0=notice_due0, invited_by0=invited_by0, ratified0=ratified0,
-        cred_a0=cred_a0, cred_b0=cred_b0, momentum0=momentum0, tl=tl,
+        **start_state, tl=tl,
         src_victim=src_victim, src_aggressor=src_aggressor, src_type=src_type, src_rate=src_rate,
         victim_of=victim_of, crisis_slots=crisis_slots,
-        affinity=affinity, regime=regime, ties=get("ties"), autonomy=get("autonomy_cost"), outside=get("outside_option"),
-        exit_cost=get("exit_cost"), grievance=grievance, alliances=alliances, patron=patron, leader=leader,
-        in_area=in_area, in_force_month=in_force_month, abstention=abstention, renewal=renewal, suspension=suspension,
-        notice_months=notice_months, earliest_month=earliest, admission=admission, state_slots=state_slots,
-        vote_slots=vote_slots, invite_slots=invite_slots, ratify_slots=ratify_slots,
+        terms=tm, affinity=affinity, alliances=alliances, **treaty,
     )

@@ -1,23 +1,23 @@
-"""One month of the model over all runs of a chunk: a fixed sequence of array operations.
+"""One month of the model over all runs of a chunk: the ordered phases of :data:`PHASES`, each a
+short function ``(model, chunk state, month)`` over arrays (month ``t`` after the start, calendar
+month ``m``):
 
-Order within a month (month ``t`` after the start, calendar month ``m``):
-
-0. treaty calendar: entry into force; notices that fall due take effect (``Action.withdraw``);
-1. timeline: the month's committed shares, capability factors, outside-option shifts, threat and
-   salience multipliers (compiled in advance);
-2. crises: arrivals per source, severity, the most severe per victim; injected crises override;
-3. requests: members in a standing that may invoke the alliance ask with ``requests.p_request``;
-4. decision: votes at the deploy and limited levels, ``treaty.procedure.passes`` with the
-   procedure in force, the patron's consent for a deployment;
-5. credibility: the victim and the observers update; all beliefs decay towards the prior;
-6. membership: hazards (``membership.hazards``), competing risks from one uniform per member,
+0. ``treaty_calendar``: entry into force; notices that fall due take effect (``Action.withdraw``);
+1-2. ``draw_crises``: arrivals per source, severity, the most severe per victim; injected crises
+   override (the timeline's monthly series are compiled in advance); ``contagion.spread_unrest``;
+3. ``make_requests``: members in a standing that may invoke the alliance ask (``requests.p_request``);
+4-5. ``decide``: votes at the deploy and limited levels, the council's answer by the treaty's
+   procedure (``treaty.procedure.council_answer``); the victim and the observers update their
+   beliefs; ``decay_beliefs``: all beliefs decay towards the prior;
+6. ``weigh_membership``: hazards (``membership``), competing risks from one uniform per member,
    standings moved by ``treaty.membership.step_array``, notice due dates by ``notice_due``;
    council suspension and reinstatement; renewal windows; momentum;
-7. accession: applications, invitations by consensus, ratifications, admission.
+7. ``accede``: applications, invitations by consensus, ratifications, admission.
 
 No Python loop runs over runs or states; the only loop is over the scenario's alliances (one or
-two). Random numbers come from named counter-based streams (``engine.streams``), so a run's
-draws do not depend on its chunk, and variants share exogenous draws.
+two). Every random number comes from a named counter-based stream at a named slot
+(``Month.draw``, ``engine.streams``), so a run's draws do not depend on its chunk, and variants
+share exogenous draws.
 
 Most cells change little in a month, so the step keeps books that spare it passes over the whole
 chunk, without changing a result: a tally of the runs in which each state has each standing
@@ -31,21 +31,23 @@ on the whole chunk (``tests/engine/test_sparse_bookkeeping.py``, the pinned base
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from foedus import features
 from foedus.chronology import month_start
 from foedus.engine.compile import NO_MONTH, Model
 from foedus.engine.streams import run_states, stream_key, uniforms
-from foedus.model import accession, credibility, crises, decision, membership, requests
+from foedus.model import accession, contagion, credibility, crises, decision, membership, requests
 from foedus.model.timeline import NO_CRISIS
 from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, awaited_ratifications, notice_due, step_array
-from foedus.treaty.obligations import casus_foederis_array
-from foedus.treaty.procedure import NO, YES, passes
+from foedus.treaty.procedure import NO, YES, council_answer, passes
 
 S = Standing
-STREAMS = ("crises", "requests", "decision", "membership", "council", "accession")
+#: The named random streams of a month, one per kind of draw (``Month.draw``; ``engine.streams``).
+STREAMS = ("crises", "requests", "decision", "membership", "council", "renewal", "accession", "ratification")
 _VOTING = tuple(sorted(VOTING_STANDINGS))
 _IS_VOTING = np.isin(np.arange(len(S)), _VOTING)   # lookup by standing code: cheaper than np.isin each month
 _EXITS = np.array([S.frozen, S.notice, S.withdrawn, S.suspended, S.expelled], dtype=np.int8)
@@ -99,10 +101,6 @@ def initial_state(model: Model, runs: np.ndarray) -> ChunkState:
         first_exit=np.full((R, model.n_states), -1, np.int16), counts=np.zeros((R, len(COUNTERS)), np.int32),
         tally=tally,
     )
-
-
-def keys_for(seed: int) -> dict[str, np.uint64]:
-    return {name: stream_key(seed, name) for name in STREAMS}
 
 
 _NONE = (np.zeros(0, np.int64), np.zeros(0, np.int64))
@@ -217,16 +215,12 @@ def _cat(*cells) -> tuple[np.ndarray, np.ndarray]:
 
 def member_features(model: Model, st: ChunkState, t: int, a: int, cred=None) -> membership.MemberFeatures:
     """The membership mechanism's features for every run and state of alliance ``a`` in month ``t``
-    (after the month's credibility updates, as the step uses them)."""
-    tl = model.tl
-    spare = tl.capability[t] * (1.0 - tl.committed[t])
+    (after the month's credibility updates, as the step uses them): ``features.member_features``
+    on the chunk's state."""
     if cred is None:
         cred = credibility.mean(st.cred_a[:, a, :], st.cred_b[:, a, :])
-    return membership.MemberFeatures(
-        credibility=cred, threat=tl.threat[t],
-        patron_spare=spare[model.leader[a]], regime=model.regime, ties=model.ties, autonomy=model.autonomy,
-        outside=model.outside + tl.outside[t], exit_cost=model.exit_cost, momentum=st.momentum[:, a][:, None],
-        frozen=st.standing[:, a, :] == S.frozen)
+    return features.member_features(model.terms, model.tl, model.leader[a], t, np.arange(model.n_states), cred,
+                                    st.momentum[:, a][:, None], st.standing[:, a, :] == S.frozen)
 
 
 def _column_features(model: Model, st: ChunkState, t: int, a: int, cred, cols) -> membership.MemberFeatures:
@@ -235,38 +229,26 @@ def _column_features(model: Model, st: ChunkState, t: int, a: int, cred, cols) -
     beliefs' means computed on those columns only. The same values cell by cell; the layout keeps
     the long axis (runs) innermost, where numpy broadcasts a per-state term many times faster than
     along a short last axis of states."""
-    tl = model.tl
-    spare = tl.capability[t] * (1.0 - tl.committed[t])
-    col = lambda x: x[cols][:, None]  # noqa: E731
     c = cred.T[cols] if cred is not None else credibility.mean(st.cred_a[:, a, :].T[cols], st.cred_b[:, a, :].T[cols])
-    return membership.MemberFeatures(
-        credibility=c, threat=col(tl.threat[t]), patron_spare=spare[model.leader[a]],
-        regime=col(model.regime), ties=col(model.ties), autonomy=col(model.autonomy),
-        outside=col(model.outside + tl.outside[t]), exit_cost=col(model.exit_cost),
-        momentum=st.momentum[:, a][None, :], frozen=None)
+    return features.member_features(model.terms, model.tl, model.leader[a], t, cols[:, None], c,
+                                    st.momentum[:, a][None, :])
 
 
 def _cell_features(model: Model, st: ChunkState, t: int, a: int, cred, r, i) -> membership.MemberFeatures:
     """:func:`member_features` of the (run, state) cells ``r``, ``i`` alone, as 1-D arrays (without
     ``frozen``; ``cred`` None: the beliefs' means of those cells only): the same values cell by cell."""
-    tl = model.tl
-    spare = tl.capability[t] * (1.0 - tl.committed[t])
-    return membership.MemberFeatures(
-        credibility=cred[r, i] if cred is not None else credibility.mean(st.cred_a[r, a, i], st.cred_b[r, a, i]),
-        threat=tl.threat[t][i], patron_spare=spare[model.leader[a]],
-        regime=model.regime[i], ties=model.ties[i], autonomy=model.autonomy[i],
-        outside=(model.outside + tl.outside[t])[i], exit_cost=model.exit_cost[i], momentum=st.momentum[r, a],
-        frozen=None)
+    c = cred[r, i] if cred is not None else credibility.mean(st.cred_a[r, a, i], st.cred_b[r, a, i])
+    return features.member_features(model.terms, model.tl, model.leader[a], t, i, c, st.momentum[r, a])
 
 
-def _crises(model: Model, st: ChunkState, t: int, m: int, keys) -> tuple[np.ndarray, ...]:
+def _crises(model: Model, st: ChunkState, mo: Month) -> tuple[np.ndarray, ...]:
     """The month's crises as cells: (runs, victims, types, aggressors, severities), in row-major
     order; drawn from the sources (the most severe per victim), then the timeline's injected
     crises, which replace any drawn crisis of their victim in every run."""
-    p, tl, R, N = model.params, model.tl, len(st.runs), model.n_states
+    p, tl, R, N, t = model.params, model.tl, len(st.runs), model.n_states, mo.t
     K = len(model.src_rate)
     if K:
-        u = uniforms(run_states(keys["crises"], m, st.runs), model.crisis_slots)   # (R, 2K): one call
+        u = mo.draw("crises", model.crisis_slots)   # (R, 2K): one call
         fired = u[:, :K] < crises.p_arrival(p, model.src_rate, tl.threat[t][model.src_victim])
         fr_, fk_ = np.divmod(np.flatnonzero(fired), K)   # the sources that fired, in the order of fired's cells
         cr, ci, ck, sev = crises.select_sparse(fr_, fk_, crises.severity(p, u[fr_, K + fk_]), model.src_victim, N)
@@ -288,249 +270,333 @@ def _crises(model: Model, st: ChunkState, t: int, m: int, keys) -> tuple[np.ndar
     return cr, ci, ctype, caggr, sev
 
 
-def step(model: Model, st: ChunkState, t: int, keys: dict[str, np.uint64]) -> MonthRecord:
-    p = model.params
-    m = model.start_month + t
-    date = month_start(m)
-    R, A, N = st.standing.shape
-    runs = st.runs
-    f = model.focus
-    exits = []   # cells of the focus alliance that left (withdrew, froze, gave notice, ...) this month
+@dataclass
+class Month:
+    """One month in the making: where it is (month ``t`` after the start, calendar month ``m``), its
+    random streams, and what a phase leaves for the next ones and for the month's record."""
 
-    # 0. treaty calendar ------------------------------------------------------------------
-    for a in range(A):
-        if m == model.in_force_month[a]:
-            _move(st, a, Action.in_force, st.standing[:, a, :] == S.signatory, m)
+    t: int
+    m: int
+    date: dt.date
+    keys: "Streams"
+    runs: np.ndarray
+    exits: list = field(default_factory=list)   # cells of the focus alliance that left (withdrew, froze, ...)
+    crises: tuple = ()                           # (runs, victims, types, aggressors, severities) as cells
+    crisis: np.ndarray | None = None             # (R, N) crisis codes, -1 none
+    requests: dict = field(default_factory=dict)   # alliance -> (runs, victims, types, aggressors, severities) that asked
+    outcome: np.ndarray | None = None            # (R, N) the focus alliance's answers, -1 no request
+    request_states: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    request_outcomes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    credibility: np.ndarray | None = None        # (R, N) the focus alliance's beliefs' means at the membership phase
+
+    def draw(self, stream: str, slots: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Uniforms of the named ``stream`` at the named ``slots`` (``engine.streams``) for the runs
+        ``rows`` (positions in the chunk; all runs if None): (runs, slots), or one slot per row where
+        ``slots`` has one row per run."""
+        runs = self.runs if rows is None else self.runs[rows]
+        return uniforms(run_states(self.keys[stream], self.m, runs), slots)
+
+
+class Streams(dict):
+    """The keys of the named random streams of a seed (``engine.streams.stream_key``), made on first use."""
+
+    def __init__(self, seed: int):
+        super().__init__()
+        self.seed = seed
+
+    def __missing__(self, name: str) -> np.uint64:
+        key = self[name] = stream_key(self.seed, name)
+        return key
+
+
+def keys_for(seed: int) -> Streams:
+    return Streams(seed)
+
+
+# -- 0. treaty calendar ----------------------------------------------------------------------------
+def treaty_calendar(model: Model, st: ChunkState, mo: Month) -> None:
+    """Entry into force; notices that fall due take effect (``Action.withdraw``)."""
+    for a in range(len(model.alliances)):
+        if mo.m == model.in_force_month[a]:
+            _move(st, a, Action.in_force, st.standing[:, a, :] == S.signatory, mo.m)
         r, i = _cells_of(st, a, S.notice)
         if len(r):
             d = st.notice_due[:, a, :][r, i]
-            due = (d != NO_MONTH) & (d <= m)
+            due = (d != NO_MONTH) & (d <= mo.m)
             if due.any():
-                r, i = _move_cells(st, a, Action.withdraw, r[due], i[due], m)
+                r, i = _move_cells(st, a, Action.withdraw, r[due], i[due], mo.m)
                 st.notice_due[:, a, :][r, i] = NO_MONTH
-                if a == f:
-                    exits.append((r, i))
+                if a == model.focus:
+                    mo.exits.append((r, i))
                     _count(st, "exits", r)
 
-    # 1. timeline -------------------------------------------------------------------------
-    tl = model.tl
-    threat, salience = tl.threat[t], tl.salience[t]
-    spare = tl.capability[t] * (1.0 - tl.committed[t])                  # (N,)
 
-    # 2. crises ---------------------------------------------------------------------------
-    cr, ci, c_type, c_aggr, c_sev = _crises(model, st, t, m, keys)
-    ctype = np.full((R, N), NO_CRISIS, np.int8)
-    ctype[cr, ci] = c_type
-    outcome_f = np.full((R, N), -1, np.int8)
-    req_v, req_out = np.zeros(0, np.int64), np.zeros(0, np.int8)
-    for a in range(A):
-        S_a = st.standing[:, a, :]
+# -- 2. crises -------------------------------------------------------------------------------------
+def draw_crises(model: Model, st: ChunkState, mo: Month) -> None:
+    """The month's crises (:func:`_crises`; the timeline of step 1 is compiled in advance)."""
+    mo.crises = _crises(model, st, mo)
+    cr, ci, c_type = mo.crises[:3]
+    mo.crisis = np.full((len(st.runs), model.n_states), NO_CRISIS, np.int8)
+    mo.crisis[cr, ci] = c_type
+    mo.outcome = np.full((len(st.runs), model.n_states), -1, np.int8)
 
-        # 3. requests -----------------------------------------------------------------------
-        sv = S_a[cr, ci]
+
+# -- 3. requests -----------------------------------------------------------------------------------
+def make_requests(model: Model, st: ChunkState, mo: Month) -> None:
+    """Members in a standing that may invoke the alliance ask with ``requests.p_request``, on their
+    beliefs before the month's outcomes."""
+    cr, ci, c_type, c_aggr, c_sev = mo.crises
+    for a in range(len(model.alliances)):
+        sv = st.standing[:, a, :][cr, ci]
         ok = (sv == S.active) | (sv == S.notice)
         ri, vi, kt, ka, ks = cr[ok], ci[ok], c_type[ok], c_aggr[ok], c_sev[ok]
         if len(ri):
-            u = uniforms(run_states(keys["requests"], m, runs[ri]), model.state_slots[a][vi][:, None])[:, 0]
+            u = mo.draw("requests", model.state_slots[a][vi][:, None], ri)[:, 0]
             # the victims' credibility only (the same division, cell by cell)
             cred_v = credibility.mean(st.cred_a[:, a, :][ri, vi], st.cred_b[:, a, :][ri, vi])
-            asked = u < requests.p_request(p, kt, ks, cred_v)
+            asked = u < requests.p_request(model.params, kt, ks, cred_v)
             ri, vi, kt, ka, ks = ri[asked], vi[asked], kt[asked], ka[asked], ks[asked]
-        if len(ri):
-            # 4. decision -------------------------------------------------------------------
-            K = len(ri)
-            agg_st = np.where(ka >= 0, S_a[ri, np.maximum(ka, 0)], int(S.outside))
-            covered = casus_foederis_array(model.alliances[a], date, S_a[ri, vi], agg_st, kt, model.in_area[a][vi])
-            # votes only in the columns of the states that can vote in some run of the chunk (the
-            # tally's voting standings): elsewhere nobody is eligible, and a vote that is not
-            # eligible counts for nothing; elementwise, so the same votes where they count
-            V = _cols(st, a, *_VOTING)
-            if 4 * len(V) > 3 * N:
-                V = np.arange(N)
-            pos = np.full(N, -1, np.int64)
-            pos[V] = np.arange(len(V))
-            Sk = S_a[ri[:, None], V[None, :]]                                # (K, V)
-            eligible = _IS_VOTING[Sk]
-            own = pos[vi] >= 0
-            eligible[np.flatnonzero(own), pos[vi[own]]] = False
-            patron = np.zeros_like(eligible)
-            if model.patron[a] >= 0 and pos[model.patron[a]] >= 0:
-                patron[:, pos[model.patron[a]]] = True
-            patron &= eligible
-            abst = bool(model.abstention[a, t])
-            feats = decision.DecisionFeatures(
-                covered=covered, crisis_type=kt, severity=ks, salience=salience[vi],
-                aff_victim=model.affinity[vi[:, None], V[None, :]],
-                aff_aggressor=np.where((ka >= 0)[:, None], model.affinity[np.maximum(ka, 0)[:, None], V[None, :]], 0.0),
-                regime_member=np.broadcast_to(model.regime[V], Sk.shape), regime_victim=model.regime[vi],
-                spare=np.broadcast_to(spare[V], Sk.shape), eligible=eligible, frozen=Sk == S.frozen, patron=patron,
-                abstention=np.full(K, abst))
-            u = uniforms(run_states(keys["decision"], m, runs[ri]), model.vote_slots[a][vi])   # (K, 2N)
-            py, _, pn = decision.vote_probs(p, "deploy", feats)
-            v_d = decision.votes_from_uniforms(py, pn, u.take(V, axis=1))
-            py, _, pn = decision.vote_probs(p, "limited", feats)
-            v_l = decision.votes_from_uniforms(py, pn, u.take(N + V, axis=1))
-            consent = np.where(patron.any(1), (np.where(patron, v_d, NO) == YES).any(1), True)
-            deployed = (kt != decision.THREAT) & passes(v_d, eligible, abst) & consent
-            limited = ~deployed & passes(v_l, eligible, abst)
-            out = np.where(deployed, decision.DEPLOYED, np.where(limited, decision.LIMITED, decision.REFUSED))
+        mo.requests[a] = (ri, vi, kt, ka, ks)
 
-            # 5. credibility: updates -------------------------------------------------------
-            is_v = np.zeros((len(ri), N), bool)
-            is_v[np.arange(len(ri)), vi] = True
-            da, db = credibility.increments(p, out[:, None], credibility.weights(p, is_v, salience[vi][:, None]),
-                                             (kt == decision.THREAT)[:, None])
-            _add_rows(st.cred_a[:, a, :], ri, da)
-            _add_rows(st.cred_b[:, a, :], ri, db)
-            if a == f:
-                outcome_f[ri, vi] = out
-                req_v, req_out = vi, out
-                _count(st, "requests", ri)
-                _count(st, "honoured_full", ri[out == decision.DEPLOYED])
-                _count(st, "honoured_part", ri[out == decision.LIMITED])
-                _count(st, "refused", ri[out == decision.REFUSED])
-    # 5. credibility: decay
-    credibility.decay_inplace(p, st.cred_a, st.cred_b)
 
-    # 6. membership -----------------------------------------------------------------------
-    dm = membership.momentum_decay(p)
-    for a in range(A):
-        S_a = st.standing[:, a, :]
+# -- 4. decision -----------------------------------------------------------------------------------
+def _decision_features(model: Model, st: ChunkState, mo: Month, a: int, V: np.ndarray) -> decision.DecisionFeatures:
+    """The decision mechanism's features of alliance ``a``'s requests (``features.decision_features``
+    on the requests' runs), over the voters' columns ``V``."""
+    ri, vi, kt, ka, ks = mo.requests[a]
+    tl = model.tl
+    spare = tl.capability[mo.t] * (1.0 - tl.committed[mo.t])
+    return features.decision_features(
+        model.alliances[a], mo.date, model.affinity, model.regime, spare, int(model.patron[a]), model.in_area[a],
+        st.standing[:, a, :][ri], V, vi, ka, kt, ks, tl.salience[mo.t][vi], model.abstention[a, mo.t])
+
+
+def decide(model: Model, st: ChunkState, mo: Month) -> None:
+    """Votes at the deploy and limited levels; the council's answer by the treaty's procedure
+    (``treaty.procedure.council_answer``); the victim and the observers update their beliefs."""
+    p, N = model.params, model.n_states
+    for a in range(len(model.alliances)):
+        ri, vi, kt, ka, ks = mo.requests[a]
+        if not len(ri):
+            continue
+        # votes only in the columns of the states that can vote in some run of the chunk (the
+        # tally's voting standings): elsewhere nobody is eligible, and a vote that is not
+        # eligible counts for nothing; elementwise, so the same votes where they count
+        V = _cols(st, a, *_VOTING)
+        if 4 * len(V) > 3 * N:
+            V = np.arange(N)
+        feats = _decision_features(model, st, mo, a, V)
+        u = mo.draw("decision", model.vote_slots[a][vi], ri)   # (K, 2N)
+        py, _, pn = decision.vote_probs(p, "deploy", feats)
+        v_d = decision.votes_from_uniforms(py, pn, u.take(V, axis=1))
+        py, _, pn = decision.vote_probs(p, "limited", feats)
+        v_l = decision.votes_from_uniforms(py, pn, u.take(N + V, axis=1))
+        out = council_answer(v_d, v_l, feats.eligible, feats.patron, feats.abstention, kt == decision.THREAT)
+        # 5. credibility: updates
+        is_v = np.zeros((len(ri), N), bool)
+        is_v[np.arange(len(ri)), vi] = True
+        da, db = credibility.increments(p, out[:, None], credibility.weights(p, is_v, feats.salience[:, None]),
+                                         (kt == decision.THREAT)[:, None])
+        _add_rows(st.cred_a[:, a, :], ri, da)
+        _add_rows(st.cred_b[:, a, :], ri, db)
+        if a == model.focus:
+            mo.outcome[ri, vi] = out
+            mo.request_states, mo.request_outcomes = vi, out
+            _count(st, "requests", ri)
+            _count(st, "honoured_full", ri[out == decision.DEPLOYED])
+            _count(st, "honoured_part", ri[out == decision.LIMITED])
+            _count(st, "refused", ri[out == decision.REFUSED])
+
+
+# -- 5. credibility: decay -------------------------------------------------------------------------
+def decay_beliefs(model: Model, st: ChunkState, mo: Month) -> None:
+    """All beliefs decay towards the prior."""
+    credibility.decay_inplace(model.params, st.cred_a, st.cred_b)
+
+
+# -- 6. membership ---------------------------------------------------------------------------------
+def _choices(model: Model, st: ChunkState, mo: Month, a: int, cred, u) -> dict:
+    """Each member's choice from its hazards (``membership``, competing risks from one uniform ``u``):
+    the cells that freeze or give notice, and the frozen members and those under notice with theirs."""
+    p, (R, N) = model.params, u.shape
+    S_a = st.standing[:, a, :]
+    pat = int(model.patron[a])
+    can_notice = model.notice_months[a] >= 0
+    # the margin z where a hazard needs it, and nowhere else; it is elementwise, so the same
+    # values whichever cells it is computed on. Active members (the patron apart): on the whole
+    # chunk when most states have them, else on the columns of the states active in at least half
+    # of the runs and cell by cell elsewhere; frozen members and those under notice cell by cell.
+    n_act = st.tally[a][:, S.active] * (np.arange(N) != pat)
+    dense = np.flatnonzero(2 * n_act >= R)
+    whole = 3 * len(dense) > 2 * N
+    cols = np.arange(N) if whole else dense
+    froze_c = notice_c = act_c = _NONE
+    if len(cols):   # state-major (states, runs) arrays: see _column_features
+        z = membership.margin(p, _column_features(model, st, mo.t, a, cred, cols))
+        inactive = S_a.T[cols] != S.active
+        if pat >= 0 and whole:
+            inactive[pat] = True
+        ch = membership.choose_active(p, z, u.T[cols], inactive, can_notice)
+        j, r = np.divmod(np.flatnonzero(ch == 0), R)
+        froze_c = r, cols[j]
+        j, r = np.divmod(np.flatnonzero(ch == 1), R)
+        notice_c = r, cols[j]
+    if not whole:
+        act_c = _cells_of(st, a, S.active, (n_act > 0) & (2 * n_act < R))
+    fr, fn = _cells_of(st, a, S.frozen)
+    nr, nn = _cells_of(st, a, S.notice)
+    zr, zi = _cat(act_c, (fr, fn), (nr, nn))
+    zc = membership.margin(p, _cell_features(model, st, mo.t, a, cred, zr, zi)) if len(zr) else np.zeros(0)
+    k1, k2 = len(act_c[0]), len(act_c[0]) + len(fr)
+    if k1:   # active members outside those columns
+        ch = membership.choose_active(p, zc[:k1], u[act_c], np.zeros(k1, bool), can_notice)
+        froze_c = _cat(froze_c, (act_c[0][ch == 0], act_c[1][ch == 0]))
+        notice_c = _cat(notice_c, (act_c[0][ch == 1], act_c[1][ch == 1]))
+    # frozen (the patron never leaves: it stays frozen), under notice
+    zf, zn = zc[k1:k2], zc[k2:]
+    fpat = fn == pat
+    ch_f = np.full(len(fr), -1, np.int8)
+    if (~fpat).any():
+        p_notice, p_return = membership.frozen_hazards(p, zf[~fpat], can_notice)
+        ch_f[~fpat] = membership.choose(u[fr[~fpat], fn[~fpat]], p_notice, p_return)
+    ch_n = np.full(len(nr), -1, np.int8)
+    if len(nr):
+        ch_n[:] = membership.choose(u[nr, nn], membership.p_revoke(p, zn))
+    return dict(froze=froze_c, notice=notice_c, frozen=(fr, fn), ch_f=ch_f, z_frozen=zf, under_notice=(nr, nn), ch_n=ch_n)
+
+
+def _council(model: Model, st: ChunkState, mo: Month, a: int, ch: dict) -> tuple:
+    """Where the council may suspend: it suspends frozen members that stayed (``membership.p_suspend``)
+    and reinstates suspended ones; the cells of each."""
+    if not model.suspension[a, mo.t]:
+        return _NONE, _NONE
+    fr, fn = ch["frozen"]
+    stay = ch["ch_f"] < 0
+    sfr, sfn = fr[stay], fn[stay]
+    sr, sn = _cells_of(st, a, S.suspended)
+    cr_, cn_ = _cat((sfr, sfn), (sr, sn))
+    if not len(cr_):
+        return _NONE, _NONE
+    uc = mo.draw("council", model.state_slots[a][cn_][:, None], cr_)[:, 0]
+    k = len(sfr)
+    hit_f = uc[:k] < membership.p_suspend(model.params, mo.m - st.since[:, a, :][sfr, sfn], ch["z_frozen"][stay])
+    hit_s = uc[k:] < membership.p_reinstate(model.params, (len(sr),))
+    return (sfr[hit_f], sfn[hit_f]), (sr[hit_s], sn[hit_s])
+
+
+def _renewal(model: Model, st: ChunkState, mo: Month, a: int, cred) -> tuple:
+    """At a renewal window, active and frozen members (the patron apart) leave with ``membership.p_lapse``."""
+    if not model.renewal[a, mo.t]:
+        return _NONE
+    S_a = st.standing[:, a, :]
+    ua = mo.draw("renewal", model.state_slots[a])
+    may = ((S_a == S.active) | (S_a == S.frozen)) & (np.arange(model.n_states) != model.patron[a])
+    lapse = may & (ua < membership.p_lapse(model.params, member_features(model, st, mo.t, a, cred)))
+    return _move_cells(st, a, Action.lapse, *_cells(lapse), mo.m)
+
+
+def weigh_membership(model: Model, st: ChunkState, mo: Month) -> None:
+    """Hazards, competing risks from one uniform per member, standings moved by the treaty's
+    transitions, notice due dates by ``notice_due``; the council's suspensions; renewal windows;
+    momentum."""
+    R, N, f = len(st.runs), model.n_states, model.focus
+    dm = membership.momentum_decay(model.params)
+    for a in range(len(model.alliances)):
         # beliefs' means: on the whole chunk for the focus alliance (its record), elsewhere only where
         # a margin needs them (_column_features, _cell_features: the same division, cell by cell)
         cred = credibility.mean(st.cred_a[:, a, :], st.cred_b[:, a, :]) if a == f else None
         if a == f:
-            cred_f = cred
-        pat = int(model.patron[a])
-        not_patron = np.ones(N, bool)
-        if pat >= 0:
-            not_patron[pat] = False
-        can_notice = model.notice_months[a] >= 0
-        u = uniforms(run_states(keys["membership"], m, runs), model.state_slots[a])          # (R, N)
-        # the margin z where a hazard needs it, and nowhere else; it is elementwise, so the same
-        # values whichever cells it is computed on. Active members (the patron apart): on the whole
-        # chunk when most states have them, else on the columns of the states active in at least half
-        # of the runs and cell by cell elsewhere; frozen members and those under notice cell by cell.
-        n_act = st.tally[a][:, S.active] * not_patron
-        dense = np.flatnonzero(2 * n_act >= R)
-        whole = 3 * len(dense) > 2 * N
-        cols = np.arange(N) if whole else dense
-        froze_c = notice_c = act_c = _NONE
-        if len(cols):   # state-major (states, runs) arrays: see _column_features
-            z = membership.margin_engine(p, _column_features(model, st, t, a, cred, cols))
-            inactive = S_a.T[cols] != S.active
-            if pat >= 0 and whole:
-                inactive[pat] = True
-            ch = membership.choose_active(p, z, u.T[cols], inactive, can_notice)
-            j, r = np.divmod(np.flatnonzero(ch == 0), R)
-            froze_c = r, cols[j]
-            j, r = np.divmod(np.flatnonzero(ch == 1), R)
-            notice_c = r, cols[j]
-        if not whole:
-            act_c = _cells_of(st, a, S.active, (n_act > 0) & (2 * n_act < R))
-        fr, fn = _cells_of(st, a, S.frozen)
-        nr, nn = _cells_of(st, a, S.notice)
-        zr, zi = _cat(act_c, (fr, fn), (nr, nn))
-        zc = membership.margin_engine(p, _cell_features(model, st, t, a, cred, zr, zi)) if len(zr) else np.zeros(0)
-        k1, k2 = len(act_c[0]), len(act_c[0]) + len(fr)
-        if k1:   # active members outside those columns
-            ch = membership.choose_active(p, zc[:k1], u[act_c], np.zeros(k1, bool), can_notice)
-            froze_c = _cat(froze_c, (act_c[0][ch == 0], act_c[1][ch == 0]))
-            notice_c = _cat(notice_c, (act_c[0][ch == 1], act_c[1][ch == 1]))
-        # frozen (the patron never leaves: it stays frozen), under notice
-        zf, zn = zc[k1:k2], zc[k2:]
-        fpat = fn == pat
-        ch_f = np.full(len(fr), -1, np.int8)
-        if (~fpat).any():
-            p_notice, p_return = membership.frozen_hazards(p, zf[~fpat])
-            ch_f[~fpat] = membership.choose(u[fr[~fpat], fn[~fpat]], p_notice * can_notice, p_return)
-        ch_n = np.full(len(nr), -1, np.int8)
-        if len(nr):
-            ch_n[:] = membership.choose(u[nr, nn], membership.p_revoke(p, zn))
-        suspend_c = reinstate_c = _NONE
-        if model.suspension[a, t]:
-            stay = ch_f < 0
-            sfr, sfn = fr[stay], fn[stay]
-            sr, sn = _cells_of(st, a, S.suspended)
-            cr_, cn_ = _cat((sfr, sfn), (sr, sn))
-            if len(cr_):
-                uc = uniforms(run_states(keys["council"], m, runs[cr_]), model.state_slots[a][cn_][:, None])[:, 0]
-                k = len(sfr)
-                hit_f = uc[:k] < membership.p_suspend(p, m - st.since[:, a, :][sfr, sfn], zf[stay])
-                hit_s = uc[k:] < membership.p_reinstate(p, (len(sr),))
-                suspend_c = sfr[hit_f], sfn[hit_f]
-                reinstate_c = sr[hit_s], sn[hit_s]
-
-        froze = _move_cells(st, a, Action.freeze, *froze_c, m)
-        noticed = _move_cells(st, a, Action.notice, *_cat(notice_c, (fr[ch_f == 0], fn[ch_f == 0])), m)
-        returned = _move_cells(st, a, Action.unfreeze, fr[ch_f == 1], fn[ch_f == 1], m)
-        revoked = _move_cells(st, a, Action.revoke_notice, nr[ch_n == 0], nn[ch_n == 0], m)
-        suspended = _move_cells(st, a, Action.suspend, *suspend_c, m)
-        _move_cells(st, a, Action.reinstate, *reinstate_c, m)
+            mo.credibility = cred
+        ch = _choices(model, st, mo, a, cred, mo.draw("membership", model.state_slots[a]))
+        suspend_c, reinstate_c = _council(model, st, mo, a, ch)
+        (fr, fn), ch_f, (nr, nn), ch_n = ch["frozen"], ch["ch_f"], ch["under_notice"], ch["ch_n"]
+        froze = _move_cells(st, a, Action.freeze, *ch["froze"], mo.m)
+        noticed = _move_cells(st, a, Action.notice, *_cat(ch["notice"], (fr[ch_f == 0], fn[ch_f == 0])), mo.m)
+        returned = _move_cells(st, a, Action.unfreeze, fr[ch_f == 1], fn[ch_f == 1], mo.m)
+        revoked = _move_cells(st, a, Action.revoke_notice, nr[ch_n == 0], nn[ch_n == 0], mo.m)
+        suspended = _move_cells(st, a, Action.suspend, *suspend_c, mo.m)
+        _move_cells(st, a, Action.reinstate, *reinstate_c, mo.m)
         nd = st.notice_due[:, a, :]
         if len(noticed[0]):
-            nd[noticed] = notice_due(m, int(model.notice_months[a]),
+            nd[noticed] = notice_due(mo.m, int(model.notice_months[a]),
                                      int(model.earliest_month[a]) if model.earliest_month[a] >= 0 else None)
         nd[_cat(revoked, suspended)] = NO_MONTH
-        lapsed = _NONE
-        if model.renewal[a, t]:
-            S_a = st.standing[:, a, :]
-            ua = uniforms(run_states(keys["council"], m, runs), model.state_slots[a] ^ np.uint64(0x5A5A))
-            feats = member_features(model, st, t, a, cred)
-            lapsed = _move_cells(st, a, Action.lapse, *_cells(((S_a == S.active) | (S_a == S.frozen)) & not_patron
-                                                             & (ua < membership.p_lapse(p, feats))), m)
+        lapsed = _renewal(model, st, mo, a, cred)
         defections = _cat(froze, noticed, suspended, lapsed)
         if len(lapsed[0]) and len(defections[0]):   # a member that froze this month may also have lapsed
             defections = np.divmod(np.unique(defections[0] * N + defections[1]), N)
         st.momentum[:, a] = st.momentum[:, a] * dm + np.bincount(defections[0], minlength=R)
         if a == f:
-            exits.append(defections)
+            mo.exits.append(defections)
             _count(st, "freezes", froze[0])
             _count(st, "notices", noticed[0])
             _count(st, "returns", returned[0])
             _count(st, "exits", lapsed[0])
 
-        # 7. accession ----------------------------------------------------------------------
-        if not model.admission[a] or m < model.in_force_month[a]:
+
+# -- 7. accession ----------------------------------------------------------------------------------
+def _invitations(model: Model, st: ChunkState, mo: Month, a: int) -> None:
+    """Applications, and the council's invitations by consensus."""
+    p = model.params
+    S_a = st.standing[:, a, :]
+    cols = _cols(st, a, S.outside, S.withdrawn)
+    cols = cols[cols != model.patron[a]]
+    if len(cols):   # only the states that are outside in some run: the same draws, fewer of them
+        ua = mo.draw("accession", model.state_slots[a][cols])
+        align = model.affinity[cols, model.leader[a]]
+        sub = S_a.take(cols, axis=1)
+        applies = ((sub == S.outside) | (sub == S.withdrawn)) & (ua < accession.p_apply(p, align, model.tl.threat[mo.t][cols]))
+        _move_cells(st, a, Action.apply, *_cells_cols(applies, cols), mo.m)
+    ri, ii = _cells_of(st, a, S.applicant)
+    if len(ri):
+        voters = _IS_VOTING[st.standing[:, a, :][ri]]
+        voters[np.arange(len(ri)), ii] = False
+        u = mo.draw("accession", model.invite_slots[a][ii], ri)
+        votes = np.where(u < accession.p_invite_vote(p, model.affinity[ii]), YES, NO)
+        ok = passes(votes, voters, bool(model.abstention[a, mo.t]))
+        _move_cells(st, a, Action.invite, ri[ok], ii[ok], mo.m)
+        st.invited_by[ri[ok], a, ii[ok], :] = voters[ok]
+        st.ratified[ri[ok], a, ii[ok], :] = False
+
+
+def accede(model: Model, st: ChunkState, mo: Month) -> None:
+    """Applications, invitations by consensus, ratifications, admission."""
+    for a in range(len(model.alliances)):
+        if not model.admission[a] or mo.m < model.in_force_month[a]:
             continue
-        S_a = st.standing[:, a, :]
-        cols = _cols(st, a, S.outside, S.withdrawn)
-        cols = cols[not_patron[cols]]
-        if len(cols):   # only the states that are outside in some run: the same draws, fewer of them
-            ua = uniforms(run_states(keys["accession"], m, runs), model.state_slots[a][cols])
-            align = model.affinity[cols, model.leader[a]]
-            sub = S_a.take(cols, axis=1)
-            applies = ((sub == S.outside) | (sub == S.withdrawn)) & (ua < accession.p_apply(p, align, threat[cols]))
-            _move_cells(st, a, Action.apply, *_cells_cols(applies, cols), m)
-        ri, ii = _cells_of(st, a, S.applicant)
-        if len(ri):
-            voters = _IS_VOTING[st.standing[:, a, :][ri]]
-            voters[np.arange(len(ri)), ii] = False
-            u = uniforms(run_states(keys["accession"], m, runs[ri]), model.invite_slots[a][ii])
-            votes = np.where(u < accession.p_invite_vote(p, model.affinity[ii]), YES, NO)
-            ok = passes(votes, voters, bool(model.abstention[a, t]))
-            _move_cells(st, a, Action.invite, ri[ok], ii[ok], m)
-            st.invited_by[ri[ok], a, ii[ok], :] = voters[ok]
-            st.ratified[ri[ok], a, ii[ok], :] = False
+        _invitations(model, st, mo, a)
         ri, ii = _cells_of(st, a, S.invited)
         if len(ri):
             # only the members that invited it and are still in have a say (the replay's rule)
             members_now = st.standing[ri, a, :]
             pending = awaited_ratifications(st.invited_by[ri, a, ii, :], st.ratified[ri, a, ii, :], members_now)
-            u = uniforms(run_states(keys["accession"], m + 100_000, runs[ri]), model.ratify_slots[a][ii])
-            pr = accession.p_ratify(p, model.affinity[ii], model.grievance[:, ii].T)
+            u = mo.draw("ratification", model.ratify_slots[a][ii], ri)
+            pr = accession.p_ratify(model.params, model.affinity[ii], model.grievance[:, ii].T)
             st.ratified[ri, a, ii, :] |= pending & (u < pr)
             done = ~awaited_ratifications(st.invited_by[ri, a, ii, :], st.ratified[ri, a, ii, :], members_now).any(1)
-            admitted = _move_cells(st, a, Action.admit, ri[done], ii[done], m)
-            if a == f:
+            admitted = _move_cells(st, a, Action.admit, ri[done], ii[done], mo.m)
+            if a == model.focus:
                 _count(st, "accessions", admitted[0])
 
-    r, i = _cat(*exits)
+
+#: The month, in order: each phase a function ``(model, chunk state, month)`` (DESIGN, "one month per step").
+PHASES = (treaty_calendar, draw_crises, contagion.spread_unrest, make_requests, decide, decay_beliefs, weigh_membership,
+          accede)
+
+
+def step(model: Model, st: ChunkState, t: int, keys: Streams) -> MonthRecord:
+    """One month of every run of the chunk: the :data:`PHASES` in order."""
+    m = model.start_month + t
+    mo = Month(t=t, m=m, date=month_start(m), keys=keys, runs=st.runs)
+    for phase in PHASES:
+        phase(model, st, mo)
+    r, i = _cat(*mo.exits)
     first = st.first_exit[r, i] < 0
     st.first_exit[r[first], i[first]] = t
-    return MonthRecord(standing=st.standing[:, f, :].copy(), credibility=cred_f,
-                       outcome=outcome_f, crisis=ctype, standing_counts=st.tally[f].copy(),
-                       crisis_states=ci, request_states=req_v, request_outcomes=req_out)
+    f = model.focus
+    return MonthRecord(standing=st.standing[:, f, :].copy(), credibility=mo.credibility,
+                       outcome=mo.outcome, crisis=mo.crisis, standing_counts=st.tally[f].copy(),
+                       crisis_states=mo.crises[1], request_states=mo.request_states, request_outcomes=mo.request_outcomes)
 
 
 def run_months(model: Model, runs: np.ndarray, seed: int, observer=None) -> ChunkState:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from foedus.model._math import sigmoid
+from foedus.model.mechanism import Feature, Mechanism
 from foedus.model.parameters import JUDGEMENT, Param
 
 PARAMS = (
@@ -55,3 +56,14 @@ def p_invite_vote(params, affinity):
 def p_ratify(params, affinity, grievance):
     return sigmoid(params["hazard_ratify"] + params["ratify_affinity"] * np.asarray(affinity)
                    - params["ratify_grievance"] * np.asarray(grievance))
+
+
+MECHANISM = Mechanism(
+    7, "accession",
+    features=(
+        Feature("alignment", "affinity", "the applicant's affinity to the leading member", "the same (Model.affinity)"),
+        Feature("threat", "multiplier", "the timeline on the date", "Model.tl.threat"),
+        Feature("affinity", "affinity", "a member's affinity to the applicant", "the same"),
+        Feature("grievance", "utility", "behaviour.toml [[grievance]]", "Model.grievance"),
+    ),
+    params=PARAMS, functions=(p_apply, p_invite_vote, p_ratify))

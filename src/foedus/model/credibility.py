@@ -23,6 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from foedus.chronology import month_index
+from foedus.model.mechanism import Feature, Mechanism
 from foedus.model.parameters import JUDGEMENT, Param
 
 PARAMS = (
@@ -123,3 +124,14 @@ def from_record(params, events: Sequence, codes: Sequence[str], alliance: str, u
         a, b = a + da, b + db
     k = until_month - m
     return a0 + (a - a0) * d ** k, b0 + (b - b0) * d ** k
+
+
+MECHANISM = Mechanism(
+    5, "credibility",
+    features=(
+        Feature("outcome", "DEPLOYED / LIMITED / REFUSED", "the recorded outcome", "the council's answer"),
+        Feature("is_victim", "bool", "the recorded victim", "the requesting member"),
+        Feature("salience", "multiplier", "1 (the record's salience is not replayed)", "the victim's timeline salience"),
+        Feature("consultation", "bool", "a consultation, or a request about a mere threat", "a threat crisis"),
+    ),
+    params=PARAMS, functions=(prior, mean, decay, increments, weights, from_record))

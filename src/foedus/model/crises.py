@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from foedus.model.mechanism import Feature, Mechanism
 from foedus.model.parameters import JUDGEMENT, Param
 
 PARAMS = (
@@ -74,3 +75,15 @@ def select_sparse(r, k, s, victim, N):
     last[:-1] = key[1:] != key[:-1]
     o = o[last]
     return r[o], v[o], k[o], s[o]
+
+
+MECHANISM = Mechanism(
+    2, "crises",
+    features=(
+        Feature("rate", "arrivals per month", "behaviour.toml [[crisis]] (a source: victim, type, aggressor)",
+                "the same, compiled (Model.src_rate)"),
+        Feature("threat", "multiplier", "the victim's timeline threat on the date", "Model.tl.threat of the month"),
+        Feature("u", "uniform in (0, 1)", "none: the likelihood integrates over the severity law",
+                "the 'crises' stream, the source's arrival and severity slots"),
+    ),
+    params=PARAMS, functions=(p_arrival, severity, severity_density))

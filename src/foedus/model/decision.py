@@ -26,7 +26,8 @@ where the treaty in force says so (CSTO before Dec 2010); a deployment also need
 yes. The council first considers a deployment (not for a mere threat: consultations only); if
 that fails, limited help; else the request is refused. With independent votes at the two levels
 the outcome probabilities have the closed form of :func:`outcome_probs`, which the engine's
-sampling reproduces exactly.
+sampling reproduces exactly: the procedure itself is the treaty layer's
+(``foedus.treaty.procedure.council_answer`` for sampled votes, ``answer_probs`` in closed form).
 
 Anchors: Berkemeier & Fuhrmann 2018 (22% of commitments honoured 1945-2003), Leeds 2003 (~75%
 1816-1944); the CSTO record: Kazakhstan 2022 deployed; Armenia 2021, 2022 and Kyrgyzstan 2010
@@ -40,10 +41,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from foedus.model._math import sigmoid
+from foedus.model.mechanism import Feature, Mechanism
 from foedus.model.parameters import JUDGEMENT, Param
-
-DEPLOYED, LIMITED, REFUSED = 0, 1, 2
-OUTCOMES = ("deployed", "limited", "refused")
+from foedus.treaty.procedure import ANSWERS as OUTCOMES  # noqa: F401  (the answers, by their codes)
+from foedus.treaty.procedure import DEPLOYED, LIMITED, REFUSED, answer_probs  # noqa: F401
 LEVELS = ("deploy", "limited")
 
 PARAMS = (
@@ -127,22 +128,26 @@ def vote_probs(params, level: str, f: DecisionFeatures):
     return p_yes + silent, p_abs - silent - vetoing, p_no + vetoing
 
 
-def _p_pass(p_yes, p_abs, p_no, f: DecisionFeatures, need_patron: bool) -> np.ndarray:
-    p_block = p_no + np.where(f.abstention[:, None], 0.0, p_abs)
-    ok = np.where(f.eligible, 1.0 - p_block, 1.0)
-    if need_patron:
-        ok = np.where(f.patron & f.eligible, p_yes, ok)
-    return np.prod(ok, axis=1) * f.eligible.any(axis=1)
-
-
 def outcome_probs(params, f: DecisionFeatures) -> np.ndarray:
-    """Probabilities of (deployed, limited, refused), shape (K, 3)."""
-    deploy_ok = np.asarray(f.crisis_type) != THREAT
-    p_d = _p_pass(*vote_probs(params, "deploy", f), f, True) * deploy_ok
-    p_l = (1.0 - p_d) * _p_pass(*vote_probs(params, "limited", f), f, False)
-    return np.stack([p_d, p_l, 1.0 - p_d - p_l], axis=1)
+    """Probabilities of (deployed, limited, refused), shape (K, 3): the votes' probabilities at
+    both levels through the council's procedure in closed form (``treaty.procedure.answer_probs``)."""
+    return answer_probs(vote_probs(params, "deploy", f), vote_probs(params, "limited", f), f.eligible, f.patron,
+                        f.abstention, np.asarray(f.crisis_type) == THREAT)
 
 
 def votes_from_uniforms(p_yes, p_no, u):
     """Votes YES=1 / ABSTAIN=0 / NO=-1 from uniforms: yes if u < p_yes, no if u >= 1 - p_no."""
     return np.where(u < p_yes, 1, np.where(u >= 1.0 - p_no, -1, 0)).astype(np.int8)
+
+
+MECHANISM = Mechanism(
+    4, "decision",
+    features=tuple(Feature(name, unit, "the replayed record on the request's date (observations.build_alliance)",
+                           "the chunk's standings and the compiled scenario in the month")
+                   for name, unit in (("covered", "bool"), ("crisis_type", "code"), ("severity", "in (0, 1)"),
+                                      ("salience", "multiplier"), ("aff_victim", "affinity"),
+                                      ("aff_aggressor", "affinity"), ("regime_member", "regime score"),
+                                      ("regime_victim", "regime score"), ("spare", "share of capability"),
+                                      ("eligible", "bool"), ("frozen", "bool"), ("patron", "bool"),
+                                      ("abstention", "bool"))),
+    params=PARAMS, functions=(utility, vote_probs, outcome_probs, votes_from_uniforms))

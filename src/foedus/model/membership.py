@@ -45,6 +45,7 @@ from typing import NamedTuple
 import numpy as np
 
 from foedus.model._math import sigmoid
+from foedus.model.mechanism import Feature, Mechanism
 from foedus.model.parameters import JUDGEMENT, Param
 
 PARAMS = (
@@ -110,17 +111,9 @@ class Hazards(NamedTuple):
 
 
 def margin(params, f: MemberFeatures) -> np.ndarray:
-    """z: the utility of staying minus that of leaving."""
-    c = f.credibility
-    stay = (params["member_credibility"] * (c - 0.5) + params["member_threat"] * (f.threat - 1.0) * c
-            + params["member_patron"] * f.patron_spare + params["member_regime"] * f.regime + f.ties - f.autonomy)
-    leave = f.outside + params["member_momentum"] * f.momentum - f.exit_cost
-    return stay - leave
-
-
-def margin_engine(params, f: MemberFeatures) -> np.ndarray:
-    """:func:`margin` for the engine's (runs, states) float64 features, written into two buffers
-    instead of a new array per term: the same operations in the same order, bit for bit."""
+    """z: the utility of staying minus that of leaving. On arrays the terms are summed into two
+    buffers rather than a new array per term (the engine evaluates it on every member-month);
+    the order of the operations is the formula's, so every caller gets the same value, bit for bit."""
     c = f.credibility
     s = np.subtract(c, 0.5)
     s *= params["member_credibility"]
@@ -130,7 +123,9 @@ def margin_engine(params, f: MemberFeatures) -> np.ndarray:
     s += params["member_regime"] * f.regime
     s += f.ties
     s -= f.autonomy
-    np.add(f.outside, params["member_momentum"] * f.momentum, out=t)
+    mom = params["member_momentum"] * f.momentum
+    fits = isinstance(t, np.ndarray) and t.ndim and np.broadcast_shapes(np.shape(f.outside), np.shape(mom)) == t.shape
+    t = np.add(f.outside, mom, out=t if fits else None)
     t -= f.exit_cost
     s -= t
     return s
@@ -165,23 +160,24 @@ def choose_active(params, z, u, inactive, can_notice):
     return out
 
 
-def hazards(params, f: MemberFeatures) -> Hazards:
-    """Monthly hazards (see the module docstring)."""
-    return hazards_from_margin(params, margin(params, f), f.frozen)
+def hazards(params, f: MemberFeatures, can_notice=True) -> Hazards:
+    """Monthly hazards (see the module docstring). ``can_notice``: the treaty has a withdrawal
+    clause; where it has none, a member cannot give notice (the hazard of notice is zero)."""
+    return hazards_from_margin(params, margin(params, f), f.frozen, can_notice)
 
 
-def hazards_from_margin(params, z, frozen) -> Hazards:
+def hazards_from_margin(params, z, frozen, can_notice=True) -> Hazards:
     """The hazards given the margin ``z`` (the engine evaluates them on the cells that need each:
     :func:`frozen_hazards`, :func:`p_revoke`)."""
     notice_logit = params["hazard_notice"] + np.where(frozen, params["hazard_notice_frozen"], 0.0) - z
-    return Hazards(sigmoid(params["hazard_freeze"] - z), sigmoid(notice_logit),
+    return Hazards(sigmoid(params["hazard_freeze"] - z), sigmoid(notice_logit) * can_notice,
                    sigmoid(params["hazard_return"] + z), p_revoke(params, z))
 
 
-def frozen_hazards(params, z):
+def frozen_hazards(params, z, can_notice=True):
     """(p_notice, p_return) of frozen members with margin ``z``: those of :func:`hazards_from_margin`
     with ``frozen`` true, bit for bit."""
-    return (sigmoid(params["hazard_notice"] + params["hazard_notice_frozen"] - z),
+    return (sigmoid(params["hazard_notice"] + params["hazard_notice_frozen"] - z) * can_notice,
             sigmoid(params["hazard_return"] + z))
 
 
@@ -225,14 +221,27 @@ def momentum_from_record(params, events, alliance: str, until_month: int) -> flo
     return total
 
 
+def competing(*probs) -> tuple:
+    """Competing risks' probabilities as one uniform draws them (:func:`choose`): scaled down where
+    they sum above 1."""
+    total = sum(probs)
+    scale = np.where(total > 1.0, 1.0 / np.maximum(total, 1e-300), 1.0)
+    return tuple(p * scale for p in probs)
+
+
+def category_probs(*probs) -> np.ndarray:
+    """(n, 1 + k): the probability of none of the competing events, then of each, as :func:`choose`
+    draws them (the likelihood of a member's month)."""
+    cols = competing(*probs)
+    return np.stack([1.0 - sum(cols)] + list(cols), axis=1)
+
+
 def choose(u, *probs):
     """Competing risks from one uniform: event k happens if cum[k-1] <= u < cum[k] (cumulative
-    probabilities); returns its index (0-based) or -1 for none. Probabilities are scaled down
-    where they sum above 1."""
+    probabilities, :func:`competing`); returns its index (0-based) or -1 for none."""
     total = sum(probs)
     if np.any(total > 1.0):
-        scale = np.where(total > 1.0, 1.0 / np.maximum(total, 1e-300), 1.0)
-        probs = tuple(p * scale for p in probs)
+        probs = competing(*probs)
         total = None
     # the engine calls this on every member-month: as few passes over the arrays as will do
     passed = np.asarray(u >= probs[0], dtype=np.int8)
@@ -242,3 +251,23 @@ def choose(u, *probs):
         cum = total if (k == len(probs) - 1 and total is not None) else cum + probs[k]
         passed += u >= cum
     return np.where(passed == len(probs), np.int8(-1), passed)
+
+
+MECHANISM = Mechanism(
+    6, "membership",
+    features=(
+        Feature("credibility", "belief in [0, 1]", "the member's belief after the month's recorded outcomes",
+                "the Beta mean after the month's updates and decay"),
+        Feature("threat", "multiplier", "the timeline on the date", "Model.tl.threat"),
+        Feature("patron_spare", "share of capability", "the leading member's capability x (1 - committed)", "the same"),
+        Feature("regime", "regime score", "the state's regime", "Model.regime"),
+        Feature("ties", "utility", "behaviour.toml", "Model.ties"),
+        Feature("autonomy", "utility", "behaviour.toml", "Model.autonomy"),
+        Feature("outside", "utility", "behaviour.toml + the timeline's shift", "Model.outside + tl.outside"),
+        Feature("exit_cost", "utility", "behaviour.toml", "Model.exit_cost"),
+        Feature("momentum", "decayed defections", "the recorded defections before the month", "ChunkState.momentum"),
+        Feature("frozen", "bool", "the replayed standing", "the chunk's standing"),
+        Feature("can_notice", "bool", "the treaty has a withdrawal clause", "Model.notice_months >= 0"),
+        Feature("months_frozen", "months", "months since the member froze", "month - ChunkState.since"),
+    ),
+    params=PARAMS, functions=(margin, hazards, choose, category_probs, p_lapse, p_suspend, p_reinstate, momentum_decay))

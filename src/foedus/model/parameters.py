@@ -1,9 +1,9 @@
 """The behavioural parameters: declared once, beside their mechanism, collected here.
 
 Each mechanism module (``timeline``, ``crises``, ``requests``, ``decision``, ``credibility``,
-``membership``, ``accession``) declares a tuple ``PARAMS`` of :class:`Param` — name, unit,
-default, bounds, where the default comes from, and what it does — the way Covasim's
-``parameters.py`` declares its own. :func:`registry` gathers them; :class:`Parameters` is the
+``membership``, ``accession``) declares its parameters (``MECHANISM.params``, ``model.mechanism``) as
+:class:`Param` — name, unit, default, bounds, where the default comes from, and what it does — the
+way Covasim's ``parameters.py`` declares its own. :func:`registry` gathers them; :class:`Parameters` is the
 frozen set of values a simulation runs with, validated against the registry: the declared
 defaults, overridden by the fit on the record (:func:`calibrated`, ``calibrated.toml`` beside this
 module), then by the scenario's ``parameters.toml``, then by a caller's overrides.
@@ -60,7 +60,11 @@ class Param:
         return v
 
 
-MECHANISMS = ("timeline", "crises", "requests", "decision", "credibility", "membership", "accession")
+def mechanism_names() -> tuple[str, ...]:
+    """The mechanisms' names, in their order (``model.mechanism.mechanisms``)."""
+    from foedus.model.mechanism import mechanisms
+
+    return tuple(m.name for m in mechanisms())
 
 
 def calibrated() -> Mapping[str, float]:
@@ -85,11 +89,11 @@ def registry() -> Mapping[str, Param]:
     record carries its fitted value (``Param.value``) and says so in its ``source``."""
     global _REGISTRY
     if _REGISTRY is None:
-        from foedus.model import accession, credibility, crises, decision, membership, requests, timeline
+        from foedus.model.mechanism import mechanisms
 
         out: dict[str, Param] = {}
-        for mod in (timeline, crises, requests, decision, credibility, membership, accession):
-            for p in mod.PARAMS:
+        for mech in mechanisms():
+            for p in mech.params:
                 if p.name in out:
                     raise AssertionError(f"parameter {p.name} declared twice")
                 if not (p.lower <= p.default <= p.upper):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from foedus.model._math import sigmoid
+from foedus.model.mechanism import Feature, Mechanism
 from foedus.model.parameters import JUDGEMENT, Param
 
 PARAMS = (
@@ -45,3 +46,16 @@ def p_request(params, crisis_type, severity, credibility):
     x = base[np.clip(t, 0, 3)] + params["request_severity"] * (np.asarray(severity) - 0.5) \
         + params["request_credibility"] * (np.asarray(credibility) - 0.5)
     return np.where(t >= 0, sigmoid(x), 0.0)
+
+
+MECHANISM = Mechanism(
+    3, "requests",
+    features=(
+        Feature("crisis_type", "timeline.CRISIS_CODES", "the recorded crisis (request, consultation, clash)",
+                "the month's crisis of the victim (crises phase)"),
+        Feature("severity", "in (0, 1)", "the timeline's injected severity, else integrated over the severity law",
+                "the drawn or injected severity"),
+        Feature("credibility", "belief in [0, 1]", "the victim's belief from the outcomes recorded before the month",
+                "the victim's Beta mean before the month's outcomes"),
+    ),
+    params=PARAMS, functions=(p_request,))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from foedus.chronology import month_index
+from foedus.model.mechanism import Mechanism
 from foedus.model.parameters import Param
 from foedus.scenario.schema import CrisisType, TimelineChange
 
@@ -79,3 +80,6 @@ def series(changes: Sequence[TimelineChange], codes: Sequence[str], start_month:
         cols[c.field][max(t, 0):, i] = c.value
     return Series(cols["committed_share"], cols["capability_factor"], cols["outside_option"], cols["threat"],
                   cols["salience"], ctype, caggr, csev)
+
+
+MECHANISM = Mechanism(1, "timeline", features=(), params=PARAMS, functions=(series, value_on))

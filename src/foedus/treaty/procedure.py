@@ -3,7 +3,14 @@
 The CSTO decides by consensus; since December 2010 a member may abstain without blocking
 (facts: CSTO Charter as amended, mgimo.ru). NATO's North Atlantic Council decides by consensus.
 Votes are coded ``YES = 1``, ``ABSTAIN = 0``, ``NO = -1``; the same functions serve one decision
-(the replay) and arrays of decisions over runs (the engine)."""
+(the replay, the per-agent reference) and arrays of decisions over runs (the engine).
+
+The council's answer to a request for help is a procedure of two ballots (:func:`council_answer`):
+it first considers a deployment of forces — never for a mere threat, which calls for consultations
+only — which passes by the procedure in force and needs the patron's yes; if that fails, limited
+help (a monitoring mission, advisers, a statement) by the procedure; else the request is refused.
+With independent votes :func:`answer_probs` gives the same answer's probabilities in closed form
+(the likelihood); the engine and the per-agent reference sample votes and call :func:`council_answer`."""
 
 from __future__ import annotations
 
@@ -15,6 +22,9 @@ from foedus.errors import RuleViolation
 from foedus.scenario.schema import Alliance, ProcedureSpell
 
 YES, ABSTAIN, NO = 1, 0, -1
+#: The council's answer to a request: forces deployed, limited help, refused.
+DEPLOYED, LIMITED, REFUSED = 0, 1, 2
+ANSWERS = ("deployed", "limited", "refused")
 
 
 def procedure_on(alliance: Alliance, date: dt.date) -> ProcedureSpell:
@@ -45,3 +55,41 @@ def passes(votes: np.ndarray, eligible: np.ndarray, abstention: bool) -> np.ndar
 def blockers(votes: dict[str, int], abstention: bool) -> list[str]:
     """Members whose vote blocks a consensus decision (for one decision, as in the replay)."""
     return sorted(m for m, v in votes.items() if v == NO or (not abstention and v == ABSTAIN))
+
+
+def council_answer(deploy_votes, limited_votes, eligible, patron, abstention, threat) -> np.ndarray:
+    """The council's answer (``DEPLOYED``/``LIMITED``/``REFUSED``) to requests: ``deploy_votes``,
+    ``limited_votes``, ``eligible`` and ``patron`` (the patron's seat) are (..., members); ``abstention``
+    (the procedure in force lets a member abstain without blocking) and ``threat`` (a mere threat: no
+    deployment) are (...) or scalars. One request: 1-D arrays; many: 2-D.
+
+    A deployment passes by consensus (:func:`passes`) and needs the patron's yes where the patron
+    is eligible; limited help by consensus; else refused."""
+    eligible = np.asarray(eligible, dtype=bool)
+    abst = np.asarray(abstention, dtype=bool)[..., None]
+    patron = np.asarray(patron, dtype=bool) & eligible
+    deploy_votes = np.asarray(deploy_votes)
+    consent = np.where(patron.any(-1), (np.where(patron, deploy_votes, NO) == YES).any(-1), True)
+    deployed = ~np.asarray(threat, dtype=bool) & passes(deploy_votes, eligible, abst) & consent
+    limited = ~deployed & passes(limited_votes, eligible, abst)
+    return np.where(deployed, DEPLOYED, np.where(limited, LIMITED, REFUSED)).astype(np.int8)
+
+
+def _p_passes(p_yes, p_abs, p_no, eligible, abstention, patron=None) -> np.ndarray:
+    """Probability that a ballot of independent votes passes (and, with ``patron``, that the patron says yes)."""
+    p_block = p_no + np.where(abstention[:, None], 0.0, p_abs)
+    ok = np.where(eligible, 1.0 - p_block, 1.0)
+    if patron is not None:
+        ok = np.where(patron & eligible, p_yes, ok)
+    return np.prod(ok, axis=1) * eligible.any(axis=1)
+
+
+def answer_probs(deploy, limited, eligible, patron, abstention, threat) -> np.ndarray:
+    """Probabilities of (deployed, limited, refused), shape (K, 3), of :func:`council_answer` with
+    independent votes: ``deploy`` and ``limited`` are each (p_yes, p_abstain, p_no) of (K, members)
+    arrays, the rest as in :func:`council_answer` over K requests."""
+    eligible = np.asarray(eligible, dtype=bool)
+    abstention = np.broadcast_to(np.asarray(abstention, dtype=bool), eligible.shape[:1])
+    p_d = _p_passes(*deploy, eligible, abstention, np.asarray(patron, dtype=bool)) * ~np.asarray(threat, dtype=bool)
+    p_l = (1.0 - p_d) * _p_passes(*limited, eligible, abstention)
+    return np.stack([p_d, p_l, 1.0 - p_d - p_l], axis=1)

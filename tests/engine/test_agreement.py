@@ -1,0 +1,147 @@
+"""The engine simulates the model the calibration fits: on a month of the record, the features the
+engine computes for the membership mechanism equal the likelihood's, and each member's choice is
+drawn by the engine as often as the likelihood says it is made.
+
+The states are the record's (reachable by construction: the replay through the treaty rules),
+on dates and at parameter values that hypothesis draws."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import foedus
+from foedus.calibration import likelihood
+from foedus.calibration.observations import build_alliance
+from foedus.chronology import month_index, month_start
+from foedus.engine import compile_model
+from foedus.engine.step import initial_state, member_features, run_months
+from foedus.model import credibility
+from foedus.model.parameters import Parameters
+from foedus.treaty.membership import Standing
+
+S = Standing
+RUNS = 3000
+
+
+@pytest.fixture(scope="module")
+def csto():
+    sc = foedus.load_scenario("csto")
+    return sc, build_alliance(sc.data, "csto", sc.full_replay, sc.name)
+
+
+def _months_with_outcomes(sc) -> set[int]:
+    """Months in which something on the record moves beliefs (a request's outcome) or in which the
+    timeline injects a crisis: there the engine's beliefs follow its own draws, not the record's."""
+    out = {month_index(e.date) for e in sc.events if e.alliance == "csto" and e.outcome is not None}
+    out |= {month_index(c.date) for c in sc.data.timeline if c.field == "crisis"}
+    return out
+
+
+_MONTHS = st.integers(month_index(dt.date(1995, 1, 1)), month_index(dt.date(2025, 6, 1)))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(m=_MONTHS)
+def test_the_engine_and_the_likelihood_read_the_same_member_features_on_a_date_of_the_record(csto, m):
+    sc, rec = csto
+    p = Parameters()
+    model = compile_model(sc.data, month_start(m), 1, p)
+    a = model.alliance_ids.index("csto")
+    chunk = initial_state(model, np.arange(1))
+    engine = member_features(model, chunk, 0, a, credibility.mean(chunk.cred_a[:, a, :], chunk.cred_b[:, a, :]))
+    rows = np.flatnonzero(rec.mm_month == m)
+    assume(len(rows))
+    record = likelihood._member_features(p, rec)
+    i = rec.mm_state[rows]
+    for name in ("threat", "patron_spare", "regime", "ties", "autonomy", "outside", "exit_cost", "frozen"):
+        got = np.broadcast_to(np.asarray(getattr(engine, name)), (1, model.n_states))[0, i]
+        want = np.broadcast_to(np.asarray(getattr(record, name)), rec.mm_month.shape)[rows]
+        np.testing.assert_array_equal(got, want, err_msg=name)
+    # beliefs and momentum come from the same record by two recursions (the likelihood's in closed
+    # form): equal to rounding; the likelihood's are those at the start of the month here
+    np.testing.assert_allclose(engine.credibility[0, i], likelihood.beliefs(p, rec, np.full(len(rows), m), i), rtol=1e-12)
+    np.testing.assert_allclose(engine.momentum[0, 0], likelihood.momentum(p, rec, np.array([m]))[0], rtol=1e-12, atol=1e-15)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(m=_MONTHS, freeze=st.floats(-3.0, -1.0), notice=st.floats(-4.0, -2.0), back=st.floats(-2.0, 0.0),
+       seed=st.integers(0, 2**31))
+def test_each_members_choice_is_drawn_as_often_as_the_likelihood_gives_it(csto, m, freeze, notice, back, seed):
+    """One month simulated from a date of the record, without drawn crises (the record's month has
+    none that moves a belief): each member's frequency of staying, freezing, giving notice,
+    returning or revoking over the runs is the likelihood's probability within sampling error."""
+    sc, rec = csto
+    assume(m not in _months_with_outcomes(sc))
+    rows = np.flatnonzero(rec.mm_month == m)
+    assume(len(rows))
+    values = {"hazard_freeze": freeze, "hazard_notice": notice, "hazard_return": back, "hazard_revoke": back,
+              "crisis_rate_scale": 0.0}
+    p = Parameters(values)
+    scored = {s.kind: s for s in likelihood.score(p, likelihood.Observations((rec,)))}
+    model = compile_model(sc.data, month_start(m), 1, p)
+    a = model.alliance_ids.index("csto")
+    before = initial_state(model, np.arange(1)).standing[0, a]
+    after = run_months(model, np.arange(RUNS), seed).standing[:, a, :]
+    moves = {"member:active": (S.frozen, S.notice), "member:frozen": (S.notice, S.active), "member:notice": (S.active,)}
+    checked = 0
+    for kind, targets in moves.items():
+        if kind not in scored:
+            continue
+        s = scored[kind]
+        mine = np.flatnonzero(rec.rows[kind].known == np.datetime64(month_start(m + 1), "D"))
+        for k in mine:
+            i = rec.mm_state[np.flatnonzero(rec.mm_standing == {"member:active": S.active, "member:frozen": S.frozen,
+                                                                "member:notice": S.notice}[kind])[k]]
+            assert before[i] == {"member:active": S.active, "member:frozen": S.frozen, "member:notice": S.notice}[kind]
+            for c, target in enumerate(targets, start=1):
+                prob = s.probs[k, c]
+                freq = (after[:, i] == target).mean()
+                assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (kind, rec.codes[i], target, freq, prob)
+                checked += 1
+    assert checked
+
+
+def test_a_victim_asks_as_often_in_the_engine_as_the_likelihood_says(csto):
+    """Each crisis of the record that the timeline injects (its severity known): from the start of
+    its month, the share of runs in which the victim asks is the likelihood's probability of asking."""
+    sc, rec = csto
+    p = Parameters({"crisis_rate_scale": 0.0})
+    request = next(s for s in likelihood.score(p, likelihood.Observations((rec,))) if s.kind == "request")
+    known = np.flatnonzero(~np.isnan(rec.rq_severity))
+    assert len(known) >= 3
+    for k in known:
+        m, i = int(rec.rq_month[k]), int(rec.rq_state[k])
+        model = compile_model(sc.data, month_start(m), 1, p)
+        seen = []
+        run_months(model, np.arange(RUNS), 11, observer=lambda t, record, state: seen.append(record.outcome[:, i] >= 0))
+        prob, freq = request.probs[k, 0], seen[0].mean()
+        assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (rec.codes[i], month_start(m), freq, prob)
+
+
+@pytest.mark.parametrize("start", ["2022-08-01", "2022-10-01", "2023-05-01"])
+def test_a_member_ratifies_an_accession_as_often_in_the_engine_as_the_likelihood_says(start):
+    """NATO, Finland's and Sweden's accessions: from the start of a month of the record, the share of
+    runs in which a member that has not ratified does so is the likelihood's probability."""
+    sc = foedus.load_scenario("nato")
+    rec = build_alliance(sc.data, "nato", sc.full_replay, sc.name)
+    p = Parameters()
+    ratify = next(s for s in likelihood.score(p, likelihood.Observations((rec,))) if s.kind == "ratification")
+    rows = rec.rows["ratification"]
+    model = compile_model(sc.data, start, 1, p)
+    a = model.alliance_ids.index("nato")
+    chunk = run_months(model, np.arange(RUNS), 5)
+    before = initial_state(model, np.arange(1))
+    m, checked = month_index(dt.date.fromisoformat(start)), 0
+    for k in np.flatnonzero(rows.known == np.datetime64(month_start(m + 1), "D")):
+        j, s = rec.codes.index(rows.actor[k]), rec.codes.index(rows.what[k].split(" on ")[1][:3])
+        if not before.invited_by[0, a, s, j] or before.ratified[0, a, s, j]:
+            continue   # the engine's start state (the replay to the first of the month) has no such wait
+        prob, freq = ratify.probs[k, 1], chunk.ratified[:, a, s, j].mean()
+        assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (rows.what[k], freq, prob)
+        checked += 1
+    assert checked
