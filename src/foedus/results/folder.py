@@ -10,18 +10,22 @@ from pathlib import Path
 import pandas as pd
 
 from foedus.errors import ResultsError
+from foedus.output import files_named, writing
 
 TABLES = ("monthly", "final", "runs")
+CSV_FILES = files_named(*(f"{t}.csv" for t in (*TABLES, "summary")))
 
 
 def _atomic_write(path: Path, write) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    write(tmp)
-    os.replace(tmp, path)
+    with writing(path):
+        write(tmp)
+        os.replace(tmp, path)
 
 
 def write_manifest(folder: Path, manifest: dict) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    with writing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
     _atomic_write(folder / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2, default=str) + "\n"))
 
 
@@ -59,6 +63,35 @@ class Results:
         write_manifest(folder, self.manifest)
         self.path = folder
         return folder
+
+    def to_csv(self, folder: str | Path) -> Path:
+        """Write the tables as CSV files in ``folder`` (``monthly.csv``, ``summary.csv``, and
+        ``final.csv``, ``runs.csv`` where kept); ``folder`` must be new, or hold only the CSV files
+        an earlier ``to_csv`` wrote (it is then replaced whole).
+
+        >>> import foedus, tempfile, os
+        >>> res = foedus.simulate("csto", months=6, runs=20, seed=1)
+        >>> sorted(os.listdir(res.to_csv(tempfile.mkdtemp() + "/tables")))
+        ['final.csv', 'monthly.csv', 'runs.csv', 'summary.csv']
+        """
+        from foedus.output import replace_folder
+
+        with replace_folder(folder, CSV_FILES, "a folder of CSV tables") as work:
+            self.write_csv(work)
+        return Path(folder)
+
+    def write_csv(self, folder: Path) -> None:
+        """The tables as CSV files in ``folder`` (created); ``to_csv`` is the safe way in."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in (*TABLES, "summary"):
+            df = self.member_summary if name == "summary" else getattr(self, name)
+            if df is not None:
+                df.to_csv(folder / f"{name}.csv", index=False)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<p><b>{html.escape(repr(self))}</b></p>" + self.summary().to_html(index=False, float_format="{:.3f}".format)
 
     def __repr__(self) -> str:
         m = self.manifest
