@@ -187,9 +187,8 @@ class Scenario:
         """``foedus.simulate`` of this scenario: the same keyword arguments (``start``, ``months``,
         ``runs``, ``seed``, ``out``, ...).
 
-        >>> res = foedus.load_scenario("csto").simulate(runs=50, months=12, seed=1)
-        >>> res.summary().set_index("state").loc["RUS", "p_active"]
-        1.0
+        >>> foedus.load_scenario("csto").simulate(start="2024-03-01", runs=50, months=12, seed=1)
+        Results(csto from 2024-03-01, 12 months, 50 runs, seed 1)
         """
         from foedus.simulation import simulate
 
