@@ -162,19 +162,23 @@ def _swap(work: Path, p: Path) -> None:
         shutil.rmtree(trash, ignore_errors=True)
 
 
-def new_file(path: str | Path, mark: str, what: str) -> Path:
+def new_file(path: str | Path, mark: str | tuple[str, ...], what: str) -> Path:
     """Check that ``path`` can take a file foedus writes: a new file, or one that foedus wrote before
-    (its first 4 KiB hold ``mark``). A folder, or a file of the user's, is refused in one line."""
+    (its first or last 4 KiB hold ``mark``, or one of several). A folder, or a file of the user's,
+    is refused in one line."""
     p = check_path(path)
     if p.is_dir():
         raise OutputError(p, f"a folder is in the way; expected the name of {what}")
     if p.exists():
         try:
             with p.open("rb") as fh:
-                head = fh.read(4096).decode("utf-8", "replace")
+                ends = fh.read(4096)
+                fh.seek(max(0, p.stat().st_size - 4096))
+                ends += fh.read(4096)
         except OSError as exc:
             raise output_error(exc, p) from None
-        if mark not in head:
+        text = ends.decode("utf-8", "replace")
+        if not any(m in text for m in ((mark,) if isinstance(mark, str) else mark)):
             raise OutputError(p, f"the file exists and foedus did not write it; expected the name of {what} "
                                  "(a new file, or one foedus wrote)")
     _make_parent(p)

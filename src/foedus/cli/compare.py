@@ -120,8 +120,6 @@ def compare_cmd(
     from foedus.api import load_scenario
     from foedus.chronology import parse_date
     from foedus.compare.run import run_comparison
-    from foedus.compare.summary import summarise
-    from foedus.registry import try_record_run
     from foedus.variants import load_variant, variant_from_levers
 
     from foedus.ensemble.executors import make_executor
@@ -136,9 +134,9 @@ def compare_cmd(
             assume=assume)
     if report is not None:
         from foedus.output import new_file
-        from foedus.report import GENERATOR
+        from foedus.report import REPORT_MARKS
 
-        new_file(report, GENERATOR, "an HTML report")  # refused now, not after the arms have run
+        new_file(report, REPORT_MARKS, "an HTML report")  # refused now, not after the arms have run
     sc = load_scenario(scenario)
     arms = [load_variant(v) for v in variant]
     if lever:
@@ -175,6 +173,14 @@ def compare_cmd(
                                   simulate_kwargs=how, command=command_line(), resume=resume is not None, plan=plan)
         except KeyboardInterrupt:
             _interrupted(scenario, out)
+    _finish(comp, report, as_json)
+
+
+def _finish(comp, report: Path | None, as_json: bool) -> None:
+    """Record the comparison in the registry, write the report if asked, print the paired table."""
+    from foedus.compare.summary import summarise
+    from foedus.registry import try_record_run
+
     manifest = {**comp.arms[0].manifest, "command": comp.command, "variant": ",".join(a.variant for a in comp.arms[1:]),
                 "levers": [lv for a in comp.arms[1:] for lv in a.manifest.get("levers", [])]}
     # the baseline's figures at the top level, as a simulate run records them, so that

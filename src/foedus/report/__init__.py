@@ -25,8 +25,10 @@ from foedus.errors import OutputError, ResultsError
 from foedus.output import new_file, write_file, writing
 from foedus.report import figures as F
 
-# marks a page foedus wrote: `report -o` replaces such a file, and no other
+# marks a page foedus wrote: `report -o` replaces such a file, and no other (a report written before
+# the mark existed ends with "Made by foedus")
 GENERATOR = '<meta name="generator" content="foedus'
+REPORT_MARKS = (GENERATOR, '<p class="muted">Made by foedus')
 
 COMPARISON_FILE = "comparison.json"
 
@@ -144,7 +146,7 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
     beside it. Each file is written whole to a temporary name first, then moved into place."""
     arms = open_arms(results)
     base = arms[0]
-    out = new_file(out, GENERATOR, "an HTML report")
+    out = new_file(out, REPORT_MARKS, "an HTML report")
     fig_dir = _figure_folder(out)
     scenario = _load_scenario(base.manifest)
     names = {s.iso3: s.name for s in scenario.states} if scenario else None
