@@ -30,7 +30,7 @@ _WHY = {errno.EROFS: "the file system is read-only", errno.ENOSPC: "no space lef
         errno.EDQUOT: "the disk quota is exhausted", errno.EACCES: "permission denied",
         errno.EPERM: "operation not permitted", errno.ENAMETOOLONG: "a name in the path is too long",
         errno.ENOTDIR: "a part of the path is a file, not a folder", errno.EISDIR: "a folder is in the way",
-        errno.EEXIST: "a file is in the way", errno.ENOENT: "no such file or folder",
+        errno.EEXIST: "a file is in the way", errno.ENOENT: "cannot be created there (no such file or folder)",
         errno.EINVAL: "not a path that can be written"}
 
 

@@ -112,7 +112,12 @@ def test_results_and_comparisons_export_csv(tmp_path, csto):
     (tmp_path / "mine" / "notes.txt").write_text("mine")
     with pytest.raises(foedus.OutputError):
         res.to_csv(tmp_path / "mine")
+    with pytest.raises(foedus.OutputError):
+        res.save(tmp_path / "mine")
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["notes.txt"]
     assert (tmp_path / "mine" / "notes.txt").read_text() == "mine"
+    res.save(tmp_path / "saved")
+    assert foedus.results.load(tmp_path / "saved").complete
 
 
 def test_a_comparison_from_python_records_the_call_that_reproduces_it(tmp_path, csto):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from foedus.errors import ResultsError
-from foedus.output import files_named, writing
+from foedus.output import files_named, new_folder, writing
 
 TABLES = ("monthly", "final", "runs")
 CSV_FILES = files_named(*(f"{t}.csv" for t in (*TABLES, "summary")))
@@ -50,9 +50,11 @@ class Results:
         return self.member_summary.copy() if self.member_summary is not None else pd.DataFrame()
 
     def save(self, path: str | Path) -> Path:
-        """Write the folder (tables, then the manifest marked complete)."""
+        """Write the folder (tables, then the manifest marked complete): a new or empty folder, or a
+        results folder (one with a manifest.json), whose tables are replaced."""
         folder = Path(path)
-        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / "manifest.json").is_file():
+            new_folder(folder)
         for name in TABLES:
             df = getattr(self, name)
             if df is not None:
