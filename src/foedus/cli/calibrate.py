@@ -157,8 +157,9 @@ def backtest_cmd(
 
         with replace_folder(out, BACKTEST_FILES, "a backtest folder") as work:
             pd.DataFrame(decisions).to_csv(work / "decisions.csv", index=False)
-            (work / "summary.json").write_text(json.dumps({"split": split_d.isoformat(), "fit": bt.fit.table(),
-                                                           "summary": summary}, indent=2, default=str))
+            (work / "summary.json").write_text(json.dumps({"command": command_line(), "split": split_d.isoformat(),
+                                                           "fit": bt.fit.table(), "summary": summary},
+                                                          indent=2, default=str))
     if as_json:
         emit_json({"split": split_d.isoformat(), "fit": {"log_likelihood": bt.fit.log_likelihood,
                                                          "converged": bt.fit.converged, "parameters": bt.fit.table()},
