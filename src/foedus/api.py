@@ -38,9 +38,10 @@ def after_record(data: ScenarioFiles, date: dt.date, assume: bool, argument: str
     if date <= end:
         return None
     if not assume:
-        raise ArgumentError(argument, f"a date within the record, which ends {end.isoformat()} (or state the "
-                                      "assumption that nothing happened after it: assume_nothing_after_record=True, "
-                                      f"on the command line {ASSUMPTION_FLAG})", date.isoformat())
+        within = (f"a date within the record, which ends {end.isoformat()} (or state the assumption that nothing "
+                  "happened after it: ")
+        raise ArgumentError(argument, within + "assume_nothing_after_record=True)", date.isoformat(),
+                            cli_expected=within + f"{ASSUMPTION_FLAG})")
     return (f"assumed that nothing happened between the end of the record ({end.isoformat()}) and "
             f"{date.isoformat()}: no event, no timeline change is known for those months")
 

@@ -47,15 +47,16 @@ class ArgumentError(BadInput):
     stored as ``chunk_size``), so that an error raised from Python names what the caller wrote; the
     CLI names the flag instead (``foedus.cli.flag``)."""
 
-    def __init__(self, name: str, expected: str, found: object | None = None):
+    def __init__(self, name: str, expected: str, found: object | None = None, cli_expected: str | None = None):
         if name.startswith("--") and " " not in name:
             name = name[2:].replace("-", "_")
         self.name, self.expected, self.found = name, expected, found
+        self.cli_expected = cli_expected or expected  # where the remedy is a flag on the command line
         super().__init__(self.message(name))
 
-    def message(self, shown: str) -> str:
-        """The error's line, naming the argument as ``shown``."""
-        msg = f"argument {shown}: expected {self.expected}"
+    def message(self, shown: str, cli: bool = False) -> str:
+        """The error's line, naming the argument as ``shown`` (``cli``: as the command line says it)."""
+        msg = f"argument {shown}: expected {self.cli_expected if cli else self.expected}"
         if self.found is not None:
             msg += f", found {self.found!r}"
         return msg

@@ -95,6 +95,13 @@ def test_calibrate_refuses_a_file_it_did_not_write_before_fitting(cli, tmp_path)
     assert essay.read_text() == "my essay"
 
 
+def test_sensitivity_refuses_to_overwrite_a_picture_before_running(cli, tmp_path):
+    picture = tmp_path / "holiday.png"
+    picture.write_bytes(b"\x89PNG my holiday")
+    one_line_error(*cli("sensitivity", "csto", "--plot", str(picture))[::2])
+    assert picture.read_bytes() == b"\x89PNG my holiday"
+
+
 def _unwritable() -> list[str]:
     """Paths no one, root included, can write: /proc refuses new files; /sys is read-only in a
     container. Those that turn out writable here are left out."""

@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rc = app(args=argv, standalone_mode=False)
     except ArgumentError as exc:
-        err_console.print(f"foedus: error: {_one_line(exc.message(flag(_command(argv), exc.name)))}", markup=False,
+        err_console.print(f"foedus: error: {_one_line(exc.message(flag(_command(argv), exc.name), cli=True))}", markup=False,
                           highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except FoedusError as exc:

@@ -233,6 +233,10 @@ def sensitivity_cmd(
         raise ArgumentError("--seed", "a non-negative whole number", seed)
     if out is not None:
         replaceable_folder(out, SENSITIVITY_FILES, "a sensitivity folder")
+    if plot is not None:
+        from foedus.calibration.sensitivity import PLOT_MARK
+
+        new_file(plot, PLOT_MARK, "a sensitivity chart (PNG)")
     sc = load_scenario(scenario)
     calibrated = None
     source = parameters or (SHIPPED if SHIPPED.exists() else None)
