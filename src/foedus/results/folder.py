@@ -46,7 +46,12 @@ class Results:
 
     def summary(self) -> pd.DataFrame:
         """Per member: P(standing) at the horizon, months to first exit (median; share with none),
-        requests per run and the shares honoured fully / in part, credibility q05/q50/q95."""
+        requests per run and the shares honoured fully / in part, credibility q05/q50/q95.
+
+        >>> import foedus
+        >>> foedus.simulate("csto", start="2024-03-01", months=6, runs=20, seed=1).summary()["state"].tolist()
+        ['RUS', 'BLR', 'ARM', 'KAZ', 'KGZ', 'TJK', 'UZB']
+        """
         return self.member_summary.copy() if self.member_summary is not None else pd.DataFrame()
 
     def save(self, path: str | Path) -> Path:
@@ -122,7 +127,14 @@ def read_manifest(folder: str | Path, doing: str = "") -> dict:
 def load(path: str | Path) -> Results:
     """Read a results folder; raises ResultsError if it is missing. An interrupted run's folder
     reads as incomplete: ``complete`` False, ``missing_chunks``, and a ``monthly`` table of the runs
-    finished so far (``manifest['partial_runs']`` of them); see ``foedus.results.partial``."""
+    finished so far (``manifest['partial_runs']`` of them); see ``foedus.results.partial``.
+
+    >>> import foedus, tempfile
+    >>> out = tempfile.mkdtemp() + "/run"
+    >>> _ = foedus.simulate("csto", start="2024-03-01", months=6, runs=20, seed=1, out=out)
+    >>> foedus.results.load(out)
+    Results(csto from 2024-03-01, 6 months, 20 runs, seed 1)
+    """
     folder = Path(path)
     manifest = read_manifest(folder)
     if not manifest.get("complete"):
