@@ -168,7 +168,9 @@ class Scenario:
         True
         """
         d = parse_date(date, "date")
-        after_record(self.data, d, False, "date")
+        if d > self.data.scenario.end:  # the treaty's standings after the record are not known
+            raise ArgumentError("date", f"a date within the record, which ends {self.data.scenario.end.isoformat()}",
+                                d.isoformat())
         self.state(victim, "victim")
         if aggressor:
             self.state(aggressor, "aggressor")

@@ -120,3 +120,13 @@ def test_progress_where_stderr_is_not_a_terminal_is_plain_lines_with_the_time_le
     assert lines[0].startswith("simulating csto: 5 of 20 runs") and "left" in lines[0]
     assert lines[-1].startswith("simulating csto: 20 of 20 runs")
     assert "\x1b[" not in err  # no terminal control codes
+
+
+def test_obligations_after_the_record_are_refused(cli):
+    line = one_line(*cli("obligations", "csto", "--date", "2030-01-01", "--victim", "ARM")[::2])
+    assert "--date" in line and "2025-12-31" in line and "assume" not in line  # no flag to offer here
+
+
+def test_sensitivity_from_after_the_record_needs_the_assumption(cli):
+    line = one_line(*cli("sensitivity", "csto", "--from", "2030-01-01")[::2])
+    assert "--from" in line and "--assume-nothing-after-record" in line

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from foedus.chronology import parse_date
-from foedus.cli.app import ARGV, app, command_line, console, emit_json, err_console
+from foedus.cli.app import ARGV, ASSUME_HELP, app, command_line, console, emit_json, err_console, print_note
 from foedus.errors import ArgumentError
 from foedus.output import files_named, new_file, replace_folder, replaceable_folder
 
@@ -203,6 +203,7 @@ def sensitivity_cmd(
     runs: int = typer.Option(200, "--runs", help="runs per sample point (one seeded ensemble each)"),
     months: int = typer.Option(60, "--months", help="months to the horizon"),
     start: str = typer.Option(None, "--from", help="start date (default: the scenario's end)"),
+    assume: bool = typer.Option(False, "--assume-nothing-after-record", help=ASSUME_HELP),
     seed: int = typer.Option(0, "--seed", help="seed shared by every sample point (common random numbers)"),
     leaver: str = typer.Option("ARM", "--leaver", help="the state whose leaving by the horizon is an output"),
     param: list[str] = typer.Option(None, "--param", help="a parameter to vary (repeatable; default: the calibrated ones)"),
@@ -251,6 +252,12 @@ def sensitivity_cmd(
         raise ArgumentError("--param", "at least two different parameters", ",".join(names))
     bounds = ranges(calibrated, names)
     start_d = _date_option(start, "--from")
+    if start_d is not None:
+        from foedus.api import after_record
+
+        assumption = after_record(sc.data, start_d, assume, "start")
+        if assumption:
+            print_note(assumption)
     with Progress(TextColumn("sensitivity"), BarColumn(), MofNCompleteColumn(), TextColumn("points"),
                   TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("points", total=None)
