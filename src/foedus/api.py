@@ -4,72 +4,159 @@
     csto = foedus.load_scenario("csto")
     csto.replay(as_of="2024-03-01").members("csto")
     csto.obligations(date="2022-09-13", victim="ARM", aggressor="AZE")
+    res = csto.simulate(runs=200, months=24, seed=1)
+
+A walk-through: docs/python.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from foedus.chronology import parse_date
 from foedus.errors import ArgumentError
 from foedus.ledger.replay import Replay, replay
 from foedus.scenario.loader import read_folder, resolve, scenario_hash
-from foedus.scenario.schema import Alliance, CrisisType, ScenarioFiles, State
+from foedus.scenario.schema import Alliance, CrisisType, Event, ScenarioFiles, State, TimelineChange
 from foedus.treaty.obligations import Obligations, Place, obligations
 
+if TYPE_CHECKING:
+    from foedus.results.folder import Results
 
-@dataclass(frozen=True)
+ASSUMPTION_FLAG = "--assume-nothing-after-record"
+
+
+def after_record(data: ScenarioFiles, date: dt.date, assume: bool, argument: str) -> str | None:
+    """A date after the scenario's record is refused unless the caller assumes that nothing happened
+    between the record's end and that date; then the assumption, in words (to print and record)."""
+    end = data.scenario.end
+    if date <= end:
+        return None
+    if not assume:
+        within = (f"a date within the record, which ends {end.isoformat()} (or state the assumption that nothing "
+                  "happened after it: ")
+        raise ArgumentError(argument, within + "assume_nothing_after_record=True)", date.isoformat(),
+                            cli_expected=within + f"{ASSUMPTION_FLAG})")
+    return (f"assumed that nothing happened between the end of the record ({end.isoformat()}) and "
+            f"{date.isoformat()}: no event, no timeline change is known for those months")
+
+
+@dataclass(frozen=True, repr=False)
 class Scenario:
-    """A loaded, validated scenario: its files as typed objects plus what can be asked of them."""
+    """A loaded, validated scenario: its files as typed objects plus what can be asked of them.
+
+    >>> import foedus
+    >>> csto = foedus.load_scenario("csto")
+    >>> csto
+    Scenario('csto': 10 states, 1 alliance(s), 39 events, record 1992-05-15 to 2025-12-31)
+    """
 
     data: ScenarioFiles
     path: Path
     hash: str
 
+    def __repr__(self) -> str:
+        sc = self.data.scenario
+        return (f"Scenario({self.name!r}: {len(self.states)} states, {len(self.alliances)} alliance(s), "
+                f"{len(self.events)} events, record {sc.start.isoformat()} to {sc.end.isoformat()})")
+
+    def _repr_html_(self) -> str:
+        sc = self.data.scenario
+        rows = "".join(f"<tr><td>{html.escape(s.iso3)}</td><td>{html.escape(s.name)}</td></tr>" for s in self.states)
+        return (f"<p><b>{html.escape(sc.title)}</b> (scenario <code>{html.escape(self.name)}</code>): record "
+                f"{sc.start.isoformat()} to {sc.end.isoformat()}, {len(self.events)} events, focus "
+                f"<code>{html.escape(sc.focus)}</code></p><details><summary>{len(self.states)} states</summary>"
+                f"<table><tr><th>code</th><th>name</th></tr>{rows}</table></details>")
+
     @property
     def name(self) -> str:
+        """The scenario's name (``"csto"``)."""
         return self.data.scenario.name
 
     @property
+    def reference(self) -> str:
+        """What loads this scenario again: its built-in name, or its folder."""
+        from foedus.scenario.loader import builtin_names
+
+        if self.name in builtin_names() and resolve(self.name).resolve() == Path(self.path).resolve():
+            return self.name
+        return str(self.path)
+
+    @property
     def focus(self) -> Alliance:
+        """The alliance the forecasts are about."""
         return self.alliance(self.data.scenario.focus)
 
     @property
     def states(self) -> tuple[State, ...]:
+        """The states of the scenario, as declared in ``states.toml``."""
         return self.data.states
 
     @property
     def alliances(self) -> tuple[Alliance, ...]:
+        """The alliances of the scenario, as declared in ``alliances.toml``."""
         return self.data.alliances
 
     @property
-    def events(self):
+    def events(self) -> tuple[Event, ...]:
+        """The recorded events (``record.toml``), in date order."""
         return self.data.events
 
-    def state(self, iso3: str) -> State:
+    @property
+    def timeline(self) -> tuple[TimelineChange, ...]:
+        """The dated exogenous changes the behavioural model follows (``timeline.toml``)."""
+        return self.data.timeline
+
+    def state(self, iso3: str, argument: str = "state") -> State:
+        """The state with this ISO3 code; any other code raises ArgumentError naming ``argument``.
+
+        >>> foedus.load_scenario("csto").state("ARM").name
+        'Armenia'
+        """
         for s in self.data.states:
             if s.iso3 == iso3:
                 return s
-        raise ArgumentError("state", f"a state of scenario '{self.name}' ({', '.join(s.iso3 for s in self.states)})", iso3)
+        raise ArgumentError(argument, f"a state of scenario '{self.name}' ({', '.join(s.iso3 for s in self.states)})",
+                            iso3)
 
     def alliance(self, alliance_id: str | None = None) -> Alliance:
+        """The alliance with this id (default: the scenario's focus).
+
+        >>> foedus.load_scenario("csto").alliance().name
+        'Collective Security Treaty Organization'
+        """
         alliance_id = alliance_id or self.data.scenario.focus
         for a in self.data.alliances:
             if a.id == alliance_id:
                 return a
-        raise ArgumentError("alliance", f"an alliance of scenario '{self.name}' ({', '.join(a.id for a in self.alliances)})", alliance_id)
+        raise ArgumentError("alliance", f"an alliance of scenario '{self.name}' ({', '.join(a.id for a in self.alliances)})",
+                            alliance_id)
 
     @cached_property
     def full_replay(self) -> Replay:
         """The whole record replayed (raises RuleViolation if any event breaks a rule)."""
         return replay(self.data)
 
-    def replay(self, as_of: str | dt.date | None = None) -> Replay:
-        as_of = parse_date(as_of, "as_of") if as_of is not None else None
-        return replay(self.data, as_of)
+    def replay(self, as_of: str | dt.date | None = None, assume_nothing_after_record: bool = False) -> Replay:
+        """The record replayed through the treaty rules up to ``as_of`` (default: the record's end).
+
+        A date after the record's end is refused unless ``assume_nothing_after_record`` is True.
+
+        >>> rp = foedus.load_scenario("csto").replay(as_of="2024-03-01")
+        >>> rp.members("csto")
+        ['ARM', 'BLR', 'KAZ', 'KGZ', 'RUS', 'TJK']
+        >>> rp.standing("csto", "ARM").name
+        'frozen'
+        """
+        d = parse_date(as_of, "as_of") if as_of is not None else None
+        if d is not None:
+            after_record(self.data, d, assume_nothing_after_record, "as_of")
+        return replay(self.data, d)
 
     def place(self, code: str, date: dt.date | None = None) -> Place:
         """A place an attack can fall on: a state's ISO3 code (its home territory), or the code or
@@ -91,11 +178,24 @@ class Scenario:
     def obligations(self, date: str | dt.date, victim: str, aggressor: str | list[str] | tuple[str, ...] | None = None,
                     crisis: str | CrisisType = CrisisType.armed_attack, alliance: str | None = None,
                     territory: str = "own", requested: bool = True, place: str | None = None) -> Obligations:
+        """Who was bound to help ``victim`` on ``date``, under which article, and why the others were not.
+        ``aggressor``: one state or several; ``place``: where the attack fell (a state's ISO3 code or a
+        territory of the scenario; default the victim's home territory).
+
+        >>> ob = foedus.load_scenario("csto").obligations(date="2022-09-13", victim="ARM", aggressor="AZE")
+        >>> ob.casus_foederis
+        True
+        """
         d = parse_date(date, "date")
-        self.state(victim)
+        if d > self.data.scenario.end:  # the treaty's standings after the record are not known
+            raise ArgumentError("date", f"a date within the record, which ends {self.data.scenario.end.isoformat()}",
+                                d.isoformat())
+        self.state(victim, "victim")
         aggressors = (aggressor,) if isinstance(aggressor, str) else tuple(aggressor or ())
         for x in aggressors:
-            self.state(x)
+            self.state(x, "aggressor")
+            if x == victim:
+                raise ArgumentError("aggressor", "a state other than the victim", x)
         try:
             crisis = CrisisType(crisis)
         except ValueError:
@@ -108,8 +208,90 @@ class Scenario:
         return obligations(a, st.standings(), d, victim, aggressors, crisis, territory, requested,
                            place=where, status=st.status())
 
+    def simulate(self, **settings: Any) -> Results:
+        """``foedus.simulate`` of this scenario: the same keyword arguments (``start``, ``months``,
+        ``runs``, ``seed``, ``out``, ...).
+
+        >>> foedus.load_scenario("csto").simulate(start="2024-03-01", runs=50, months=12, seed=1)
+        Results(csto from 2024-03-01, 12 months, 50 runs, seed 1)
+        """
+        from foedus.simulation import simulate
+
+        return simulate(self, **settings)
+
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
-    """Load a built-in scenario by name (``"csto"``, ``"nato"``) or a scenario folder."""
+    """Load a built-in scenario by name (``"csto"``, ``"nato"``) or a scenario folder; a file that
+    does not validate raises ScenarioError naming the file and the field.
+
+    >>> import foedus
+    >>> foedus.load_scenario("nato").focus.name
+    'North Atlantic Treaty Organization'
+    """
+    from foedus.model.parameters import Parameters
+
     folder = resolve(name_or_path)
-    return Scenario(data=read_folder(folder), path=folder, hash=scenario_hash(folder))
+    data = read_folder(folder)
+    # the parameter names and ranges are the model's: checked here, where the model is known
+    Parameters.for_scenario(data.parameters, file=str(folder / "parameters.toml"))
+    return Scenario(data=data, path=folder, hash=scenario_hash(folder))
+
+
+def compare(scenario: str | Path | Scenario, variants: list | tuple | str = (), *, levers: list[str] | None = None,
+            name: str | None = None, out: str | Path | None = None, start: str | dt.date | None = None,
+            months: int = 120, runs: int = 1000, seed: int = 0, assume_nothing_after_record: bool = False,
+            **simulate_settings: Any):
+    """The baseline and each variant simulated with the same seed (common random numbers) into the
+    comparison folder ``out`` (new or empty; default ``results/compare-<scenario>-<time>``), and
+    their paired differences: a ``Comparison`` whose ``table`` is a DataFrame.
+
+    ``variants``: built-in variant names (``foedus.variants.builtin_variants()``), variant ``.toml``
+    files or ``Variant`` objects; ``levers``: lever specs (``"war-ends:2026-06"``) making one more
+    variant, called ``name``. Other settings go to ``foedus.simulate`` (``executor``, ``workers``).
+
+    >>> import foedus, tempfile
+    >>> comp = foedus.compare("csto", ["war-ends-2026"], runs=50, months=24, seed=3,
+    ...                       start="2024-03-01", out=tempfile.mkdtemp() + "/cmp")
+    >>> comp.table.columns[:4].tolist()
+    ['variant', 'metric', 'state', 'baseline_mean']
+    """
+    from foedus.compare.run import run_comparison
+    from foedus.variants import Variant, load_variant, variant_from_levers
+
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    arms = [v if isinstance(v, Variant) else load_variant(str(v))
+            for v in ([variants] if isinstance(variants, (str, Path)) else list(variants))]
+    if levers:
+        arms.append(variant_from_levers(list(levers), name))
+    d = parse_date(start, "start") if start is not None else None
+    if d is not None:
+        after_record(sc.data, d, assume_nothing_after_record, "start")
+    if out is None:
+        out = Path("results") / f"compare-{sc.name}-{dt.datetime.now(dt.timezone.utc):%Y%m%d-%H%M%S}"
+    settings = {**simulate_settings, "assume_nothing_after_record": assume_nothing_after_record}
+    given = [str(v) if isinstance(v, (str, Path)) else v.name
+             for v in ([variants] if isinstance(variants, (str, Path)) else variants)]
+    command = (f"foedus.compare({sc.reference!r}, {given!r}" + (f", levers={list(levers)!r}, name={name!r}" if levers else "")
+               + f", start={(d or sc.data.scenario.end).isoformat()!r}, months={months}, runs={runs}, seed={seed}"
+               + (", assume_nothing_after_record=True" if assume_nothing_after_record else "") + ")")
+    return run_comparison(sc, arms, out=out, start=d, months=months, runs=runs, seed=seed, simulate_kwargs=settings,
+                          command=command)
+
+
+def report(results: Any, out: str | Path | None = None, title: str | None = None):
+    """Write the forecast report of a results or comparison folder (a path, or the ``Results`` or
+    ``Comparison`` that wrote it) as one self-contained HTML file, ``out`` (default:
+    ``<folder>/report.html``), its figures also as PNG beside it. A file at ``out`` that foedus did not
+    write is never replaced.
+
+    >>> rep = foedus.report(comp)  # doctest: +SKIP
+    >>> rep.html.name  # doctest: +SKIP
+    'report.html'
+    """
+    from foedus.report import build_report
+
+    folder = getattr(results, "path", results)
+    if folder is None:
+        raise ArgumentError("results", "a results folder (simulate with out=...) or its path", results)
+    folder = Path(folder)
+    return build_report(folder, out if out is not None else folder / "report.html", title=title)

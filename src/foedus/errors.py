@@ -41,16 +41,37 @@ class RuleViolation(BadInput):
 
 
 class ArgumentError(BadInput):
-    """A command-line or API argument is out of range or of the wrong kind."""
+    """A command-line or API argument is out of range or of the wrong kind.
 
-    def __init__(self, name: str, expected: str, found: object | None = None):
-        msg = f"argument {name}: expected {expected}"
-        if found is not None:
-            msg += f", found {found!r}"
-        super().__init__(msg)
+    ``name`` is the Python argument (``runs``, ``chunk_size``; a flag given as ``--chunk-size`` is
+    stored as ``chunk_size``), so that an error raised from Python names what the caller wrote; the
+    CLI names the flag instead (``foedus.cli.flag``)."""
+
+    def __init__(self, name: str, expected: str, found: object | None = None, cli_expected: str | None = None):
+        if name.startswith("--") and " " not in name:
+            name = name[2:].replace("-", "_")
+        self.name, self.expected, self.found = name, expected, found
+        self.cli_expected = cli_expected or expected  # where the remedy is a flag on the command line
+        super().__init__(self.message(name))
+
+    def message(self, shown: str, cli: bool = False) -> str:
+        """The error's line, naming the argument as ``shown`` (``cli``: as the command line says it)."""
+        msg = f"argument {shown}: expected {self.cli_expected if cli else self.expected}"
+        if self.found is not None:
+            msg += f", found {self.found!r}"
+        return msg
 
 
 class ResultsError(FoedusError):
     """A results folder is missing, incomplete or inconsistent."""
 
     exit_code = 2
+
+
+class OutputError(BadInput):
+    """An output path cannot be written as asked (a file where a folder is wanted, a folder holding
+    what foedus did not write, a read-only or full file system, a name too long): names the path."""
+
+    def __init__(self, path: object, why: str):
+        self.path, self.why = str(path), why
+        super().__init__(f"{self.path}: {why}")

@@ -6,16 +6,18 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from foedus.api import Scenario, load_scenario
+from foedus.api import Scenario, after_record, load_scenario
 from foedus.chronology import parse_date
 from foedus.engine.compile import compile_model
 from foedus.ensemble.executors import Executor
 from foedus.ensemble.runner import run_ensemble
 from foedus.errors import ArgumentError
 from foedus.model.parameters import Parameters
+from foedus.output import new_folder
 from foedus.results import tables
 from foedus.results.folder import Results, write_manifest
 from foedus.scenario.loader import scenario_hash
+from foedus.seeds import check_seed
 from foedus.scenario.schema import ScenarioFiles
 
 
@@ -56,7 +58,8 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
              workers: int | None = None, parameters: Mapping[str, float] | None = None, per_run: bool = True,
              out: str | Path | None = None, command: str | None = None, variant: str = "baseline",
              levers: list | None = None, progress: Callable[[int, int, int], None] | None = None,
-             scheduler: str | None = None, resume: bool = False) -> Results:
+             scheduler: str | None = None, resume: bool = False,
+             assume_nothing_after_record: bool = False) -> Results:
     """Simulate ``runs`` runs of ``months`` months from ``start`` (default: the scenario's end).
 
     ``scenario``: a built-in name, a folder, a loaded :class:`Scenario`, or :class:`ScenarioFiles`
@@ -65,16 +68,29 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
     finish (``chunks/``), then the tables and the manifest (``complete: true``). ``resume=True``
     finishes an interrupted folder ``out``: the same settings (else ResultsError naming the one that
     differs), only the missing chunks run (docs/executors.md). ``executor="dask"`` with ``scheduler``
-    (an address) runs on an existing Dask cluster."""
+    (an address) runs on an existing Dask cluster. A ``start`` after the record's end is refused
+    unless ``assume_nothing_after_record`` (the manifest then records the assumption).
+
+    >>> import foedus
+    >>> res = foedus.simulate("csto", start="2024-03-01", months=12, runs=50, seed=7)
+    >>> res
+    Results(csto from 2024-03-01, 12 months, 50 runs, seed 7)
+    >>> sorted(res.monthly.columns)[:3]
+    ['cred_mean', 'cred_q05', 'cred_q25']
+    """
     if isinstance(scenario, ScenarioFiles):
         data, name, path, shash = scenario, scenario.scenario.name, None, None
+        reference = name
     else:
         sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         data, name, path, shash = sc.data, sc.name, str(sc.path), sc.hash
+        reference = sc.reference
     if shash is None or data is not getattr(scenario, "data", data):
         import hashlib
         shash = hashlib.sha256(data.model_dump_json().encode()).hexdigest()[:16]
-    start_d = parse_date(start, "--from") if start is not None else data.scenario.end
+    start_d = parse_date(start, "start") if start is not None else data.scenario.end
+    check_seed(seed)  # before any folder is written
+    assumption = after_record(data, start_d, assume_nothing_after_record, "start")
     params = Parameters.for_scenario(data.parameters, extra=dict(parameters or {}))
     if isinstance(months, bool) or not isinstance(months, int):
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
@@ -87,14 +103,16 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
     n_chunks = -(-runs // chunk_size) if isinstance(runs, int) and isinstance(chunk_size, int) and chunk_size > 0 else None
     manifest = {
         "foedus_version": _version(),
-        "command": command or (f"foedus.simulate({name!r}, start={start_d.isoformat()!r}, months={months}, "
-                               f"runs={runs}, seed={seed})"),
+        "command": command or (f"foedus.simulate({reference!r}, start={start_d.isoformat()!r}, months={months}, "
+                               f"runs={runs}, seed={seed}" + (f", parameters={dict(parameters)!r}" if parameters else "")
+                               + (", assume_nothing_after_record=True" if assumption else "") + ")"),
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "scenario": name, "scenario_hash": shash, "scenario_path": path,
         "alliance": data.scenario.focus, "variant": variant, "levers": list(levers or []),
         "start": start_d.isoformat(), "months": months, "runs": runs, "seed": seed, "chunk_size": chunk_size,
         "executor": ex_name, "per_run": per_run, "parameters": params.to_dict(), "states": list(model.codes),
         "complete": False, "chunks_total": n_chunks, "chunks_done": 0,
+        **({"assumption": assumption} if assumption else {}),
     }
     folder = Path(out) if out is not None else None
     if resume and folder is None:
@@ -111,8 +129,7 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         manifest = resumed_manifest(old, manifest, command)
         write_manifest(folder, manifest)
     elif folder is not None:
-        if (folder / "manifest.json").exists() or any((folder / "chunks").glob("chunk-*")):
-            raise ArgumentError("-o", "a new or empty results folder (an interrupted one: --resume it)", str(folder))
+        new_folder(folder, {"manifest.json": "a results folder already; an interrupted run's: resume it"})
         write_manifest(folder, manifest)
 
     def _progress(done: int, total: int, runs_done: int) -> None:

@@ -19,7 +19,7 @@ from foedus.catalogue.convert import (
     write_scenario,
 )
 from foedus.catalogue.loader import DATA_END, catalogue
-from foedus.errors import ArgumentError, RuleViolation
+from foedus.errors import ArgumentError, OutputError, RuleViolation
 from foedus.ledger.replay import replay
 from foedus.scenario.loader import read_folder
 from foedus.scenario.schema import Event, EventType
@@ -157,7 +157,7 @@ def test_bad_atopid_or_year_is_bad_input(atopid, year):
 def test_writing_into_a_scenario_folder_needs_force(tmp_path):
     files = to_scenario(4220, 2010)
     write_scenario(files, tmp_path / "s")
-    with pytest.raises(ArgumentError, match="--force"):
+    with pytest.raises(OutputError, match="--force"):
         write_scenario(files, tmp_path / "s")
     write_scenario(files, tmp_path / "s", overwrite=True)
 

@@ -55,3 +55,12 @@ def test_bad_input_is_one_line_and_exit_code_2(cli):
         code, out, err = cli("retrodict", "csto", *args)
         assert code == 2 and out == ""
         assert len(err.strip().splitlines()) == 1 and word in err and "Traceback" not in err
+
+
+def test_a_folder_holding_the_users_files_is_refused_before_anything_runs(cli, tmp_path):
+    out = tmp_path / "notes"
+    out.mkdir()
+    (out / "thesis.txt").write_text("notes")
+    code, _, err = cli("retrodict", "csto", "--from", "2020-01-01", "--to", "2020-12", "--runs", "20", "-o", str(out))
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "thesis.txt" in err
+    assert (out / "thesis.txt").read_text() == "notes" and sorted(p.name for p in out.iterdir()) == ["thesis.txt"]

@@ -259,15 +259,19 @@ def provenance(f: Fit, obs: Observations, command: str, scenarios: dict[str, str
     }
 
 
+# marks a parameter file foedus wrote: `calibrate -o` replaces such a file, and no other
+MARK = "Written by foedus.calibration.fit"
+
+
 def write(path: str | Path, doc: dict) -> Path:
     import tomli_w
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from foedus.output import new_file, write_file
+
+    path = new_file(path, MARK, "a parameter file")
     header = ("# Behavioural parameters fitted on the record by `foedus calibrate`; provenance below.\n"
-              "# Written by foedus.calibration.fit — regenerate with the command in [provenance], do not edit by hand.\n\n")
-    path.write_text(header + tomli_w.dumps(doc))
-    return path
+              f"# {MARK} — regenerate with the command in [provenance], do not edit by hand.\n\n")
+    return write_file(path, (header + tomli_w.dumps(doc)).encode("utf-8"))
 
 
 def read(path: str | Path) -> dict:

@@ -165,6 +165,9 @@ def run(data, names: tuple[str, ...], bounds, method: str = "morris", samples: i
     return Sensitivity(method, tuple(names), list(bounds), outputs, X, Y, indices)
 
 
+PLOT_MARK = "foedus sensitivity"
+
+
 def plot(sa: Sensitivity, path) -> None:
     """Horizontal bars of the main index per output (ST with S1 for Sobol; mu* with its confidence for Morris)."""
     import matplotlib
@@ -187,5 +190,5 @@ def plot(sa: Sensitivity, path) -> None:
         ax.set_xlabel(key)
     fig.suptitle(f"Sensitivity ({sa.method})", fontsize=11)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, metadata={"Software": PLOT_MARK})  # the mark: `--plot` replaces such a file only
     plt.close(fig)

@@ -37,6 +37,7 @@ from foedus.catalogue.loader import (
 )
 from foedus.chronology import add_months
 from foedus.errors import ArgumentError, FoedusError
+from foedus.output import check_path, new_folder, write_file
 from foedus.scenario.loader import check_references
 from foedus.scenario.schema import (
     Alliance,
@@ -334,12 +335,9 @@ def _dump(obj) -> dict:
 def write_scenario(files: ScenarioFiles, folder: str | Path, overwrite: bool = False) -> Path:
     """Write the scenario as TOML files in ``folder`` (created; refused if it holds a scenario,
     unless ``overwrite``)."""
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise ArgumentError("-o", "a folder", str(folder))
-    if (folder / "scenario.toml").exists() and not overwrite:
-        raise ArgumentError("-o", "an empty or new folder (add --force to overwrite)", str(folder))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = check_path(folder)
+    if not overwrite or not (folder / "scenario.toml").is_file():
+        new_folder(folder, {"scenario.toml": "--force replaces the scenario written there"})
     docs = {
         "scenario.toml": {"scenario": _dump(files.scenario)},
         "states.toml": {"state": [_dump(s) for s in files.states]},
@@ -349,5 +347,5 @@ def write_scenario(files: ScenarioFiles, folder: str | Path, overwrite: bool = F
     if files.behaviour.crisis:
         docs["behaviour.toml"] = {"crisis": [_dump(c) for c in files.behaviour.crisis]}
     for name, doc in docs.items():
-        (folder / name).write_text(HEADER + "\n" + tomli_w.dumps(doc), encoding="utf-8")
+        write_file(folder / name, (HEADER + "\n" + tomli_w.dumps(doc)).encode("utf-8"))
     return folder

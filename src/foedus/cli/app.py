@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from typing import Any
 
@@ -13,7 +14,7 @@ app = typer.Typer(
     name="foedus",
     help="An engine for collective-security alliances: treaty rules, the record, forecasts.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion: bash, zsh, fish, PowerShell
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -39,3 +40,22 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 def emit_json(obj: Any) -> None:
     """Machine output: plain JSON on stdout, nothing else."""
     sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
+
+
+ASSUME_HELP = ("start after the end of the record, assuming that nothing happened in between (no event, no "
+               "timeline change): without it a later date is refused")
+
+
+def print_note(text: str) -> None:
+    """A note on stderr, one line: what the user should know about the results (an assumption made)."""
+    err_console.print(f"foedus: note: {text}", markup=False, highlight=False, soft_wrap=True)
+
+
+# the arguments of the command being run, as `foedus.cli.main` received them
+ARGV: list[str] = []
+
+
+def command_line() -> str:
+    """The command being run, as typed: what a results folder and the registry record as the command
+    that reproduces them."""
+    return "foedus " + shlex.join(ARGV)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import shlex
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,17 +14,19 @@ from rich.console import Console
 from rich.table import Table
 
 from foedus.chronology import parse_date
-from foedus.cli.app import app, console, emit_json, err_console
+from foedus.cli.app import ARGV, ASSUME_HELP, app, command_line, console, emit_json, err_console, print_note
 from foedus.errors import ArgumentError
+from foedus.output import files_named, new_file, replace_folder, replaceable_folder
+
+BACKTEST_FILES = files_named("decisions.csv", "summary.json")
+SENSITIVITY_FILES = files_named("samples.csv", "indices.csv")
 
 SCENARIOS_HELP = "comma-separated scenarios whose records are fitted together (built-in names or folders)"
 SHIPPED = Path(__file__).resolve().parent.parent / "model" / "calibrated.toml"
 
 
 def _command(default: str) -> str:
-    if sys.argv and Path(sys.argv[0]).name == "foedus":
-        return "foedus " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    return default
+    return command_line() if ARGV else default
 
 
 def _wide() -> Console:
@@ -64,9 +64,11 @@ def calibrate_cmd(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Fit the behavioural parameters to the record by maximum a posteriori (exact likelihood, written-down priors)."""
+    from foedus.calibration import fit as fitmod
     from foedus.calibration.fit import fit, provenance, write
 
     until_d = _date_option(until, "--until")
+    new_file(out, fitmod.MARK, "a parameter file")  # refused before the fit, not after
     obs, hashes = _observations(scenarios)
     with err_console.status("fitting (L-BFGS-B on the exact log posterior, then a numerical Hessian)",
                             spinner="dots") if err_console.is_terminal else _null():
@@ -129,6 +131,8 @@ def backtest_cmd(
     if rows not in ("all", "moves", "none"):
         raise ArgumentError("--rows", "all, moves or none", rows)
     split_d = parse_date(split, "--split")
+    if out is not None:
+        replaceable_folder(out, BACKTEST_FILES, "a backtest folder")
     obs, hashes = _observations(scenarios)
     first, last = obs.span()
     if not first < split_d <= last:
@@ -151,10 +155,11 @@ def backtest_cmd(
     if out is not None:
         import pandas as pd
 
-        out.mkdir(parents=True, exist_ok=True)
-        pd.DataFrame(decisions).to_csv(out / "decisions.csv", index=False)
-        (out / "summary.json").write_text(json.dumps({"split": split_d.isoformat(), "fit": bt.fit.table(),
-                                                      "summary": summary}, indent=2, default=str))
+        with replace_folder(out, BACKTEST_FILES, "a backtest folder") as work:
+            pd.DataFrame(decisions).to_csv(work / "decisions.csv", index=False)
+            (work / "summary.json").write_text(json.dumps({"command": command_line(), "split": split_d.isoformat(),
+                                                           "fit": bt.fit.table(), "summary": summary},
+                                                          indent=2, default=str))
     if as_json:
         emit_json({"split": split_d.isoformat(), "fit": {"log_likelihood": bt.fit.log_likelihood,
                                                          "converged": bt.fit.converged, "parameters": bt.fit.table()},
@@ -198,6 +203,7 @@ def sensitivity_cmd(
     runs: int = typer.Option(200, "--runs", help="runs per sample point (one seeded ensemble each)"),
     months: int = typer.Option(60, "--months", help="months to the horizon"),
     start: str = typer.Option(None, "--from", help="start date (default: the scenario's end)"),
+    assume: bool = typer.Option(False, "--assume-nothing-after-record", help=ASSUME_HELP),
     seed: int = typer.Option(0, "--seed", help="seed shared by every sample point (common random numbers)"),
     leaver: str = typer.Option("ARM", "--leaver", help="the state whose leaving by the horizon is an output"),
     param: list[str] = typer.Option(None, "--param", help="a parameter to vary (repeatable; default: the calibrated ones)"),
@@ -226,6 +232,12 @@ def sensitivity_cmd(
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
     if seed < 0:
         raise ArgumentError("--seed", "a non-negative whole number", seed)
+    if out is not None:
+        replaceable_folder(out, SENSITIVITY_FILES, "a sensitivity folder")
+    if plot is not None:
+        from foedus.calibration.sensitivity import PLOT_MARK
+
+        new_file(plot, PLOT_MARK, "a sensitivity chart (PNG)")
     sc = load_scenario(scenario)
     calibrated = None
     source = parameters or (SHIPPED if SHIPPED.exists() else None)
@@ -240,6 +252,12 @@ def sensitivity_cmd(
         raise ArgumentError("--param", "at least two different parameters", ",".join(names))
     bounds = ranges(calibrated, names)
     start_d = _date_option(start, "--from")
+    if start_d is not None:
+        from foedus.api import after_record
+
+        assumption = after_record(sc.data, start_d, assume, "start")
+        if assumption:
+            print_note(assumption)
     with Progress(TextColumn("sensitivity"), BarColumn(), MofNCompleteColumn(), TextColumn("points"),
                   TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("points", total=None)
@@ -253,12 +271,12 @@ def sensitivity_cmd(
     if out is not None:
         import pandas as pd
 
-        out.mkdir(parents=True, exist_ok=True)
         df = pd.DataFrame(sa.X, columns=list(names))
         for j, o in enumerate(sa.outputs):
             df[o] = sa.Y[:, j]
-        df.to_csv(out / "samples.csv", index=False)
-        pd.DataFrame(table).to_csv(out / "indices.csv", index=False)
+        with replace_folder(out, SENSITIVITY_FILES, "a sensitivity folder") as work:
+            df.to_csv(work / "samples.csv", index=False)
+            pd.DataFrame(table).to_csv(work / "indices.csv", index=False)
     if plot is not None:
         from foedus.calibration.sensitivity import plot as draw
 

@@ -10,7 +10,10 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from foedus.cli.app import app, console, emit_json, err_console
+from foedus.cli.app import ASSUME_HELP, app, command_line, console, emit_json, err_console, print_note
+from foedus.cli.progress import run_progress
+from foedus.errors import ArgumentError
+from foedus.seeds import SEED_MAX
 
 
 @app.command("variants")
@@ -63,27 +66,34 @@ def print_table(comp) -> None:
                   "every arm).", style="dim", highlight=False)
 
 
-@contextlib.contextmanager
-def arm_progress(runs: int, quiet: bool = False):
-    """A progress bar per arm on a terminal (stderr); elsewhere one line as each arm starts."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def _resume_settings(ctx: typer.Context, folder: Path, **given) -> tuple:
+    """The settings of the interrupted comparison in ``folder``: each one not given on the command line
+    is the folder's (as recorded when it started); one given must match the arms already run."""
+    from foedus.compare.run import read_plan
 
-    with Progress(TextColumn("simulating {task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
-                  TimeElapsedColumn(), console=err_console, transient=False,
-                  disable=quiet or not err_console.is_terminal) as bar:
-        def start(arm: str):
-            if not err_console.is_terminal:
-                if not quiet:
-                    err_console.print(f"simulating {arm} ...", highlight=False)
-                return None
-            task = bar.add_task(arm, total=runs)
-            return lambda done, total, runs_done: bar.update(task, completed=runs_done)
+    plan = read_plan(folder).get("plan") or {}
+    out = {k: (v if ctx.get_parameter_source(k).name not in ("DEFAULT", "DEFAULT_MAP") else plan.get(k, v))
+           for k, v in given.items()}
+    return tuple(out[k] for k in ("variant", "lever", "name", "start", "months", "runs", "seed", "assume"))
 
-        yield start
+
+def _interrupted(scenario: str, out: Path) -> None:
+    """Ctrl-C: the finished arms (and chunks) stay in the folder; say how to finish, exit 130."""
+    import shlex
+
+    from foedus.compare.run import arms_finished
+
+    done = arms_finished(out)
+    how = " ".join(shlex.quote(a) for a in ["foedus", "compare", scenario, "--resume", str(out)])
+    err_console.print(f"foedus: interrupted: {len(done)} arm(s) finished in {out}"
+                      + (f" ({', '.join(done)})" if done else "") + f"; finish the comparison with: {how}",
+                      markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(130)
 
 
 @app.command("compare")
 def compare_cmd(
+    ctx: typer.Context,
     scenario: str = typer.Argument(..., help="a built-in scenario name or a scenario folder"),
     variant: list[str] = typer.Option([], "--variant", "-v", help="a built-in variant or a variant .toml file (repeatable)"),
     lever: list[str] = typer.Option([], "--lever", "-l",
@@ -95,9 +105,11 @@ def compare_cmd(
     executor: str = typer.Option("serial", "--executor", help="serial, processes or dask (docs/executors.md)"),
     workers: int = typer.Option(None, "--workers", help="worker processes (--executor processes, or dask's LocalCluster)"),
     scheduler: str = typer.Option(None, "--scheduler", help="address of a running Dask scheduler (implies --executor dask)"),
-    seed: int = typer.Option(0, "--seed", min=0, help="the root seed, the same for every arm"),
+    seed: int = typer.Option(0, "--seed", min=0, max=SEED_MAX, help="the root seed, the same for every arm"),
     out: Path = typer.Option(None, "--out", "-o", help="comparison folder (default: results/compare-<scenario>-<time>)"),
     report: Path = typer.Option(None, "--report", help="also write the HTML report here"),
+    assume: bool = typer.Option(False, "--assume-nothing-after-record", help=ASSUME_HELP),
+    resume: Path = typer.Option(None, "--resume", help="finish an interrupted comparison in this folder: finished arms are kept (settings not given are the folder's)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Run the baseline and each variant with common random numbers and print paired differences.
@@ -108,20 +120,28 @@ def compare_cmd(
     from foedus.api import load_scenario
     from foedus.chronology import parse_date
     from foedus.compare.run import run_comparison
-    from foedus.compare.summary import summarise
-    from foedus.registry import try_record_run
     from foedus.variants import load_variant, variant_from_levers
 
     from foedus.ensemble.executors import make_executor
 
     ex = make_executor(executor, workers, scheduler)  # a bad choice fails before anything else
+    if resume is not None:
+        if out is not None and out.resolve() != resume.resolve():
+            raise ArgumentError("-o", f"no -o with --resume, or the same folder ({resume})", str(out))
+        out = resume
+        variant, lever, name, start, months, runs, seed, assume = _resume_settings(
+            ctx, resume, variant=variant, lever=lever, name=name, start=start, months=months, runs=runs, seed=seed,
+            assume=assume)
+    if report is not None:
+        from foedus.output import new_file
+        from foedus.report import REPORT_MARKS
+
+        new_file(report, REPORT_MARKS, "an HTML report")  # refused now, not after the arms have run
     sc = load_scenario(scenario)
     arms = [load_variant(v) for v in variant]
     if lever:
         arms.append(variant_from_levers(list(lever), name))
     elif name:
-        from foedus.errors import ArgumentError
-
         raise ArgumentError("--name", "--lever options to name", name)
     d = parse_date(start, "--start") if start else None
     if out is None:
@@ -134,15 +154,34 @@ def compare_cmd(
         if v.scenario and v.scenario != sc.name:
             err_console.print(f"foedus: note: variant {v.name} was written for scenario '{v.scenario}', "
                               f"not '{sc.name}'", highlight=False, markup=False, soft_wrap=True)
-    for note in lever_notes(arms, d or sc.data.scenario.end, months):
-        err_console.print(f"foedus: note: {note}", highlight=False, markup=False, soft_wrap=True)
+    for text in lever_notes(arms, d or sc.data.scenario.end, months):
+        print_note(text)
+    from foedus.api import after_record
+
+    assumption = after_record(sc.data, d, assume, "start") if d else None  # refused here, before any arm runs
+    if assumption:
+        print_note(assumption)
 
     # a Dask cluster starts once for every arm; the other executors are made per arm by name
-    with ex if ex.name == "dask" else contextlib.nullcontext(), arm_progress(runs, quiet=as_json) as progress:
+    with ex if ex.name == "dask" else contextlib.nullcontext(), run_progress(runs, quiet=as_json) as progress:
         how = {"executor": ex} if ex.name == "dask" else {"executor": executor, "workers": workers}
-        comp = run_comparison(sc, arms, out=out, start=d, months=months, runs=runs, seed=seed, progress=progress,
-                              simulate_kwargs=how)
-    manifest = {**comp.arms[0].manifest, "variant": ",".join(a.variant for a in comp.arms[1:]),
+        how["assume_nothing_after_record"] = assume
+        plan = {"variant": list(variant), "lever": list(lever), "name": name, "start": start, "months": months,
+                "runs": runs, "seed": seed, "assume": assume}
+        try:
+            comp = run_comparison(sc, arms, out=out, start=d, months=months, runs=runs, seed=seed, progress=progress,
+                                  simulate_kwargs=how, command=command_line(), resume=resume is not None, plan=plan)
+        except KeyboardInterrupt:
+            _interrupted(scenario, out)
+    _finish(comp, report, as_json)
+
+
+def _finish(comp, report: Path | None, as_json: bool) -> None:
+    """Record the comparison in the registry, write the report if asked, print the paired table."""
+    from foedus.compare.summary import summarise
+    from foedus.registry import try_record_run
+
+    manifest = {**comp.arms[0].manifest, "command": comp.command, "variant": ",".join(a.variant for a in comp.arms[1:]),
                 "levers": [lv for a in comp.arms[1:] for lv in a.manifest.get("levers", [])]}
     # the baseline's figures at the top level, as a simulate run records them, so that
     # `foedus runs compare` lines a comparison up with a plain forecast

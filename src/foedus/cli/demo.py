@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from foedus.cli.app import app, console, err_console
+from foedus.cli.app import app, command_line, console, err_console
+from foedus.output import replace_folder
+from foedus.seeds import SEED_MAX
 
 DEMO_VARIANTS = ("war-ends-2026", "info-ops")
 
@@ -18,7 +17,7 @@ DEMO_VARIANTS = ("war-ends-2026", "info-ops")
 @app.command("demo")
 def demo_cmd(
     runs: int = typer.Option(10000, "--runs", min=2, help="runs per arm"),
-    seed: int = typer.Option(7, "--seed", min=0, help="the root seed"),
+    seed: int = typer.Option(7, "--seed", min=0, max=SEED_MAX, help="the root seed"),
     start: str = typer.Option("2024-03-01", "--start", help="first month simulated"),
     months: int = typer.Option(120, "--months", min=1, help="months simulated"),
     variant: list[str] = typer.Option(list(DEMO_VARIANTS), "--variant", "-v",
@@ -31,7 +30,8 @@ def demo_cmd(
     report."""
     from foedus.api import load_scenario
     from foedus.chronology import parse_date
-    from foedus.cli.compare import arm_progress, print_table
+    from foedus.cli.compare import print_table
+    from foedus.cli.progress import run_progress
     from foedus.compare.run import finish_comparison, run_comparison
     from foedus.compare.summary import summarise
     from foedus.registry import try_record_run
@@ -41,38 +41,23 @@ def demo_cmd(
     sc = load_scenario("csto")
     arms = [] if no_variants else [load_variant(v) for v in variant]
     d = parse_date(start, "--start")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # build the new demo beside the old one, and swap only once it is whole
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(work, 0o777 & ~umask)  # mkdtemp makes it private; the demo is for reading
-    try:
+    # the new demo is built beside the old one and swapped in only once it is whole
+    with replace_folder(out, _demo_entry, "a demo folder") as work:
         err_console.print(f"the CSTO from {d.isoformat()}: {runs} runs x {months} months per arm", highlight=False)
-        with arm_progress(runs) as progress:
+        with run_progress(runs) as progress:
             if arms:
-                run_comparison(sc, arms, out=work, start=d, months=months, runs=runs, seed=seed, progress=progress)
+                run_comparison(sc, arms, out=work, start=d, months=months, runs=runs, seed=seed, progress=progress,
+                               command=command_line())
             else:
                 from foedus.compare.arms import simulate_arm
                 from foedus.variants import BASELINE
 
                 cb = progress("baseline")
                 simulate_arm(sc, BASELINE, work / "baseline", start=d, months=months, runs=runs, seed=seed,
-                             **({"progress": cb} if cb else {}))
-        base_dir = work / "baseline"
+                             command=command_line(), **({"progress": cb} if cb else {}))
         err_console.print("writing the report ...", highlight=False)
-        build_report(work if arms else base_dir, work / "report.html",
+        build_report(work if arms else work / "baseline", work / "report.html",
                      title="The CSTO, Russia's 'mini-NATO': a ten-year forecast")
-        if out.exists():
-            trash = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-            out.rename(trash / out.name)
-            work.rename(out)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            work.rename(out)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
 
     from foedus.compare.folder import open_results
 
@@ -82,8 +67,9 @@ def demo_cmd(
     comp = None
     if arms:
         # again, now that the folder has its final name (comparison.json records its path)
-        comp = finish_comparison(out, [open_results(out / a) for a in ["baseline", *(v.name for v in arms)]])
-        try_record_run("compare", {**base.manifest, "variant": ",".join(v.name for v in arms),
+        comp = finish_comparison(out, [open_results(out / a) for a in ["baseline", *(v.name for v in arms)]],
+                                 command_line())
+        try_record_run("compare", {**base.manifest, "command": command_line(), "variant": ",".join(v.name for v in arms),
                                    "levers": [lv for v in arms for lv in v.lever_labels()]},
                        {**summary, "variants": [v.name for v in arms],
                         "differences": {f"{r.variant}:{r.metric}:{r.state or 'alliance'}":
@@ -98,6 +84,16 @@ def demo_cmd(
                   highlight=False, soft_wrap=True)
     console.print(f"\nThe CSTO forecast report: {report.resolve()}", highlight=False, soft_wrap=True)
     console.print(f"its figures as PNG: {(out / 'report_figures').resolve()}", highlight=False, soft_wrap=True)
+
+
+def _demo_entry(entry: Path) -> bool:
+    """What a demo folder holds: its report, its figures, comparison.json and one results folder per
+    arm. Anything else is the user's, and a folder holding it is not replaced."""
+    if entry.name in ("report.html", "comparison.json"):
+        return entry.is_file()
+    if entry.name == "report_figures":
+        return entry.is_dir()
+    return entry.is_dir() and (entry / "manifest.json").is_file()
 
 
 def print_summary(summary: dict, sc) -> None:

@@ -60,6 +60,7 @@ def retrodict_cmd(
 
     if chunk_size < 1:
         raise ArgumentError("--chunk-size", "a whole number of runs, at least 1", chunk_size)
+    _check_out(out)
     results = []
     with Progress(TextColumn("retrodicting {task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
                   TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
@@ -143,6 +144,7 @@ def catalogue_retrodict_cmd(
     if min_members < 2:
         raise ArgumentError("--min-members", "a whole number of at least 2", min_members)
     code = None if obligation.strip().lower() == "any" else obligation_code(obligation)
+    _check_out(out)
     with Progress(TextColumn("retrodicting ATOP alliance-decades"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("cells", total=None)
@@ -159,3 +161,12 @@ def catalogue_retrodict_cmd(
     wide = console if console.is_terminal else Console(width=120)
     wide.print(_catalogue_table(res["rows"], f"ATOP alliances since {since}, {half} half: {runs} runs per alliance-decade, seed {seed}"))
     wide.print(catalogue_line(res), highlight=False, soft_wrap=True)
+
+
+def _check_out(out: Path | None) -> None:
+    """Refuse an output folder that cannot be written before anything is simulated."""
+    if out is not None:
+        from foedus.output import replaceable_folder
+        from foedus.report.retrodiction import ours
+
+        replaceable_folder(out, ours, "a retrodiction folder")

@@ -11,10 +11,10 @@ from pathlib import Path
 import typer
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from foedus.cli.app import app, console, emit_json, err_console
+from foedus.cli.app import ASSUME_HELP, app, command_line, console, emit_json, err_console, print_note
+from foedus.cli.progress import run_progress
 from foedus.errors import ArgumentError
 
 
@@ -57,6 +57,7 @@ def simulate_cmd(
     out: Path = typer.Option(None, "-o", "--out", help="results folder (default: results/<scenario>-<timestamp>)"),
     resume: Path = typer.Option(None, "--resume", help="finish an interrupted run in this results folder: only its missing chunks run (settings not given are the folder's)"),
     no_per_run: bool = typer.Option(False, "--no-per-run", help="skip the per-run tables (final.parquet, runs.parquet)"),
+    assume: bool = typer.Option(False, "--assume-nothing-after-record", help=ASSUME_HELP),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Simulate an ensemble forecast from a date of the record and summarise it per member."""
@@ -89,28 +90,24 @@ def simulate_cmd(
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
     if chunk_size < 1:
         raise ArgumentError("--chunk-size", "a whole number of runs, at least 1", chunk_size)
-    if seed < 0:
-        raise ArgumentError("--seed", "a non-negative whole number", seed)
     sc = load_scenario(scenario)
     if out is None:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         out = Path("results") / f"{sc.name}-{stamp}"
-    command = "foedus " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv and sys.argv[0].endswith("foedus") \
-        else f"foedus simulate {scenario}" + (f" --from {start}" if start else "") + f" --months {months} --runs {runs} --seed {seed}"
+    command = command_line()
     n_chunks = -(-runs // chunk_size)
-    with Progress(TextColumn("simulating {task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("runs"), TimeElapsedColumn(), console=err_console, transient=True,
-                  disable=not err_console.is_terminal) as bar:
-        task = bar.add_task(sc.name, total=runs)
+    with run_progress(runs, quiet=as_json, announce=False) as start_progress:
+        cb = start_progress(sc.name)
         try:
             res = simulate(sc, start=start, months=months, runs=runs, seed=seed, chunk_size=chunk_size,
                            executor=executor, workers=workers, scheduler=scheduler, per_run=not no_per_run, out=out,
-                           command=command, resume=resume is not None,
-                           progress=lambda done, total, r: bar.update(task, completed=r))
+                           command=command, resume=resume is not None, assume_nothing_after_record=assume,
+                           progress=cb)
         except KeyboardInterrupt:
-            bar.stop()
             _interrupted(scenario, out, executor, workers, scheduler)
     summ = res.summary()
+    if res.manifest.get("assumption"):
+        print_note(res.manifest["assumption"])
     try:  # the experiment registry, where present
         from foedus.registry import try_record_run
 
@@ -124,6 +121,11 @@ def simulate_cmd(
         emit_json({"results": str(res.path), "manifest": res.manifest, "chunks": n_chunks,
                    "summary": summ.astype(object).where(summ.notna(), None).to_dict(orient="records")})
         return
+    print_results(res)
+
+
+def print_results(res) -> None:
+    """The per-member table of a results folder, as ``foedus simulate`` and ``foedus show`` print it."""
     m = res.manifest
     horizon = res.monthly["month"].max()
     t = Table(title=f"{m['scenario']}: {m['runs']} runs from {m['start']}, {m['months']} months, seed {m['seed']}",
@@ -133,7 +135,7 @@ def simulate_cmd(
     for col in ("state", "active", "frozen", "notice", "left", "susp", "exit", "none", "req", "full", "part",
                 "c05", "c50", "c95"):
         t.add_column(col, justify="left" if col == "state" else "right", no_wrap=True, min_width=4)
-    for r in summ.itertuples():
+    for r in res.summary().itertuples():
         med = "-" if r.exit_median_months is None or (isinstance(r.exit_median_months, float) and math.isnan(r.exit_median_months)) \
             else f"{r.exit_median_months:.0f}"
         t.add_row(r.state, _fmt(r.p_active), _fmt(r.p_frozen), _fmt(r.p_notice), _fmt(r.p_withdrawn), _fmt(r.p_suspended),

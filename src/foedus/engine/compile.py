@@ -171,10 +171,10 @@ def _treaty_arrays(data: ScenarioFiles, m0: int, months: int) -> dict[str, np.nd
 def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params: Parameters | None = None,
                   scenario: str | None = None) -> Model:
     """Arrays for simulating ``months`` months of ``data`` from ``start`` (state: the replay on that date)."""
-    start = parse_date(start, "--from")
+    start = parse_date(start, "start")
     sc = data.scenario
     if not (sc.start <= start <= sc.end + dt.timedelta(days=366 * 50)):
-        raise ArgumentError("--from", f"a date on or after the scenario's start ({sc.start.isoformat()})", start.isoformat())
+        raise ArgumentError("start", f"a date on or after the scenario's start ({sc.start.isoformat()})", start.isoformat())
     if not isinstance(months, int) or months < 1 or months > 1200:
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
     params = params or Parameters.for_scenario(data.parameters)

@@ -12,6 +12,7 @@ from foedus.ensemble.executors import Executor, make_executor
 from foedus.ensemble.stream import Accumulator, load_chunk, remove_partial_files
 from foedus.ensemble.summary import Summary
 from foedus.errors import ArgumentError
+from foedus.seeds import check_seed
 
 
 def run_ensemble(model: Model, runs: int, seed: int, chunk_size: int = 5000, executor: str | Executor = "serial",
@@ -25,8 +26,7 @@ def run_ensemble(model: Model, runs: int, seed: int, chunk_size: int = 5000, exe
     ``out_dir`` that verify are read instead of simulated (``foedus.ensemble.stream.load_chunk``)."""
     if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1:
         raise ArgumentError("--runs", "a whole number of runs, at least 1", runs)
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ArgumentError("--seed", "a non-negative whole number", seed)
+    check_seed(seed)
     if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
         raise ArgumentError("--chunk-size", "a whole number of runs, at least 1", chunk_size)
     specs = chunk_specs(model, runs, seed, chunk_size, per_run, out_dir)

@@ -117,6 +117,47 @@ class Replay:
     as_of: dt.date
     alliances: dict[str, AllianceState]
     events: list[AppliedEvent]
+    states: tuple[str, ...] = ()  # the scenario's states: a standing is asked of one of them
+
+    def __repr__(self) -> str:
+        return (f"Replay(as of {self.as_of.isoformat()}: "
+                + "; ".join(f"{a}: {len(st.members())} members" for a, st in self.alliances.items())
+                + f"; {len(self.events)} events)")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        parts = [f"<p><b>The record as of {self.as_of.isoformat()}</b>, {len(self.events)} events</p>"]
+        for a, st in self.alliances.items():
+            parts.append(f"<p>{html.escape(a)}: {len(st.members())} members</p>" + self.table(a).to_html(index=False))
+        return "".join(parts)
+
+    def table(self, alliance_id: str):
+        """Every state with a membership in the alliance: ``state``, ``standing``, ``since``,
+        ``notice_due``, ``member`` (a DataFrame, one row per state).
+
+        >>> import foedus
+        >>> foedus.load_scenario("csto").replay(as_of="2024-03-01").table("csto").query("state == 'ARM'")["standing"].item()
+        'frozen'
+        """
+        import pandas as pd
+
+        st = self.alliance(alliance_id)
+        rows = [{"state": s, "standing": m.standing.name, "since": m.since, "notice_due": m.notice_due,
+                 "member": m.standing in MEMBER_STANDINGS} for s, m in sorted(st.memberships.items())]
+        return pd.DataFrame(rows, columns=["state", "standing", "since", "notice_due", "member"])
+
+    def events_table(self):
+        """The events applied, in order: ``date``, ``type``, ``alliance``, ``actors``, ``target``,
+        ``outcome``, ``summary``, ``generated`` (made by the treaty rules, not recorded)."""
+        import pandas as pd
+
+        rows = [{"date": a.event.date, "type": a.event.type.value, "alliance": a.event.alliance,
+                 "actors": " ".join(a.event.actors), "target": a.event.target,
+                 "outcome": a.event.outcome.value if a.event.outcome else None, "summary": a.event.summary,
+                 "generated": a.generated} for a in self.events]
+        return pd.DataFrame(rows, columns=["date", "type", "alliance", "actors", "target", "outcome", "summary",
+                                           "generated"])
 
     def alliance(self, alliance_id: str) -> AllianceState:
         try:
@@ -129,6 +170,10 @@ class Replay:
         return self.alliance(alliance_id).members()
 
     def standing(self, alliance_id: str, state: str) -> Standing:
+        """The state's standing in the alliance (``outside`` for a state of the scenario that never
+        joined); a code that is not a state of the scenario raises ArgumentError."""
+        if self.states and state not in self.states:
+            raise ArgumentError("state", f"a state of the scenario ({', '.join(self.states)})", state)
         return self.alliance(alliance_id).standing(state)
 
     def requests(self, alliance_id: str | None = None) -> list[Event]:
@@ -525,4 +570,4 @@ def replay(data: ScenarioFiles, as_of: dt.date | None = None) -> Replay:
     while m.queue and m.queue[0][0] <= as_of:
         _, _, _, ev, generated = heapq.heappop(m.queue)
         m.apply(ev, generated)
-    return Replay(as_of=as_of, alliances=m.states, events=m.applied)
+    return Replay(as_of=as_of, alliances=m.states, events=m.applied, states=tuple(s.iso3 for s in data.states))

@@ -49,6 +49,16 @@ class RegistryError(FoedusError):
     """The registry database cannot be opened or written."""
 
 
+class RegistryDamaged(RegistryError):
+    """The registry file is not a DuckDB database any more (truncated, overwritten): said at once."""
+
+    exit_code = 2
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def home() -> Path:
     return Path(os.environ.get("FOEDUS_HOME") or Path.home() / ".foedus")
 
@@ -70,11 +80,14 @@ def _connect(read_only: bool = False, attempts: int = 40) -> duckdb.DuckDBPyConn
             if not read_only:
                 con.execute(SCHEMA)
             return con
-        except duckdb.IOException as exc:  # locked by another process
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():  # not a lock held by another process: a damaged file
+                raise RegistryDamaged(f"{path}: the registry is damaged ({_first_line(exc)}); move it aside "
+                                      f"(mv {path} {path}.damaged) and foedus starts a new, empty one") from None
             last = exc
             time.sleep(min(0.05 * (i + 1), 0.5))
         except duckdb.Error as exc:
-            raise RegistryError(f"{path}: cannot open the registry ({exc})") from None
+            raise RegistryError(f"{path}: cannot open the registry ({_first_line(exc)})") from None
     raise RegistryError(f"{path}: the registry stayed locked by another process ({last})")
 
 

@@ -12,8 +12,6 @@ import base64
 import html
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,8 +21,14 @@ import pandas as pd
 from foedus.compare.folder import ResultsFolder, open_results
 from foedus.compare.paired import paired_table
 from foedus.compare.summary import summarise
-from foedus.errors import ResultsError
+from foedus.errors import OutputError, ResultsError
+from foedus.output import new_file, write_file, writing
 from foedus.report import figures as F
+
+# marks a page foedus wrote: `report -o` replaces such a file, and no other (a report written before
+# the mark existed ends with "Made by foedus")
+GENERATOR = '<meta name="generator" content="foedus'
+REPORT_MARKS = (GENERATOR, '<p class="muted">Made by foedus')
 
 COMPARISON_FILE = "comparison.json"
 
@@ -45,6 +49,9 @@ def open_arms(path: str | Path) -> list[ResultsFolder]:
             comp = json.loads((p / COMPARISON_FILE).read_text())
         except ValueError as exc:
             raise ResultsError(f"{p / COMPARISON_FILE}: not readable JSON ({exc})") from None
+        if comp.get("complete") is False:
+            raise ResultsError(f"{p}: the comparison was interrupted; finish it with: foedus compare SCENARIO "
+                               f"--resume {p}" + (f" (it was made by: {comp['command']})" if comp.get("command") else ""))
         arms = [open_results(p / a["path"]) for a in comp.get("arms", [])]
         if not arms:
             raise ResultsError(f"{p / COMPARISON_FILE}: lists no arms")
@@ -73,22 +80,6 @@ def _png(fig) -> bytes:
     fig.savefig(buf, format="png", dpi=110, facecolor="white")
     plt.close(fig)
     return buf.getvalue()
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is for reading
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _e(x) -> str:
@@ -137,6 +128,19 @@ window.addEventListener('load', function () {
 """
 
 
+def _figure_folder(out: Path) -> Path:
+    """``<OUT stem>_figures``, beside the report: new, or a folder of the figures a report wrote."""
+    fig_dir = out.with_name(out.stem + "_figures")
+    if fig_dir.exists() and not fig_dir.is_dir():
+        raise OutputError(fig_dir, "a file is in the way of the report's figures folder")
+    if fig_dir.is_dir():
+        foreign = sorted(e.name for e in fig_dir.iterdir() if not (e.is_file() and e.suffix == ".png"))
+        if foreign:
+            raise OutputError(fig_dir, f"holds {foreign[0]!r}, which is not a report's figure; expected the "
+                                       "report's figures folder (new, or PNG files only)")
+    return fig_dir
+
+
 def build_report(results: str | Path, out: str | Path, title: str | None = None) -> Report:
     """Write the HTML report for RESULTS to OUT, and its figures as PNG in ``<OUT stem>_figures/``
     beside it. Each file is written whole to a temporary name first, then moved into place.
@@ -147,8 +151,8 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
         return build_retrodiction_report(results, out, title)
     arms = open_arms(results)
     base = arms[0]
-    out = Path(out)
-    fig_dir = out.with_name(out.stem + "_figures")
+    out = new_file(out, REPORT_MARKS, "an HTML report")
+    fig_dir = _figure_folder(out)
     scenario = _load_scenario(base.manifest)
     names = {s.iso3: s.name for s in scenario.states} if scenario else None
     summary = summarise(base)
@@ -202,11 +206,13 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
             "arms the same draws, so the difference is the lever's. Bars: 95% intervals of the paired differences.",
             F.variant_differences(comp, names))
 
+    with writing(fig_dir):
+        fig_dir.mkdir(exist_ok=True)
     for key, _, _, png in figs:
-        _atomic_write(fig_dir / f"{key}.png", png)
+        write_file(fig_dir / f"{key}.png", png)
 
     page = _page(arms, scenario, summary, figs, tables, title)
-    _atomic_write(out, page.encode("utf-8"))
+    write_file(out, page.encode("utf-8"))
     return Report(html=out, figures={k: fig_dir / f"{k}.png" for k, *_ in figs}, arms=[a.variant for a in arms])
 
 
@@ -391,5 +397,6 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
     parts.append(f'<p class="muted">Made by foedus {_e(mf.get("foedus_version", ""))} from {_e(base.path)}.</p>')
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"{GENERATOR}\">"
             f"<title>{_e(heading)}</title><style>{CSS}</style></head><body><main>"
             + "\n".join(parts) + f"</main><script>{SCRIPT}</script></body></html>\n")

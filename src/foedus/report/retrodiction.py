@@ -15,7 +15,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from foedus.errors import ResultsError
-from foedus.report import CSS, SCRIPT, Report, _atomic_write, _e, _png, _table
+from foedus.output import new_file, replace_folder, write_file
+from foedus.report import CSS, GENERATOR, REPORT_MARKS, SCRIPT, Report, _e, _png, _table
 from foedus.retrodiction.scores import INTERVAL
 
 RETRODICTION_FILE = "retrodiction.json"
@@ -77,6 +78,7 @@ def section(doc: dict, rows: pd.DataFrame, png: bytes) -> str:
 def _page(title: str, body: str) -> str:
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"{GENERATOR}\">"
             f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main><h1>{_e(title)}</h1>"
             f"{body}</main><script>{SCRIPT}</script></body></html>\n")
 
@@ -92,9 +94,18 @@ def write_retrodiction(out: str | Path, doc: dict, rows: pd.DataFrame | None = N
     """Write a retrodiction folder: the JSON document, the rows as CSV, the figure, the HTML page."""
     out = Path(out)
     rows = _rows(doc) if rows is None else rows
-    _atomic_write(out / RETRODICTION_FILE, (json.dumps(doc, indent=2, default=str) + "\n").encode())
-    _atomic_write(out / "rows.csv", pd.DataFrame(doc["rows"]).to_csv(index=False).encode())
-    return build_retrodiction_report(out, out / "report.html", title, doc, rows)
+    with replace_folder(out, ours, "a retrodiction folder") as work:
+        write_file(work / RETRODICTION_FILE, (json.dumps(doc, indent=2, default=str) + "\n").encode())
+        write_file(work / "rows.csv", pd.DataFrame(doc["rows"]).to_csv(index=False).encode())
+        build_retrodiction_report(work, work / "report.html", title, doc, rows)
+    return Report(html=out / "report.html", figures={"retrodiction": out / "report_figures" / "retrodiction.png"},
+                  arms=list(doc.get("scenarios", [])))
+
+
+def ours(entry: Path) -> bool:
+    """What a retrodiction folder holds: ``write_retrodiction`` replaces a folder of these only."""
+    return ((entry.is_file() and entry.name in (RETRODICTION_FILE, "rows.csv", "report.html"))
+            or (entry.is_dir() and entry.name == "report_figures"))
 
 
 def build_retrodiction_report(folder: str | Path, out: str | Path, title: str | None = None, doc: dict | None = None,
@@ -108,7 +119,9 @@ def build_retrodiction_report(folder: str | Path, out: str | Path, title: str | 
             raise ResultsError(f"{folder / RETRODICTION_FILE}: expected a retrodiction written by foedus retrodict ({exc})") from None
     rows = _rows(doc) if rows is None else rows
     png = _png(figure(rows, doc["summary"]))
+    out = new_file(out, REPORT_MARKS, "an HTML report")
     fig_path = out.with_name(out.stem + "_figures") / "retrodiction.png"
-    _atomic_write(fig_path, png)
-    _atomic_write(out, _page(title or "Retrodiction", section(doc, rows, png)).encode("utf-8"))
+    fig_path.parent.mkdir(exist_ok=True)
+    write_file(fig_path, png)
+    write_file(out, _page(title or "Retrodiction", section(doc, rows, png)).encode("utf-8"))
     return Report(html=out, figures={"retrodiction": fig_path}, arms=list(doc.get("scenarios", [])))

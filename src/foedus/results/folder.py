@@ -10,18 +10,22 @@ from pathlib import Path
 import pandas as pd
 
 from foedus.errors import ResultsError
+from foedus.output import files_named, new_folder, writing
 
 TABLES = ("monthly", "final", "runs")
+CSV_FILES = files_named(*(f"{t}.csv" for t in (*TABLES, "summary")))
 
 
 def _atomic_write(path: Path, write) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    write(tmp)
-    os.replace(tmp, path)
+    with writing(path):
+        write(tmp)
+        os.replace(tmp, path)
 
 
 def write_manifest(folder: Path, manifest: dict) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    with writing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
     _atomic_write(folder / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2, default=str) + "\n"))
 
 
@@ -42,13 +46,20 @@ class Results:
 
     def summary(self) -> pd.DataFrame:
         """Per member: P(standing) at the horizon, months to first exit (median; share with none),
-        requests per run and the shares honoured fully / in part, credibility q05/q50/q95."""
+        requests per run and the shares honoured fully / in part, credibility q05/q50/q95.
+
+        >>> import foedus
+        >>> foedus.simulate("csto", start="2024-03-01", months=6, runs=20, seed=1).summary()["state"].tolist()
+        ['RUS', 'BLR', 'ARM', 'KAZ', 'KGZ', 'TJK', 'UZB']
+        """
         return self.member_summary.copy() if self.member_summary is not None else pd.DataFrame()
 
     def save(self, path: str | Path) -> Path:
-        """Write the folder (tables, then the manifest marked complete)."""
+        """Write the folder (tables, then the manifest marked complete): a new or empty folder, or a
+        results folder (one with a manifest.json), whose tables are replaced."""
         folder = Path(path)
-        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / "manifest.json").is_file():
+            new_folder(folder)
         for name in TABLES:
             df = getattr(self, name)
             if df is not None:
@@ -59,6 +70,35 @@ class Results:
         write_manifest(folder, self.manifest)
         self.path = folder
         return folder
+
+    def to_csv(self, folder: str | Path) -> Path:
+        """Write the tables as CSV files in ``folder`` (``monthly.csv``, ``summary.csv``, and
+        ``final.csv``, ``runs.csv`` where kept); ``folder`` must be new, or hold only the CSV files
+        an earlier ``to_csv`` wrote (it is then replaced whole).
+
+        >>> import foedus, tempfile, os
+        >>> res = foedus.simulate("csto", months=6, runs=20, seed=1)
+        >>> sorted(os.listdir(res.to_csv(tempfile.mkdtemp() + "/tables")))
+        ['final.csv', 'monthly.csv', 'runs.csv', 'summary.csv']
+        """
+        from foedus.output import replace_folder
+
+        with replace_folder(folder, CSV_FILES, "a folder of CSV tables") as work:
+            self.write_csv(work)
+        return Path(folder)
+
+    def write_csv(self, folder: Path) -> None:
+        """The tables as CSV files in ``folder`` (created); ``to_csv`` is the safe way in."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in (*TABLES, "summary"):
+            df = self.member_summary if name == "summary" else getattr(self, name)
+            if df is not None:
+                df.to_csv(folder / f"{name}.csv", index=False)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<p><b>{html.escape(repr(self))}</b></p>" + self.summary().to_html(index=False, float_format="{:.3f}".format)
 
     def __repr__(self) -> str:
         m = self.manifest
@@ -87,7 +127,14 @@ def read_manifest(folder: str | Path, doing: str = "") -> dict:
 def load(path: str | Path) -> Results:
     """Read a results folder; raises ResultsError if it is missing. An interrupted run's folder
     reads as incomplete: ``complete`` False, ``missing_chunks``, and a ``monthly`` table of the runs
-    finished so far (``manifest['partial_runs']`` of them); see ``foedus.results.partial``."""
+    finished so far (``manifest['partial_runs']`` of them); see ``foedus.results.partial``.
+
+    >>> import foedus, tempfile
+    >>> out = tempfile.mkdtemp() + "/run"
+    >>> _ = foedus.simulate("csto", start="2024-03-01", months=6, runs=20, seed=1, out=out)
+    >>> foedus.results.load(out)
+    Results(csto from 2024-03-01, 6 months, 20 runs, seed 1)
+    """
     folder = Path(path)
     manifest = read_manifest(folder)
     if not manifest.get("complete"):

@@ -242,6 +242,9 @@ def check_references(folder: Path, data: ScenarioFiles) -> None:
             raise ScenarioError(f, f"event[{i}].target", "a state declared in states.toml", e.target)
         if last is not None and e.date < last:
             raise ScenarioError(f, f"event[{i}].date", f"a date not before {last.isoformat()} (events in date order)", e.date.isoformat())
+        if e.date > data.scenario.end:
+            raise ScenarioError(f, f"event[{i}].date", f"a date not after the record's end (scenario.toml: end = "
+                                f"{data.scenario.end.isoformat()})", e.date.isoformat())
         last = e.date
     f = str(folder / "behaviour.toml")
     b = data.behaviour

@@ -369,6 +369,18 @@ class TimelineChange(_Frozen):
             raise ValueError("a 'crisis' change needs a crisis type")
         return self
 
+    @model_validator(mode="after")
+    def _in_range(self) -> "TimelineChange":
+        low, high = TIMELINE_RANGES[self.field]
+        if not low <= self.value <= high:
+            raise ValueError(f"value: a {self.field} value in [{low:g}, {high:g}], found {self.value!r}")
+        return self
+
+
+# the documented range of each timeline field's value (docs/scenario-format.md, timeline.toml)
+TIMELINE_RANGES = {"committed_share": (0.0, 1.0), "capability_factor": (0.0, 10.0), "outside_option": (-5.0, 5.0),
+                   "threat": (0.0, 10.0), "salience": (0.0, 10.0), "crisis": (0.0, 1.0)}
+
 
 class CrisisSource(_Frozen):
     """A source of crises for the behavioural model: ``rate`` per month that ``victim`` suffers a
