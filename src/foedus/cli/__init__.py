@@ -19,6 +19,7 @@ from foedus.cli import compare  # noqa: E402,F401
 from foedus.cli import demo  # noqa: E402,F401
 from foedus.cli import simulate  # noqa: E402,F401
 from foedus.cli import calibrate  # noqa: E402,F401
+from foedus.cli import serve  # noqa: E402,F401
 
 
 def _click_exceptions():
