@@ -32,6 +32,8 @@ function figureWidth(el) { return Math.max(260, Math.min(el.clientWidth || 800, 
 
 async function draw(el, spec) {
   spec.config = Object.assign({}, BASE_CONFIG, spec.config || {});
+  // the width given is the whole figure's, axes and legends included: nothing is shrunk to fit
+  spec.autosize = spec.autosize || { type: "fit-x", contains: "padding" };
   const compiled = vegaLite.compile(spec).spec;
   if (state.views[el.id]) state.views[el.id].finalize();
   el.innerHTML = "";
@@ -105,6 +107,9 @@ async function showDate(iso) {
   saveView();
 }
 
+// the legend names only the standings shown, in the fixed order (the colours never change)
+function present(rows) { const seen = new Set(rows.map((r) => r.standing)); return STANDINGS.filter((s) => s !== "outside" && seen.has(s)); }
+
 async function drawMap(st) {
   const el = $("#fig-map");
   if (!state.topo) state.topo = await (await fetch("/static/vendor/countries-110m.json")).json();
@@ -127,7 +132,7 @@ async function drawMap(st) {
         mark: { type: "geoshape", stroke: "#ffffff", strokeWidth: 0.7, clip: true },
         encoding: {
           color: { field: "standing", type: "nominal", title: `standing on ${st.date}`,
-                   scale: { domain: STANDINGS, range: STANDING_COLOURS } },
+                   scale: { domain: STANDINGS, range: STANDING_COLOURS }, legend: { values: present(rows) } },
           tooltip: [{ field: "name" }, { field: "standing" }, { field: "since" }] } },
     ],
   });
@@ -148,7 +153,8 @@ async function drawTimeline(iso) {
           y: { field: "name", type: "nominal", title: null, sort: names, axis: { labelFontSize: 12 } },
           x: { field: "from", type: "temporal", title: null, axis: { format: "%Y", tickCount: Math.max(3, Math.floor(width / 90)) } },
           x2: { field: "to" },
-          color: { field: "standing", type: "nominal", title: "standing", scale: { domain: STANDINGS, range: STANDING_COLOURS } },
+          color: { field: "standing", type: "nominal", title: "standing", scale: { domain: STANDINGS, range: STANDING_COLOURS },
+                   legend: { values: present(spells) } },
           tooltip: [{ field: "name" }, { field: "standing" }, { field: "from" }, { field: "to" }] } },
       { data: { values: events }, mark: { type: "tick", color: "#333", thickness: 1, size: 8, yOffset: -6 },
         encoding: { x: { field: "date", type: "temporal" }, y: { value: 0 },
@@ -233,6 +239,8 @@ function fillLevers(lev) {
              min="${p.low}" max="${p.high}" step="${step}" value="${p.value}">
       <output for="p-${p.name}">${p.value.toPrecision(3)}</output><span class="doc">${p.doc} (${p.unit})</span>`;
     box.appendChild(row);
+    const input = row.querySelector("input");
+    input.dataset.fitted = input.value;  // the slider's own nearest step: not moved means no lever
   }
 }
 
