@@ -1,8 +1,8 @@
-"""The report file: self-contained, every figure inlined and written as PNG, written atomically."""
+"""The report file: self-contained, every figure inlined as SVG and written as PNG beside it, written
+atomically; what it says in words and how to reproduce it."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 
@@ -29,11 +29,13 @@ def test_a_single_run_report_is_self_contained_with_every_figure(results_factory
     rep = build_report(folder, tmp_path / "out" / "report.html")
     text = rep.html.read_text()
     assert list(rep.figures) == SINGLE
-    imgs = re.findall(r'<img [^>]*src="([^"]+)"', text)
-    assert len(imgs) == len(SINGLE)
-    for src in imgs:
-        assert src.startswith("data:image/png;base64,")
-        assert base64.b64decode(src.split(",", 1)[1])[:8] == PNG
+    svgs = re.findall(r'<figure><svg role="img" aria-label="([^"]+)"', text)
+    assert len(svgs) == len(SINGLE) and "<img" not in text
+    # the figures scale with the page: no fixed size on the inlined SVG, only its viewBox
+    assert all(" viewBox=" in tag and " width=" not in tag for tag in re.findall(r"<svg [^>]*>", text))
+    # ids are the figure's own: two figures never share one
+    ids = re.findall(r' id="([^"]+)"', text)
+    assert len(ids) == len(set(ids))
     for path in rep.figures.values():
         assert path.read_bytes()[:8] == PNG
     # nothing fetched from anywhere: no external script, style, font or image
