@@ -185,14 +185,16 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
                                                                           if len(arms) > 1 else
                                                                           "; dashed: members including frozen ones."),
         F.active_members(arms))
-    if base.has_per_run:
+    notes = [] if moving else [f"Every member ({listed(still)}) is active in at least {1 - F.MOVES:.0%} of the runs "
+                               "every month: no figure of standings or of time to exit would show anything."]
+    if base.has_per_run and moving:
         m0 = base.monthly[base.monthly["month"] == base.monthly["month"].min()].set_index("state")
         frozen = [s for s in base.members if m0.at[s, "p_frozen"] >= 0.5]
         note = (f" A member already frozen at the start ({listed(frozen)}) "
                 "counts once it moves on: notice, suspension or withdrawal." if frozen else "")
         add("survival", "Time to exit",
             "Survival curves: the share of runs in which the member has not yet taken a step out of the alliance "
-            "(freezing its participation, giving notice, being suspended or leaving)." + note + (steady if moving else ""),
+            "(freezing its participation, giving notice, being suspended or leaving)." + note + steady,
             F.survival(base, names))
     add("credibility", "Credibility",
         "Each member's belief that the alliance helps a member that asks (the mean of its Beta belief): the "
@@ -226,7 +228,7 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
     for key, _, _, png, _ in figs:
         _atomic_write(fig_dir / f"{key}.png", png)
 
-    page = _page(arms, scenario, summary, figs, tables, title)
+    page = _page(arms, scenario, summary, figs, tables, title, notes)
     _atomic_write(out, page.encode("utf-8"))
     return Report(html=out, figures={k: fig_dir / f"{k}.png" for k, *_ in figs}, arms=[a.variant for a in arms])
 
@@ -348,7 +350,7 @@ def _for_readers(source: str) -> str:
     return source.replace(JUDGEMENT, "judgement")
 
 
-def _page(arms, scenario, summary, figs, tables, title) -> str:
+def _page(arms, scenario, summary, figs, tables, title, notes=()) -> str:
     base = arms[0]
     mf = base.manifest
     sc_title = scenario.data.scenario.title if scenario else mf.get("scenario", "")
@@ -391,6 +393,7 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
     if not base.has_per_run:
         parts.append('<p class="muted">This results folder has no per-run tables (it was simulated with '
                      "--no-per-run): no exit probabilities by the horizon and no survival curves.</p>")
+    parts += [f'<p class="muted">{_e(n)}</p>' for n in notes]
     if tables:
         parts.append(_glance(tables, arms[1:], names, base.horizon))
 
