@@ -157,6 +157,10 @@ def test_any_atop_alliance_by_a_members_name(visit):
 
 def test_the_page_fits_a_phone(visit, shots):
     page = visit("a=nato&d=2024-03-07", width=400, height=800)
+    page.select_option("#bound-form [name=victim]", "EST")
+    page.select_option("#bound-form [name=aggressor]", "RUS")
+    page.click("#bound-form button[type=submit]")
+    page.wait_for_selector("#bound-answer table")
     run_forecast(page, runs=200, months=24)
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
     widths = page.eval_on_selector_all("figure.fig svg", "ss => ss.map(s => s.getBoundingClientRect().width)")

@@ -53,8 +53,10 @@ def _bound_args(q) -> dict:
 def record_table(name: str, q) -> pd.DataFrame:
     alliance = _need(q, "alliance")
     if name == "events":
-        return pd.DataFrame(record.record(alliance)["events"]).assign(
-            actors=lambda d: d["actors"].map(" ".join) if len(d) else d.get("actors"))
+        events = pd.DataFrame(record.record(alliance)["events"])
+        if len(events):
+            events["actors"] = events["actors"].map(" ".join)  # one cell per event, as in the page
+        return events
     if name == "spells":
         return pd.DataFrame(record.record(alliance)["spells"])
     if name == "standings":

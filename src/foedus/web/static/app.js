@@ -216,7 +216,10 @@ async function askBound() {
     tb.appendChild(tr);
   }
   t.appendChild(tb);
-  box.appendChild(t);
+  const wrap = document.createElement("div");
+  wrap.className = "wide";
+  wrap.appendChild(t);
+  box.appendChild(wrap);
   box.dataset.answered = q.date + q.victim;
   setDownloads();
   saveView();
@@ -303,7 +306,7 @@ async function showForecast(res) {
     encoding: { x: { field: "month", type: "temporal", title: null, axis: { format: "%Y", tickCount: Math.max(3, Math.floor(width / 90)) } },
                 y: { field: "active_members", type: "quantitative", title: "active members", scale: { zero: true } },
                 color: { field: "arm", type: "nominal", title: null, scale: { domain: arms, range: colours } },
-                strokeDash: { field: "arm", type: "nominal", legend: null, scale: { domain: arms, range: [[1, 0], [6, 3]] } } },
+                strokeDash: { field: "arm", type: "nominal", title: null, scale: { domain: arms, range: [[1, 0], [6, 3]] } } },
   });
   const exits = $("#fig-exits");
   await draw(exits, {
@@ -340,7 +343,7 @@ async function drawDifference(res) {
       { mark: { type: "rule", color: "#999" }, encoding: { x: { datum: 0, type: "quantitative" } } },
       { mark: { type: "errorbar", ticks: true },
         encoding: { y: { field: "state", type: "nominal", title: null, sort: res.members },
-                    x: { field: "ci_low", type: "quantitative", title: "difference (percentage points)", axis: { format: "+.0%" } },
+                    x: { field: "ci_low", type: "quantitative", title: "difference (percentage points)", axis: { format: "+.1~%", tickCount: 5 } },
                     x2: { field: "ci_high" } } },
       { mark: { type: "point", filled: true, size: 70 },
         encoding: { y: { field: "state", type: "nominal", sort: res.members }, x: { field: "difference", type: "quantitative" },
