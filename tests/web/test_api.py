@@ -85,3 +85,17 @@ def test_foedus_serve_on_a_busy_port_is_one_line_and_exit_2(cli):
         code, out, err = cli("serve", "--port", str(port))
     assert code == 2
     assert err.strip() == f"foedus: error: argument --port: expected a free port on 127.0.0.1 (Address already in use), found {port}"
+
+
+def test_old_forecasts_are_forgotten_with_their_folders(tmp_path):
+    from foedus.web import forecast
+
+    f = forecast.Forecasts(tmp_path)
+    jobs = []
+    for k in range(forecast.KEEP_JOBS + 2):
+        job = f.start("csto", lever_specs=(f"war-ends:2026-{1 + k % 12:02d}",), runs=10, months=2, seed=k)
+        while job.result is None and job.error is None:
+            time.sleep(0.02)
+        jobs.append(job)
+    assert len(f.jobs) == forecast.KEEP_JOBS and jobs[0].id not in f.jobs and jobs[-1].id in f.jobs
+    assert not (tmp_path / "jobs" / jobs[0].id).exists() and (tmp_path / "jobs" / jobs[-1].id).is_dir()

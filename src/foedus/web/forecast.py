@@ -28,6 +28,7 @@ from foedus.web.record import open_alliance
 
 MAX_RUNS = 20_000
 MAX_MONTHS = 360
+KEEP_JOBS = 20  # finished forecasts kept for their downloads; older ones (and their folders) go
 
 
 def levers(alliance_id: str) -> dict:
@@ -121,9 +122,18 @@ class Forecasts:
         settings = {"alliance": alliance, "variant": variant, "levers": list(lever_specs), "runs": runs,
                     "months": months, "seed": seed}
         job = Job(id=uuid.uuid4().hex[:12], settings=settings)
+        self._forget_old()
         self.jobs[job.id] = job
         threading.Thread(target=self._run, args=(job, sc, arm), daemon=True).start()
         return job
+
+    def _forget_old(self) -> None:
+        import shutil
+
+        finished = [j for j in self.jobs.values() if j.result is not None or j.error is not None]
+        for old in finished[:max(0, len(finished) - KEEP_JOBS + 1)]:
+            del self.jobs[old.id]
+            shutil.rmtree(self.root / "jobs" / old.id, ignore_errors=True)
 
     def _run(self, job: Job, sc, arm: Variant) -> None:
         try:
