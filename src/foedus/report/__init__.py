@@ -67,23 +67,29 @@ def _load_scenario(manifest: dict):
     return None
 
 
+def _png(fig) -> bytes:
+    """The figure as PNG, closed (for a page that inlines a PNG, and the files beside the report)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=130, facecolor="white")
+    plt.close(fig)
+    return buf.getvalue()
+
+
 def _render(fig, key: str) -> tuple[bytes, str]:
     """The figure as PNG (the file beside the report) and as SVG markup to inline: its size left
     to the page's style, its ids salted with the figure's key so that figures do not share ids."""
     import re
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=130, facecolor="white")
     with plt.rc_context({"svg.hashsalt": key}):
         sbuf = io.StringIO()
         fig.savefig(sbuf, format="svg", facecolor="white")
-    plt.close(fig)
     svg = sbuf.getvalue()
+    png = _png(fig)
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1', svg, count=1)
     svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{key}-{m.group(1)}"', svg)
     svg = re.sub(r'(url\(#|xlink:href="#|href="#)([^)"]+)', lambda m: f"{m.group(1)}{key}-{m.group(2)}", svg)
-    return buf.getvalue(), svg
+    return png, svg
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -127,6 +133,7 @@ h2{margin:36px 0 8px;font-size:20px;color:#1f3b73;border-bottom:2px solid #e3e7e
 .card{flex:1 1 150px;border:1px solid #e3e7ee;border-radius:8px;padding:10px 14px;background:#fbfcfe}
 .card .v{font-size:24px;font-weight:700;color:#1f3b73}.card .k{font-size:12px;color:#666}
 figure{margin:10px 0 24px}figure svg{display:block;width:100%;height:auto;max-width:640px}
+figure img{max-width:100%;height:auto;border:1px solid #eee}.sig{color:#b03a2e;font-weight:600}
 .words{font-weight:600}.matters{color:#b03a2e;font-weight:700}
 figcaption{color:#555;font-size:14px;margin-top:4px}
 table{border-collapse:collapse;font-size:13px;margin:8px 0 16px;display:block;max-width:100%;overflow-x:auto}
@@ -142,7 +149,7 @@ nav a{margin-right:14px;color:#1f3b73;font-size:14px}
 # reads it back from headless Chromium); the page is complete without it.
 SCRIPT = """
 window.addEventListener('load', function () {
-  var figs = document.querySelectorAll('figure svg');
+  var figs = document.querySelectorAll('figure > svg, figure > img');
   var ok = 0;
   figs.forEach(function (f) { var r = f.getBoundingClientRect(); if (r.width > 0 && r.height > 0) { ok += 1; } });
   document.body.setAttribute('data-figures', figs.length);
