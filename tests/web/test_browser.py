@@ -162,7 +162,14 @@ def test_the_page_fits_a_phone(visit, shots):
     page.click("#bound-form button[type=submit]")
     page.wait_for_selector("#bound-answer table")
     run_forecast(page, runs=200, months=24)
+    page.check("[name=crisis_on]")  # a lever: the paired difference is drawn too
+    page.wait_for_function("document.querySelector('#fig-difference').dataset.rendered", timeout=180_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    # no figure's text spills out of the figure
+    spilled = page.eval_on_selector_all("figure.fig svg text", """ts => ts.filter(t => {
+        const b = t.getBoundingClientRect(), f = t.ownerSVGElement.getBoundingClientRect();
+        return t.textContent.trim() && (b.left < f.left - 1 || b.right > f.right + 1); }).map(t => t.textContent)""")
+    assert not spilled, spilled
     widths = page.eval_on_selector_all("figure.fig svg", "ss => ss.map(s => s.getBoundingClientRect().width)")
     assert widths and max(widths) <= 400
     # the figures' text is drawn at its own size, not shrunk with an image: at least 11 px on screen

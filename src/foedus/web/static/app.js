@@ -26,12 +26,13 @@ const BASE_CONFIG = {
   font: "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif",
   axis: { labelFontSize: 12, titleFontSize: 13, labelLimit: 160 },
   legend: { labelFontSize: 12, titleFontSize: 12, orient: "bottom", direction: "horizontal", columns: 4 },
-  title: { fontSize: 14, anchor: "start" }, view: { stroke: null },
+  title: { fontSize: 14, subtitleFontSize: 12, anchor: "start" }, view: { stroke: null },
 };
 function figureWidth(el) { return Math.max(260, Math.min(el.clientWidth || 800, 1000) - 30); }
 
 async function draw(el, spec) {
   spec.config = Object.assign({}, BASE_CONFIG, spec.config || {});
+  if ((spec.width || 1000) < 480) spec.config.legend = Object.assign({}, BASE_CONFIG.legend, { columns: 2 });  // a phone
   // the width given is the whole figure's, axes and legends included: nothing is shrunk to fit
   spec.autosize = spec.autosize || { type: "fit-x", contains: "padding" };
   const compiled = vegaLite.compile(spec).spec;
@@ -301,7 +302,7 @@ async function showForecast(res) {
   const el = $("#fig-active");
   const width = figureWidth(el);
   await draw(el, {
-    width, height: 220, title: "Expected number of active members",
+    width, height: 220, title: { text: "Expected active members", subtitle: "per month, from zero" },
     data: { values: active }, mark: { type: "line", strokeWidth: 2 },
     encoding: { x: { field: "month", type: "temporal", title: null, axis: { format: "%Y", tickCount: Math.max(3, Math.floor(width / 90)) } },
                 y: { field: "active_members", type: "quantitative", title: "active members", scale: { zero: true } },
@@ -311,7 +312,7 @@ async function showForecast(res) {
   const exits = $("#fig-exits");
   await draw(exits, {
     width: figureWidth(exits), height: Math.max(120, 18 * res.members.length),
-    title: `Chance of a step out (freeze, notice, exit) by ${res.horizon.slice(0, 7)}`,
+    title: { text: "Chance of a step out", subtitle: [`freeze, notice, suspension or exit`, `by ${res.horizon.slice(0, 7)}`] },
     data: { values: res.exits }, mark: { type: "point", filled: true, size: 70 },
     encoding: { y: { field: "state", type: "nominal", title: null, sort: res.members },
                 x: { field: "p_exit", type: "quantitative", title: "probability", axis: { format: ".0%" }, scale: { domain: [0, 1] } },
@@ -337,17 +338,17 @@ async function drawDifference(res) {
   const rows = res.paired.filter((r) => r.metric === "p_exit");
   await draw(el, {
     width: figureWidth(el), height: Math.max(120, 18 * rows.length),
-    title: "What-if minus baseline: chance of a step out (95% interval, paired run by run)",
+    title: { text: "What-if minus baseline", subtitle: ["chance of a step out, 95% interval,", "paired run by run"] },
     data: { values: rows.map((r) => Object.assign({}, r, { size: WORDS[r.verdict] })) },
     layer: [
       { mark: { type: "rule", color: "#999" }, encoding: { x: { datum: 0, type: "quantitative" } } },
       { mark: { type: "errorbar", ticks: true },
         encoding: { y: { field: "state", type: "nominal", title: null, sort: res.members },
-                    x: { field: "ci_low", type: "quantitative", title: "difference (percentage points)", axis: { format: "+.1~%", tickCount: 5 } },
+                    x: { field: "ci_low", type: "quantitative", title: "difference", axis: { format: "+.1~%", tickCount: 4 } },
                     x2: { field: "ci_high" } } },
       { mark: { type: "point", filled: true, size: 70 },
         encoding: { y: { field: "state", type: "nominal", sort: res.members }, x: { field: "difference", type: "quantitative" },
-                    color: { field: "size", type: "nominal", title: "the difference",
+                    color: { field: "size", type: "nominal", title: null,
                              scale: { domain: ["none", "small", "matters"], range: ["#9e9e9e", "#5b6475", "#b3261e"] } },
                     tooltip: [{ field: "state" }, { field: "difference", format: "+.1%" }, { field: "verdict" }] } },
     ],
