@@ -25,3 +25,44 @@ def cli(capsys):
         return code, out, err
 
     return run
+
+
+# --- headless Chromium, for the report's and the browser view's tests --------------------------
+
+def _find_chromium() -> str | None:
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium; installed here (apt-get, as root) when it is missing. Skips, saying why,
+    only if it cannot be installed."""
+    import os
+    import subprocess
+
+    path = _find_chromium()
+    if path:
+        return path
+    if os.geteuid() != 0:
+        pytest.skip("chromium is not installed and the tests do not run as root to install it")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    log = []
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        try:
+            p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            pytest.skip(f"could not install chromium: {' '.join(cmd)}: {exc}")
+        log.append(p.stdout[-2000:] + p.stderr[-2000:])
+        if p.returncode != 0:
+            pytest.skip(f"could not install chromium: {' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()[-300:]}")
+    path = _find_chromium()
+    if not path:
+        pytest.skip("apt-get installed chromium but no chromium binary is on PATH")
+    return path
+

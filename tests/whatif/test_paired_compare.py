@@ -86,3 +86,33 @@ def test_not_a_results_folder(tmp_path):
     (tmp_path / "manifest.json").write_text(json.dumps({"complete": True}))
     with pytest.raises(ResultsError, match="monthly.parquet"):
         open_results(tmp_path).monthly
+
+
+# --- a difference in words: only a clear difference large enough to matter is "higher" or "lower" --
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from foedus.compare.paired import MATTERS, verdict  # noqa: E402
+
+finite = st.floats(-5, 5, allow_nan=False)
+
+
+@given(metric=st.sampled_from(sorted(MATTERS)), d=finite, half=st.floats(0, 2, allow_nan=False))
+def test_a_difference_is_called_higher_or_lower_only_when_clear_and_large(metric, d, half):
+    word = verdict(metric, d, d - half, d + half)
+    clear = d - half > 0 or d + half < 0
+    if word in ("higher", "lower"):
+        assert clear and abs(d) >= MATTERS[metric]
+        assert (word == "higher") == (d > 0)
+    if not clear:
+        assert word in ("no change", "no clear change")
+    if clear and abs(d) < MATTERS[metric]:
+        assert word == "a small change"
+
+
+def test_a_credibility_change_of_six_thousandths_is_small_not_red():
+    assert verdict("credibility_mean", 0.006, 0.004, 0.008) == "a small change"
+    assert verdict("p_exit", 0.05, 0.03, 0.07) == "higher"
+    assert verdict("active_members", -0.4, -0.6, -0.2) == "lower"
+    assert verdict("p_exit", 0.0, 0.0, 0.0) == "no change"
+    assert verdict("p_exit", 0.03, -0.01, 0.07) == "no clear change"

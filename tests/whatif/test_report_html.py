@@ -1,8 +1,8 @@
-"""The report file: self-contained, every figure inlined and written as PNG, written atomically."""
+"""The report file: self-contained, every figure inlined as SVG and written as PNG beside it, written
+atomically; what it says in words and how to reproduce it."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 
@@ -29,11 +29,13 @@ def test_a_single_run_report_is_self_contained_with_every_figure(results_factory
     rep = build_report(folder, tmp_path / "out" / "report.html")
     text = rep.html.read_text()
     assert list(rep.figures) == SINGLE
-    imgs = re.findall(r'<img [^>]*src="([^"]+)"', text)
-    assert len(imgs) == len(SINGLE)
-    for src in imgs:
-        assert src.startswith("data:image/png;base64,")
-        assert base64.b64decode(src.split(",", 1)[1])[:8] == PNG
+    svgs = re.findall(r'<figure><svg role="img" aria-label="([^"]+)"', text)
+    assert len(svgs) == len(SINGLE) and "<img" not in text
+    # the figures scale with the page: no fixed size on the inlined SVG, only its viewBox
+    assert all(" viewBox=" in tag and " width=" not in tag for tag in re.findall(r"<svg [^>]*>", text))
+    # ids are the figure's own: two figures never share one
+    ids = re.findall(r' id="([^"]+)"', text)
+    assert len(ids) == len(set(ids))
     for path in rep.figures.values():
         assert path.read_bytes()[:8] == PNG
     # nothing fetched from anywhere: no external script, style, font or image
@@ -80,3 +82,44 @@ def test_a_folder_without_per_run_tables_gets_a_report_without_survival_curves(r
     rep = build_report(folder, tmp_path / "r.html")
     assert "survival" not in rep.figures and "standing" in rep.figures
     assert "no per-run tables" in rep.html.read_text()
+
+
+def test_partial_years_are_left_out_of_the_yearly_requests_and_named(results_factory, tmp_path):
+    from foedus.compare.folder import open_results
+    from foedus.report import figures as F
+
+    folder = results_factory("baseline", runs=60, months=24)  # March 2024 to February 2026
+    assert F.complete_years(open_results(folder)) == ([2025], ["2024 (10 months)", "2026 (2 months)"])
+    text = build_report(folder, tmp_path / "r.html").html.read_text()
+    assert "left out of the yearly bars: 2024 (10 months), 2026 (2 months)" in text
+
+
+def test_counts_start_from_zero_and_legends_sit_off_the_data(results_factory, tmp_path):
+    from foedus.compare.folder import open_results
+    from foedus.report import figures as F
+
+    res = open_results(results_factory("baseline", runs=60, months=24))
+    figs = [F.standing_bands(res), F.active_members([res]), F.survival(res), F.credibility_fans(res),
+            F.requests_outcomes(res)]
+    assert figs[1].axes[0].get_ylim()[0] == 0
+    assert figs[4].axes[0].get_ylim()[0] == 0
+    for fig in figs:
+        assert fig.legends and all(ax.get_legend() is None for ax in fig.axes)
+
+
+def test_differences_are_said_in_words_and_only_those_that_matter_in_red(results_factory, tmp_path):
+    folder = _comparison(results_factory, tmp_path)
+    text = build_report(folder, tmp_path / "report.html").html.read_text()
+    red = re.findall(r'<span class="matters">([^<]+)</span>', text)
+    plain = re.findall(r'<span class="words">([^<]+)</span>', text)
+    assert red and set(red) <= {"higher", "lower"}
+    assert plain and set(plain) <= {"no change", "no clear change", "a small change"}
+    assert 'class="sig"' not in text
+
+
+def test_the_provenance_is_a_command_that_reproduces_it_and_no_working_notes(results_factory, tmp_path):
+    folder = results_factory("baseline", runs=60, months=12)
+    text = build_report(folder, tmp_path / "r.html").html.read_text()
+    assert "<pre>foedus simulate csto --from 2024-03-01 --months 12 --runs 60 --seed 1 -o baseline</pre>" in text
+    assert str(tmp_path) not in text and "/tmp/" not in text
+    assert "to be calibrated" not in text

@@ -21,6 +21,7 @@ from foedus.cli import simulate  # noqa: E402,F401
 from foedus.cli import calibrate  # noqa: E402,F401
 from foedus.cli import retrodict  # noqa: E402,F401
 from foedus.cli import show  # noqa: E402,F401
+from foedus.cli import serve  # noqa: E402,F401
 
 
 def _click_exceptions():

@@ -107,3 +107,23 @@ def paired_table(base: ResultsFolder, var: ResultsFolder) -> pd.DataFrame:
     t["_m"] = t["metric"].map(order)
     t["_s"] = t["state"].map(lambda s: members.get(s, -1))
     return t.sort_values(["_m", "_s"]).drop(columns=["_m", "_s"]).reset_index(drop=True)
+
+
+# The smallest difference worth a reader's attention, per figure: two percentage points of a
+# probability or of credibility, a tenth of a member, a tenth of a refused request per run. A
+# judgement, stated once here for the report and the browser view alike.
+MATTERS = {"p_exit": 0.02, "p_out": 0.02, "credibility": 0.02, "credibility_mean": 0.02,
+           "active_members": 0.1, "refused": 0.1}
+
+
+def verdict(metric: str, difference: float, ci_low: float, ci_high: float) -> str:
+    """A paired difference in plain words: 'no change', 'no clear change' (its 95% interval holds
+    zero), 'a small change' (clear, but under ``MATTERS``), or 'higher' / 'lower' (clear and large
+    enough to matter)."""
+    if difference == 0 and ci_low == 0 and ci_high == 0:
+        return "no change"
+    if not (ci_low > 0 or ci_high < 0):
+        return "no clear change"
+    if abs(difference) < MATTERS.get(metric, 0.0):
+        return "a small change"
+    return "higher" if difference > 0 else "lower"

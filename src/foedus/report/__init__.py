@@ -1,6 +1,6 @@
-"""The forecast report: one self-contained HTML file (figures inlined as PNG, no script or font
-from the network) for a reader who would rather look than read, and the same figures as PNG
-files beside it.
+"""The forecast report: one self-contained HTML file (figures inlined as SVG that scale with the
+page, no script or font from the network) for a reader who would rather look than read, and the
+same figures as PNG files beside it.
 
 ``build_report(RESULTS, "report.html")`` where RESULTS is a results folder (``foedus simulate``)
 or a comparison folder (``foedus compare``: a baseline and its variants).
@@ -8,7 +8,6 @@ or a comparison folder (``foedus compare``: a baseline and its variants).
 
 from __future__ import annotations
 
-import base64
 import html
 import io
 import json
@@ -19,7 +18,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from foedus.compare.folder import ResultsFolder, open_results
-from foedus.compare.paired import paired_table
+from foedus.compare.paired import MATTERS, paired_table, verdict
 from foedus.compare.summary import summarise
 from foedus.errors import OutputError, ResultsError
 from foedus.output import new_file, write_file, writing
@@ -76,10 +75,28 @@ def _load_scenario(manifest: dict):
 
 
 def _png(fig) -> bytes:
+    """The figure as PNG, closed (for a page that inlines a PNG, and the files beside the report)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, facecolor="white")
+    fig.savefig(buf, format="png", dpi=130, facecolor="white")
     plt.close(fig)
     return buf.getvalue()
+
+
+def _render(fig, key: str) -> tuple[bytes, str]:
+    """The figure as PNG (the file beside the report) and as SVG markup to inline: its size left
+    to the page's style, its ids salted with the figure's key so that figures do not share ids."""
+    import re
+
+    with plt.rc_context({"svg.hashsalt": key}):
+        sbuf = io.StringIO()
+        fig.savefig(sbuf, format="svg", facecolor="white")
+    svg = sbuf.getvalue()
+    png = _png(fig)
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1', svg, count=1)
+    svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{key}-{m.group(1)}"', svg)
+    svg = re.sub(r'(url\(#|xlink:href="#|href="#)([^)"]+)', lambda m: f"{m.group(1)}{key}-{m.group(2)}", svg)
+    return png, svg
 
 
 def _e(x) -> str:
@@ -99,30 +116,34 @@ def _table(headers: list[str], rows: list[list], cls: str = "") -> str:
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
 main{max-width:1180px;margin:0 auto;padding:24px 28px 60px;background:#fff}
+@media (max-width:600px){main{padding:12px 10px 40px}}
 h1{margin:0 0 4px;font-size:28px;color:#1f3b73}
 h2{margin:36px 0 8px;font-size:20px;color:#1f3b73;border-bottom:2px solid #e3e7ee;padding-bottom:4px}
 .sub{color:#555;margin:0 0 18px}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
 .card{flex:1 1 150px;border:1px solid #e3e7ee;border-radius:8px;padding:10px 14px;background:#fbfcfe}
 .card .v{font-size:24px;font-weight:700;color:#1f3b73}.card .k{font-size:12px;color:#666}
-figure{margin:10px 0 24px}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figure{margin:10px 0 24px}figure svg{display:block;width:100%;height:auto;max-width:640px}
+figure img{max-width:100%;height:auto;border:1px solid #eee}.sig{color:#b03a2e;font-weight:600}
+.words{font-weight:600}.matters{color:#b03a2e;font-weight:700}
 figcaption{color:#555;font-size:14px;margin-top:4px}
 table{border-collapse:collapse;font-size:13px;margin:8px 0 16px;display:block;max-width:100%;overflow-x:auto}
 th,td{border-bottom:1px solid #e3e7ee;padding:4px 10px;text-align:left;vertical-align:top}
 th{background:#f0f3f8}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.sig{color:#b03a2e;font-weight:600}.muted{color:#777;font-size:13px}
+.muted{color:#777;font-size:13px}
+pre{white-space:pre-wrap;word-break:break-all;background:#f0f3f8;padding:6px 8px;font-size:13px}
 details{margin:8px 0}summary{cursor:pointer;color:#1f3b73}
 nav a{margin-right:14px;color:#1f3b73;font-size:14px}
 """
 
-# The only script: it records in the page how many figures the browser decoded (the report test
+# The only script: it records in the page how many figures the browser drew (the report test
 # reads it back from headless Chromium); the page is complete without it.
 SCRIPT = """
 window.addEventListener('load', function () {
-  var imgs = document.querySelectorAll('figure img');
+  var figs = document.querySelectorAll('figure > svg, figure > img');
   var ok = 0;
-  imgs.forEach(function (im) { if (im.complete && im.naturalWidth > 0) { ok += 1; } });
-  document.body.setAttribute('data-figures', imgs.length);
+  figs.forEach(function (f) { var r = f.getBoundingClientRect(); if (r.width > 0 && r.height > 0) { ok += 1; } });
+  document.body.setAttribute('data-figures', figs.length);
   document.body.setAttribute('data-figures-loaded', ok);
 });
 """
@@ -157,42 +178,56 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
     names = {s.iso3: s.name for s in scenario.states} if scenario else None
     summary = summarise(base)
 
-    figs: list[tuple[str, str, str, bytes]] = []  # (key, title, caption, png)
+    figs: list[tuple[str, str, str, bytes, str]] = []  # (key, title, caption, png, svg)
 
     def add(key: str, heading: str, caption: str, fig) -> None:
-        figs.append((key, heading, caption, _png(fig)))
+        if fig is not None:
+            figs.append((key, heading, caption, *_render(fig, key)))
 
-    add("standing", "Each member's standing over time",
-        "For every month, the share of simulated runs in which the member is active, has frozen its "
-        "participation, has given notice, is suspended or has withdrawn. A band that widens is a "
-        "standing that becomes likelier.", F.standing_bands(base, names))
+    def listed(states) -> str:
+        return ", ".join((names or {}).get(s, s) for s in states)
+
+    moving = F.moving_members(base)
+    still = [s for s in base.members if s not in moving]
+    steady = (f" Not shown: {listed(still)}, active in at least {1 - F.MOVES:.0%} of the runs every month."
+              if still else "")
+    if moving:
+        add("standing", "Each member's standing over time",
+            "For every month, the share of simulated runs in which the member is active, has frozen its "
+            "participation, has given notice, is suspended or has withdrawn. A band that widens is a "
+            "standing that becomes likelier." + steady, F.standing_bands(base, names))
     add("active_members", "Active members",
-        "The expected number of active members each month" + (", for the baseline and each variant." if len(arms) > 1
-                                                               else "; dashed: members including frozen ones."),
+        "The expected number of active members each month, from zero" + (", for the baseline and each variant."
+                                                                          if len(arms) > 1 else
+                                                                          "; dashed: members including frozen ones."),
         F.active_members(arms))
-    if base.has_per_run:
+    notes = [] if moving else [f"Every member ({listed(still)}) is active in at least {1 - F.MOVES:.0%} of the runs "
+                               "every month: no figure of standings or of time to exit would show anything."]
+    if base.has_per_run and moving:
         m0 = base.monthly[base.monthly["month"] == base.monthly["month"].min()].set_index("state")
         frozen = [s for s in base.members if m0.at[s, "p_frozen"] >= 0.5]
-        note = (f" A member already frozen at the start ({', '.join((names or {}).get(s, s) for s in frozen)}) "
+        note = (f" A member already frozen at the start ({listed(frozen)}) "
                 "counts once it moves on: notice, suspension or withdrawal." if frozen else "")
         add("survival", "Time to exit",
             "Survival curves: the share of runs in which the member has not yet taken a step out of the alliance "
-            "(freezing its participation, giving notice, being suspended or leaving)." + note,
+            "(freezing its participation, giving notice, being suspended or leaving)." + note + steady,
             F.survival(base, names))
-    add("credibility", "Credibility fans",
+    add("credibility", "Credibility",
         "Each member's belief that the alliance helps a member that asks (the mean of its Beta belief): the "
-        "median run, the band holding the middle 50% of runs and the band holding 90%.",
+        "median run, the band holding the middle 50% of runs and the band holding 90%"
+        + (", at the horizon." if len(base.members) > 8 else ", month by month."),
         F.credibility_fans(base, names))
+    whole, partial = F.complete_years(base)
     add("requests", "Requests for help and their outcomes",
-        "Mean number per run of requests for help each year, and how the alliance answered: forces deployed, "
-        "limited help (a monitoring mission, a statement) or refusal; right: by the member that asked.",
+        "Mean number per run of requests for help in each whole calendar year, by how the alliance answered: "
+        "forces deployed, limited help (a monitoring mission, a statement) or refusal; below: by the member "
+        "that asked, over the whole horizon."
+        + (f" Years the run covers in part are left out of the yearly bars: {', '.join(partial)}." if partial else ""),
         F.requests_outcomes(base, names))
     add("network", "The alliance as a network",
-        ("The patron at the centre and the members around it; a spoke's width and label are a member's chance "
-         "of still being a member at the horizon. " if scenario is not None and scenario.focus.patron in base.members
-         else "The members in a ring. ")
-        + "A member's colour is its chance of still being active at the horizon. Red dashed lines: attacks "
-        "and clashes on the record and in the scenario's timeline.",
+        "The patron at the centre and the members around it; a spoke's width and label are a member's chance "
+        "of still being a member at the horizon, a member's colour (and the figure under it) its chance of "
+        "still being active. Red dashed lines: attacks and clashes on the record and in the scenario's timeline.",
         F.alliance_network(base, scenario, names))
 
     tables: list[pd.DataFrame] = []
@@ -208,12 +243,18 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
 
     with writing(fig_dir):
         fig_dir.mkdir(exist_ok=True)
-    for key, _, _, png in figs:
+    for key, _, _, png, _ in figs:
         write_file(fig_dir / f"{key}.png", png)
 
-    page = _page(arms, scenario, summary, figs, tables, title)
+    page = _page(arms, scenario, summary, figs, tables, title, notes)
     write_file(out, page.encode("utf-8"))
     return Report(html=out, figures={k: fig_dir / f"{k}.png" for k, *_ in figs}, arms=[a.variant for a in arms])
+
+
+def _words(r) -> str:
+    """The paired difference in plain words; in red only where it is clear and large enough to matter."""
+    w = verdict(r.metric, r.difference, r.ci_low, r.ci_high)
+    return f'<span class="{"matters" if w in ("higher", "lower") else "words"}">{_e(w)}</span>'
 
 
 def _ci(r, pct: bool) -> str:
@@ -233,14 +274,16 @@ def _glance(tables, arms, names, horizon) -> str:
         r = pe.loc[pe["difference"].abs().idxmax()]
         am = t[t["metric"] == "active_members"]
         who = names.get(r["state"], r["state"])
+        rt = next(pe.loc[[r.name]].itertuples())
         text = (f"<b>{_e(arm.variant)}</b>: {_e(arm.manifest.get('question') or '')} "
                 f"{_e(who)}'s chance of a step out by {_e(horizon[:7])}: {_pct(r['baseline_mean'])} &rarr; "
-                f"{_pct(r['variant_mean'])} ({100 * r['difference']:+.1f} points, 95% interval "
+                f"{_pct(r['variant_mean'])}, {_words(rt)} ({100 * r['difference']:+.1f} points, 95% interval "
                 f"{100 * r['ci_low']:+.1f} to {100 * r['ci_high']:+.1f})")
         if not am.empty:
             a = am.iloc[0]
-            text += (f"; active members at the horizon {a['baseline_mean']:.2f} &rarr; {a['variant_mean']:.2f} "
-                     f"({a['difference']:+.2f}, {a['ci_low']:+.2f} to {a['ci_high']:+.2f})")
+            text += (f"; active members at the horizon {a['baseline_mean']:.2f} &rarr; {a['variant_mean']:.2f}, "
+                     f"{_words(next(am.iloc[[0]].itertuples()))} ({a['difference']:+.2f}, {a['ci_low']:+.2f} to "
+                     f"{a['ci_high']:+.2f})")
         items.append(f"<li>{text}.</li>")
     return ('<h3>What if ...</h3><ul class="glance">' + "".join(items) + "</ul>"
             '<p class="muted">Details: <a href="#variants">What-if: variants against the baseline</a>.</p>')
@@ -250,7 +293,11 @@ def _whatif(tables, arms, names) -> str:
     """One table per variant: per member the two arms' figures and the paired difference."""
     out = ['<p class="muted">Differences are paired run by run (both arms drew the same random numbers); '
            'the interval is the mean difference ± 1.96 standard errors of the per-run differences. '
-           'A difference whose interval excludes zero is in red.</p>']
+           'In words: <b>higher</b> or <b>lower</b> (in red) only where the interval excludes zero and the '
+           f'difference is large enough to matter ({100 * MATTERS["p_exit"]:g} percentage points of a probability, '
+           f'{MATTERS["credibility"]:g} of credibility, {MATTERS["active_members"]:g} member, '
+           f'{MATTERS["refused"]:g} refused request per run); <b>a small change</b> where it is clear but smaller; '
+           '<b>no clear change</b> where the interval holds zero.</p>']
     for t, arm in zip(tables, arms):
         q = arm.manifest.get("question") or ""
         levers = arm.manifest.get("levers") or []
@@ -263,10 +310,9 @@ def _whatif(tables, arms, names) -> str:
             row = [f"{_e(names.get(s, s))} ({_e(s)})"]
             for metric, pct in (("p_exit", True), ("p_out", True), ("credibility", False)):
                 r = idx[(metric, s)]
-                cls = "sig" if (r.ci_low > 0 or r.ci_high < 0) else ""
                 base = _pct(r.baseline_mean) if pct else f"{r.baseline_mean:.2f}"
                 var = _pct(r.variant_mean) if pct else f"{r.variant_mean:.2f}"
-                row.append(f'{base} &rarr; {var}<br><span class="{cls}">{_ci(r, pct)}</span>')
+                row.append(f"{base} &rarr; {var}: {_words(r)}<br>{_ci(r, pct)}")
             rows.append(row)
         out.append(_table(["member", "P(exit step by horizon)", "P(out at horizon)", "credibility at horizon"], rows))
         arows = []
@@ -276,16 +322,53 @@ def _whatif(tables, arms, names) -> str:
             r = idx.get((metric, ""))
             if r is None:
                 continue
-            cls = "sig" if (r.ci_low > 0 or r.ci_high < 0) else ""
             arows.append([_e(label), f"{r.baseline_mean:.3f}", f"{r.variant_mean:.3f}",
-                          f'<span class="{cls}">{_ci(r, False)}</span>',
+                          f"{_words(r)}<br>{_ci(r, False)}",
                           f"&plusmn;{1.96 * r.se:.3f} (unpaired: &plusmn;{1.96 * r.se_unpaired:.3f})"])
         out.append(_table(["the alliance", "baseline", "variant", "difference [95% interval]", "interval half-width"],
                           arows))
     return "\n".join(out)
 
 
-def _page(arms, scenario, summary, figs, tables, title) -> str:
+def reproduce_commands(arms: list[ResultsFolder]) -> list[str]:
+    """The command lines that give these results again (same seed, same settings): ``foedus
+    simulate`` for one results folder; for a comparison, ``foedus compare`` with the built-in
+    variants, and one more ``foedus compare`` per variant made of levers (the command line names
+    one such variant at a time; the same seed gives every command the same baseline, so the paired
+    differences are the same). Folders are named by their own names, never by where they happened
+    to be written."""
+    import shlex
+
+    from foedus.scenario.loader import builtin_names
+    from foedus.variants import builtin_variants, load_variant
+
+    mf = arms[0].manifest
+    name = mf.get("scenario") or "SCENARIO"
+    where = name if name in builtin_names() else shlex.quote(Path(mf.get("scenario_path") or name).name)
+    opts = f"--start {str(mf.get('start'))[:10]} --months {mf.get('months')} --runs {mf.get('runs')} --seed {mf.get('seed')}"
+    if len(arms) == 1:
+        return [f"foedus simulate {where} {opts.replace('--start', '--from')} -o {shlex.quote(arms[0].path.name)}"]
+    out = shlex.quote(arms[0].path.parent.name)
+    builtin, own = [], []
+    for arm in arms[1:]:
+        levers = [str(x) for x in arm.manifest.get("levers") or []]
+        if arm.variant in builtin_variants() and load_variant(arm.variant).lever_labels() == levers:
+            builtin.append(f"--variant {arm.variant}")
+        elif levers:  # a variant without levers is the baseline again: nothing to run
+            own.append((arm.variant, " ".join(f"--lever {shlex.quote(lv)}" for lv in levers)))
+    commands = [f"foedus compare {where} {' '.join(builtin)} {opts} -o {out}"] if builtin else []
+    commands += [f"foedus compare {where} {levers} --name {shlex.quote(v)} {opts} -o {out}-{v}" for v, levers in own]
+    return commands
+
+
+def _for_readers(source: str) -> str:
+    """A parameter's source as a reader needs it: 'judgement', without the project's working note."""
+    from foedus.model.parameters import JUDGEMENT
+
+    return source.replace(JUDGEMENT, "judgement")
+
+
+def _page(arms, scenario, summary, figs, tables, title, notes=()) -> str:
     base = arms[0]
     mf = base.manifest
     sc_title = scenario.data.scenario.title if scenario else mf.get("scenario", "")
@@ -297,7 +380,7 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
              f'<p class="sub">{_e(mf.get("runs", "?"))} simulated runs, seed {_e(mf.get("seed", "?"))}, '
              f'{_e(mf.get("months", "?"))} months; scenario <b>{_e(mf.get("scenario", ""))}</b> ({_e(sc_title)}).'
              + (f" Variants: {', '.join(_e(a.variant) for a in arms[1:])}." if len(arms) > 1 else "") + "</p>"]
-    nav = ['<a href="#summary">Summary</a>'] + [f'<a href="#{k}">{_e(t)}</a>' for k, t, _, _ in figs]
+    nav = ['<a href="#summary">Summary</a>'] + [f'<a href="#{k}">{_e(t)}</a>' for k, t, *_ in figs]
     nav += ['<a href="#scenario">Scenario and parameters</a>', '<a href="#data">Data cited</a>']
     parts.append("<nav>" + "".join(nav) + "</nav>")
     parts.append('<p class="muted">These are results of a model, not predictions of fact: they depend on the '
@@ -328,21 +411,25 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
     if not base.has_per_run:
         parts.append('<p class="muted">This results folder has no per-run tables (it was simulated with '
                      "--no-per-run): no exit probabilities by the horizon and no survival curves.</p>")
+    parts += [f'<p class="muted">{_e(n)}</p>' for n in notes]
     if tables:
         parts.append(_glance(tables, arms[1:], names, base.horizon))
 
-    for key, t, caption, png in figs:
-        b64 = base64.b64encode(png).decode("ascii")
-        parts.append(f'<h2 id="{key}">{_e(t)}</h2><figure><img alt="{_e(t)}" src="data:image/png;base64,{b64}">'
+    for key, t, caption, _, svg in figs:
+        svg = svg.replace("<svg", f'<svg role="img" aria-label="{_e(t)}"', 1)
+        parts.append(f'<h2 id="{key}">{_e(t)}</h2><figure>{svg}'
                      f"<figcaption>{_e(caption)}</figcaption></figure>")
         if key == "variants" and tables:  # the numbers behind the what-if figure, right below it
             parts.append(_whatif(tables, arms[1:], names))
 
     # the scenario and parameters used
     parts.append('<h2 id="scenario">Scenario and parameters</h2>')
-    settings = [[_e(k), _e(mf.get(k, ""))] for k in ("scenario", "scenario_hash", "alliance", "variant", "start",
-                                                     "months", "runs", "seed", "chunk_size", "executor",
-                                                     "foedus_version", "created", "command")]
+    commands = reproduce_commands(arms)
+    if commands:
+        parts.append("<p>To reproduce these results (the same seed gives the same numbers, whatever the executor "
+                     "or chunk size):</p><pre>" + "\n".join(_e(c) for c in commands) + "</pre>")
+    settings = [[_e(k), _e(mf.get(k, ""))] for k in ("scenario", "scenario_hash", "alliance", "start",
+                                                     "months", "runs", "seed", "foedus_version", "created")]
     parts.append(_table(["setting", "value"], settings))
     if scenario is not None:
         tl = scenario.data.timeline
@@ -371,7 +458,7 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
             shown = f"{val:.6g}" if isinstance(val, float) else val
             prow.append([f"<b>{_e(k)}</b>" if changed else _e(k), f"<b>{_e(shown)}</b>" if changed else _e(shown),
                          _e(f"{d.value:g}") if d else "", _e(d.unit) if d else "", _e(d.doc) if d else "",
-                         _e(d.source) if d else ""])
+                         _e(_for_readers(d.source)) if d else ""])
         parts.append(f"<details open><summary>{len(prow)} behavioural parameters (bold: not the default)</summary>"
                      + _table(["parameter", "value", "default", "unit", "what it does", "source"], prow) + "</details>")
 
@@ -394,7 +481,8 @@ def _page(arms, scenario, summary, figs, tables, title) -> str:
                          "the parameters' sources are in the table above.</p>")
     if not cites and not srcs:
         parts.append('<p class="muted">The scenario could not be loaded; no citations recorded.</p>')
-    parts.append(f'<p class="muted">Made by foedus {_e(mf.get("foedus_version", ""))} from {_e(base.path)}.</p>')
+    parts.append(f'<p class="muted">Made by foedus {_e(mf.get("foedus_version", ""))}; results created '
+                 f'{_e(str(mf.get("created", ""))[:10])}.</p>')
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"{GENERATOR}\">"

@@ -3,6 +3,10 @@
 Each function takes results folders (and the scenario where it helps) and returns a Figure. The
 palette gives each standing one colour everywhere: active green, frozen amber, notice purple,
 suspended red, withdrawn grey.
+
+Figures are drawn narrow (``WIDTH`` inches) with 11-point text and shown as SVG at the page's width:
+on a 400-pixel phone their text stays about 11 pixels high, on a desktop they grow to at most 1.4
+times their size. Legends sit below the axes, never on the data; count axes start at zero.
 """
 
 from __future__ import annotations
@@ -27,16 +31,30 @@ STANDING_COLOURS = {"p_active": ("active", "#2e8b57"), "p_frozen": ("frozen", "#
 ARM_COLOURS = ["#1f3b73", "#d35400", "#16a085", "#8e44ad", "#c0392b", "#7f8c8d", "#2c3e50", "#b7950b"]
 STATE_COLOURS = plt.get_cmap("tab10").colors
 
-plt.rcParams.update({"font.size": 10, "axes.titlesize": 11, "axes.spines.top": False,
-                     "axes.spines.right": False, "figure.dpi": 100})
+WIDTH = 4.8  # inches: 460 px of SVG, shown from 360 px (a phone) to 640 px (a desktop)
+plt.rcParams.update({"font.size": 11, "axes.titlesize": 11, "axes.labelsize": 11, "xtick.labelsize": 11,
+                     "ytick.labelsize": 11, "legend.fontsize": 11, "figure.titlesize": 12,
+                     "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 100,
+                     "svg.fonttype": "none"})
+#: a member whose chance of any standing but active stays under this all along "does not move"
+MOVES = 0.02
 
 
-def _grid(n: int, ncols: int | None = None, w: float = 4.0, h: float = 2.6):
-    if ncols is None:  # an alliance of 30 members gets smaller panels, not a page ten screens long
-        ncols = 3 if n <= 9 else 4 if n <= 16 else 6
-        if ncols > 3:
-            w, h = 12.0 / ncols * 1.1, 2.0
+def moving_members(res: ResultsFolder) -> list[str]:
+    """The members whose standing moves: at some month, in at least ``MOVES`` of the runs, they are
+    not active (32 panels of NATO members that all stay active say nothing)."""
+    m = res.monthly
+    low = m[m["state"].isin(res.members)].groupby("state")["p_active"].min()
+    return [s for s in res.members if low.get(s, 1.0) <= 1.0 - MOVES]
+
+
+def _legend_below(fig, handles, labels, ncols: int = 2) -> None:
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(ncols, max(len(labels), 1)), frameon=False)
+
+
+def _grid(n: int, ncols: int = 2, h: float = 1.9):
     ncols = min(ncols, max(n, 1))
+    w = WIDTH / ncols
     nrows = max(1, math.ceil(n / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(w * ncols, h * nrows + 0.6), sharex=True, sharey=True,
                              squeeze=False, layout="constrained")
@@ -48,8 +66,8 @@ def _grid(n: int, ncols: int | None = None, w: float = 4.0, h: float = 2.6):
     return fig, flat[:n]
 
 
-def _date_axis(ax, maxticks: int = 8) -> None:
-    loc = mdates.AutoDateLocator(minticks=3, maxticks=maxticks)
+def _date_axis(ax, maxticks: int = 5) -> None:
+    loc = mdates.AutoDateLocator(minticks=2, maxticks=maxticks)
     ax.xaxis.set_major_locator(loc)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
 
@@ -59,29 +77,30 @@ def _names(names: dict[str, str] | None, s: str) -> str:
 
 
 def standing_bands(res: ResultsFolder, names: dict[str, str] | None = None) -> Figure:
-    """Each member's standing over time: the share of runs in each standing, stacked."""
+    """Each moving member's standing over time (``moving_members``): the share of runs in each
+    standing, stacked."""
     m = res.monthly
-    members = res.members
+    members = moving_members(res)
     fig, axes = _grid(len(members))
     for ax, s in zip(axes, members):
         d = m[m["state"] == s].sort_values("month")
         cols = [c for c in STANDING_COLOURS if c in d]
         ax.stackplot(d["month"], *(d[c].to_numpy() for c in cols), colors=[STANDING_COLOURS[c][1] for c in cols],
                      labels=[STANDING_COLOURS[c][0] for c in cols], alpha=0.9, linewidth=0)
-        ax.set_title(_names(names, s))
+        ax.set_title(s if len(members) > 1 else _names(names, s))
         ax.set_ylim(0, 1)
         ax.margins(x=0)
         ax.set_yticks([0, 0.5, 1], ["0", "50%", "100%"])
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
-    fig.suptitle("Standing over time: share of runs in each standing", fontweight="bold")
+    _legend_below(fig, handles, labels, ncols=3)
+    fig.suptitle("Share of runs in each standing", fontweight="bold")
     return fig
 
 
 def active_members(arms: list[ResultsFolder]) -> Figure:
     """Expected number of active members each month (the sum over members of P(active)), one
     line per arm; the baseline's expected members (frozen ones included) dashed."""
-    fig, ax = plt.subplots(figsize=(11, 3.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.4 + 0.25 * len(arms)), layout="constrained")
     for i, res in enumerate(arms):
         m = res.monthly
         d = m[m["state"].isin(res.members)].groupby("month")[["p_active", "p_member"]].sum()
@@ -90,9 +109,11 @@ def active_members(arms: list[ResultsFolder]) -> Figure:
         if i == 0:
             ax.plot(d.index, d["p_member"], color=ARM_COLOURS[0], lw=1, ls="--", label=f"{res.variant}: members (incl. frozen)")
     ax.set_ylabel("expected members")
+    ax.set_ylim(bottom=0)  # a count: from zero, so that a fall of one member looks like one
     ax.margins(x=0)
-    fig.legend(*ax.get_legend_handles_labels(), loc="outside right center", frameon=False, fontsize=9)
-    ax.set_title("Active members of the alliance, expected number per month", fontweight="bold")
+    _date_axis(ax)
+    _legend_below(fig, *ax.get_legend_handles_labels(), ncols=1)
+    ax.set_title("Expected active members per month", fontweight="bold")
     return fig
 
 
@@ -104,26 +125,31 @@ def survival(res: ResultsFolder, names: dict[str, str] | None = None) -> Figure:
     start = pd.Timestamp(res.monthly["month"].min())
     t = np.arange(months + 1)
     dates = [start + pd.DateOffset(months=int(k)) for k in t]
-    fig, ax = plt.subplots(figsize=(10, 4.2), layout="constrained")
-    for i, s in enumerate(res.members):
+    members = moving_members(res) or res.members
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.6 + 0.22 * math.ceil(len(members) / 2)), layout="constrained")
+    for i, s in enumerate(members):
         e = f.loc[f["state"] == s, "first_exit_month"].to_numpy()
         n = max(len(e), 1)
         exited = np.where(e >= 0, e, months + 10)
         surv = 1.0 - np.searchsorted(np.sort(exited), t, side="right") / n
-        ax.step(dates, surv, where="post", color=STATE_COLOURS[i % 10], lw=2, label=_names(names, s))
+        ax.step(dates, surv, where="post", color=STATE_COLOURS[i % 10], lw=2, label=s)
     ax.set_ylim(-0.02, 1.02)
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1], ["0", "25%", "50%", "75%", "100%"])
-    ax.set_ylabel("runs with no exit step yet")
+    ax.set_ylabel("runs with no step out yet")
     ax.margins(x=0)
-    ax.legend(frameon=False, fontsize=9, ncols=2, loc="lower left")
-    ax.set_title("Time to exit: share of runs in which the member has not yet taken a step out", fontweight="bold")
+    _date_axis(ax)
+    _legend_below(fig, *ax.get_legend_handles_labels(), ncols=2)
+    ax.set_title("Members with no step out yet", fontweight="bold")
     return fig
 
 
 def credibility_fans(res: ResultsFolder, names: dict[str, str] | None = None) -> Figure:
-    """Each member's belief that the alliance helps a member that asks: median, 50% and 90% bands."""
+    """Each member's belief that the alliance helps a member that asks: median, 50% and 90% bands
+    over time; for more than eight members, the same bands at the horizon, one line per member."""
     m = res.monthly
     members = res.members
+    if len(members) > 8:
+        return _credibility_at_horizon(res)
     fig, axes = _grid(len(members))
     for ax, s in zip(axes, members):
         d = m[m["state"] == s].sort_values("month")
@@ -131,49 +157,81 @@ def credibility_fans(res: ResultsFolder, names: dict[str, str] | None = None) ->
         ax.fill_between(d["month"], d["cred_q25"], d["cred_q75"], color="#1f3b73", alpha=0.38, lw=0, label="50% of runs")
         ax.plot(d["month"], d["cred_q50"], color="#1f3b73", lw=1.8, label="median")
         ax.plot(d["month"], d["cred_mean"], color="#d35400", lw=1, ls="--", label="mean")
-        ax.set_title(_names(names, s))
+        ax.set_title(s)
         ax.set_ylim(0, 1)
         ax.margins(x=0)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
-    fig.suptitle("Credibility: each member's belief that the alliance helps a member that asks", fontweight="bold")
+    _legend_below(fig, handles, labels, ncols=2)
+    fig.suptitle("Credibility: belief that the alliance helps", fontweight="bold")
     return fig
 
 
+def _credibility_at_horizon(res: ResultsFolder) -> Figure:
+    m = res.monthly
+    last = m[(m["month"] == m["month"].max()) & m["state"].isin(res.members)].set_index("state").reindex(res.members)
+    fig, ax = plt.subplots(figsize=(WIDTH, 1.6 + 0.24 * len(res.members)), layout="constrained")
+    y = np.arange(len(res.members))
+    ax.hlines(y, last["cred_q05"], last["cred_q95"], color="#1f3b73", alpha=0.35, lw=6, label="90% of runs")
+    ax.hlines(y, last["cred_q25"], last["cred_q75"], color="#1f3b73", alpha=0.7, lw=6, label="50% of runs")
+    ax.plot(last["cred_q50"], y, "|", color="white", ms=8, mew=2, label="median")
+    ax.set_yticks(y, res.members)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(f"credibility at {res.horizon[:7]}")
+    _legend_below(fig, *ax.get_legend_handles_labels(), ncols=2)
+    ax.set_title("Credibility at the horizon", fontweight="bold")
+    return fig
+
+
+def complete_years(res: ResultsFolder) -> tuple[list[int], list[str]]:
+    """The calendar years the run covers whole, and the partial ones as 'YYYY (n months)': a
+    year of 10 simulated months is not shown beside years of 12."""
+    months = pd.Series(pd.to_datetime(res.monthly["month"].unique()))
+    counts = months.dt.year.value_counts().sort_index()
+    whole = [int(y) for y, n in counts.items() if n == 12]
+    partial = [f"{y} ({n} month{'s' if n > 1 else ''})" for y, n in counts.items() if n < 12]
+    return whole, partial
+
+
 def requests_outcomes(res: ResultsFolder, names: dict[str, str] | None = None) -> Figure:
-    """Requests for help and how the alliance answered: per year (mean per run), and per member."""
+    """Requests for help and how the alliance answered: per whole calendar year (mean per run),
+    then per member over the horizon."""
     m = res.monthly.copy()
     m["year"] = m["month"].dt.year
-    by_year = m.groupby("year")[["requests", "honoured_full", "honoured_part", "refused"]].sum()
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained", width_ratios=[3, 2])
+    whole, _ = complete_years(res)
+    by_year = m[m["year"].isin(whole)].groupby("year")[["requests", "honoured_full", "honoured_part", "refused"]].sum()
+    n = len(res.members)
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(WIDTH, 5.4 + 0.22 * n), layout="constrained",
+                                   height_ratios=[3, 1 + 0.22 * n])
     x = by_year.index.to_numpy()
     bottom = np.zeros(len(x))
     for col, label, colour in (("honoured_full", "help deployed", "#2e8b57"),
                                ("honoured_part", "limited help", "#e0a526"), ("refused", "refused", "#c0392b")):
         ax1.bar(x, by_year[col], bottom=bottom, color=colour, label=label, width=0.8)
         bottom += by_year[col].to_numpy()
-    ax1.plot(x, by_year["requests"], "k_", markersize=18, mew=2, label="requests")
+    ax1.set_ylim(bottom=0)
+    ax1.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5, integer=True))
     ax1.set_ylabel("per run, per year")
-    ax1.set_title("Requests for help and their outcomes", fontweight="bold")
-    ax1.legend(frameon=False, fontsize=9)
+    ax1.set_title("Answered requests per whole year", fontweight="bold")
     by_state = m[m["state"].isin(res.members)].groupby("state")[["honoured_full", "honoured_part", "refused"]].sum()
     by_state = by_state.reindex([s for s in res.members])
     left = np.zeros(len(by_state))
-    ylabels = [_names(names, s) for s in by_state.index]
     for col, colour in (("honoured_full", "#2e8b57"), ("honoured_part", "#e0a526"), ("refused", "#c0392b")):
-        ax2.barh(ylabels, by_state[col], left=left, color=colour)
+        ax2.barh(list(by_state.index), by_state[col], left=left, color=colour)
         left += by_state[col].to_numpy()
     ax2.invert_yaxis()
-    ax2.set_xlabel("answered requests over the horizon, per run")
+    ax2.set_xlabel("per run, over the horizon")
     ax2.set_title("... by the member that asked", fontweight="bold")
+    _legend_below(fig, *ax1.get_legend_handles_labels(), ncols=3)
     return fig
 
 
-def alliance_network(res: ResultsFolder, scenario=None, names: dict[str, str] | None = None) -> Figure:
+def alliance_network(res: ResultsFolder, scenario=None, names: dict[str, str] | None = None) -> Figure | None:
     """The alliance as a network: the patron at the centre, members around it. A member's colour
     is its chance of still being active at the horizon; a spoke's width its chance of still being a
     member. Red dashed lines join a member to a state that attacked or clashed with it on the record
-    or in the scenario's timeline."""
+    or in the scenario's timeline. None for an alliance with no patron among its members (NATO's
+    ring of nodes without spokes said nothing the table does not)."""
     m = res.monthly
     last = m[m["month"] == m["month"].max()].set_index("state")
     members = res.members
@@ -191,6 +249,8 @@ def alliance_network(res: ResultsFolder, scenario=None, names: dict[str, str] | 
         for c in scenario.data.timeline:
             if c.field == "crisis" and c.aggressor:
                 adversaries.add((c.state, c.aggressor))
+    if patron is None:
+        return None
     ring = [s for s in members if s != patron]
     pos: dict[str, tuple[float, float]] = {}
     if patron:
@@ -209,7 +269,7 @@ def alliance_network(res: ResultsFolder, scenario=None, names: dict[str, str] | 
             pos[s] = (1.75 * math.cos(ang), 1.75 * math.sin(ang))
         else:
             pos[s] = (1.75, -1.4 + 0.5 * k)
-    fig, ax = plt.subplots(figsize=(8.5, 6), layout="constrained")
+    fig, ax = plt.subplots(figsize=(WIDTH, WIDTH * 0.95), layout="constrained")
     cmap = plt.get_cmap("RdYlGn")
     if patron:
         for s in ring:
@@ -217,7 +277,7 @@ def alliance_network(res: ResultsFolder, scenario=None, names: dict[str, str] | 
             ax.plot(*zip(pos[patron], pos[s]), color="#1f3b73", lw=0.5 + 7 * w, alpha=0.35 + 0.4 * w, zorder=1,
                     solid_capstyle="round")
             mx, my = (pos[patron][0] + pos[s][0]) / 2, (pos[patron][1] + pos[s][1]) / 2
-            ax.text(mx, my, f"{w:.0%}", fontsize=8, color="#1f3b73", ha="center", va="center",
+            ax.text(mx, my, f"{w:.0%}", fontsize=11, color="#1f3b73", ha="center", va="center",
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}, zorder=2)
     for a, b in sorted(adversaries):
         if a in pos and b in pos:
@@ -227,16 +287,16 @@ def alliance_network(res: ResultsFolder, scenario=None, names: dict[str, str] | 
         if s in members:
             p = float(last.at[s, "p_active"]) if s in last.index else 0.0
             colour = cmap(p)
-            size = 2600 if s == patron else (min(1700, 24000 / len(ring)) if crowded else 1700)
+            size = 1500 if s == patron else (min(900, 14000 / len(ring)) if crowded else 900)
             ax.scatter([x], [y], s=size, color=colour, edgecolors="#1f3b73", linewidths=2, zorder=3)
-            ax.text(x, y + 0.02, s, ha="center", va="center", fontsize=8 if crowded else 11, fontweight="bold",
+            ax.text(x, y + 0.02, s, ha="center", va="center", fontsize=11, fontweight="bold",
                     zorder=4, color="white" if crowded and p > 0.8 else "black")
             if not crowded:
-                ax.text(x, y - 0.2, f"active {p:.0%}", ha="center", va="top", fontsize=8.5, zorder=4,
+                ax.text(x, y - 0.2, f"{p:.0%}", ha="center", va="top", fontsize=11, zorder=4,
                         bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})
         else:
-            ax.scatter([x], [y], s=1100, color="#eeeeee", edgecolors="#c0392b", linewidths=1.5, zorder=3)
-            ax.text(x, y, s, ha="center", va="center", fontsize=10, color="#c0392b", zorder=4)
+            ax.scatter([x], [y], s=700, color="#eeeeee", edgecolors="#c0392b", linewidths=1.5, zorder=3)
+            ax.text(x, y, s, ha="center", va="center", fontsize=11, color="#c0392b", zorder=4)
     xs = [x for x, _ in pos.values()]
     ys = [y for _, y in pos.values()]
     ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
@@ -244,12 +304,9 @@ def alliance_network(res: ResultsFolder, scenario=None, names: dict[str, str] | 
     ax.set_aspect("equal")
     ax.axis("off")
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, 1))
-    cb = fig.colorbar(sm, ax=ax, shrink=0.6, pad=0.01)
-    cb.set_label(f"P(active) at {res.horizon}")
-    title = f"The alliance at {res.horizon}"
-    if patron:
-        title += f": {patron} and its allies (spoke: P(still a member))"
-    ax.set_title(title, fontweight="bold")
+    cb = fig.colorbar(sm, ax=ax, shrink=0.7, pad=0.01, location="bottom")
+    cb.set_label(f"colour, and % under a member: chance active at {res.horizon[:7]}")
+    ax.set_title(f"{patron} and its allies at {res.horizon[:7]}", fontweight="bold")
     return fig
 
 
@@ -263,8 +320,10 @@ def variant_differences(table: pd.DataFrame, names: dict[str, str] | None = None
               "credibility": "credibility at the horizon"}
     variants = list(dict.fromkeys(table["variant"]))
     states = list(dict.fromkeys(table.loc[table["metric"] == metrics[0], "state"]))
-    fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 0.42 * len(states) * max(1, len(variants)) ** 0.5 + 1.9),
-                             sharey=True, layout="constrained", squeeze=False)
+    panel = 0.3 * len(states) * max(1, len(variants)) ** 0.5 + 1.1
+    fig, axes = plt.subplots(len(metrics), 1, figsize=(WIDTH, panel * len(metrics) + 0.4 * len(variants) + 0.6),
+                             layout="constrained", squeeze=False)
+    axes = axes.T
     height = 0.7 / max(len(variants), 1)
     for ax, metric in zip(axes[0], metrics):
         t = table[table["metric"] == metric]
@@ -277,12 +336,12 @@ def variant_differences(table: pd.DataFrame, names: dict[str, str] | None = None
                         color=ARM_COLOURS[(j + 1) % len(ARM_COLOURS)], capsize=3, label=v)
         ax.axvline(0, color="black", lw=1)
         ax.set_title(titles.get(metric, metric))
-        ax.set_xlabel("variant minus baseline" + (", percentage points" if scale != 1.0 else ""))
+        ax.set_xlabel("minus the baseline" + (", percentage points" if scale != 1.0 else ""))
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
         ax.grid(axis="x", color="#eeeeee")
-    axes[0][0].set_yticks(np.arange(len(states)), [_names(names, s) for s in states])
-    axes[0][0].invert_yaxis()
+        ax.set_yticks(np.arange(len(states)), states)
+        ax.invert_yaxis()
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4), frameon=False)
-    fig.suptitle("What-if: change from the baseline, paired run by run (95% intervals)", fontweight="bold")
+    _legend_below(fig, handles, labels, ncols=2)
+    fig.suptitle("Change from the baseline (95% intervals)", fontweight="bold")
     return fig

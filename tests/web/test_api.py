@@ -1,0 +1,101 @@
+"""The browser view's server without a browser: what each question answers, and bad input as one
+line naming the argument (HTTP 400), as the command line does with exit code 2."""
+
+from __future__ import annotations
+
+import io
+import socket
+import time
+
+import pandas as pd
+import pytest
+from starlette.testclient import TestClient
+
+from foedus.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    with TestClient(create_app(tmp_path_factory.mktemp("serve"))) as c:
+        yield c
+
+
+def test_the_alliances_are_the_built_in_ones_and_atop_ones_found_by_a_members_name(client):
+    ids = [a["id"] for a in client.get("/api/alliances").json()]
+    assert ids == ["anzus", "csto", "nato", "rio", "sino-soviet"]
+    found = client.get("/api/alliances", params={"q": "Brazil"}).json()
+    assert "atop-3075" in [a["id"] for a in found]  # the Rio Treaty, 1947
+
+
+def test_the_map_of_the_csto_on_1_march_2024(client):
+    st = client.get("/api/standings", params={"alliance": "csto", "date": "2024-03-01"}).json()
+    by = {s["state"]: s for s in st["states"]}
+    assert by["ARM"]["standing"] == "frozen" and by["ARM"]["iso_numeric"] == "051"
+    assert by["UZB"]["standing"] == "suspended" and by["AZE"]["standing"] == "withdrawn"
+    assert all(s["on_map"] for s in st["states"])
+
+
+def test_who_is_bound_answers_as_the_treaty_rules_do(client):
+    ob = client.get("/api/bound", params={"alliance": "nato", "date": "2024-03-07", "victim": "SWE",
+                                           "aggressor": "RUS"}).json()
+    assert ob["casus_foederis"] and len(ob["bound"]) == 31 and "SWE" not in ob["bound"]
+
+
+def test_a_forecast_job_reports_progress_and_gives_its_tables(client):
+    job = client.post("/api/forecast", json={"alliance": "csto", "levers": ["war-ends:2026-06"], "runs": 100,
+                                             "months": 12, "seed": 3}).json()
+    while not job["finished"]:
+        time.sleep(0.1)
+        job = client.get(f"/api/forecast/{job['id']}").json()
+    assert job["error"] is None and job["done"] == 1.0
+    res = job["result"]
+    assert res["command"] == ("foedus compare csto --lever war-ends:2026-06:value=0.2 --name what-if "
+                              "--months 12 --runs 100 --seed 3")
+    assert {r["metric"] for r in res["paired"]} >= {"p_exit", "active_members"}
+    table = pd.read_parquet(io.BytesIO(client.get("/api/table/comparison.parquet", params={"job": job["id"]}).content))
+    assert len(table) == len(res["paired"]) and "verdict" in table
+
+
+@pytest.mark.parametrize("path, params, message", [
+    ("/api/record", {"alliance": "warsaw"}, "argument alliance: expected a built-in scenario (anzus, csto, nato, rio, sino-soviet) or atop-<ATOP id>, found 'warsaw'"),
+    ("/api/standings", {"alliance": "csto", "date": "2024-02-30"}, "argument date: expected a date YYYY-MM-DD"),
+    ("/api/bound", {"alliance": "csto", "date": "2022-09-13", "victim": "XXX"}, "argument victim: expected a state of scenario 'csto'"),
+    ("/api/bound", {"alliance": "csto", "date": "2022-09-13"}, "argument victim: expected a value, found 'nothing'"),
+    ("/api/table/events.xlsx", {"alliance": "csto"}, "argument format: expected csv or parquet, found 'xlsx'"),
+])
+def test_bad_input_is_one_line_naming_the_argument(client, path, params, message):
+    r = client.get(path, params=params)
+    assert r.status_code == 400
+    err = r.json()["error"]
+    assert err.startswith(message) and "\n" not in err
+
+
+def test_a_bad_forecast_is_refused_before_it_runs(client):
+    r = client.post("/api/forecast", json={"alliance": "csto", "runs": 50_000})
+    assert r.status_code == 400 and r.json()["error"] == "argument runs: expected a whole number from 1 to 20000, found 50000"
+    r = client.post("/api/forecast", json={"alliance": "csto", "levers": ["crisis:2026-09:state=ZZZ"]})
+    assert r.status_code == 400 and "ZZZ" in r.json()["error"]
+
+
+def test_foedus_serve_on_a_busy_port_is_one_line_and_exit_2(cli):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        code, out, err = cli("serve", "--port", str(port))
+    assert code == 2
+    assert err.strip() == f"foedus: error: argument --port: expected a free port on 127.0.0.1 (Address already in use), found {port}"
+
+
+def test_old_forecasts_are_forgotten_with_their_folders(tmp_path):
+    from foedus.web import forecast
+
+    f = forecast.Forecasts(tmp_path)
+    jobs = []
+    for k in range(forecast.KEEP_JOBS + 2):
+        job = f.start("csto", lever_specs=(f"war-ends:2026-{1 + k % 12:02d}",), runs=10, months=2, seed=k)
+        while job.result is None and job.error is None:
+            time.sleep(0.02)
+        jobs.append(job)
+    assert len(f.jobs) == forecast.KEEP_JOBS and jobs[0].id not in f.jobs and jobs[-1].id in f.jobs
+    assert not (tmp_path / "jobs" / jobs[0].id).exists() and (tmp_path / "jobs" / jobs[-1].id).is_dir()
