@@ -149,7 +149,14 @@ class Replay:
 
     def events_table(self):
         """The events applied, in order: ``date``, ``type``, ``alliance``, ``actors``, ``target``,
-        ``outcome``, ``summary``, ``generated`` (made by the treaty rules, not recorded)."""
+        ``outcome``, ``summary``, ``generated`` (made by the treaty rules, not recorded).
+
+        >>> import foedus
+        >>> events = foedus.load_scenario("csto").replay(as_of="2024-03-01").events_table()
+        >>> first = events.iloc[0]
+        >>> first["date"].isoformat(), first["type"], first["actors"], bool(first["generated"])
+        ('1992-05-15', 'sign', 'ARM KAZ KGZ RUS TJK UZB', True)
+        """
         import pandas as pd
 
         rows = [{"date": a.event.date, "type": a.event.type.value, "alliance": a.event.alliance,
@@ -160,6 +167,14 @@ class Replay:
                                            "generated"])
 
     def alliance(self, alliance_id: str) -> AllianceState:
+        """The alliance's state on the replay's date (its memberships); an id that is not an alliance
+        of the scenario raises ArgumentError.
+
+        >>> import foedus
+        >>> st = foedus.load_scenario("csto").replay(as_of="2024-03-01").alliance("csto")
+        >>> st.memberships["ARM"].since.isoformat()
+        '2024-02-22'
+        """
         try:
             return self.alliances[alliance_id]
         except KeyError:
@@ -167,16 +182,35 @@ class Replay:
                                 alliance_id) from None
 
     def members(self, alliance_id: str) -> list[str]:
+        """The alliance's members on the replay's date (frozen ones included), by ISO3 code, sorted.
+
+        >>> import foedus
+        >>> members = foedus.load_scenario("nato").replay(as_of="2024-03-07").members("nato")
+        >>> len(members), "SWE" in members, members[:3]
+        (32, True, ['ALB', 'BEL', 'BGR'])
+        """
         return self.alliance(alliance_id).members()
 
     def standing(self, alliance_id: str, state: str) -> Standing:
         """The state's standing in the alliance (``outside`` for a state of the scenario that never
-        joined); a code that is not a state of the scenario raises ArgumentError."""
+        joined); a code that is not a state of the scenario raises ArgumentError.
+
+        >>> import foedus
+        >>> rp = foedus.load_scenario("csto").replay(as_of="2024-03-01")
+        >>> rp.standing("csto", "UZB").name, rp.standing("csto", "AZE").name
+        ('suspended', 'withdrawn')
+        """
         if self.states and state not in self.states:
             raise ArgumentError("state", f"a state of the scenario ({', '.join(self.states)})", state)
         return self.alliance(alliance_id).standing(state)
 
     def requests(self, alliance_id: str | None = None) -> list[Event]:
+        """The requests for help applied up to the replay's date (of one alliance, or of all).
+
+        >>> import foedus
+        >>> [(e.date.isoformat(), e.actors) for e in foedus.load_scenario("csto").replay().requests("csto")]
+        [('2010-06-12', ('KGZ',)), ('2022-01-05', ('KAZ',)), ('2022-09-13', ('ARM',))]
+        """
         return [a.event for a in self.events if a.event.type == EventType.request
                 and (alliance_id is None or a.event.alliance == alliance_id)]
 
