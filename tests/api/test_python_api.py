@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import foedus
-from foedus.ledger.replay import Replay
+from foedus.ledger.replay import AllianceState, Replay
 import foedus.results.folder
 
 
@@ -62,7 +62,7 @@ def _public_members(cls) -> list:
     return out
 
 
-@pytest.mark.parametrize("cls", [foedus.Scenario, Replay, foedus.results.folder.Results],
+@pytest.mark.parametrize("cls", [foedus.Scenario, Replay, AllianceState, foedus.results.folder.Results],
                          ids=lambda c: c.__name__)
 def test_every_property_and_accessor_has_an_example(cls):
     members = _public_members(cls)
