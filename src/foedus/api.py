@@ -33,7 +33,15 @@ ASSUMPTION_FLAG = "--assume-nothing-after-record"
 
 def after_record(data: ScenarioFiles, date: dt.date, assume: bool, argument: str) -> str | None:
     """A date after the scenario's record is refused unless the caller assumes that nothing happened
-    between the record's end and that date; then the assumption, in words (to print and record)."""
+    between the record's end and that date; then the assumption, in words (to print and record).
+
+    >>> import datetime as dt
+    >>> data = foedus.load_scenario("csto").data
+    >>> after_record(data, dt.date(2024, 3, 1), assume=False, argument="start") is None
+    True
+    >>> after_record(data, dt.date(2026, 1, 1), assume=True, argument="start")[:60]
+    'assumed that nothing happened between the end of the record '
+    """
     end = data.scenario.end
     if date <= end:
         return None
@@ -75,12 +83,20 @@ class Scenario:
 
     @property
     def name(self) -> str:
-        """The scenario's name (``"csto"``)."""
+        """The scenario's name.
+
+        >>> foedus.load_scenario("csto").name
+        'csto'
+        """
         return self.data.scenario.name
 
     @property
     def reference(self) -> str:
-        """What loads this scenario again: its built-in name, or its folder."""
+        """What loads this scenario again: its built-in name, or its folder.
+
+        >>> foedus.load_scenario("csto").reference
+        'csto'
+        """
         from foedus.scenario.loader import builtin_names
 
         if self.name in builtin_names() and resolve(self.name).resolve() == Path(self.path).resolve():
@@ -89,27 +105,49 @@ class Scenario:
 
     @property
     def focus(self) -> Alliance:
-        """The alliance the forecasts are about."""
+        """The alliance the forecasts are about.
+
+        >>> foedus.load_scenario("csto").focus.treaty
+        'Collective Security Treaty (Tashkent)'
+        """
         return self.alliance(self.data.scenario.focus)
 
     @property
     def states(self) -> tuple[State, ...]:
-        """The states of the scenario, as declared in ``states.toml``."""
+        """The states of the scenario, as declared in ``states.toml``.
+
+        >>> [s.iso3 for s in foedus.load_scenario("csto").states][:3]
+        ['RUS', 'BLR', 'ARM']
+        """
         return self.data.states
 
     @property
     def alliances(self) -> tuple[Alliance, ...]:
-        """The alliances of the scenario, as declared in ``alliances.toml``."""
+        """The alliances of the scenario, as declared in ``alliances.toml``.
+
+        >>> [a.id for a in foedus.load_scenario("csto").alliances]
+        ['csto']
+        """
         return self.data.alliances
 
     @property
     def events(self) -> tuple[Event, ...]:
-        """The recorded events (``record.toml``), in date order."""
+        """The recorded events (``record.toml``), in date order.
+
+        >>> first = foedus.load_scenario("csto").events[0]
+        >>> first.date.isoformat(), first.type.value
+        ('1993-09-24', 'accede')
+        """
         return self.data.events
 
     @property
     def timeline(self) -> tuple[TimelineChange, ...]:
-        """The dated exogenous changes the behavioural model follows (``timeline.toml``)."""
+        """The dated exogenous changes the behavioural model follows (``timeline.toml``).
+
+        >>> change = foedus.load_scenario("csto").timeline[0]
+        >>> change.date.isoformat(), change.state, change.field, change.value
+        ('2020-09-27', 'ARM', 'threat', 2.0)
+        """
         return self.data.timeline
 
     def state(self, iso3: str, argument: str = "state") -> State:
@@ -139,7 +177,11 @@ class Scenario:
 
     @cached_property
     def full_replay(self) -> Replay:
-        """The whole record replayed (raises RuleViolation if any event breaks a rule)."""
+        """The whole record replayed (raises RuleViolation if any event breaks a rule).
+
+        >>> foedus.load_scenario("csto").full_replay.as_of.isoformat()
+        '2025-12-31'
+        """
         return replay(self.data)
 
     def replay(self, as_of: str | dt.date | None = None, assume_nothing_after_record: bool = False) -> Replay:
@@ -160,7 +202,15 @@ class Scenario:
 
     def place(self, code: str, date: dt.date | None = None) -> Place:
         """A place an attack can fall on: a state's ISO3 code (its home territory), or the code or
-        name of a territory declared in ``states.toml`` (``FLK``, ``Falkland Islands``)."""
+        name of a territory declared in ``states.toml`` (``FLK``, ``Falkland Islands``); on ``date``,
+        a territory that was no longer the state's is refused.
+
+        >>> nato = foedus.load_scenario("nato")
+        >>> nato.place("Falkland Islands")
+        Place(code='FLK', name='Falkland Islands', state='GBR', region='South Atlantic')
+        >>> nato.place("GBR").name
+        'United Kingdom'
+        """
         key = code.strip()
         for s in self.data.states:
             if s.iso3 == key.upper():
@@ -184,6 +234,11 @@ class Scenario:
 
         >>> ob = foedus.load_scenario("csto").obligations(date="2022-09-13", victim="ARM", aggressor="AZE")
         >>> ob.casus_foederis
+        True
+        >>> nato = foedus.load_scenario("nato")
+        >>> nato.obligations(date="1982-04-02", victim="GBR", aggressor=["ARG"], place="FLK").reason
+        'the attack fell on Falkland Islands (FLK, South Atlantic; territory of GBR), outside the treaty area (Art 6)'
+        >>> nato.obligations(date="1982-04-02", victim="GBR", aggressor=["ARG"], place="GIB").casus_foederis
         True
         """
         d = parse_date(date, "date")

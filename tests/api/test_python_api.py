@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import foedus
+from foedus.ledger.replay import AllianceState, Replay
 import foedus.results.folder
 
 
@@ -48,6 +49,26 @@ def test_every_public_function_has_a_docstring_with_an_example():
     for f in public:
         doc = inspect.getdoc(f) or ""
         assert ">>>" in doc, f"{f.__qualname__} has no example"
+
+
+def _public_members(cls) -> list:
+    out = []
+    for name, member in vars(cls).items():
+        if name.startswith("_"):
+            continue
+        f = member.fget if isinstance(member, property) else getattr(member, "func", member)  # cached_property: .func
+        if inspect.isfunction(f):
+            out.append((f"{cls.__name__}.{name}", f))
+    return out
+
+
+@pytest.mark.parametrize("cls", [foedus.Scenario, Replay, AllianceState, foedus.results.folder.Results],
+                         ids=lambda c: c.__name__)
+def test_every_property_and_accessor_has_an_example(cls):
+    members = _public_members(cls)
+    assert len(members) >= 4  # the check sees them: a class whose members it missed would pass unseen
+    missing = [name for name, f in members if ">>>" not in (inspect.getdoc(f) or "")]
+    assert not missing, f"no example in the docstring of {missing}"
 
 
 @pytest.mark.parametrize("name", ["foedus.api", "foedus.simulation", "foedus.results.folder", "foedus.ledger.replay"])

@@ -41,6 +41,34 @@ def test_who_is_bound_answers_as_the_treaty_rules_do(client):
     assert ob["casus_foederis"] and len(ob["bound"]) == 31 and "SWE" not in ob["bound"]
 
 
+@pytest.mark.parametrize("place, covered", [("FLK", False), ("Gibraltar", True)])
+def test_the_falklands_are_outside_natos_area_and_gibraltar_inside_in_1982(client, place, covered):
+    ob = client.get("/api/bound", params={"alliance": "nato", "date": "1982-04-02", "victim": "GBR",
+                                           "aggressor": "ARG", "place": place}).json()
+    assert ob["casus_foederis"] is covered and ob["aggressors"] == ["ARG"]
+    assert ("inside the treaty area (Art 6)" in " ".join(ob["conditions"])) is covered
+    assert all(d["article"] == "Art 5" and d["bound"] is covered for d in ob["duties"])
+    if not covered:
+        assert ob["reason"] == ("the attack fell on Falkland Islands (FLK, South Atlantic; territory of GBR), "
+                                "outside the treaty area (Art 6)")
+    table = pd.read_csv(io.StringIO(client.get("/api/table/bound.csv", params={
+        "alliance": "nato", "date": "1982-04-02", "victim": "GBR", "aggressor": "ARG", "place": place}).text))
+    assert set(table["place"]) == {ob["place"]} and set(table["casus_foederis"]) == {covered}
+
+
+def test_the_places_offered_are_the_scenarios_territories(client):
+    places = {p["code"]: p for p in client.get("/api/record", params={"alliance": "nato"}).json()["places"]}
+    assert places["FLK"]["of"] == "GBR" and places["GIB"]["name"] == "Gibraltar"
+    assert places["GOA"]["until"] == "1961-12-19"
+
+
+def test_several_aggressors_by_commas_or_repeated(client):
+    base = {"alliance": "csto", "date": "2022-09-13", "victim": "ARM"}
+    by_commas = client.get("/api/bound", params={**base, "aggressor": "AZE, GEO"}).json()
+    repeated = client.get("/api/bound", params=[*base.items(), ("aggressor", "AZE"), ("aggressor", "GEO")]).json()
+    assert by_commas == repeated and by_commas["aggressors"] == ["AZE", "GEO"]
+
+
 def test_a_forecast_job_reports_progress_and_gives_its_tables(client):
     job = client.post("/api/forecast", json={"alliance": "csto", "levers": ["war-ends:2026-06"], "runs": 100,
                                              "months": 12, "seed": 3}).json()
@@ -62,6 +90,10 @@ def test_a_forecast_job_reports_progress_and_gives_its_tables(client):
     ("/api/bound", {"alliance": "csto", "date": "2022-09-13", "victim": "XXX"}, "argument victim: expected a state of scenario 'csto'"),
     ("/api/bound", {"alliance": "csto", "date": "2022-09-13"}, "argument victim: expected a value, found 'nothing'"),
     ("/api/table/events.xlsx", {"alliance": "csto"}, "argument format: expected csv or parquet, found 'xlsx'"),
+    ("/api/bound", {"alliance": "nato", "date": "1982-04-02", "victim": "GBR", "aggressor": "ARG,GBR"},
+     "argument aggressor: expected a state other than the victim, found 'GBR'"),
+    ("/api/bound", {"alliance": "nato", "date": "1982-04-02", "victim": "GBR", "place": "Atlantis"},
+     "argument place: expected a state's ISO3 code or a territory of the scenario (FR-DZ, GOA, FLK, GIB), found 'Atlantis'"),
 ])
 def test_bad_input_is_one_line_naming_the_argument(client, path, params, message):
     r = client.get(path, params=params)

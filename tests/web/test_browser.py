@@ -191,3 +191,65 @@ def test_the_offline_check_catches_a_request_that_would_leave(visit):
     assert all(u.startswith(("http://127.0.0.1", "data:", "blob:")) for u in visit.outside.local)
     visit.outside.outside.clear()  # the fixture's own check would fail the test otherwise
     page.errors.clear()
+
+
+def ask_bound(page, date: str, victim: str, aggressors: list[str], place: str) -> str:
+    form = "#bound-form"
+    page.fill(f"{form} [name=date]", date)
+    page.select_option(f"{form} [name=victim]", victim)
+    page.select_option(f"{form} [name=aggressor]", aggressors)
+    page.select_option(f"{form} [name=place]", place)
+    page.click(f"{form} button[type=submit]")
+    page.wait_for_function(f"(document.querySelector('#bound-answer').dataset.answered || '').endsWith('{place}')")
+    return page.inner_text("#bound-answer")
+
+
+def test_the_falklands_are_outside_natos_area_and_gibraltar_inside_on_2_april_1982(visit):
+    page = visit("a=nato&d=1982-04-02")
+    answer = ask_bound(page, "1982-04-02", "GBR", ["ARG"], "FLK")
+    assert answer.startswith("No casus foederis: the attack fell on Falkland Islands (FLK, South Atlantic; "
+                             "territory of GBR), outside the treaty area (Art 6)")
+    rows = page.eval_on_selector_all("#bound-answer tbody tr", "rs => rs.map(r => [...r.cells].map(c => c.textContent))")
+    assert {r[2] for r in rows} == {"no"} and {r[3] for r in rows} == {"Art 5"}
+    assert all("outside the treaty area" in r[4] for r in rows)
+    assert "ba=ARG" in page.url and "bt=FLK" in page.url
+    again = visit(page.url.split("#", 1)[1])  # the address restores the aggressors and the place
+    again.wait_for_selector("#bound-answer table")
+    assert again.inner_text("#bound-answer") == answer
+    assert again.input_value("#bound-form [name=place]") == "FLK"
+    answer = ask_bound(page, "1982-04-02", "GBR", ["ARG"], "GIB")
+    assert answer.startswith("Casus foederis: armed attack on a member: Art 5 applies")
+    assert "Condition: the attack fell on Gibraltar (GIB, Europe; territory of GBR), inside the treaty area (Art 6)" in answer
+    bound = {r[0]: r[2] for r in page.eval_on_selector_all("#bound-answer tbody tr", "rs => rs.map(r => [...r.cells].map(c => c.textContent))")}
+    assert bound["United States"] == "yes" and bound["France"] == "yes"
+
+
+def test_several_aggressors_are_named_and_kept_in_the_address(visit):
+    page = visit("a=csto&d=2022-09-13")
+    answer = ask_bound(page, "2022-09-13", "ARM", ["AZE", "GEO"], "own")
+    assert answer.startswith("Casus foederis")
+    assert "ba=AZE%2CGEO" in page.url or "ba=AZE,GEO" in page.url
+    again = visit(page.url.split("#", 1)[1])
+    again.wait_for_selector("#bound-answer table")
+    assert again.eval_on_selector_all("#bound-form [name=aggressor] option:checked", "os => os.map(o => o.value)") == ["AZE", "GEO"]
+    assert again.inner_text("#bound-answer") == answer
+
+
+def test_anzus_rio_and_the_sino_soviet_treaty_show_their_record_and_map(visit):
+    page = visit("a=csto")
+    for alliance in ("anzus", "rio", "sino-soviet"):
+        drawn = page.get_attribute("#fig-map", "data-rendered")
+        page.select_option("#alliance", alliance)
+        page.wait_for_function(f"document.querySelector('#fig-map').dataset.rendered != '{drawn}' && location.hash.includes('a={alliance}')")
+        assert page.is_hidden("#error"), page.inner_text("#error")
+        assert page.eval_on_selector_all("#events tbody tr", "rs => rs.length") > 0
+        assert fills(page, "fig-map")
+    # the treaty ended in 1980: a forecast after its end is refused with one line in the page
+    page.fill("[name=runs]", "50")
+    page.fill("[name=months]", "12")
+    page.click("#run")
+    page.wait_for_selector("#error:not([hidden])")
+    assert page.inner_text("#error") == (
+        "argument from: expected a date before the end of the Treaty of Friendship, Alliance and Mutual Assistance "
+        "(Moscow, 1950) (1980-04-11, expiry): nothing is simulated after a treaty's end, found '1980-12-31'")
+    assert page.get_attribute("#fig-active", "data-rendered") is None

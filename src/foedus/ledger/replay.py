@@ -46,6 +46,13 @@ class Membership:
     claims: list[str] = field(default_factory=list)  # denunciations that did not take effect
 
     def to_dict(self) -> dict:
+        """The membership as plain data (dates in ISO form), as ``foedus replay --json`` writes it.
+
+        >>> import foedus
+        >>> st = foedus.load_scenario("csto").replay(as_of="2024-03-01").alliance("csto")
+        >>> {k: v for k, v in st.memberships["ARM"].to_dict().items() if k in ("standing", "since")}
+        {'standing': 'frozen', 'since': '2024-02-22'}
+        """
         return {
             "state": self.state, "standing": self.standing.name, "since": self.since.isoformat(),
             "notice_due": self.notice_due.isoformat() if self.notice_due else None,
@@ -72,23 +79,56 @@ class AllianceState:
 
     def status(self) -> TreatyStatus:
         """What obligations need beyond the standings: the treaty's end, participation in the
-        organisation's bodies, suspensions towards one party."""
+        organisation's bodies, suspensions towards one party.
+
+        >>> import foedus
+        >>> status = foedus.load_scenario("sino-soviet").full_replay.alliance("sino-soviet").status()
+        >>> status.ended.isoformat(), status.end_cause
+        ('1980-04-11', 'expiry')
+        """
         return TreatyStatus(
             ended=self.ended, end_cause=self.end_cause.value if self.end_cause else None, end_reason=self.end_reason,
             bodies_left={s: dict(m.bodies_left) for s, m in self.memberships.items() if m.bodies_left},
             suspended_towards=dict(self.suspended_towards), roles=dict(self.roles))
 
     def standing(self, state: str) -> Standing:
+        """The state's standing (``outside`` for a state that never had a membership).
+
+        >>> import foedus
+        >>> st = foedus.load_scenario("csto").replay(as_of="2024-03-01").alliance("csto")
+        >>> st.standing("ARM").name, st.standing("UKR").name
+        ('frozen', 'outside')
+        """
         m = self.memberships.get(state)
         return m.standing if m else Standing.outside
 
     def standings(self) -> dict[str, Standing]:
+        """Every state with a membership, by ISO3 code, and its standing.
+
+        >>> import foedus
+        >>> foedus.load_scenario("csto").replay(as_of="2024-03-01").alliance("csto").standings()["UZB"].name
+        'suspended'
+        """
         return {s: m.standing for s, m in self.memberships.items()}
 
     def members(self) -> list[str]:
+        """The members (frozen ones included), by ISO3 code, sorted.
+
+        >>> import foedus
+        >>> foedus.load_scenario("csto").replay(as_of="2024-03-01").alliance("csto").members()
+        ['ARM', 'BLR', 'KAZ', 'KGZ', 'RUS', 'TJK']
+        """
         return sorted(s for s, m in self.memberships.items() if m.standing in MEMBER_STANDINGS)
 
     def with_standing(self, *standings: Standing) -> list[str]:
+        """The states in any of these standings, sorted.
+
+        >>> import foedus
+        >>> from foedus.treaty.membership import Standing
+        >>> st = foedus.load_scenario("csto").replay(as_of="2024-03-01").alliance("csto")
+        >>> st.with_standing(Standing.frozen, Standing.suspended)
+        ['ARM', 'UZB']
+        """
         return sorted(s for s, m in self.memberships.items() if m.standing in standings)
 
 
@@ -99,6 +139,13 @@ class AppliedEvent:
     ruling: str = ""  # what the rules say of it, where they do not simply allow it
 
     def to_dict(self) -> dict:
+        """The event as plain data, with ``generated`` (and the rules' ``ruling`` where they made one).
+
+        >>> import foedus
+        >>> last = foedus.load_scenario("csto").replay(as_of="2024-03-01").events[-1].to_dict()
+        >>> last["date"], last["type"], last["actors"], last["generated"]
+        ('2024-02-22', 'freeze', ['ARM'], False)
+        """
         d = self.event.model_dump(mode="json", exclude_none=True)
         if d.get("in_effect", False):  # the new fields only where they say something
             del d["in_effect"]
@@ -149,7 +196,14 @@ class Replay:
 
     def events_table(self):
         """The events applied, in order: ``date``, ``type``, ``alliance``, ``actors``, ``target``,
-        ``outcome``, ``summary``, ``generated`` (made by the treaty rules, not recorded)."""
+        ``outcome``, ``summary``, ``generated`` (made by the treaty rules, not recorded).
+
+        >>> import foedus
+        >>> events = foedus.load_scenario("csto").replay(as_of="2024-03-01").events_table()
+        >>> first = events.iloc[0]
+        >>> first["date"].isoformat(), first["type"], first["actors"], bool(first["generated"])
+        ('1992-05-15', 'sign', 'ARM KAZ KGZ RUS TJK UZB', True)
+        """
         import pandas as pd
 
         rows = [{"date": a.event.date, "type": a.event.type.value, "alliance": a.event.alliance,
@@ -160,6 +214,14 @@ class Replay:
                                            "generated"])
 
     def alliance(self, alliance_id: str) -> AllianceState:
+        """The alliance's state on the replay's date (its memberships); an id that is not an alliance
+        of the scenario raises ArgumentError.
+
+        >>> import foedus
+        >>> st = foedus.load_scenario("csto").replay(as_of="2024-03-01").alliance("csto")
+        >>> st.memberships["ARM"].since.isoformat()
+        '2024-02-22'
+        """
         try:
             return self.alliances[alliance_id]
         except KeyError:
@@ -167,16 +229,35 @@ class Replay:
                                 alliance_id) from None
 
     def members(self, alliance_id: str) -> list[str]:
+        """The alliance's members on the replay's date (frozen ones included), by ISO3 code, sorted.
+
+        >>> import foedus
+        >>> members = foedus.load_scenario("nato").replay(as_of="2024-03-07").members("nato")
+        >>> len(members), "SWE" in members, members[:3]
+        (32, True, ['ALB', 'BEL', 'BGR'])
+        """
         return self.alliance(alliance_id).members()
 
     def standing(self, alliance_id: str, state: str) -> Standing:
         """The state's standing in the alliance (``outside`` for a state of the scenario that never
-        joined); a code that is not a state of the scenario raises ArgumentError."""
+        joined); a code that is not a state of the scenario raises ArgumentError.
+
+        >>> import foedus
+        >>> rp = foedus.load_scenario("csto").replay(as_of="2024-03-01")
+        >>> rp.standing("csto", "UZB").name, rp.standing("csto", "AZE").name
+        ('suspended', 'withdrawn')
+        """
         if self.states and state not in self.states:
             raise ArgumentError("state", f"a state of the scenario ({', '.join(self.states)})", state)
         return self.alliance(alliance_id).standing(state)
 
     def requests(self, alliance_id: str | None = None) -> list[Event]:
+        """The requests for help applied up to the replay's date (of one alliance, or of all).
+
+        >>> import foedus
+        >>> [(e.date.isoformat(), e.actors) for e in foedus.load_scenario("csto").replay().requests("csto")]
+        [('2010-06-12', ('KGZ',)), ('2022-01-05', ('KAZ',)), ('2022-09-13', ('ARM',))]
+        """
         return [a.event for a in self.events if a.event.type == EventType.request
                 and (alliance_id is None or a.event.alliance == alliance_id)]
 
@@ -561,7 +642,13 @@ class _Machine:
 
 
 def replay(data: ScenarioFiles, as_of: dt.date | None = None) -> Replay:
-    """Apply the record up to and including ``as_of`` (default: the scenario's end)."""
+    """Apply the record up to and including ``as_of`` (default: the scenario's end).
+    ``Scenario.replay`` is the way in from a loaded scenario (it checks the date).
+
+    >>> import foedus, datetime as dt
+    >>> replay(foedus.load_scenario("csto").data, dt.date(2024, 3, 1)).members("csto")
+    ['ARM', 'BLR', 'KAZ', 'KGZ', 'RUS', 'TJK']
+    """
     as_of = as_of or data.scenario.end
     m = _Machine(data)
     m.schedule_treaty_dates(as_of)

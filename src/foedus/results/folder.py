@@ -56,7 +56,14 @@ class Results:
 
     def save(self, path: str | Path) -> Path:
         """Write the folder (tables, then the manifest marked complete): a new or empty folder, or a
-        results folder (one with a manifest.json), whose tables are replaced."""
+        results folder (one with a manifest.json), whose tables are replaced.
+
+        >>> import foedus, tempfile
+        >>> res = foedus.simulate("csto", start="2024-03-01", months=6, runs=20, seed=1)
+        >>> folder = res.save(tempfile.mkdtemp() + "/run")
+        >>> sorted(p.name for p in folder.iterdir())
+        ['final.parquet', 'manifest.json', 'monthly.parquet', 'runs.parquet', 'summary.parquet']
+        """
         folder = Path(path)
         if not (folder / "manifest.json").is_file():
             new_folder(folder)
@@ -88,7 +95,15 @@ class Results:
         return Path(folder)
 
     def write_csv(self, folder: Path) -> None:
-        """The tables as CSV files in ``folder`` (created); ``to_csv`` is the safe way in."""
+        """The tables as CSV files in ``folder`` (created); ``to_csv`` is the safe way in.
+
+        >>> import foedus, tempfile, os
+        >>> from pathlib import Path
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> foedus.simulate("csto", start="2024-03-01", months=6, runs=20, seed=1).write_csv(folder)
+        >>> sorted(os.listdir(folder))
+        ['final.csv', 'monthly.csv', 'runs.csv', 'summary.csv']
+        """
         folder.mkdir(parents=True, exist_ok=True)
         for name in (*TABLES, "summary"):
             df = self.member_summary if name == "summary" else getattr(self, name)

@@ -44,10 +44,15 @@ def _need(q, name: str) -> str:
     return v
 
 
+def _aggressors(q) -> list[str]:
+    """The aggressors named: the ``aggressor`` argument repeated, or its values separated by commas."""
+    return [x.strip() for v in q.getlist("aggressor") for x in v.split(",") if x.strip()]
+
+
 def _bound_args(q) -> dict:
-    return {"date": _need(q, "date"), "victim": _need(q, "victim"), "aggressor": q.get("aggressor") or None,
+    return {"date": _need(q, "date"), "victim": _need(q, "victim"), "aggressors": _aggressors(q),
             "crisis": q.get("crisis") or "armed_attack", "territory": q.get("territory") or "own",
-            "requested": q.get("requested", "1") not in ("0", "false", "no")}
+            "place": q.get("place") or None, "requested": q.get("requested", "1") not in ("0", "false", "no")}
 
 
 def record_table(name: str, q) -> pd.DataFrame:
@@ -63,8 +68,8 @@ def record_table(name: str, q) -> pd.DataFrame:
         st = record.standings_on(alliance, _need(q, "date"))
         return pd.DataFrame(st["states"]).assign(date=st["date"])
     ob = record.bound(alliance, **_bound_args(q))
-    return pd.DataFrame(ob["duties"]).assign(date=ob["date"], victim=ob["victim"], aggressor=ob["aggressor"],
-                                              casus_foederis=ob["casus_foederis"])
+    return pd.DataFrame(ob["duties"]).assign(date=ob["date"], victim=ob["victim"], aggressors=" ".join(ob["aggressors"]),
+                                              place=ob["place"], casus_foederis=ob["casus_foederis"])
 
 
 def _download(df: pd.DataFrame, stem: str, fmt: str) -> Response:

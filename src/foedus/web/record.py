@@ -89,7 +89,7 @@ def record(alliance_id: str) -> dict:
     first = min([a.signed or sc.data.scenario.start, *(dt.date.fromisoformat(e["date"]) for e in events)])
     return {"alliance": alliance_id, "name": a.name, "treaty": a.treaty, "patron": a.patron,
             "title": sc.data.scenario.title, "first": first.isoformat(), "last": end.isoformat(),
-            "events": events, "spells": spells, "sources": list(sc.data.scenario.sources),
+            "events": events, "spells": spells, "places": places(sc), "sources": list(sc.data.scenario.sources),
             "citations": list(getattr(sc.data.scenario, "data_citations", ()) or ())}
 
 
@@ -134,18 +134,27 @@ def iso_numeric(cow: int) -> str | None:
     return country.numeric if country else None
 
 
-def bound(alliance_id: str, date: str, victim: str, aggressor: str | None = None, crisis: str = "armed_attack",
-          territory: str = "own", requested: bool = True) -> dict:
-    """Who owes what to ``victim`` on ``date``: the casus foederis, the article, and each member's
-    duty with the reason (``Scenario.obligations``)."""
+def bound(alliance_id: str, date: str, victim: str, aggressors: list[str] | tuple[str, ...] = (),
+          crisis: str = "armed_attack", territory: str = "own", place: str | None = None,
+          requested: bool = True) -> dict:
+    """Who owes what to ``victim`` on ``date`` when ``aggressors`` (none, one or several) strike at
+    ``place`` (a territory's code or name; default: the victim's ``territory``, own or outside): the
+    casus foederis, the article, and each member's duty with the reason (``Scenario.obligations``)."""
     sc = open_alliance(alliance_id)
-    ob = sc.obligations(date=date, victim=victim.upper(), aggressor=aggressor.upper() if aggressor else None,
-                        crisis=crisis, territory=territory, requested=requested)
+    ob = sc.obligations(date=date, victim=victim.upper(), aggressor=[x.upper() for x in aggressors],
+                        crisis=crisis, territory=territory, requested=requested, place=place)
     out = ob.to_dict()
     names = {s.iso3: s.name for s in sc.states}
     for d in out["duties"]:
         d["name"] = names.get(d["state"], d["state"])
     return out
+
+
+def places(sc: Scenario) -> list[dict]:
+    """The territories of the scenario's states (``states.toml``) an attack can fall on, besides a
+    victim's home territory: code, name, whose and until when."""
+    return [{"code": t.code, "name": t.name, "of": s.iso3, "until": t.until.isoformat() if t.until else None}
+            for s in sc.states for t in s.territories]
 
 
 MAP_FILE = Path(__file__).with_name("static") / "vendor" / "countries-110m.json"

@@ -83,6 +83,7 @@ async function loadAlliance(id) {
   slider.min = dayNumber(rec.first); slider.max = dayNumber(rec.last);
   $("#date").min = rec.first; $("#date").max = rec.last;
   fillStates(lev);
+  fillPlaces(rec.places);
   fillLevers(lev);
   renderEvents();
 }
@@ -187,17 +188,34 @@ function markEvents(iso) {
 function option(value, text) { const o = document.createElement("option"); o.value = value; o.textContent = text; return o; }
 function fillStates(lev) {
   const f = $("#bound-form");
-  for (const [sel, blank] of [[f.victim, null], [f.aggressor, "(none named)"], [$("[name=crisis_victim]"), null], [$("[name=crisis_aggressor]"), "(none)"]]) {
+  for (const [sel, blank] of [[f.victim, null], [f.aggressor, null], [$("[name=crisis_victim]"), null], [$("[name=crisis_aggressor]"), "(none)"]]) {
     sel.innerHTML = "";
     if (blank) sel.appendChild(option("", blank));
     for (const s of (sel.name === "crisis_victim" ? lev.members : lev.states)) sel.appendChild(option(s, s));
   }
 }
 
+// the place: the victim's own territory, outside it, or one of the scenario's territories (by its code)
+const HOME_PLACES = ["own", "outside"];
+function fillPlaces(places) {
+  const sel = $("#bound-form").place;
+  sel.querySelectorAll("option[data-territory]").forEach((o) => o.remove());
+  for (const p of places) {
+    const o = option(p.code, `${p.name} (${p.code}, territory of ${p.of}${p.until ? ` until ${p.until}` : ""})`);
+    o.dataset.territory = "1";
+    sel.appendChild(o);
+  }
+}
+function aggressors() { return [...$("#bound-form").aggressor.selectedOptions].map((o) => o.value); }
+function boundQuery() {
+  const f = $("#bound-form"), home = HOME_PLACES.includes(f.place.value);
+  return { alliance: state.alliance, date: f.date.value, victim: f.victim.value, aggressor: aggressors().join(","),
+           crisis: f.crisis.value, territory: home ? f.place.value : "own", place: home ? "" : f.place.value,
+           requested: f.requested.checked ? "1" : "0" };
+}
+
 async function askBound() {
-  const f = $("#bound-form");
-  const q = { alliance: state.alliance, date: f.date.value, victim: f.victim.value, aggressor: f.aggressor.value,
-              crisis: f.crisis.value, territory: f.territory.value, requested: f.requested.checked ? "1" : "0" };
+  const q = boundQuery();
   const ob = await api(`/api/bound?${qs(q)}`);
   const box = $("#bound-answer");
   box.innerHTML = "";
@@ -221,7 +239,7 @@ async function askBound() {
   wrap.className = "wide";
   wrap.appendChild(t);
   box.appendChild(wrap);
-  box.dataset.answered = q.date + q.victim;
+  box.dataset.answered = [q.date, q.victim, q.aggressor, q.place || q.territory].join(" ");
   setDownloads();
   saveView();
 }
@@ -376,13 +394,11 @@ async function drawDifference(res) {
 
 // --- downloads and the shareable address ---------------------------------------------------------------
 function setDownloads() {
-  const f = $("#bound-form");
   const params = { alliance: state.alliance, date: $("#date").value };
   for (const p of document.querySelectorAll(".downloads")) {
     const table = p.dataset.table;
     let q = Object.assign({}, params);
-    if (table === "bound") q = { alliance: state.alliance, date: f.date.value, victim: f.victim.value, aggressor: f.aggressor.value,
-                                 crisis: f.crisis.value, territory: f.territory.value, requested: f.requested.checked ? "1" : "0" };
+    if (table === "bound") q = boundQuery();
     if (p.dataset.job) {
       if (!state.job || (table === "comparison" && !state.job.result.paired)) { p.hidden = true; continue; }
       q = { job: state.job.id };
@@ -400,8 +416,8 @@ function setDownloads() {
 function viewParams() {
   const b = $("#bound-form"), f = $("#forecast-form");
   const v = { a: state.alliance, d: $("#date").value };
-  if ($("#bound-answer").dataset.answered) Object.assign(v, { bd: b.date.value, bv: b.victim.value, ba: b.aggressor.value,
-    bc: b.crisis.value, bt: b.territory.value, br: b.requested.checked ? "1" : "0" });
+  if ($("#bound-answer").dataset.answered) Object.assign(v, { bd: b.date.value, bv: b.victim.value, ba: aggressors().join(","),
+    bc: b.crisis.value, bt: b.place.value, br: b.requested.checked ? "1" : "0" });
   if (state.job) Object.assign(v, { fv: f.variant.value, fl: leverSpecs().join(";"), fr: f.runs.value, fm: f.months.value, fs: f.seed.value });
   return v;
 }
@@ -419,8 +435,10 @@ async function restoreView() {
     const b = $("#bound-form");
     b.date.value = v.bd || $("#date").value;
     if (v.bv) {
-      b.victim.value = v.bv; b.aggressor.value = v.ba || ""; b.crisis.value = v.bc || "armed_attack";
-      b.territory.value = v.bt || "own"; b.requested.checked = v.br !== "0";
+      const named = (v.ba || "").split(",");
+      b.victim.value = v.bv; b.crisis.value = v.bc || "armed_attack";
+      for (const o of b.aggressor.options) o.selected = named.includes(o.value);
+      b.place.value = v.bt || "own"; b.requested.checked = v.br !== "0";
       await askBound();
     }
     if (v.fr) {
