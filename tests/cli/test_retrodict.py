@@ -29,7 +29,7 @@ def test_the_same_seed_prints_the_same_rows(cli):
 def test_the_table_marks_a_real_count_outside_its_interval(cli):
     code, out, _ = cli("retrodict", "csto", "--from", "2012-01-01", "--to", "2012-12", "--runs", "20")
     assert code == 0
-    assert "suspensions" in out and "not simulated" in out and "coverage" in out
+    assert "suspensions" in out and "alliance_ends" in out and "coverage" in out   # every class simulated
 
 
 def test_a_folder_with_the_rows_the_figure_and_a_page_that_foedus_report_rebuilds(cli, tmp_path):
