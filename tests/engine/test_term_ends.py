@@ -16,7 +16,8 @@ import foedus
 from foedus.chronology import add_months, month_index
 from foedus.engine.compile import NO_MONTH, compile_model
 from foedus.engine.step import COUNTERS, run_months
-from foedus.errors import ArgumentError
+from foedus.errors import ArgumentError, RuleViolation
+from foedus.ledger.replay import replay
 from foedus.model.parameters import Parameters
 from foedus.treaty.membership import Standing as S
 from foedus.treaty.term import term_ends
@@ -94,9 +95,16 @@ tacit = st.fixed_dictionaries({
        st.integers(0, 2**31 - 1))
 def test_a_tacit_renewal_keeps_every_party_that_did_not_denounce_in_time(term, notices, seed):
     # notices in the record, before the start; more given by the engine (a high hazard of notice)
-    events = [ev((IN_FORCE + dt.timedelta(days=d)).isoformat(), "notice", s) for s, d in notices]
-    data = toy(sorted(events, key=lambda e: e.date), withdrawal=None,
-               term=dict(article="9", source="toy", renewal="tacit", **term))
+    spec = dict(withdrawal=None, term=dict(article="9", source="toy", renewal="tacit", **term))
+    kept = []   # the notices the treaty law accepts (none after the treaty has ended)
+    for s, d in sorted(notices, key=lambda x: x[1]):
+        e = ev((IN_FORCE + dt.timedelta(days=d)).isoformat(), "notice", s)
+        try:
+            replay(toy(kept + [e], **spec), IN_FORCE + dt.timedelta(days=601))
+        except RuleViolation:
+            continue
+        kept.append(e)
+    data = toy(kept, **spec)
     start = IN_FORCE + dt.timedelta(days=601)
     model, state, seen = _run(data, start, 48, runs=40, seed=seed, hazard_notice=-2.0, hazard_revoke=-20.0)
     al = data.alliances[0]
