@@ -99,12 +99,32 @@ class TreatyFlags:
     patron: int              # whose yes a deployment needs; -1 none
     leader: int              # the patron, or the leading founder (the membership mechanism's patron_spare)
     in_area: np.ndarray      # (N,) bool: in the treaty area (everywhere where the article names none)
-    can_notice: bool         # the treaty has a withdrawal clause
+    can_notice: bool         # a member may give notice: a withdrawal clause, or a term that renews tacitly
     notice_months: int       # its notice period; -1 without a clause
     earliest_month: int      # the earliest month a notice may take effect; -1 any
     admission: bool          # the treaty admits new members
     in_force_month: int
     renewal_months: frozenset[int]
+    #: the months in which a term ends that expires (``expires``) or renews tacitly (``treaty.term``);
+    #: an opt-in term's ends are renewal windows (``renewal_months``)
+    term_end_months: frozenset[int] = frozenset()
+    expires: bool = False    # the term does not renew: the treaty ends at its first term end
+
+
+def notice_due_month(alliance: Alliance, m: int) -> int:
+    """The month in which a notice given in month ``m`` takes effect: after the withdrawal clause's
+    period (``treaty.membership.notice_due``), or, under a term that renews tacitly and no clause, at
+    the end of the first term it reaches in time (``treaty.term.tacit_notice_due``); -1: no notice."""
+    from foedus.chronology import month_index, month_start
+    from foedus.treaty.membership import notice_due
+    from foedus.treaty.term import tacit_notice_due
+
+    w, t = alliance.withdrawal, alliance.term
+    if w is not None:
+        return notice_due(m, w.notice_months, month_index(w.earliest) if w.earliest else None)
+    if t is not None and t.renewal == "tacit":
+        return month_index(tacit_notice_due(alliance, month_start(m)))
+    return -1
 
 
 def treaty_flags(alliance: Alliance, data: ScenarioFiles, on: dt.date, horizon: dt.date) -> TreatyFlags:
@@ -112,7 +132,7 @@ def treaty_flags(alliance: Alliance, data: ScenarioFiles, on: dt.date, horizon: 
     day for the likelihood), renewal windows up to ``horizon``."""
     from foedus.chronology import month_index
     from foedus.treaty.obligations import in_treaty_area
-    from foedus.treaty.term import renewal_windows
+    from foedus.treaty.term import renewal_windows, term_ends
 
     codes = [s.iso3 for s in data.states]
     idx = {c: i for i, c in enumerate(codes)}
@@ -120,13 +140,15 @@ def treaty_flags(alliance: Alliance, data: ScenarioFiles, on: dt.date, horizon: 
     in_area = np.ones(len(codes), bool)
     if cd is not None and cd.territory == "treaty_area":
         in_area = np.array([in_treaty_area(cd, c, on) for c in codes], dtype=bool)
-    w = alliance.withdrawal
+    w, t = alliance.withdrawal, alliance.term
+    ends = term_ends(alliance, horizon) if t is not None and t.renewal != "opt_in" else []
     return TreatyFlags(
         patron=idx[alliance.patron] if alliance.patron else -1, leader=idx[leader(alliance, data)], in_area=in_area,
-        can_notice=w is not None, notice_months=w.notice_months if w is not None else -1,
+        can_notice=w is not None or (t is not None and t.renewal == "tacit"), notice_months=w.notice_months if w is not None else -1,
         earliest_month=month_index(w.earliest) if w is not None and w.earliest else -1,
         admission=alliance.admission is not None, in_force_month=month_index(alliance.in_force),
-        renewal_months=frozenset(month_index(d) for d in renewal_windows(alliance, horizon)))
+        renewal_months=frozenset(month_index(d) for d in renewal_windows(alliance, horizon)),
+        term_end_months=frozenset(month_index(d) for d in ends), expires=t is not None and t.renewal == "none")
 
 
 def abstention_on(alliance: Alliance, date: dt.date) -> bool:

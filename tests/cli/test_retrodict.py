@@ -16,8 +16,8 @@ def test_json_rows_have_the_documented_columns_one_per_class_and_alliance(cli):
     assert all(tuple(r) == ROW_COLUMNS for r in doc["rows"])
     csto = {r["event"]: r for r in doc["rows"] if r["alliance"] == "csto"}
     assert csto["suspensions"]["real"] == 1 and csto["freezes"]["real"] == 1   # Uzbekistan, 2012
-    assert csto["alliance_ends"]["mean"] is None and csto["alliance_ends"]["pit"] is None
-    assert doc["summary"]["cells"] == 2 * (len(NAMES) - 1)
+    assert csto["alliance_ends"]["mean"] == 0 and csto["alliance_ends"]["real"] == 0   # no term end: never ends
+    assert doc["summary"]["cells"] == 2 * len(NAMES)
     assert sum(doc["summary"]["pit_histogram"]) == doc["summary"]["cells"]
 
 
@@ -29,7 +29,7 @@ def test_the_same_seed_prints_the_same_rows(cli):
 def test_the_table_marks_a_real_count_outside_its_interval(cli):
     code, out, _ = cli("retrodict", "csto", "--from", "2012-01-01", "--to", "2012-12", "--runs", "20")
     assert code == 0
-    assert "suspensions" in out and "not simulated" in out and "coverage" in out
+    assert "suspensions" in out and "alliance_ends" in out and "coverage" in out   # every class simulated
 
 
 def test_a_folder_with_the_rows_the_figure_and_a_page_that_foedus_report_rebuilds(cli, tmp_path):

@@ -16,7 +16,7 @@ MONTHLY = ["month", "state", "p_active", "p_frozen", "p_notice", "p_withdrawn", 
            "honoured_part", "refused"]
 FINAL = ["run", "state", "standing", "first_exit_month", "credibility"]
 RUNS = ["run", "requests", "honoured_full", "honoured_part", "refused", "exits", "freezes", "notices", "returns",
-        "accessions", "active_members"]
+        "accessions", "alliance_ends", "active_members"]
 MANIFEST = ["foedus_version", "command", "created", "scenario", "scenario_hash", "scenario_path", "alliance",
             "variant", "levers", "start", "months", "runs", "seed", "chunk_size", "executor", "parameters", "states",
             "complete", "chunks_total", "chunks_done"]

@@ -49,5 +49,15 @@ def test_a_retrodiction_row_per_class_with_the_real_count_beside_the_runs():
     rows = r.rows.set_index("event")
     assert rows.loc["freezes", "real"] == 1 and rows.loc["suspensions", "real"] == 1   # Uzbekistan, 2012
     assert rows.loc["requests", "mean"] == r.draws["requests"].mean()
-    assert np.isnan(rows.loc["alliance_ends", "mean"]) and not rows.loc["alliance_ends", "simulated"]
+    assert rows.loc["alliance_ends", "simulated"] and rows.loc["alliance_ends", "mean"] == 0   # no term ends
     assert r.summary()["cells"] == len(SIMULATED)
+
+
+def test_the_sino_soviet_treaty_ends_in_the_record_and_in_the_runs_where_chinas_notice_stands():
+    r = retrodict("sino-soviet", "1979-06-01", "1981-05", runs=50, seed=3)
+    rows = r.rows.set_index("event")
+    assert rows.loc["alliance_ends", "real"] == 1 and rows.loc["alliance_ends", "simulated"]
+    ends = r.draws["alliance_ends"]
+    assert set(ends) <= {0, 1} and ends.sum() > 0
+    # the treaty's end is not an exit: China's notice falling due is the only exit of a run that ends
+    assert (r.draws["exits"][ends == 1] == 1).all()

@@ -270,8 +270,12 @@ def _month_of_member(x: _Replayed, s: str, h: list, m: int, mm: dict, council: d
     start, nxt = month_start(m), month_start(m + 1)
     cur = _standing_on(h, start - dt.timedelta(days=1))
     inside = [w for when, w in h if start <= when < nxt]
-    # the treaty calendar first: entry into force, a notice falling due
-    while inside and (cur, inside[0]) in ((S.signatory, S.active), (S.notice, S.withdrawn)):
+    # the treaty calendar first: entry into force, a notice falling due, and at the end of a term
+    # that expires or renews tacitly (``TreatyFlags.term_end_months``) the treaty's end: no choice
+    calendar = ((S.signatory, S.active), (S.notice, S.withdrawn))
+    if m in x.flags.term_end_months:
+        calendar += ((S.active, S.withdrawn), (S.frozen, S.withdrawn), (S.suspended, S.withdrawn))
+    while inside and (cur, inside[0]) in calendar:
         cur = inside.pop(0)
     may_suspend = council_may_suspend(x.al, start)
     if cur == S.suspended and may_suspend:

@@ -17,7 +17,7 @@ import numpy as np
 
 from foedus.chronology import month_index, month_start, parse_date
 from foedus.errors import ArgumentError
-from foedus.features import Terms, abstention_on, council_may_suspend, terms, treaty_flags
+from foedus.features import Terms, abstention_on, council_may_suspend, notice_due_month, terms, treaty_flags
 from foedus.ledger.replay import replay
 from foedus.model import credibility, membership
 from foedus.model.parameters import Parameters
@@ -73,6 +73,10 @@ class Model:
     renewal: np.ndarray       # (A, M) bool: a renewal window falls in the month
     suspension: np.ndarray    # (A, M) bool: the council may suspend
     notice_months: np.ndarray  # (A,) -1: no withdrawal clause
+    can_notice: np.ndarray    # (A,) bool: a withdrawal clause, or a term that renews tacitly
+    notice_due_at: np.ndarray  # (A, M) the month a notice given in the month takes effect (-1: none)
+    term_end: np.ndarray      # (A, M) bool: a term that expires or renews tacitly ends in the month
+    expires: np.ndarray       # (A,) bool: the term does not renew (the treaty ends at its term end)
     earliest_month: np.ndarray  # (A,)
     admission: np.ndarray     # (A,) bool
     state_slots: np.ndarray   # (A, N) uint64
@@ -154,6 +158,9 @@ def _treaty_arrays(data: ScenarioFiles, m0: int, months: int) -> dict[str, np.nd
     abstention = np.array([[abstention_on(al, d) for d in dates] for al in alliances], dtype=bool).reshape(A, months)
     suspension = np.array([[council_may_suspend(al, d) for d in dates] for al in alliances], dtype=bool).reshape(A, months)
     renewal = np.array([[m0 + t in f.renewal_months for t in range(months)] for f in flags], dtype=bool).reshape(A, months)
+    term_end = np.array([[m0 + t in f.term_end_months for t in range(months)] for f in flags], dtype=bool).reshape(A, months)
+    notice_due_at = np.array([[notice_due_month(al, m0 + t) for t in range(months)] for al in alliances],
+                             dtype=np.int64).reshape(A, months)
 
     state_slots = np.array([[code(f"{al.id}|{c}") for c in codes] for al in alliances], dtype=np.uint64).reshape(A, n)
     vote_slots = np.array([[[code(f"{al.id}|vote|{v}|{j}|{lvl}") for lvl in ("deploy", "limited") for j in codes]
@@ -164,6 +171,8 @@ def _treaty_arrays(data: ScenarioFiles, m0: int, months: int) -> dict[str, np.nd
                             dtype=np.uint64).reshape(A, n, n)
     return dict(patron=patron, leader=leader, in_area=in_area, in_force_month=in_force_month, abstention=abstention,
                 renewal=renewal, suspension=suspension, notice_months=notice_months, earliest_month=earliest,
+                can_notice=np.array([f.can_notice for f in flags], dtype=bool), notice_due_at=notice_due_at,
+                term_end=term_end, expires=np.array([f.expires for f in flags], dtype=bool),
                 admission=admission, state_slots=state_slots, vote_slots=vote_slots, invite_slots=invite_slots,
                 ratify_slots=ratify_slots)
 

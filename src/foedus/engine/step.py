@@ -3,6 +3,8 @@ short function ``(model, chunk state, month)`` over arrays (month ``t`` after th
 month ``m``):
 
 0. ``treaty_calendar``: entry into force; notices that fall due take effect (``Action.withdraw``);
+   at the end of a term that does not renew the treaty ends in every run (``Action.end``); at the
+   end of one that renews tacitly it ends where fewer than two parties remain;
 1-2. ``draw_crises``: arrivals per source, severity, the most severe per victim; injected crises
    override (the timeline's monthly series are compiled in advance); ``contagion.spread_unrest``;
 3. ``make_requests``: members in a standing that may invoke the alliance ask (``requests.p_request``);
@@ -10,9 +12,10 @@ month ``m``):
    procedure (``treaty.procedure.council_answer``); the victim and the observers update their
    beliefs; ``decay_beliefs``: all beliefs decay towards the prior;
 6. ``weigh_membership``: hazards (``membership``), competing risks from one uniform per member,
-   standings moved by ``treaty.membership.step_array``, notice due dates by ``notice_due``;
+   standings moved by ``treaty.membership.step_array``, notice due dates by ``Model.notice_due_at``;
    council suspension and reinstatement; renewal windows; momentum;
-7. ``accede``: applications, invitations by consensus, ratifications, admission.
+7. ``accede``: applications (none to a treaty that has ended), invitations by consensus,
+   ratifications, admission.
 
 No Python loop runs over runs or states; the only loop is over the scenario's alliances (one or
 two). Every random number comes from a named counter-based stream at a named slot
@@ -42,7 +45,7 @@ from foedus.engine.compile import NO_MONTH, Model
 from foedus.engine.streams import run_states, stream_key, uniforms
 from foedus.model import accession, contagion, credibility, crises, decision, membership, requests
 from foedus.model.timeline import NO_CRISIS
-from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, awaited_ratifications, notice_due, step_array
+from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, awaited_ratifications, step_array
 from foedus.treaty.procedure import NO, YES, council_answer, passes
 
 S = Standing
@@ -54,7 +57,7 @@ _EXITS = np.array([S.frozen, S.notice, S.withdrawn, S.suspended, S.expelled], dt
 
 # per-run counters (focus alliance)
 COUNTERS = ("requests", "honoured_full", "honoured_part", "refused", "exits", "freezes", "notices", "returns",
-            "accessions")
+            "accessions", "alliance_ends")
 C = {k: i for i, k in enumerate(COUNTERS)}
 
 
@@ -71,6 +74,7 @@ class ChunkState:
     ratified: np.ndarray      # (R, A, N, N) bool
     first_exit: np.ndarray    # (R, N) int16: focus alliance, months after start, -1 none
     counts: np.ndarray        # (R, len(COUNTERS)) int32
+    ended: np.ndarray         # (R, A) int16: the month (after the start) the treaty ended in the run, -1 not
     tally: np.ndarray         # (A, N, len(Standing)) int64: runs in which each state has each standing
 
 
@@ -99,7 +103,7 @@ def initial_state(model: Model, runs: np.ndarray) -> ChunkState:
         notice_due=rep(model.notice_due0), cred_a=rep(model.cred_a0).astype(float), cred_b=rep(model.cred_b0).astype(float),
         momentum=rep(model.momentum0).astype(float), invited_by=rep(model.invited_by0), ratified=rep(model.ratified0),
         first_exit=np.full((R, model.n_states), -1, np.int16), counts=np.zeros((R, len(COUNTERS)), np.int32),
-        tally=tally,
+        ended=np.full((R, A), -1, np.int16), tally=tally,
     )
 
 
@@ -314,8 +318,37 @@ def keys_for(seed: int) -> Streams:
 
 
 # -- 0. treaty calendar ----------------------------------------------------------------------------
+def _end_treaty(model: Model, st: ChunkState, mo: Month, a: int, runs: np.ndarray) -> None:
+    """The treaty ends in the ``runs`` (a boolean mask): every party, signatory and candidate leaves
+    by the treaty's end (``Action.end``: not a defection, no momentum), nothing is owed after it."""
+    runs &= st.ended[:, a] < 0
+    if not runs.any():
+        return
+    S_a = st.standing[:, a, :]
+    endable = np.isin(S_a, (S.active, S.frozen, S.notice, S.suspended, S.signatory, S.applicant, S.invited))
+    r, i = _move_cells(st, a, Action.end, *_cells(endable & runs[:, None]), mo.m)
+    st.notice_due[:, a, :][r, i] = NO_MONTH
+    st.ended[runs, a] = mo.t
+    if a == model.focus:
+        _count(st, "alliance_ends", np.flatnonzero(runs))
+
+
+def _term_end(model: Model, st: ChunkState, mo: Month, a: int) -> None:
+    """The end of a term (``Model.term_end``): a term that does not renew ends the treaty in every
+    run; one that renews tacitly runs on for the parties that did not denounce it in time (their
+    notices fell due this month), and ends the treaty where fewer than two parties remain."""
+    if not model.term_end[a, mo.t]:
+        return
+    if model.expires[a]:
+        _end_treaty(model, st, mo, a, np.ones(len(st.runs), bool))
+        return
+    parties = np.isin(st.standing[:, a, :], (S.active, S.frozen, S.notice, S.suspended)).sum(1)
+    _end_treaty(model, st, mo, a, parties < 2)
+
+
 def treaty_calendar(model: Model, st: ChunkState, mo: Month) -> None:
-    """Entry into force; notices that fall due take effect (``Action.withdraw``)."""
+    """Entry into force; notices that fall due take effect (``Action.withdraw``); the end of a term
+    that expires or renews tacitly (:func:`_term_end`)."""
     for a in range(len(model.alliances)):
         if mo.m == model.in_force_month[a]:
             _move(st, a, Action.in_force, st.standing[:, a, :] == S.signatory, mo.m)
@@ -329,6 +362,7 @@ def treaty_calendar(model: Model, st: ChunkState, mo: Month) -> None:
                 if a == model.focus:
                     mo.exits.append((r, i))
                     _count(st, "exits", r)
+        _term_end(model, st, mo, a)
 
 
 # -- 2. crises -------------------------------------------------------------------------------------
@@ -421,7 +455,7 @@ def _choices(model: Model, st: ChunkState, mo: Month, a: int, cred, u) -> dict:
     p, (R, N) = model.params, u.shape
     S_a = st.standing[:, a, :]
     pat = int(model.patron[a])
-    can_notice = model.notice_months[a] >= 0
+    can_notice = bool(model.can_notice[a])
     # the margin z where a hazard needs it, and nowhere else; it is elementwise, so the same
     # values whichever cells it is computed on. Active members (the patron apart): on the whole
     # chunk when most states have them, else on the columns of the states active in at least half
@@ -497,7 +531,7 @@ def _renewal(model: Model, st: ChunkState, mo: Month, a: int, cred) -> tuple:
 
 def weigh_membership(model: Model, st: ChunkState, mo: Month) -> None:
     """Hazards, competing risks from one uniform per member, standings moved by the treaty's
-    transitions, notice due dates by ``notice_due``; the council's suspensions; renewal windows;
+    transitions, notice due dates by ``Model.notice_due_at``; the council's suspensions; renewal windows;
     momentum."""
     R, N, f = len(st.runs), model.n_states, model.focus
     dm = membership.momentum_decay(model.params)
@@ -518,8 +552,7 @@ def weigh_membership(model: Model, st: ChunkState, mo: Month) -> None:
         _move_cells(st, a, Action.reinstate, *reinstate_c, mo.m)
         nd = st.notice_due[:, a, :]
         if len(noticed[0]):
-            nd[noticed] = notice_due(mo.m, int(model.notice_months[a]),
-                                     int(model.earliest_month[a]) if model.earliest_month[a] >= 0 else None)
+            nd[noticed] = model.notice_due_at[a, mo.t]
         nd[_cat(revoked, suspended)] = NO_MONTH
         lapsed = _renewal(model, st, mo, a, cred)
         defections = _cat(froze, noticed, suspended, lapsed)
@@ -546,6 +579,7 @@ def _invitations(model: Model, st: ChunkState, mo: Month, a: int) -> None:
         align = model.affinity[cols, model.leader[a]]
         sub = S_a.take(cols, axis=1)
         applies = ((sub == S.outside) | (sub == S.withdrawn)) & (ua < accession.p_apply(p, align, model.tl.threat[mo.t][cols]))
+        applies &= (st.ended[:, a] < 0)[:, None]   # nobody joins a treaty that has ended
         _move_cells(st, a, Action.apply, *_cells_cols(applies, cols), mo.m)
     ri, ii = _cells_of(st, a, S.applicant)
     if len(ri):

@@ -8,7 +8,7 @@ from after the cell's start but the record it is scored on). ATOP records entrie
 alliance's end, not requests, freezes or notices, so only the classes it records are compared:
 crises (COW MID disputes against members, to 2010, where MID ends), member exits (by any cause: ATOP does not code it), accessions (simulated only where the treaty
 has an admission procedure, which ``to_scenario`` gives none), and the
-alliance's end (which the engine cannot produce: its real count only). A member leaving because the whole alliance ended is
+alliance's end (its real count only: the engine ends a treaty at a term end, but a cell stops before the end). A member leaving because the whole alliance ended is
 the end, not an exit: a cell stops the day before the alliance's end.
 
 Half of the alliances are held out of any fit by a rule that depends on the ATOP number alone
@@ -116,9 +116,12 @@ def run_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date, de
     real["alliance_ends"] = int(al.end is not None and start < al.end <= decade_end)
     real["crises"] = mid_crises(cat, al, start, stop)
     rows = rows_for(aid, start, stop, draws, real, s)
-    if not model.admission[model.focus]:   # no admission procedure: the engine cannot make a member
-        rows.loc[rows["event"] == "accessions", ["mean", "q05", "q95", "pit", "inside", "simulated"]] = \
-            [np.nan, np.nan, np.nan, np.nan, None, False]
+    # a cell stops the day before the alliance's end: the end is compared by its real count alone;
+    # without an admission procedure the engine cannot make a member
+    blank = ["alliance_ends"] + ([] if model.admission[model.focus] else ["accessions"])
+    rows = rows.astype({"inside": object})
+    rows.loc[rows["event"].isin(blank), ["mean", "q05", "q95", "pit", "inside", "simulated"]] = \
+        [np.nan, np.nan, np.nan, np.nan, None, False]
     if stop.year > MID_LAST:               # MID 4.3 ends in 2010: no record of crises to compare
         rows = rows[rows["event"] != "crises"]
     members = int(np.isin(model.standing0[model.focus], sorted(MEMBER_STANDINGS)).sum())

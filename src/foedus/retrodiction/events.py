@@ -1,8 +1,10 @@
 """The classes of event a retrodiction compares, and their real counts in the replayed record.
 
 One home for what counts as what: a class is named once here, with the record's event types that
-make it and whether the engine can produce it. A class the engine cannot produce (an alliance's
-end) is compared as such -- its real count shown, no simulated distribution -- never faked."""
+make it and whether the engine can produce it. A class the engine cannot produce would be compared
+as such -- its real count shown, no simulated distribution -- never faked. The engine produces an
+alliance's end at the end of a term that does not renew, or that renews tacitly with fewer than two
+parties left (``engine.step._term_end``); not a dissolution or termination by the parties."""
 
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ CLASSES: tuple[EventClass, ...] = (
     EventClass("suspensions", "members suspended by the council"),
     EventClass("returns", "frozen members returning"),
     EventClass("accessions", "states joining (accession, admission, return of a former member)"),
-    EventClass("alliance_ends", "the alliance ending (dissolution, expiry, termination)", simulated=False),
+    EventClass("alliance_ends", "the alliance ending (dissolution, expiry, termination)"),
 )
 NAMES = tuple(c.name for c in CLASSES)
 BY_NAME = {c.name: c for c in CLASSES}
@@ -71,11 +73,14 @@ def real_counts(data: ScenarioFiles, alliance: str, start: dt.date, end: dt.date
     the events the treaty rules generate included (a notice falling due, a lapse at a renewal
     window). ``alliance_end``: the date the alliance ended, where a data set records it."""
     counts = dict.fromkeys(NAMES, 0)
-    for applied in replay(data, end).events:
+    events = replay(data, end).events
+    for applied in events:
         ev = applied.event
         if ev.alliance != alliance or not (start < ev.date <= end):
             continue
         for c in classes_of(ev):
             counts[c] += 1
-    counts["alliance_ends"] = int(alliance_end is not None and start < alliance_end <= end)
+    ended = any(a.event.type == E.end and a.event.alliance == alliance and start < a.event.date <= end
+                for a in events)
+    counts["alliance_ends"] = int(ended or (alliance_end is not None and start < alliance_end <= end))
     return counts

@@ -1,7 +1,7 @@
 """Per-run counts of each class of event in a simulation, read from the engine's month records.
 
 The engine keeps per-run counters for the focus alliance (requests and their outcomes, freezes,
-notices, returns, accessions, exits); what it does not count -- crises befalling members,
+notices, returns, accessions, exits, the treaty's end); what it does not count -- crises befalling members,
 suspensions, the exits at a renewal window -- is counted here from each month's standings and
 crises (:class:`foedus.engine.step.MonthRecord`), so nothing in the engine changes. Chunks are
 ranges of run numbers and every draw is a function of the run number (``foedus.engine.streams``),
@@ -29,7 +29,7 @@ _LEFT = np.isin(np.arange(len(S)), [S.withdrawn, S.applicant])    # a lapsed mem
 #: The engine's per-run counters, by the class they count.
 _FROM_ENGINE = {"requests": "requests", "deployments": "honoured_full", "limited": "honoured_part",
                 "refusals": "refused", "freezes": "freezes", "notices": "notices", "returns": "returns",
-                "accessions": "accessions", "exits": "exits"}
+                "accessions": "accessions", "exits": "exits", "alliance_ends": "alliance_ends"}
 
 
 class RunCounts:
