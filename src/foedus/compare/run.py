@@ -161,18 +161,9 @@ def arms_finished(out: Path) -> list[str]:
 def read_plan(out: str | Path) -> dict:
     """An interrupted comparison's comparison.json (``arms``, ``command``, ``plan``); ResultsError
     if ``out`` is not a comparison folder."""
-    from foedus.errors import ResultsError
+    from foedus.results.folder import read_json_object
 
-    f = Path(out) / COMPARISON_FILE
-    if not f.is_file():
-        raise ResultsError(f"{out}: cannot resume: not a comparison folder (no {COMPARISON_FILE})")
-    try:
-        doc = json.loads(f.read_text())
-    except (OSError, ValueError) as exc:
-        raise ResultsError(f"{f}: cannot resume: not readable JSON ({exc})") from None
-    if not isinstance(doc, dict):
-        raise ResultsError(f"{f}: cannot resume: expected a JSON object")
-    return doc
+    return read_json_object(out, COMPARISON_FILE, "a comparison folder", "cannot resume: ")
 
 
 def check_resumable(out: Path, names: list[str]) -> None:

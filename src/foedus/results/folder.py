@@ -126,17 +126,23 @@ class Results:
 def read_manifest(folder: str | Path, doing: str = "") -> dict:
     """A results folder's ``manifest.json`` as a dict; a one-line ResultsError if it is missing,
     unreadable or not a JSON object. ``doing`` starts the reason (e.g. ``"cannot resume: "``)."""
+    return read_json_object(folder, "manifest.json", "a results folder", doing)
+
+
+def read_json_object(folder: str | Path, name: str, what: str, doing: str = "") -> dict:
+    """The JSON object in ``folder/name`` (a folder's manifest or plan); a one-line ResultsError if
+    the file is missing (``folder`` is then not ``what``), unreadable or not a JSON object."""
     folder = Path(folder)
-    mf = folder / "manifest.json"
-    if not mf.is_file():
-        raise ResultsError(f"{folder}: {doing}not a results folder (no manifest.json)")
+    f = folder / name
+    if not f.is_file():
+        raise ResultsError(f"{folder}: {doing}not {what} (no {name})")
     try:
-        manifest = json.loads(mf.read_text())
+        doc = json.loads(f.read_text())
     except (OSError, ValueError) as exc:
-        raise ResultsError(f"{mf}: {doing}not readable JSON ({exc})") from None
-    if not isinstance(manifest, dict):
-        raise ResultsError(f"{mf}: {doing}expected a JSON object")
-    return manifest
+        raise ResultsError(f"{f}: {doing}not readable JSON ({exc})") from None
+    if not isinstance(doc, dict):
+        raise ResultsError(f"{f}: {doing}expected a JSON object")
+    return doc
 
 
 def load(path: str | Path) -> Results:
