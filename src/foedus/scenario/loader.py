@@ -270,23 +270,20 @@ def _check_coverage(f: str, i: int, a, codes: set[str], places: set[str]) -> Non
     """The collective-defence article names declared states and places."""
     cd = a.collective_defence
     pre = f"alliance[{i}].collective_defence"
-    for j, c in enumerate(cd.area):
-        if c not in codes:
-            raise ScenarioError(f, f"{pre}.area[{j}]", "a state declared in states.toml", c)
-    for j, p in enumerate(cd.places):
-        if p.place not in places:
-            raise ScenarioError(f, f"{pre}.places[{j}].place", "a state or a territory declared in states.toml", p.place)
-    for j, c in enumerate(cd.adversaries):
-        if c not in codes:
-            raise ScenarioError(f, f"{pre}.adversaries[{j}]", "a state declared in states.toml", c)
-    for j, p in enumerate(cd.protected):
-        if p.state not in codes:
-            raise ScenarioError(f, f"{pre}.protected[{j}].state", "a state declared in states.toml", p.state)
+    state, place = (codes, "a state declared in states.toml"), (places, "a state or a territory declared in states.toml")
+    _declared(f, [(f"{pre}.area[{j}]", c) for j, c in enumerate(cd.area)], *state)
+    _declared(f, [(f"{pre}.places[{j}].place", p.place) for j, p in enumerate(cd.places)], *place)
+    _declared(f, [(f"{pre}.adversaries[{j}]", c) for j, c in enumerate(cd.adversaries)], *state)
+    _declared(f, [(f"{pre}.protected[{j}].state", p.state) for j, p in enumerate(cd.protected)], *state)
     for j, r in enumerate(cd.reservations):
-        for name, vals in (("party", (r.party,)), ("aggressors", r.aggressors), ("victims", r.victims)):
-            for c in vals:
-                if c not in codes:
-                    raise ScenarioError(f, f"{pre}.reservations[{j}].{name}", "a state declared in states.toml", c)
-        for c in r.places:
-            if c not in places:
-                raise ScenarioError(f, f"{pre}.reservations[{j}].places", "a state or a territory declared in states.toml", c)
+        at = f"{pre}.reservations[{j}]"
+        _declared(f, [(f"{at}.{name}", c) for name, vals in (("party", (r.party,)), ("aggressors", r.aggressors),
+                                                             ("victims", r.victims)) for c in vals], *state)
+        _declared(f, [(f"{at}.places", c) for c in r.places], *place)
+
+
+def _declared(f: str, named: list[tuple[str, str]], known: set[str], expected: str) -> None:
+    """Each (field, code) names something in ``known``; the first that does not is a ScenarioError."""
+    for field, c in named:
+        if c not in known:
+            raise ScenarioError(f, field, expected, c)
