@@ -228,19 +228,17 @@ class AllianceModel(Model):
                             self.counts["exits"] += 1
 
     def accession(self, a: int) -> None:
-        """7. Applications, the council's invitations by consensus, ratifications, admission."""
+        """7. Applications, the council's invitations (one decision per applicant), ratifications, admission."""
         c, t = self.compiled, self.t
         if not c.admission[a] or self.month < c.in_force_month[a]:
             return
         self.agents.shuffle_do("maybe_apply", a)
-        abst = bool(c.abstention[a, t])
         for s in self.states:
             if s.standing[a] != S.applicant:
                 continue
             voters = [j for j in self.states if j is not s and j.standing[a] in VOTING_STANDINGS]
-            votes = [YES if self.random.random() < accession.p_invite_vote(self.params, c.affinity[s.index, j.index])
-                     else NO for j in voters]
-            if passes(np.array(votes, dtype=np.int8), np.ones(len(voters), bool), abst):
+            aff = float(np.mean([c.affinity[s.index, j.index] for j in voters])) if voters else 0.0
+            if voters and self.random.random() < accession.p_invite(self.params, aff, c.tl.threat[t, s.index]):
                 s.move(a, Action.invite)
                 s.invited_by[a] = {j.index for j in voters}
                 s.ratified_by[a] = set()

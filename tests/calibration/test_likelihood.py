@@ -10,7 +10,8 @@ import pytest
 from scipy.integrate import quad
 
 from foedus.calibration import likelihood
-from foedus.calibration.observations import build_alliance, Observations
+from foedus import features
+from foedus.calibration.observations import APPLICATIONS_SINCE, build_alliance, Observations
 from foedus.chronology import month_index, month_start
 from foedus.ledger.replay import replay
 from foedus.model import accession, credibility, crises, decision, membership, requests
@@ -136,6 +137,24 @@ def brute_force_loglik(data, params) -> float:
             y = {"deployed": 0, "limited": 1, "consulted": 1, "refused": 2}[e.outcome.value]
             joint = quad(lambda s: dens(s) * pr(s) * p_out(s, y), 0, 1, epsabs=1e-13, epsrel=1e-11)[0]
             ll += math.log(joint / p_ask)
+    # applications and invitations (from January 1992, the patron apart)
+    lead = features.leader(al, data)
+    for m in range(max(first, month_index(APPLICATIONS_SINCE)), last + 1):
+        start, end = month_start(m), month_start(m + 1) - dt.timedelta(days=1)
+        for c in codes:
+            s0, s1 = standing(start - dt.timedelta(days=1), c), standing(end, c)
+            if c == al.patron or s0 not in (S.outside, S.withdrawn, S.applicant):
+                continue
+            threat = value_on(tl, c, "threat", start, 1.0)
+            if s0 != S.applicant:
+                pa = float(accession.p_apply(p, affinity(start)[idx[c], idx[lead]], threat))
+                ll += math.log(pa if s1 in (S.applicant, S.invited, S.active) else 1.0 - pa)
+                if s1 not in (S.applicant, S.invited) or standing(start, c) == S.active:
+                    continue
+            voters = [j for j in codes if j != c and standing(start, j) in VOTING_STANDINGS]
+            aff = float(np.mean([affinity(start)[idx[c], idx[j]] for j in voters])) if voters else 0.0
+            pv = float(accession.p_invite(p, aff, threat))
+            ll += math.log(pv if s1 in (S.invited, S.active) else 1.0 - pv)
     # ratifications
     for c in codes:
         inv = [d for d, s in full.alliance("pact").memberships.get(c).history if s == "invited"] \

@@ -11,7 +11,7 @@ from foedus.retrodiction import retrodict
 
 REPRODUCED = {
     "csto": ("refusals", "notices", "exits", "exits_notice", "exits_renewal", "suspensions", "returns"),
-    "nato": ("deployments", "refusals", "freezes", "notices", "exits", "exits_notice", "exits_renewal",
+    "nato": ("deployments", "freezes", "notices", "exits", "exits_notice", "exits_renewal",
              "suspensions", "returns"),
 }
 

@@ -89,6 +89,16 @@ PRIORS: tuple[Prior, ...] = (
           "judgement: the council suspends a frozen member rarely and slowly (two years of unpaid contributions can "
           "suspend rights, facts); -5 is about one chance in 150 a month in the month after a freeze, rising with "
           "suspend_rise; weak"),
+    Prior("hazard_apply", -6.0, 2.0,
+          "judgement: about one application per 400 state-months outside an alliance at alignment 0 (sixteen NATO "
+          "applications, 1992-2025, among about 3,000 such state-months, is about one per 200); weak"),
+    Prior("apply_alignment", 3.0, 2.0, "judgement: a state aligned with the patron applies sooner (model default); weak"),
+    Prior("apply_threat", 1.0, 2.0,
+          "judgement: threat drives applications (Finland and Sweden applied after the invasion of February 2022); weak"),
+    Prior("invite_base", -4.0, 2.0,
+          "judgement: NATO invited 13 aspirants after about 800 applicant-months, 1999-2022 (record); weak"),
+    Prior("invite_threat", 1.0, 2.0,
+          "judgement: a threatened applicant is invited sooner (Finland and Sweden: seven weeks); weak"),
     Prior("hazard_ratify", -0.5, 2.0, "judgement: most NATO allies ratified Finland's accession within months (facts); weak"),
     Prior("ratify_grievance", 1.0, 1.0,
           "judgement: a grievance slows ratification (Sweden: 22 months, Turkey and Hungary last; facts)"),

@@ -174,6 +174,12 @@ def score(params, obs: Observations) -> list[Scored]:
                 for kind, sel in (("outcome:request", ~rec.oc_consultation), ("outcome:consultation", rec.oc_consultation)):
                     if sel.any():
                         out.append(Scored(kind, rec, P[sel], rows[kind].y))
+        if len(rec.ap_alignment):
+            pa = accession.p_apply(p, rec.ap_alignment, rec.ap_threat)
+            out.append(Scored("application", rec, np.stack([1 - pa, pa], 1), rows["application"].y))
+        if len(rec.iv_affinity):
+            pv = accession.p_invite(p, rec.iv_affinity, rec.iv_threat)
+            out.append(Scored("invitation", rec, np.stack([1 - pv, pv], 1), rows["invitation"].y))
         if len(rec.rt_affinity):
             pr = accession.p_ratify(p, rec.rt_affinity, rec.rt_grievance)
             out.append(Scored("ratification", rec, np.stack([1 - pr, pr], 1), rows["ratification"].y))

@@ -28,11 +28,19 @@ Decisions, by kind (each a categorical outcome):
   not recorded: the likelihood integrates over the model's severity law.
 - ``outcome:request`` / ``outcome:consultation`` — the council's answer: deployed / limited / refused
   (a consultation held counts as limited help, as ``credibility`` counts it).
+- ``application`` — from January 1992 (:data:`APPLICATIONS_SINCE`), each month a state of the
+  scenario outside the alliance (or a former member), the patron apart, applies, or not; an
+  accession or a return recorded without an application counts as one in its month (Czechia,
+  Hungary and Poland 1999; Uzbekistan's return to the CSTO, 2006).
+- ``invitation`` — each month a state is an applicant (the month of its application included, as
+  the engine's accession phase has it), the council invites it, or not (NATO: the Membership Action
+  Plan's aspirants of 1999 and 2002, Montenegro 2009-15, North Macedonia 1999-2018, Finland and
+  Sweden 2022).
 - ``ratification`` — each month an invited applicant waits on a member that has not ratified: the
-  member ratifies, or not (Finland 2022-23, Sweden 2022-24).
+  member ratifies, or not (Finland 2022-23, Sweden 2022-24; accessions recorded without their
+  ratifications, as the earlier enlargements are, give no rows).
 
-What the model does not represent is left out: rejoining outside the accession procedure
-(Uzbekistan 2006), the crises that nobody reported.
+What the model does not represent is left out: the crises that nobody reported.
 """
 
 from __future__ import annotations
@@ -52,6 +60,7 @@ from foedus.features import (
     terms,
     treaty_flags,
 )
+from foedus.model.accession import council_affinity
 from foedus.model.timeline import CRISIS_CODES, Series, series
 from foedus.scenario.schema import CrisisType, EventType, ScenarioFiles
 from foedus.treaty.membership import BOUND_STANDINGS, MEMBER_STANDINGS, VOTING_STANDINGS, Standing
@@ -69,10 +78,15 @@ LABELS: dict[str, tuple[str, ...]] = {
     "request": ("ask", "no request"),
     "outcome:request": ("deployed", "limited", "refused"),
     "outcome:consultation": ("deployed", "limited", "refused"),
+    "application": ("stay out", "apply"),
+    "invitation": ("wait", "invite"),
     "ratification": ("wait", "ratify"),
 }
 KINDS = tuple(LABELS)
 _OUTCOME_CODE = {"deployed": 0, "limited": 1, "consulted": 1, "refused": 2}
+#: The first month of the ``application`` rows: the scenarios' affinities and threats describe the
+#: states after the Cold War (before it, most of NATO's later members were in the Warsaw Pact).
+APPLICATIONS_SINCE = dt.date(1992, 1, 1)
 #: Recorded event types that count as defections for momentum (``membership.momentum_from_record``).
 DEFECTIONS = ("freeze", "notice", "lapse", "suspend", "expel")
 
@@ -137,6 +151,11 @@ class AllianceRecord:
     oc_patron: np.ndarray
     oc_abstention: np.ndarray
     oc_consultation: np.ndarray   # (K,) bool: a consultation (else a request for help)
+    # application months (p,) and invitation months (v,)
+    ap_alignment: np.ndarray
+    ap_threat: np.ndarray
+    iv_affinity: np.ndarray
+    iv_threat: np.ndarray
     # ratification months (r,)
     rt_affinity: np.ndarray
     rt_grievance: np.ndarray
@@ -410,6 +429,38 @@ def _requests(x: _Replayed) -> dict[str, np.ndarray]:
         oc_consultation=_arr(oc["cons"], bool))
 
 
+def _applications(x: _Replayed) -> dict[str, np.ndarray]:
+    """Each month a state outside the alliance applies, or not; each month an applicant waits on the
+    council's invitation (``accession.p_apply``, ``accession.p_invite``)."""
+    ap, iv = {"align": [], "threat": []}, {"aff": [], "threat": []}
+    first = max(x.m_first, month_index(APPLICATIONS_SINCE))
+    for s in x.codes if x.flags.admission else ():
+        i, h = x.idx[s], x.hist.get(s, [])
+        if i == x.flags.patron:
+            continue
+        for m in range(first, x.m_last + 1):
+            start = month_start(m)
+            cur = _standing_on(h, start - dt.timedelta(days=1))
+            inside = [w for when, w in h if start <= when < month_start(m + 1)]
+            if cur not in (S.outside, S.withdrawn, S.applicant):
+                continue
+            aff, tt = x.affinity_on(start), m - x.m_first
+            if cur != S.applicant:
+                applied = bool(inside) and inside[0] in (S.applicant, S.active)
+                ap["align"].append(aff[i, x.flags.leader]), ap["threat"].append(x.tl.threat[tt, i])
+                x.add("application", int(applied), _d(month_start(m + 1)), s,
+                      f"{start:%Y-%m} {s} {cur.name}: {'applies' if applied else 'stays out'}")
+                if not (applied and inside[0] == S.applicant):
+                    continue
+            voters = np.array([_standing_on(x.hist.get(c, []), start) in VOTING_STANDINGS and c != s for c in x.codes])
+            invited = S.invited in inside or S.active in inside
+            iv["aff"].append(council_affinity(aff[i], voters)), iv["threat"].append(x.tl.threat[tt, i])
+            x.add("invitation", int(invited), _d(month_start(m + 1)), s,
+                  f"{start:%Y-%m} {s} applicant: {'invited' if invited else 'waits'}")
+    return dict(ap_alignment=_arr(ap["align"]), ap_threat=_arr(ap["threat"]), iv_affinity=_arr(iv["aff"]),
+                iv_threat=_arr(iv["threat"]))
+
+
 def _ratifications(x: _Replayed) -> dict[str, np.ndarray]:
     """Each month an invited applicant waits on a member that has not ratified."""
     rt_aff, rt_grv = [], []
@@ -419,6 +470,8 @@ def _ratifications(x: _Replayed) -> dict[str, np.ndarray]:
         if not invited_on or s not in x.idx:
             continue
         inv = invited_on[-1]
+        if any(e.type == EventType.accede and s in e.actors and e.date >= inv for e in x.applied):
+            continue   # an accession recorded without its ratifications: nothing to score
         ratified_on = {}
         for e in x.applied:
             if e.type == EventType.ratify and e.target == s and e.date >= inv:
@@ -447,7 +500,8 @@ def _ratifications(x: _Replayed) -> dict[str, np.ndarray]:
 def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenario: str | None = None) -> AllianceRecord:
     """Extract the decisions of ``alliance_id`` from the full replay of ``data``."""
     x = _replayed(data, alliance_id, replayed)
-    parts = {**_member_months(x), **_beliefs_and_defections(x), **_requests(x), **_ratifications(x)}
+    parts = {**_member_months(x), **_beliefs_and_defections(x), **_requests(x), **_applications(x),
+             **_ratifications(x)}
     return AllianceRecord(
         scenario=scenario or data.scenario.name, alliance=alliance_id, codes=x.codes, months=x.months,
         terms=x.terms, flags=x.flags, tl=x.tl, **parts,

@@ -14,8 +14,8 @@ month ``m``):
 6. ``weigh_membership``: hazards (``membership``), competing risks from one uniform per member,
    standings moved by ``treaty.membership.step_array``, notice due dates by ``Model.notice_due_at``;
    council suspension and reinstatement; renewal windows; momentum;
-7. ``accede``: applications (none to a treaty that has ended), invitations by consensus,
-   ratifications, admission.
+7. ``accede``: applications (none to a treaty that has ended), the council's invitations
+   (``accession.p_invite``), ratifications, admission.
 
 No Python loop runs over runs or states; the only loop is over the scenario's alliances (one or
 two). Every random number comes from a named counter-based stream at a named slot
@@ -46,7 +46,7 @@ from foedus.engine.streams import run_states, stream_key, uniforms
 from foedus.model import accession, contagion, credibility, crises, decision, membership, requests
 from foedus.model.timeline import NO_CRISIS
 from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, awaited_ratifications, step_array
-from foedus.treaty.procedure import NO, YES, council_answer, passes
+from foedus.treaty.procedure import council_answer
 
 S = Standing
 #: The named random streams of a month, one per kind of draw (``Month.draw``; ``engine.streams``).
@@ -569,7 +569,7 @@ def weigh_membership(model: Model, st: ChunkState, mo: Month) -> None:
 
 # -- 7. accession ----------------------------------------------------------------------------------
 def _invitations(model: Model, st: ChunkState, mo: Month, a: int) -> None:
-    """Applications, and the council's invitations by consensus."""
+    """Applications, and the council's invitations (``accession.p_invite``)."""
     p = model.params
     S_a = st.standing[:, a, :]
     cols = _cols(st, a, S.outside, S.withdrawn)
@@ -580,21 +580,24 @@ def _invitations(model: Model, st: ChunkState, mo: Month, a: int) -> None:
         sub = S_a.take(cols, axis=1)
         applies = ((sub == S.outside) | (sub == S.withdrawn)) & (ua < accession.p_apply(p, align, model.tl.threat[mo.t][cols]))
         applies &= (st.ended[:, a] < 0)[:, None]   # nobody joins a treaty that has ended
+        applies &= ~((sub == S.withdrawn) & (st.since[:, a, :].take(cols, axis=1) == mo.m))   # nor in the month it left
         _move_cells(st, a, Action.apply, *_cells_cols(applies, cols), mo.m)
     ri, ii = _cells_of(st, a, S.applicant)
     if len(ri):
         voters = _IS_VOTING[st.standing[:, a, :][ri]]
         voters[np.arange(len(ri)), ii] = False
-        u = mo.draw("accession", model.invite_slots[a][ii], ri)
-        votes = np.where(u < accession.p_invite_vote(p, model.affinity[ii]), YES, NO)
-        ok = passes(votes, voters, bool(model.abstention[a, mo.t]))
+        # the council decides as one body (``accession.p_invite``): one uniform per applicant, at
+        # its own slot of the invitation stream (not the application's)
+        u = mo.draw("accession", model.invite_slots[a][ii, ii][:, None], ri)[:, 0]
+        aff = accession.council_affinity(model.affinity[ii], voters)
+        ok = voters.any(1) & (u < accession.p_invite(p, aff, model.tl.threat[mo.t][ii]))
         _move_cells(st, a, Action.invite, ri[ok], ii[ok], mo.m)
         st.invited_by[ri[ok], a, ii[ok], :] = voters[ok]
         st.ratified[ri[ok], a, ii[ok], :] = False
 
 
 def accede(model: Model, st: ChunkState, mo: Month) -> None:
-    """Applications, invitations by consensus, ratifications, admission."""
+    """Applications, the council's invitations, ratifications, admission."""
     for a in range(len(model.alliances)):
         if not model.admission[a] or mo.m < model.in_force_month[a]:
             continue

@@ -4,9 +4,17 @@ An outside (or former) state applies with monthly probability
 
     p_apply = sigmoid(hazard_apply + apply_alignment * align_i + apply_threat * (threat_i - 1))
 
-where ``align_i`` is its affinity to the alliance's patron (or leading member). The council invites
-it by consensus (``foedus.treaty.procedure.passes``), each member voting yes with
-sigmoid(invite_base + invite_affinity * aff[j, i]), else no. Then each member that was a member
+where ``align_i`` is its affinity to the alliance's patron (or leading member). The council decides
+on an applicant as one body, each month it waits (the application's month included):
+
+    p_invite = sigmoid(invite_base + invite_affinity * mean_j aff[j, i] + invite_threat * (threat_i - 1))
+
+(the mean over the members with a vote). An invitation is the consensus of a council that sounds
+its members out before it votes: NATO's Art 10 invitation is unanimous, yet the allies invited every
+aspirant they took up without a recorded veto at the vote, after waits of 1.5 months (Finland and
+Sweden, 2022) to 19 years (North Macedonia, 1999-2018). A product of independent votes would make
+a 30-member invitation all but impossible (0.73 ** 30 = 0.00008) and a 3-member one near-certain;
+the council-level hazard has neither defect. Then each member that was a member
 when it was invited ratifies with monthly probability
 
     p_ratify = sigmoid(hazard_ratify + ratify_affinity * aff[j, i] - ratify_grievance * grievance[j, i])
@@ -30,10 +38,14 @@ PARAMS = (
           "how much alignment with the patron raises the odds of applying"),
     Param("apply_threat", "logit per unit threat", 1.0, 0, 20, JUDGEMENT + "; Finland and Sweden applied after Feb 2022 (facts)", "accession",
           "how much threat raises the odds of applying"),
-    Param("invite_base", "utility", 1.0, -10, 10, JUDGEMENT, "accession",
-          "base utility of a member's yes to inviting an applicant"),
-    Param("invite_affinity", "utility per unit affinity", 2.0, 0, 10, JUDGEMENT, "accession",
-          "weight of the member's affinity to the applicant in the invitation vote"),
+    Param("invite_base", "logit", -4.0, -20, 5,
+          JUDGEMENT + "; NATO invited 13 aspirants after about 800 applicant-months, 1999-2022 (record)", "accession",
+          "monthly log-odds that the council invites an applicant, at mean affinity 0 and baseline threat"),
+    Param("invite_affinity", "logit per unit affinity", 1.0, 0, 10, JUDGEMENT, "accession",
+          "how much the members' mean affinity to the applicant raises the odds of an invitation"),
+    Param("invite_threat", "logit per unit threat", 1.0, 0, 10,
+          JUDGEMENT + "; Finland and Sweden invited 7 weeks after applying, Feb 2022 invasion (record)", "accession",
+          "how much the applicant's threat raises the odds of an invitation"),
     Param("hazard_ratify", "logit", -0.5, -20, 5, JUDGEMENT + "; most allies ratified Finland within ~3 months (facts)", "accession",
           "monthly log-odds that a member ratifies an accession, at affinity 0 and no grievance"),
     Param("ratify_affinity", "logit per unit affinity", 1.0, 0, 10, JUDGEMENT, "accession",
@@ -48,9 +60,19 @@ def p_apply(params, alignment, threat):
                    + params["apply_threat"] * (np.asarray(threat) - 1.0))
 
 
-def p_invite_vote(params, affinity):
-    """Probability that a member votes yes to inviting (otherwise no)."""
-    return sigmoid(params["invite_base"] + params["invite_affinity"] * np.asarray(affinity))
+def council_affinity(affinity, voters):
+    """The mean affinity of the members with a vote to each applicant: ``affinity`` (K, N) the
+    applicants' rows, ``voters`` (K, N) bool; 0 where nobody votes."""
+    voters = np.asarray(voters, dtype=bool)
+    n = voters.sum(-1)
+    return np.where(voters, affinity, 0.0).sum(-1) / np.maximum(n, 1)
+
+
+def p_invite(params, affinity, threat):
+    """Monthly probability that the council invites an applicant, from the members' mean affinity
+    to it (:func:`council_affinity`) and its threat."""
+    return sigmoid(params["invite_base"] + params["invite_affinity"] * np.asarray(affinity)
+                   + params["invite_threat"] * (np.asarray(threat) - 1.0))
 
 
 def p_ratify(params, affinity, grievance):
@@ -63,7 +85,8 @@ MECHANISM = Mechanism(
     features=(
         Feature("alignment", "affinity", "the applicant's affinity to the leading member", "the same (Model.affinity)"),
         Feature("threat", "multiplier", "the timeline on the date", "Model.tl.threat"),
+        Feature("council_affinity", "affinity", "the voting members' mean affinity to the applicant", "the same"),
         Feature("affinity", "affinity", "a member's affinity to the applicant", "the same"),
         Feature("grievance", "utility", "behaviour.toml [[grievance]]", "Model.grievance"),
     ),
-    params=PARAMS, functions=(p_apply, p_invite_vote, p_ratify))
+    params=PARAMS, functions=(p_apply, council_affinity, p_invite, p_ratify))

@@ -70,6 +70,7 @@ _RULES: dict[tuple[Standing, Action], Standing] = {
     (S.withdrawn, A.apply): S.applicant,
     (S.applicant, A.invite): S.invited,
     (S.invited, A.admit): S.active,
+    (S.invited, A.accede): S.active,          # an accession whose ratifications are not dated one by one
     (S.active, A.lapse): S.withdrawn,
     (S.frozen, A.lapse): S.withdrawn,
     (S.active, A.freeze): S.frozen,
