@@ -158,7 +158,7 @@ class StateAgent(Agent):
             ch = -1 if is_patron else int(membership.choose(u, hz.p_notice, hz.p_return))
             noticed = ch == 0 and self.move(a, Action.notice)
             returned = ch == 1 and self.move(a, Action.unfreeze)
-            if ch < 0 and council and uc < membership.p_suspend(p, m - self.since[a], membership.margin(p, feats)):
+            if ch < 0 and council and uc < membership.p_suspend(p, m - self.since[a]):
                 suspended = self.move(a, Action.suspend)
         elif st == S.notice:
             revoked = int(membership.choose(u, hz.p_revoke)) == 0 and self.move(a, Action.revoke_notice)

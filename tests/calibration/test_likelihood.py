@@ -94,7 +94,7 @@ def brute_force_loglik(data, params) -> float:
             ll += math.log(float(options[s1]) * scale if s1 in options else 1.0 - total * scale)
             if s0 == S.frozen and s1 in (S.frozen, S.suspended) and council:
                 since = replay(data, start - dt.timedelta(days=1)).alliance("pact").memberships[c].since
-                ps = float(membership.p_suspend(p, m - month_index(since), membership.margin(p, f)))
+                ps = float(membership.p_suspend(p, m - month_index(since)))
                 ll += math.log(ps if s1 == S.suspended else 1.0 - ps)
             if al.renewal and start <= al.renewal.windows[0] <= end and s0 in (S.active, S.frozen):
                 pl = float(membership.p_lapse(p, f))

@@ -99,6 +99,9 @@ PRIORS: tuple[Prior, ...] = (
           "judgement: NATO invited 13 aspirants after about 800 applicant-months, 1999-2022 (record); weak"),
     Prior("invite_threat", 1.0, 2.0,
           "judgement: a threatened applicant is invited sooner (Finland and Sweden: seven weeks); weak"),
+    Prior("suspend_rise", 0.0, 1.0,
+          "judgement: no direction known beforehand (two years of unpaid dues can suspend rights, facts; a long freeze "
+          "may become the status quo); sd 1: a year frozen changes the odds by a factor of e at most, about"),
     Prior("hazard_ratify", -0.5, 2.0, "judgement: most NATO allies ratified Finland's accession within months (facts); weak"),
     Prior("ratify_grievance", 1.0, 1.0,
           "judgement: a grievance slows ratification (Sweden: 22 months, Turkey and Hungary last; facts)"),

@@ -144,7 +144,7 @@ def score(params, obs: Observations) -> list[Scored]:
                         P = np.pad(P, ((0, 0), (0, 3 - P.shape[1])))
                     out.append(Scored(kind, rec, P[:, :len(LABELS[kind])], rows[kind].y))
             if len(rec.cf_row):
-                ps = membership.p_suspend(p, rec.cf_months, membership.margin(p, f)[rec.cf_row])
+                ps = membership.p_suspend(p, rec.cf_months)
                 out.append(Scored("council:frozen", rec, np.stack([1 - ps, ps], 1), rows["council:frozen"].y))
             if len(rec.rw_row):
                 sub = membership.MemberFeatures(**{k: np.asarray(getattr(f, k))[rec.rw_row] for k in f.__dataclass_fields__})

@@ -18,8 +18,8 @@ Decisions, by kind (each a categorical outcome):
 - ``council:frozen`` / ``council:suspended`` — where the treaty lets the council suspend (CSTO from
   June 2004), each month a member that was frozen at the start of the month and chose to stay is
   suspended by the council, or not (Uzbekistan, December 2012, six months after its note; Armenia,
-  frozen since February 2024, not); a suspended member is reinstated, or not. The hazard rises with
-  the months frozen and falls with the member's margin (``membership.p_suspend``), so the record's
+  frozen since February 2024, not); a suspended member is reinstated, or not. The hazard changes with
+  the months frozen (``membership.p_suspend``), so the record's
   suspension has a probability.
 - ``renewal`` — at a renewal window, each active or frozen member other than the patron renews or
   lapses (1999: Azerbaijan, Georgia, Uzbekistan did not renew).

@@ -496,7 +496,7 @@ def _choices(model: Model, st: ChunkState, mo: Month, a: int, cred, u) -> dict:
     ch_n = np.full(len(nr), -1, np.int8)
     if len(nr):
         ch_n[:] = membership.choose(u[nr, nn], membership.p_revoke(p, zn))
-    return dict(froze=froze_c, notice=notice_c, frozen=(fr, fn), ch_f=ch_f, z_frozen=zf, under_notice=(nr, nn), ch_n=ch_n)
+    return dict(froze=froze_c, notice=notice_c, frozen=(fr, fn), ch_f=ch_f, under_notice=(nr, nn), ch_n=ch_n)
 
 
 def _council(model: Model, st: ChunkState, mo: Month, a: int, ch: dict) -> tuple:
@@ -513,7 +513,7 @@ def _council(model: Model, st: ChunkState, mo: Month, a: int, ch: dict) -> tuple
         return _NONE, _NONE
     uc = mo.draw("council", model.state_slots[a][cn_][:, None], cr_)[:, 0]
     k = len(sfr)
-    hit_f = uc[:k] < membership.p_suspend(model.params, mo.m - st.since[:, a, :][sfr, sfn], ch["z_frozen"][stay])
+    hit_f = uc[:k] < membership.p_suspend(model.params, mo.m - st.since[:, a, :][sfr, sfn])
     hit_s = uc[k:] < membership.p_reinstate(model.params, (len(sr),))
     return (sfr[hit_f], sfn[hit_f]), (sr[hit_s], sn[hit_s])
 

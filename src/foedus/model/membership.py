@@ -20,18 +20,18 @@ Stochastic choice turns the margin into monthly hazards (logit, competing risks)
 
 A notice takes effect after the treaty's notice period (``foedus.treaty.membership.notice_due``);
 at a renewal window a member leaves by not renewing with p = sigmoid(hazard_lapse - z) (1999:
-Azerbaijan, Georgia, Uzbekistan). The council suspends a frozen member with a monthly hazard that
-rises with the months it has been frozen and falls with the member's margin of staying,
+Azerbaijan, Georgia, Uzbekistan). The council suspends a frozen member with a monthly hazard of
+the months it has been frozen alone,
 
-    p_suspend = sigmoid(hazard_suspend + suspend_rise * months_frozen / 12 - z)
+    p_suspend = sigmoid(hazard_suspend + suspend_rise * months_frozen / 12)
 
-The facts file's rule — two years of unpaid contributions can suspend a member's rights — says the
-council's patience runs out with time; Uzbekistan was suspended six months after its note of 2012,
-so there is no threshold before which suspension is impossible. The council formalises a step out
-that the member has taken (Uzbekistan's note itself suspended its membership; Armenia stopped
-paying in 2024, facts), so, like the member's own exit hazards, the hazard falls with the member's
-margin z. It reinstates a suspended member with sigmoid(hazard_reinstate). The patron never leaves
-its own alliance.
+It does not rise as the member's margin of staying falls: on the record the council suspended the
+member whose margin was the higher (Uzbekistan, December 2012, at its own request: "we've agreed to
+their request and suspended Uzbekistan's CSTO membership", Lukashenko at the council, ITAR-TASS 19
+Dec 2012, tass.com/russia/687141) and left the drifting one in (Armenia, frozen since February 2024;
+"we will not expel", Russia's deputy foreign minister, March 2025). Both ``hazard_suspend`` and
+``suspend_rise`` are fitted on those two frozen members alone. It reinstates a suspended member
+with sigmoid(hazard_reinstate). The patron never leaves its own alliance.
 
 Anchors: NATO has lost no member in 75 years; the CSTO lost members in 1999 and 2012 and Armenia
 froze in 2024 (facts); Leeds & Savun 2007: abrogation follows changes in power and outside options.
@@ -74,11 +74,12 @@ PARAMS = (
     Param("hazard_lapse", "logit", -1.0, -20, 5, JUDGEMENT + "; 3 of 9 did not renew in 1999 (facts)", "membership",
           "log-odds of leaving by not renewing at a renewal window, at margin 0"),
     Param("hazard_suspend", "logit", -5.0, -20, 5, JUDGEMENT + "; Uzbekistan suspended 6 months after its note (facts)", "membership",
-          "monthly log-odds that the council suspends a frozen member, at margin 0, in the month it froze"),
-    Param("suspend_rise", "logit per year frozen", 1.0, 0, 10,
+          "monthly log-odds that the council suspends a frozen member, in the month it froze"),
+    Param("suspend_rise", "logit per year frozen", 1.0, -10, 10,
           "judgement: two years of unpaid contributions can suspend rights (facts: en.trend.az), so the council's "
-          "patience runs out with time; no threshold, since Uzbekistan was suspended 6 months after its note (facts)",
-          "membership", "rise of the suspension log-odds per year a member has been frozen"),
+          "patience may run out with time; no threshold, since Uzbekistan was suspended 6 months after its note (facts); "
+          "negative: a freeze that lasts becomes the status quo",
+          "membership", "change of the suspension log-odds per year a member has been frozen"),
     Param("hazard_reinstate", "logit", -8.0, -20, 5, JUDGEMENT + "; Uzbekistan suspended since 2012 (facts)", "membership",
           "monthly log-odds that a suspended member is reinstated"),
 )
@@ -191,11 +192,9 @@ def p_lapse(params, f: MemberFeatures):
     return sigmoid(params["hazard_lapse"] - margin(params, f))
 
 
-def p_suspend(params, months_frozen, z=0.0):
-    """Monthly probability that the council suspends a member frozen for ``months_frozen`` months,
-    whose margin of staying is ``z``."""
-    return sigmoid(params["hazard_suspend"] + params["suspend_rise"] * np.asarray(months_frozen, dtype=float) / 12.0
-                   - np.asarray(z, dtype=float))
+def p_suspend(params, months_frozen):
+    """Monthly probability that the council suspends a member frozen for ``months_frozen`` months."""
+    return sigmoid(params["hazard_suspend"] + params["suspend_rise"] * np.asarray(months_frozen, dtype=float) / 12.0)
 
 
 def p_reinstate(params, shape=()):
