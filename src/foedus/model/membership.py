@@ -69,7 +69,10 @@ PARAMS = (
           "added to the notice log-odds of a frozen member (a freeze is a step out)"),
     Param("hazard_return", "logit", -5.0, -20, 5, JUDGEMENT, "membership",
           "monthly log-odds that a frozen member returns, at margin 0"),
-    Param("hazard_revoke", "logit", -4.0, -20, 5, JUDGEMENT, "membership",
+    Param("hazard_revoke", "logit", -7.0, -20, 5,
+          "judgement on a single event: no notice on the scenarios' records was revoked -- China's of 3 Apr 1979 "
+          "took effect on 11 Apr 1980 (Washington Post, 4 Apr 1979) -- though a notice may be revoked before it takes "
+          "effect (Vienna Convention on the Law of Treaties, 1969, Art 68)", "membership",
           "monthly log-odds that a member under notice revokes it, at margin 0"),
     Param("hazard_lapse", "logit", -1.0, -20, 5, JUDGEMENT + "; 3 of 9 did not renew in 1999 (facts)", "membership",
           "log-odds of leaving by not renewing at a renewal window, at margin 0"),
