@@ -190,8 +190,11 @@ class StateAgent(Agent):
     # -- 7. accession -------------------------------------------------------------------------
     def maybe_apply(self, a: int) -> None:
         c = self.model.compiled
-        if self.standing[a] in (S.outside, S.withdrawn) and self.index != c.patron[a]:
-            pa = accession.p_apply(self.model.params, c.affinity[self.index, c.leader[a]], c.tl.threat[self.model.t, self.index])
+        left_now = self.standing[a] == S.withdrawn and self.since[a] == self.model.month   # not in the month it left
+        if self.standing[a] in (S.outside, S.withdrawn) and self.index != c.patron[a] and not left_now:
+            t, i = self.model.t, self.index
+            pa = accession.p_apply(self.model.params, c.affinity[i, c.leader[a]], c.tl.threat[t, i],
+                                   c.terms.outside[i] + c.tl.outside[t, i])
             if self.model.random.random() < pa:
                 self.move(a, Action.apply)
 

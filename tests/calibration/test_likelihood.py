@@ -147,7 +147,8 @@ def brute_force_loglik(data, params) -> float:
                 continue
             threat = value_on(tl, c, "threat", start, 1.0)
             if s0 != S.applicant:
-                pa = float(accession.p_apply(p, affinity(start)[idx[c], idx[lead]], threat))
+                outside = term(c, "outside_option") + value_on(tl, c, "outside_option", start, 0.0)
+                pa = float(accession.p_apply(p, affinity(start)[idx[c], idx[lead]], threat, outside))
                 ll += math.log(pa if s1 in (S.applicant, S.invited, S.active) else 1.0 - pa)
                 if s1 not in (S.applicant, S.invited) or standing(start, c) == S.active:
                     continue

@@ -107,7 +107,7 @@ def test_competing_risks_choose_each_event_with_its_probability():
 
 def test_grievance_slows_ratification():
     assert accession.p_ratify(P, 0.5, 2.5) < accession.p_ratify(P, 0.5, 0.0)
-    assert accession.p_apply(P, 0.8, 2.0) > accession.p_apply(P, 0.0, 1.0)
+    assert accession.p_apply(P, 0.8, 2.0, 0.0) > accession.p_apply(P, 0.0, 1.0, 0.0) > accession.p_apply(P, 0.0, 1.0, 1.0)
 
 
 def test_severity_is_drawn_by_its_inverse_cdf():

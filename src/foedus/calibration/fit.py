@@ -95,6 +95,8 @@ PRIORS: tuple[Prior, ...] = (
     Prior("apply_alignment", 3.0, 2.0, "judgement: a state aligned with the patron applies sooner (model default); weak"),
     Prior("apply_threat", 1.0, 2.0,
           "judgement: threat drives applications (Finland and Sweden applied after the invasion of February 2022); weak"),
+    Prior("apply_outside", 1.0, 2.0,
+          "judgement: a state with an outside option (another alliance, another orientation) applies less; weak"),
     Prior("invite_base", -4.0, 2.0,
           "judgement: NATO invited 13 aspirants after about 800 applicant-months, 1999-2022 (record); weak"),
     Prior("invite_threat", 1.0, 2.0,

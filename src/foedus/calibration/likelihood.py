@@ -175,7 +175,7 @@ def score(params, obs: Observations) -> list[Scored]:
                     if sel.any():
                         out.append(Scored(kind, rec, P[sel], rows[kind].y))
         if len(rec.ap_alignment):
-            pa = accession.p_apply(p, rec.ap_alignment, rec.ap_threat)
+            pa = accession.p_apply(p, rec.ap_alignment, rec.ap_threat, rec.ap_outside)
             out.append(Scored("application", rec, np.stack([1 - pa, pa], 1), rows["application"].y))
         if len(rec.iv_affinity):
             pv = accession.p_invite(p, rec.iv_affinity, rec.iv_threat)

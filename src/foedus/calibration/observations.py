@@ -154,6 +154,7 @@ class AllianceRecord:
     # application months (p,) and invitation months (v,)
     ap_alignment: np.ndarray
     ap_threat: np.ndarray
+    ap_outside: np.ndarray
     iv_affinity: np.ndarray
     iv_threat: np.ndarray
     # ratification months (r,)
@@ -432,7 +433,7 @@ def _requests(x: _Replayed) -> dict[str, np.ndarray]:
 def _applications(x: _Replayed) -> dict[str, np.ndarray]:
     """Each month a state outside the alliance applies, or not; each month an applicant waits on the
     council's invitation (``accession.p_apply``, ``accession.p_invite``)."""
-    ap, iv = {"align": [], "threat": []}, {"aff": [], "threat": []}
+    ap, iv = {"align": [], "threat": [], "outside": []}, {"aff": [], "threat": []}
     first = max(x.m_first, month_index(APPLICATIONS_SINCE))
     for s in x.codes if x.flags.admission else ():
         i, h = x.idx[s], x.hist.get(s, [])
@@ -448,6 +449,7 @@ def _applications(x: _Replayed) -> dict[str, np.ndarray]:
             if cur != S.applicant:
                 applied = bool(inside) and inside[0] in (S.applicant, S.active)
                 ap["align"].append(aff[i, x.flags.leader]), ap["threat"].append(x.tl.threat[tt, i])
+                ap["outside"].append(x.terms.outside[i] + x.tl.outside[tt, i])
                 x.add("application", int(applied), _d(month_start(m + 1)), s,
                       f"{start:%Y-%m} {s} {cur.name}: {'applies' if applied else 'stays out'}")
                 if not (applied and inside[0] == S.applicant):
@@ -457,7 +459,8 @@ def _applications(x: _Replayed) -> dict[str, np.ndarray]:
             iv["aff"].append(council_affinity(aff[i], voters)), iv["threat"].append(x.tl.threat[tt, i])
             x.add("invitation", int(invited), _d(month_start(m + 1)), s,
                   f"{start:%Y-%m} {s} applicant: {'invited' if invited else 'waits'}")
-    return dict(ap_alignment=_arr(ap["align"]), ap_threat=_arr(ap["threat"]), iv_affinity=_arr(iv["aff"]),
+    return dict(ap_alignment=_arr(ap["align"]), ap_threat=_arr(ap["threat"]), ap_outside=_arr(ap["outside"]),
+                iv_affinity=_arr(iv["aff"]),
                 iv_threat=_arr(iv["threat"]))
 
 

@@ -578,7 +578,8 @@ def _invitations(model: Model, st: ChunkState, mo: Month, a: int) -> None:
         ua = mo.draw("accession", model.state_slots[a][cols])
         align = model.affinity[cols, model.leader[a]]
         sub = S_a.take(cols, axis=1)
-        applies = ((sub == S.outside) | (sub == S.withdrawn)) & (ua < accession.p_apply(p, align, model.tl.threat[mo.t][cols]))
+        applies = ((sub == S.outside) | (sub == S.withdrawn)) & (ua < accession.p_apply(
+            p, align, model.tl.threat[mo.t][cols], model.terms.outside[cols] + model.tl.outside[mo.t][cols]))
         applies &= (st.ended[:, a] < 0)[:, None]   # nobody joins a treaty that has ended
         applies &= ~((sub == S.withdrawn) & (st.since[:, a, :].take(cols, axis=1) == mo.m))   # nor in the month it left
         _move_cells(st, a, Action.apply, *_cells_cols(applies, cols), mo.m)

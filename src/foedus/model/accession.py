@@ -2,9 +2,13 @@
 
 An outside (or former) state applies with monthly probability
 
-    p_apply = sigmoid(hazard_apply + apply_alignment * align_i + apply_threat * (threat_i - 1))
+    p_apply = sigmoid(hazard_apply + apply_alignment * align_i + apply_threat * (threat_i - 1)
+                      - apply_outside * outside_i)
 
-where ``align_i`` is its affinity to the alliance's patron (or leading member). The council decides
+where ``align_i`` is its affinity to the alliance's patron (or leading member) and ``outside_i`` its
+outside option (``behaviour.toml``, with the timeline's shift: the membership mechanism's): a state
+with another alliance or another orientation does not apply (Azerbaijan and Georgia, outside the
+CSTO since 1999) where one with none does (the Membership Action Plan's aspirants). The council decides
 on an applicant as one body, each month it waits (the application's month included):
 
     p_invite = sigmoid(invite_base + invite_affinity * mean_j aff[j, i] + invite_threat * (threat_i - 1))
@@ -38,6 +42,8 @@ PARAMS = (
           "how much alignment with the patron raises the odds of applying"),
     Param("apply_threat", "logit per unit threat", 1.0, 0, 20, JUDGEMENT + "; Finland and Sweden applied after Feb 2022 (facts)", "accession",
           "how much threat raises the odds of applying"),
+    Param("apply_outside", "logit per unit outside option", 1.0, 0, 20, JUDGEMENT, "accession",
+          "how much the state's outside option lowers the odds of applying"),
     Param("invite_base", "logit", -4.0, -20, 5,
           JUDGEMENT + "; NATO invited 13 aspirants after about 800 applicant-months, 1999-2022 (record)", "accession",
           "monthly log-odds that the council invites an applicant, at mean affinity 0 and baseline threat"),
@@ -55,9 +61,9 @@ PARAMS = (
 )
 
 
-def p_apply(params, alignment, threat):
+def p_apply(params, alignment, threat, outside):
     return sigmoid(params["hazard_apply"] + params["apply_alignment"] * np.asarray(alignment)
-                   + params["apply_threat"] * (np.asarray(threat) - 1.0))
+                   + params["apply_threat"] * (np.asarray(threat) - 1.0) - params["apply_outside"] * np.asarray(outside))
 
 
 def council_affinity(affinity, voters):
@@ -85,6 +91,7 @@ MECHANISM = Mechanism(
     features=(
         Feature("alignment", "affinity", "the applicant's affinity to the leading member", "the same (Model.affinity)"),
         Feature("threat", "multiplier", "the timeline on the date", "Model.tl.threat"),
+        Feature("outside", "utility", "behaviour.toml + the timeline's shift", "Model.outside + tl.outside"),
         Feature("council_affinity", "affinity", "the voting members' mean affinity to the applicant", "the same"),
         Feature("affinity", "affinity", "a member's affinity to the applicant", "the same"),
         Feature("grievance", "utility", "behaviour.toml [[grievance]]", "Model.grievance"),
