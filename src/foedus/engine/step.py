@@ -192,11 +192,12 @@ def _add_rows(x: np.ndarray, rows: np.ndarray, d: np.ndarray) -> None:
     distinct (a plain indexed ``+=``) and each row gets its additions in the same order."""
     if not len(rows):
         return
-    first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    k = np.arange(len(rows)) - np.repeat(first, np.diff(np.r_[first, len(rows)]))   # which request of its row
-    if not k.any():
+    again = rows[1:] == rows[:-1]
+    if not again.any():   # one request per row, the usual case: one indexed ``+=``
         x[rows] += d
         return
+    first = np.flatnonzero(np.concatenate(([True], ~again)))
+    k = np.arange(len(rows)) - np.repeat(first, np.diff(first, append=len(rows)))   # which request of its row
     for j in range(int(k.max()) + 1):
         sel = k == j
         x[rows[sel]] += d[sel]
@@ -204,8 +205,8 @@ def _add_rows(x: np.ndarray, rows: np.ndarray, d: np.ndarray) -> None:
 
 def _count(st: ChunkState, name: str, r: np.ndarray) -> None:
     """Add one to the per-run counter ``name`` for each of the runs ``r`` (repeats count again)."""
-    if len(r):
-        np.add.at(st.counts[:, C[name]], r, 1)
+    if len(r):   # a count per run (integers: the order of the additions does not matter)
+        st.counts[:, C[name]] += np.bincount(r, minlength=len(st.counts)).astype(st.counts.dtype)
 
 
 def _cat(*cells) -> tuple[np.ndarray, np.ndarray]:

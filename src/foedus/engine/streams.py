@@ -55,10 +55,21 @@ def stream_key(seed: int, name: str) -> np.uint64:
     return np.uint64(np.random.SeedSequence(seed, spawn_key=(code(name),)).generate_state(1, np.uint64)[0])
 
 
+_MASK = (1 << 64) - 1
+
+
+def _mix_int(x: int) -> int:
+    """:func:`_mix` of one number, in Python integers modulo 2**64 (the same bits)."""
+    x = ((x ^ (x >> 30)) * int(_M1)) & _MASK
+    x = ((x ^ (x >> 27)) * int(_M2)) & _MASK
+    return x ^ (x >> 31)
+
+
 def run_states(key: np.uint64, month: int, runs: np.ndarray) -> np.ndarray:
-    """Per-run SplitMix64 states for one month, shape (runs,)."""
+    """Per-run SplitMix64 states for one month, shape (runs,). The month's state is one number,
+    mixed in Python integers (numpy's scalar arithmetic is slower and warns on the wrap-around)."""
+    h = np.uint64(_mix_int((int(key) + int(month) * int(_G)) & _MASK))
     with np.errstate(over="ignore"):
-        h = _mix(np.asarray(key + np.uint64(month) * _G, dtype=np.uint64))
         return _mix(h + np.asarray(runs, dtype=np.uint64) * _G)
 
 
@@ -72,4 +83,6 @@ def uniforms(states: np.ndarray, slots: np.ndarray) -> np.ndarray:
         x = st[:, None] + sl * _G2 if sl.ndim <= 1 else st[:, None] + sl * _G2
     x = _mix_inplace(np.ascontiguousarray(x))
     np.right_shift(x, _S11, out=x)
-    return x.astype(np.float64) * _SCALE
+    u = x.astype(np.float64)
+    u *= _SCALE
+    return u

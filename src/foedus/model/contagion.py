@@ -42,11 +42,13 @@ def p_spread(params, in_unrest):
 def spread_unrest(model, st, month) -> None:
     """The phase: members of the focus alliance without a crisis catch the month's unrest."""
     p = model.params
+    if p["unrest_contagion"] <= 0:   # off (the default): nothing spreads, nothing is drawn
+        return
     cr, ci, ctype, caggr, sev = month.crises
     R, N = len(st.runs), model.n_states
     in_unrest = (ctype == UNREST) & np.isin(st.standing[cr, model.focus, ci], sorted(MEMBER_STANDINGS))
     k = np.bincount(cr[in_unrest], minlength=R)
-    if p["unrest_contagion"] <= 0 or not k.any():
+    if not k.any():
         return
     rows = np.flatnonzero(k)
     members = np.isin(st.standing[rows, model.focus, :], sorted(MEMBER_STANDINGS))

@@ -53,14 +53,18 @@ def month_end(d: dt.date) -> dt.date:
 
 
 def rows_for(alliance: str, start: dt.date, end: dt.date, draws: np.ndarray | None, real: Mapping[str, int],
-             seed: int) -> pd.DataFrame:
+             seed: int, classes: tuple[str, ...] | None = None, blank: tuple[str, ...] = ()) -> pd.DataFrame:
     """The table of one cell per class: the real count, and where the class is simulated the draws'
-    mean, 90% interval and the real count's PIT (a class the engine cannot produce: those blank)."""
+    mean, 90% interval and the real count's PIT (a class the engine cannot produce: those blank).
+    ``classes``: only these (all if None), in the order of :data:`CLASSES`; ``blank``: classes
+    compared by their real count alone (the cell cannot produce them)."""
     out = []
     for c in CLASSES:
+        if classes is not None and c.name not in classes:
+            continue
         row = {"alliance": alliance, "start": start.isoformat(), "end": end.isoformat(), "event": c.name,
                "real": int(real[c.name]), "mean": None, "q05": None, "q95": None, "pit": None,
-               "inside": None, "simulated": c.simulated and draws is not None}
+               "inside": None, "simulated": c.simulated and draws is not None and c.name not in blank}
         if row["simulated"]:
             x = draws[:, SIMULATED.index(c.name)]
             lo, hi = scores.interval(x)

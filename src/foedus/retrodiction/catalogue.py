@@ -29,7 +29,7 @@ from foedus.catalogue.convert import QUIRKS, DataQuirk, to_scenario
 from foedus.catalogue.crises import MID_LAST, disputes_against
 from foedus.catalogue.loader import DATA_END, AtopAlliance, Catalogue, catalogue
 from foedus.chronology import month_index
-from foedus.engine.compile import compile_model
+from foedus.engine.compile import Model, compile_model
 from foedus.ensemble.executors import make_executor
 from foedus.errors import ArgumentError
 from foedus.model.parameters import Parameters
@@ -102,31 +102,50 @@ def mid_crises(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date) 
     return sum(len(d) for d in disputes_against(cat, members, set(members), start.year, stop.year).values())
 
 
+@dataclass(frozen=True)
+class PreparedCell:
+    """A cell ready to simulate: its model compiled from the scenario of its first year, its seed,
+    and the real counts of its record."""
+    atopid: int
+    alliance: str             # the scenario's focus alliance
+    start: dt.date
+    stop: dt.date
+    model: Model
+    seed: int
+    real: dict
+
+
+def prepare_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date, decade_end: dt.date,
+                 seed: int) -> PreparedCell:
+    """What a cell costs before its first simulated month: the scenario, its model, the record
+    replayed and counted, the MID disputes of its years."""
+    files = to_scenario(al.atopid, start.year, cat)
+    months = month_index(stop) - month_index(start) + 1
+    model = compile_model(files, start, months, Parameters.for_scenario(files.parameters), files.scenario.name)
+    real = real_counts(files, files.scenario.focus, start, stop)
+    real["alliance_ends"] = int(al.end is not None and start < al.end <= decade_end)
+    real["crises"] = mid_crises(cat, al, start, stop)
+    return PreparedCell(al.atopid, files.scenario.focus, start, stop, model, cell_seed(seed, al.atopid, start), real)
+
+
+def cell_from_draws(prep: PreparedCell, draws: np.ndarray) -> Cell:
+    """The cell's rows for the classes ATOP records: a cell stops the day before the alliance's end,
+    so the end is compared by its real count alone; without an admission procedure the engine cannot
+    make a member; MID 4.3 ends in 2010, so a later cell has no record of crises to compare."""
+    model = prep.model
+    classes = tuple(c for c in ATOP_CLASSES if c != "crises" or prep.stop.year <= MID_LAST)
+    blank = ("alliance_ends",) + (() if model.admission[model.focus] else ("accessions",))
+    rows = rows_for(prep.alliance, prep.start, prep.stop, draws, prep.real, prep.seed, classes, blank)
+    members = int(np.isin(model.standing0[model.focus], sorted(MEMBER_STANDINGS)).sum())
+    return Cell(prep.atopid, prep.start, prep.stop, members, rows, draws[:, SIMULATED.index("exits")])
+
+
 def run_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date, decade_end: dt.date, runs: int,
              seed: int, chunk_size: int = 1000) -> Cell:
     """One alliance-decade: its scenario, its simulated counts (serially: cells run in parallel),
     its rows for the classes ATOP records."""
-    files = to_scenario(al.atopid, start.year, cat)
-    aid = files.scenario.focus
-    months = month_index(stop) - month_index(start) + 1
-    model = compile_model(files, start, months, Parameters.for_scenario(files.parameters), files.scenario.name)
-    s = cell_seed(seed, al.atopid, start)
-    draws = simulated_counts(model, runs, s, chunk_size)
-    real = real_counts(files, aid, start, stop)
-    real["alliance_ends"] = int(al.end is not None and start < al.end <= decade_end)
-    real["crises"] = mid_crises(cat, al, start, stop)
-    rows = rows_for(aid, start, stop, draws, real, s)
-    # a cell stops the day before the alliance's end: the end is compared by its real count alone;
-    # without an admission procedure the engine cannot make a member
-    blank = ["alliance_ends"] + ([] if model.admission[model.focus] else ["accessions"])
-    rows = rows.astype({"inside": object})
-    rows.loc[rows["event"].isin(blank), ["mean", "q05", "q95", "pit", "inside", "simulated"]] = \
-        [np.nan, np.nan, np.nan, np.nan, None, False]
-    if stop.year > MID_LAST:               # MID 4.3 ends in 2010: no record of crises to compare
-        rows = rows[rows["event"] != "crises"]
-    members = int(np.isin(model.standing0[model.focus], sorted(MEMBER_STANDINGS)).sum())
-    return Cell(al.atopid, start, stop, members, rows[rows["event"].isin(ATOP_CLASSES)].reset_index(drop=True),
-                draws[:, SIMULATED.index("exits")])
+    prep = prepare_cell(cat, al, start, stop, decade_end, seed)
+    return cell_from_draws(prep, simulated_counts(prep.model, runs, prep.seed, chunk_size))
 
 
 @dataclass(frozen=True)
@@ -155,19 +174,36 @@ def jobs(since: int = 1945, min_members: int = 3, obligation: str | None = "defe
             for c in decades(al)]
 
 
+def cost(job: CellJob, cat: Catalogue | None = None) -> int:
+    """A cell's expected cost, for scheduling only: its months times the states that may be members
+    (the engine's month grows with the states, the cell with its months)."""
+    al = (cat or catalogue()).alliance(job.atopid)
+    months = month_index(job.stop) - month_index(job.start) + 1
+    return months * (2 + len(al.members))
+
+
+def longest_first(todo: list[CellJob]) -> list[int]:
+    """The cells' positions, the most costly first (stable among equals): handed out one at a time
+    to the workers as they free up, the last cells to start are the cheapest, so no worker is left
+    running a long cell while the other idles (longest-processing-time-first scheduling)."""
+    cat = catalogue()
+    return sorted(range(len(todo)), key=lambda k: -cost(todo[k], cat))
+
+
 def retrodict_catalogue(since: int = 1945, min_members: int = 3, obligation: str | None = "defense",
                         half: str = "held-out", runs: int = 300, seed: int = 0, executor: str = "serial",
                         workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
     """Every alliance-decade of the chosen alliances; the rows, and the summary: coverage and PIT
     histogram over the cells, the total of member exits against the 90% interval of the simulated
     total, and the rank correlation across alliances of simulated (mean) and real exits. Cells run
-    on ``executor`` (each its own seed: the same results whatever the executor)."""
+    on ``executor``, the most costly first (:func:`longest_first`); each cell has its own seed and
+    the rows come back in ATOP order: the same results whatever the executor or worker count."""
     if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
         raise ArgumentError("--runs", "a whole number of runs, at least 1", runs)
     todo = jobs(since, min_members, obligation, half, runs, seed)
     done: dict[int, Cell | dict] = {}
     with make_executor(executor, workers) as ex:
-        for k, res in ex.map(_indexed, list(enumerate(todo))):
+        for k, res in ex.map(_indexed, [(k, todo[k]) for k in longest_first(todo)]):
             done[k] = res
             if progress is not None:
                 progress(len(done), len(todo))

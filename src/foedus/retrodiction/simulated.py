@@ -42,9 +42,13 @@ class RunCounts:
 
     def observe(self, t: int, rec: MonthRecord, st: ChunkState) -> None:
         now, prev = rec.standing, self.prev
-        # a crisis befalls a member: its standing when the month began
-        self.counts[:, _COL["crises"]] += ((rec.crisis >= 0) & _IS_MEMBER[prev]).sum(1)
-        self.counts[:, _COL["suspensions"]] += ((now == S.suspended) & (prev != S.suspended)).sum(1)
+        # a crisis befalls a member: its standing when the month began (counted over the month's
+        # crisis cells, not the whole chunk)
+        r, i = np.divmod(np.flatnonzero(rec.crisis >= 0), rec.crisis.shape[1])
+        if len(r):
+            self.counts[:, _COL["crises"]] += np.bincount(r[_IS_MEMBER[prev[r, i]]], minlength=len(prev))
+        if rec.standing_counts[:, S.suspended].any():   # no run has a suspended member: none was suspended
+            self.counts[:, _COL["suspensions"]] += ((now == S.suspended) & (prev != S.suspended)).sum(1)
         if self.model.renewal[self.model.focus, t]:   # in such a month a member leaves only by lapsing
             self.counts[:, _COL["exits_renewal"]] += (_STAYED[prev] & _LEFT[now]).sum(1)
         self.prev = now
