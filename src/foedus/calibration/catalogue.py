@@ -14,9 +14,9 @@ the CSTO's and NATO's records (``membership.hazards``, ``membership.category_pro
   are not member-months. A member of a treaty that gives no way out (no withdrawal clause, no
   tacit renewal) left by denouncing it, in the month of its exit (``membership.p_denounce``, the
   same column). An exit at a renewal window is a lapse (``renewal``, as the CSTO's of 1999); a
-  member that ceased to be a state did not choose. An exit no notice could have made on its date
-  (before the earliest date a notice may take effect) is left out, and counted in
-  :attr:`CatalogueDecisions.left_out`.
+  member that ceased to be a state did not choose. An exit the engine cannot make -- the leading
+  member's (the engine's patron never leaves its own alliance), or one no notice could have made
+  on its date -- is left out, and counted in :attr:`CatalogueDecisions.left_out`.
 - ``renewal`` -- at a renewal window, each member renews or lapses (``observations``, unchanged).
 
 Each alliance-decade is built from the scenario the retrodiction simulates for it
@@ -76,6 +76,9 @@ def _leavers(files, aid: str, flags) -> tuple[dict[tuple[int, int], int], set[tu
             continue
         em = month_index(e.date)
         for s in e.actors:
+            if idx[s] == flags.patron:   # the engine's patron never leaves its own alliance
+                left_out.append(em)
+                continue
             if em in flags.renewal_months:
                 lapses.add((idx[s], em))
                 continue
@@ -106,8 +109,12 @@ def cell_record(files, start, stop, group: str) -> tuple[AllianceRecord, int, in
     active_rows = rec.rows["member:active"]
     pos = np.flatnonzero(rec.mm_standing == Standing.active)       # member:active row k is mm row pos[k]
     sel = keep[pos]
+    what = active_rows.what[sel].copy()
+    left = y[pos][sel] == 1
+    way = "notice" if rec.flags.can_notice else "denounces the treaty"
+    what[left] = [w.rsplit(": ", 1)[0] + f": {way}" for w in what[left]]
     exit_rows = Rows("member:exit", y[pos][sel], active_rows.known[sel], active_rows.alliance[sel],
-                     active_rows.actor[sel], active_rows.what[sel])
+                     active_rows.actor[sel], what)
     rw_keep = keep[rec.rw_row] if len(rec.rw_row) else np.zeros(0, bool)
     rw = rec.rows["renewal"]
     rows = {k: Rows(k, np.zeros(0, np.int64), np.zeros(0, "datetime64[D]"), *(np.zeros(0, object),) * 3) for k in KINDS}
@@ -126,6 +133,21 @@ def cell_record(files, start, stop, group: str) -> tuple[AllianceRecord, int, in
     return out, scored, sum(1 for m in left_out if m0 <= m <= m1)
 
 
+def fitted_alliances(since: int = 1945, min_members: int = 3, obligation: str | None = "defense",
+                     atopids: tuple[int, ...] | None = None, recorded: frozenset[int] = frozenset()) -> list:
+    """The ATOP alliances :func:`decisions` reads: never one of the held-out half."""
+    from foedus.catalogue import catalogue
+    from foedus.retrodiction.catalogue import held_out, pacts
+
+    cat = catalogue()
+    chosen = pacts(cat, since, min_members, obligation, "fitted") if atopids is None else [cat.alliance(a) for a in atopids]
+    for al in chosen:
+        if held_out(al.atopid):
+            raise ArgumentError("atopids", "alliances of the fitted half (docs/retrodiction.md: held out if "
+                                "crc32(b'atop-' + id) is odd)", al.atopid)
+    return [al for al in chosen if al.atopid not in recorded]
+
+
 def decisions(since: int = 1945, min_members: int = 3, obligation: str | None = "defense",
               atopids: tuple[int, ...] | None = None, recorded: frozenset[int] = frozenset()) -> CatalogueDecisions:
     """The decisions of the fitted half of the catalogue's alliances (the retrodiction's selection:
@@ -133,15 +155,10 @@ def decisions(since: int = 1945, min_members: int = 3, obligation: str | None = 
     the fitted half. ``recorded``: ATOP numbers of alliances whose detailed record the fit reads
     already (the CSTO's ``atop_id`` 4220, NATO's 3180), left out so that no move counts twice."""
     from foedus.catalogue import DataQuirk, catalogue, to_scenario
-    from foedus.retrodiction.catalogue import decades, held_out, pacts
+    from foedus.retrodiction.catalogue import decades
 
     cat = catalogue()
-    chosen = pacts(cat, since, min_members, obligation, "fitted") if atopids is None else [cat.alliance(a) for a in atopids]
-    chosen = [al for al in chosen if al.atopid not in recorded]
-    for al in chosen:
-        if held_out(al.atopid):
-            raise ArgumentError("atopids", "alliances of the fitted half (docs/retrodiction.md: held out if "
-                                "crc32(b'atop-' + id) is odd)", al.atopid)
+    chosen = fitted_alliances(since, min_members, obligation, atopids, recorded)
     recs, skipped, exits, left_out, cells = [], [], 0, 0, 0
     for al in chosen:
         for start, stop, _ in decades(al):

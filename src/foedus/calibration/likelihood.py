@@ -221,14 +221,14 @@ def by_kind(params, obs: Observations, until=None, since=None) -> dict[str, floa
     return out
 
 
-def draw(params, obs: Observations, rng: np.random.Generator) -> Observations:
+def draw(params, obs: Observations, rng: np.random.Generator, intercepts: Mapping[str, float] | None = None) -> Observations:
     """A record of decisions drawn from the model itself: every decision of ``obs`` gets an outcome
     drawn from the model's probabilities at ``params``, given the recorded state at that decision
     (the state, the beliefs and the momentum stay those of the real record). For recovery tests."""
     out = []
     for rec in obs.records:   # one at a time: a record may appear more than once (independent copies)
         ys = {}
-        for s in score(params, Observations((rec,))):
+        for s in score(params, Observations((rec,)), intercepts):
             u = rng.random(len(s.y))
             cum = np.cumsum(s.probs, axis=1)
             ys[s.kind] = np.minimum((u[:, None] >= cum).sum(1), s.probs.shape[1] - 1)
