@@ -322,7 +322,8 @@ def identification(f: Fit) -> list[dict]:
                          "identified": False})
             continue
         p, v, s = fitted[name]
-        share = None if np.isnan(s) else float(1.0 - (s / p.sd) ** 2)
+        # a parameter the data leave alone has se = prior sd up to the numerical Hessian's error: no share below 0
+        share = None if np.isnan(s) else max(0.0, float(1.0 - (s / p.sd) ** 2))
         rows.append({"name": name, "fitted": True, "prior_sd": p.sd, "se": None if np.isnan(s) else float(s),
                      "data_share": share, "identified": share is not None and share > 0.5})
     return rows

@@ -97,8 +97,8 @@ def calibrate_cmd(
         pool = doc["pooling"]
         w.print(f"pooled: {pool['catalogue']['alliances']} ATOP alliances of the fitted half, {pool['catalogue']['cells']} "
                 f"alliance-decades, {pool['catalogue']['exits_scored']} exits scored ({pool['catalogue']['exits_left_out']} "
-                f"left out: no way out in the treaty); alliances' intercepts on the hazards of leaving: sd {pool['sd']:.3f} "
-                f"(empirical Bayes, {pool['rounds']} rounds, {pool['seconds']:.0f} s)")
+                f"left out: the engine cannot make them); alliances' intercepts on the hazards of leaving: sd {pool['sd']:.3f} "
+                f"(empirical Bayes, rounds: {pool['rounds']}, {pool['seconds']:.0f} s)")
     ident = doc["identification"]
     w.print(f"identified by the data (data share of the posterior precision above a half): {ident['identified']} of "
             f"{ident['parameters']} parameters")
@@ -139,7 +139,8 @@ def _record_run(scenarios, command, until_d, doc, f, path) -> None:
 
 def _print_fit(f, doc, hashes, until_d) -> None:
     w = _wide()
-    t = Table(title=f"MAP fit on {', '.join(hashes)} decisions" + (f" before {until_d}" if until_d else ""),
+    with_atop = " with the ATOP catalogue's fitted half" if "pooling" in doc else ""
+    t = Table(title=f"MAP fit on {', '.join(hashes)} decisions{with_atop}" + (f" before {until_d}" if until_d else ""),
               box=box.SIMPLE_HEAD, caption="se: from the inverse Hessian of the negative log posterior; data share: "
                                            "1 - prior precision / posterior precision")
     for c in ("parameter", "value", "se", "data share", "default", "prior"):
