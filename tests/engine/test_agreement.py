@@ -77,6 +77,9 @@ def test_each_members_choice_is_drawn_as_often_as_the_likelihood_gives_it(csto, 
     returning or revoking over the runs is the likelihood's probability within sampling error."""
     sc, rec = csto
     assume(m not in _months_with_outcomes(sc))
+    # at a renewal window (April 1999) a member that froze may lapse in the same month: its standing
+    # at the month's end is not its choice
+    assume(m not in rec.flags.renewal_months)
     rows = np.flatnonzero(rec.mm_month == m)
     assume(len(rows))
     values = {"hazard_freeze": freeze, "hazard_notice": notice, "hazard_return": back, "hazard_revoke": back,
