@@ -248,9 +248,11 @@ def test_vectorised_beliefs_and_momentum_match_the_model(real_obs):
             membership.momentum_from_record(p, events, "csto", m), rel=1e-12)
 
 
-def test_where_the_treaty_has_no_withdrawal_clause_no_member_gives_notice(tmp_path):
-    """ATOP 1020 (1815-1866) has no renunciation clause: the likelihood gives notice no probability,
-    as the engine gives it no chance (the engine and the likelihood read one treaty flag)."""
+def test_where_the_treaty_has_no_withdrawal_clause_a_member_denounces_it_and_gives_no_notice(tmp_path):
+    """ATOP 1020 (1815-1866) has no renunciation clause: no member can give notice, in the
+    likelihood as in the engine (they read one treaty flag); a member's way out is a denunciation,
+    whose hazard (``hazard_denounce``), not the notice's, is the likelihood's column and the
+    engine's draw."""
     import foedus
     from foedus.catalogue.convert import to_scenario, write_scenario
     from foedus.calibration.observations import build
@@ -260,9 +262,13 @@ def test_where_the_treaty_has_no_withdrawal_clause_no_member_gives_notice(tmp_pa
     write_scenario(to_scenario(1020, 1816), tmp_path / "a1020")
     obs = build((str(tmp_path / "a1020"),))
     assert not obs.records[0].can_notice and len(obs.records[0].mm_state) > 5000
-    got = {s.kind: s.probs for s in likelihood.score({"hazard_notice": 5.0}, obs)}
-    assert (got["member:active"][:, 2] == 0).all() and got["member:active"][:, 1].max() > 0
+    never = {s.kind: s.probs for s in likelihood.score({"hazard_notice": 5.0, "hazard_denounce": -20.0}, obs)}
+    assert never["member:active"][:, 2].max() < 1e-8 and never["member:active"][:, 1].max() > 0
+    often = {s.kind: s.probs for s in likelihood.score({"hazard_notice": -20.0, "hazard_denounce": 0.0}, obs)}
+    assert often["member:active"][:, 2].min() > 0.05
     sc = foedus.load_scenario(tmp_path / "a1020")
-    model = compile_model(sc.data, "1816-01-01", 24, Parameters({"hazard_notice": 5.0, "hazard_freeze": 0.0}))
+    model = compile_model(sc.data, "1816-01-01", 24, Parameters({"hazard_notice": 5.0, "hazard_freeze": 0.0,
+                                                                 "hazard_denounce": -4.0}))
     counts = run_months(model, np.arange(50), seed=1).counts
     assert counts[:, C["notices"]].sum() == 0 and counts[:, C["freezes"]].sum() > 0
+    assert counts[:, C["exits"]].sum() > 0

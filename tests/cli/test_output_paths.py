@@ -131,3 +131,8 @@ def test_a_name_too_long_is_one_line(cli, results, tmp_path):
     line = one_line_error(*cli("simulate", "csto", *SMALL, "-o", str(tmp_path / ("x" * 300)))[::2])
     assert "255" in line
     one_line_error(*cli("report", str(results), "-o", str(tmp_path / ("y" * 300 + ".html")))[::2])
+
+
+def test_a_pooled_fit_takes_no_date_and_says_so_in_one_line(cli, tmp_path):
+    one_line_error(*cli("calibrate", "--pooled", "--until", "2020-01-01", "-o", str(tmp_path / "p.toml"))[::2])
+    assert not (tmp_path / "p.toml").exists()

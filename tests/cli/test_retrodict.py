@@ -64,3 +64,19 @@ def test_a_folder_holding_the_users_files_is_refused_before_anything_runs(cli, t
     code, _, err = cli("retrodict", "csto", "--from", "2020-01-01", "--to", "2020-12", "--runs", "20", "-o", str(out))
     assert code == 2 and len(err.strip().splitlines()) == 1 and "thesis.txt" in err
     assert (out / "thesis.txt").read_text() == "notes" and sorted(p.name for p in out.iterdir()) == ["thesis.txt"]
+
+
+def test_a_parameter_file_replaces_the_shipped_fit_and_a_missing_one_is_one_line(cli, tmp_path):
+    """``--parameters``: the values of a file foedus calibrate wrote, in the place of the shipped fit."""
+    import tomli_w
+
+    args = ("retrodict", "csto", "--from", "2012-01-01", "--to", "2012-12", "--runs", "40", "--seed", "2", "--json")
+    shipped = json.loads(cli(*args)[1])["rows"]
+    eager = tmp_path / "eager.toml"
+    eager.write_text(tomli_w.dumps({"parameters": {"hazard_freeze": {"value": 0.0}}}))
+    code, out, err = cli(*args, "--parameters", str(eager))
+    assert code == 0, err
+    freezes = {r["event"]: r["mean"] for r in json.loads(out)["rows"]}["freezes"]
+    assert freezes > 1 + {r["event"]: r["mean"] for r in shipped}["freezes"]
+    code, out, err = cli(*args, "--parameters", str(tmp_path / "absent.toml"))
+    assert code == 2 and out == "" and "--parameters" in err and "Traceback" not in err

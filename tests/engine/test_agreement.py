@@ -173,3 +173,35 @@ def test_a_state_applies_and_the_council_invites_as_often_in_the_engine_as_the_l
         assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (rows.what[k], freq, prob)
         checked += 1
     assert checked >= 2
+
+
+@pytest.fixture(scope="module")
+def no_way_out():
+    """ATOP 1020 (1815-1866): a treaty with no withdrawal clause and no tacit renewal."""
+    from foedus.catalogue import to_scenario
+
+    files = to_scenario(1020, 1816)
+    return files, build_alliance(files, files.scenario.focus)
+
+
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(denounce=st.floats(-4.0, -1.5), freeze=st.floats(-4.0, -2.0), seed=st.integers(0, 2**31))
+def test_a_member_denounces_a_treaty_without_a_way_out_as_often_in_the_engine_as_the_likelihood_says(
+        no_way_out, denounce, freeze, seed):
+    """A month simulated from the treaty's second year: each member's frequency of denouncing it
+    (and of freezing) over the runs is the likelihood's probability within sampling error."""
+    files, rec = no_way_out
+    assert not rec.can_notice
+    m = int(rec.mm_month.min()) + 12
+    p = Parameters({"hazard_denounce": denounce, "hazard_freeze": freeze, "crisis_rate_scale": 0.0})
+    s = next(x for x in likelihood.score(p, likelihood.Observations((rec,))) if x.kind == "member:active")
+    model = compile_model(files, month_start(m), 1, p, files.scenario.name)
+    a = model.alliance_ids.index(files.scenario.focus)
+    after = run_months(model, np.arange(RUNS), seed).standing[:, a, :]
+    mine = np.flatnonzero(rec.rows["member:active"].known == np.datetime64(month_start(m + 1), "D"))
+    assert len(mine)
+    for k in mine:
+        i = rec.mm_state[np.flatnonzero(rec.mm_standing == S.active)[k]]
+        for c, target in ((1, S.frozen), (2, S.withdrawn)):
+            prob, freq = s.probs[k, c], (after[:, i] == target).mean()
+            assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (rec.codes[i], target, freq, prob)

@@ -164,9 +164,12 @@ def hessian(f, x: np.ndarray, steps: np.ndarray) -> np.ndarray:
 
 
 def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ...] = PRIORS,
-        base: dict[str, float] | None = None, maxiter: int = 500) -> Fit:
+        base: dict[str, float] | None = None, maxiter: int = 500, intercepts: dict[str, float] | None = None,
+        start: dict[str, float] | None = None) -> Fit:
     """MAP estimate of the ``priors``' parameters on the decisions known by ``until`` (all if None).
-    ``base``: values of the parameters held fixed (default: the registry's declared defaults)."""
+    ``base``: values of the parameters held fixed (default: the registry's declared defaults);
+    ``intercepts``: the alliances' random intercepts, held fixed (``calibration.pooled``);
+    ``start``: where the optimiser starts (default: the prior means)."""
     from scipy.optimize import minimize
 
     reg = registry()
@@ -197,13 +200,13 @@ def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ..
         nonlocal masks
         evals[0] += 1
         v = values_of(np.clip(x, lo, hi))
-        sc = likelihood.score(v, obs)
+        sc = likelihood.score(v, obs, intercepts)
         if masks is None:
             masks = [window(s.record.rows[s.kind].known, until) for s in sc]
         ll = sum(float(np.log(np.maximum(s.p_observed[m], likelihood.TINY)).sum()) for s, m in zip(sc, masks))
         return -(ll + log_prior(v, priors))
 
-    x0 = np.clip(np.array([p.mean for p in priors]), lo, hi)
+    x0 = np.clip(np.array([(start or {}).get(p.name, p.mean) for p in priors]), lo, hi)
     t0 = time.perf_counter()
     res = minimize(neg_post, x0, method="L-BFGS-B", bounds=list(zip(lo, hi)),
                    options={"maxiter": maxiter, "ftol": 1e-12, "gtol": 1e-7})
@@ -232,7 +235,7 @@ def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ..
             pass
     seconds = time.perf_counter() - t0
     v = values_of(x)
-    ll = likelihood.loglik(v, obs, until)
+    ll = likelihood.loglik(v, obs, until, intercepts=intercepts)
     return Fit(names=names, values=x, se=se, at_bound=at_bound, log_likelihood=ll, log_prior=log_prior(v, priors),
                converged=bool(res.success), message=str(res.message), iterations=int(res.nit), evaluations=evals[0],
                seconds=seconds, until=until, counts=counts, priors=priors, hessian_ok=hessian_ok)
@@ -271,7 +274,18 @@ def provenance(f: Fit, obs: Observations, command: str, scenarios: dict[str, str
                            + ("" if f.hessian_ok else " — the Hessian was not positive definite: no standard errors"),
         },
         "parameters": {row["name"]: {k: v for k, v in row.items() if k != "name" and v is not None} for row in f.table()},
+        "identification": identification_summary(f),
     }
+
+
+def identification_summary(f: Fit) -> dict:
+    """The identification table in the parameter file: how many parameters the data identify and
+    each fitted parameter's data share of its posterior precision (:func:`identification`)."""
+    rows = identification(f)
+    return {"rule": "data share = 1 - prior precision / posterior precision (Laplace); identified: above one half; "
+                    "0 for every parameter held at its default",
+            "identified": sum(r["identified"] for r in rows), "parameters": len(rows),
+            "data_share": {r["name"]: round(r["data_share"], 4) for r in rows if r["fitted"] and r["data_share"] is not None}}
 
 
 # marks a parameter file foedus wrote: `calibrate -o` replaces such a file, and no other
@@ -307,3 +321,24 @@ def read(path: str | Path) -> dict:
 
 def values_of(doc: dict) -> dict[str, float]:
     return {k: float(v["value"]) if isinstance(v, dict) else float(v) for k, v in doc["parameters"].items()}
+
+
+def identification(f: Fit) -> list[dict]:
+    """Per parameter of the registry, the data's share of its posterior precision,
+    ``1 - prior precision / posterior precision = 1 - se**2 / prior_sd**2`` (the Laplace posterior's
+    marginal variance against the prior's): 0 for a parameter the fit holds at its default (its
+    posterior is its prior) or without a standard error (at a bound); near 1 where the data alone
+    determine it. ``identified``: a share above one half."""
+    fitted = {p.name: (p, v, s) for p, v, s in zip(f.priors, f.values, f.se)}
+    rows = []
+    for name in registry():
+        if name not in fitted:
+            rows.append({"name": name, "fitted": False, "prior_sd": None, "se": None, "data_share": 0.0,
+                         "identified": False})
+            continue
+        p, v, s = fitted[name]
+        # a parameter the data leave alone has se = prior sd up to the numerical Hessian's error: no share below 0
+        share = None if np.isnan(s) else max(0.0, float(1.0 - (s / p.sd) ** 2))
+        rows.append({"name": name, "fitted": True, "prior_sd": p.sd, "se": None if np.isnan(s) else float(s),
+                     "data_share": share, "identified": share is not None and share > 0.5})
+    return rows

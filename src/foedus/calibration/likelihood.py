@@ -123,22 +123,45 @@ def _severity_weights(p, rec: AllianceRecord):
     return sev, w
 
 
-def score(params, obs: Observations) -> list[Scored]:
-    """The probability of every category of every decision on the record."""
-    p = _values(params)
+#: The hazards of leaving that a random intercept of an alliance shifts (the pooled fit, ``calibration.pooled``).
+LEAVING = ("hazard_notice", "hazard_lapse", "hazard_denounce")
+
+
+def with_intercept(p: Mapping[str, float], u: float) -> Mapping[str, float]:
+    """The values ``p`` with an alliance's random intercept ``u`` added to its hazards of leaving."""
+    if not u:
+        return p
+    q = dict(p)
+    for k in LEAVING:
+        q[k] = p[k] + u
+    return q
+
+
+def score(params, obs: Observations, intercepts: Mapping[str, float] | None = None) -> list[Scored]:
+    """The probability of every category of every decision on the record. ``intercepts``: the
+    random intercepts of the pooled fit by a record's group (none: every record at the population's values)."""
+    p0 = _values(params)
     out: list[Scored] = []
     for rec in obs.records:
+        p = with_intercept(p0, (intercepts or {}).get(rec.group, 0.0))
         rows = rec.rows
         if len(rec.mm_state):
             f = _member_features(p, rec)
-            hz = membership.hazards(p, f, rec.can_notice)
+            z = membership.margin(p, f)
+            hz = membership.hazards_from_margin(p, z, f.frozen, rec.can_notice)
+            # the member's own way out: notice, or a denunciation where the treaty has no way out
+            leave = hz.p_notice + membership.p_denounce(p, z, rec.can_notice)
+            if len(rows["member:exit"].y):
+                # ATOP records exits, not freezes: a freeze counts as staying a member
+                P = membership.category_probs(hz.p_freeze, leave)
+                out.append(Scored("member:exit", rec, np.stack([P[:, 0] + P[:, 1], P[:, 2]], 1), rows["member:exit"].y))
             for kind, standing, cols in (
-                ("member:active", S.active, (hz.p_freeze, hz.p_notice)),
+                ("member:active", S.active, (hz.p_freeze, leave)),
                 ("member:frozen", S.frozen, (hz.p_notice, hz.p_return)),
                 ("member:notice", S.notice, (hz.p_revoke,)),
             ):
                 sel = rec.mm_standing == standing
-                if sel.any():
+                if sel.any() and len(rows[kind].y):
                     P = membership.category_probs(*(c[sel] for c in cols))
                     if P.shape[1] < 3:
                         P = np.pad(P, ((0, 0), (0, 3 - P.shape[1])))
@@ -187,10 +210,10 @@ def score(params, obs: Observations) -> list[Scored]:
 
 
 def loglik(params, obs: Observations, until: dt.date | None = None, since: dt.date | None = None,
-           scored: list[Scored] | None = None) -> float:
+           scored: list[Scored] | None = None, intercepts: Mapping[str, float] | None = None) -> float:
     """Sum of log probabilities of what happened, over the decisions known by ``until`` (and after ``since``)."""
     total = 0.0
-    for s in scored if scored is not None else score(params, obs):
+    for s in scored if scored is not None else score(params, obs, intercepts):
         m = window(s.record.rows[s.kind].known, until, since)
         total += float(np.log(np.maximum(s.p_observed[m], TINY)).sum())
     return total
@@ -204,14 +227,14 @@ def by_kind(params, obs: Observations, until=None, since=None) -> dict[str, floa
     return out
 
 
-def draw(params, obs: Observations, rng: np.random.Generator) -> Observations:
+def draw(params, obs: Observations, rng: np.random.Generator, intercepts: Mapping[str, float] | None = None) -> Observations:
     """A record of decisions drawn from the model itself: every decision of ``obs`` gets an outcome
     drawn from the model's probabilities at ``params``, given the recorded state at that decision
     (the state, the beliefs and the momentum stay those of the real record). For recovery tests."""
     out = []
     for rec in obs.records:   # one at a time: a record may appear more than once (independent copies)
         ys = {}
-        for s in score(params, Observations((rec,))):
+        for s in score(params, Observations((rec,)), intercepts):
             u = rng.random(len(s.y))
             cum = np.cumsum(s.probs, axis=1)
             ys[s.kind] = np.minimum((u[:, None] >= cum).sum(1), s.probs.shape[1] - 1)

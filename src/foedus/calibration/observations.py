@@ -72,6 +72,8 @@ LABELS: dict[str, tuple[str, ...]] = {
     "member:active": ("stay", "freeze", "notice"),
     "member:frozen": ("stay", "notice", "return"),
     "member:notice": ("stay", "revoke"),
+    # an ATOP member-month: ATOP records exits, not freezes, so a freeze counts as staying a member
+    "member:exit": ("stay", "notice"),
     "council:frozen": ("stay", "suspend"),
     "council:suspended": ("stay", "reinstate"),
     "renewal": ("renew", "lapse"),
@@ -161,6 +163,8 @@ class AllianceRecord:
     rt_affinity: np.ndarray
     rt_grievance: np.ndarray
     rows: dict[str, Rows] = field(default_factory=dict)
+    #: the group whose random intercept the pooled fit gives this record (the ATOP alliance of a cell)
+    group: str = ""
     cache: dict = field(default_factory=dict, compare=False, repr=False)   # features by the parameters they need
 
     @property

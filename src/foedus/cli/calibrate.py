@@ -61,6 +61,11 @@ def calibrate_cmd(
     until: str = typer.Option(None, "--until", help="fit on the decisions made before this date YYYY-MM-DD (default: the whole record)"),
     scenarios: str = typer.Option("csto,nato", "--scenarios", help=SCENARIOS_HELP),
     out: Path = typer.Option(Path("calibrated.toml"), "-o", "--out", help="parameter file to write (TOML, with provenance)"),
+    pooled: bool = typer.Option(False, "--pooled", help="fit together with the fitted half of the ATOP catalogue, "
+                                "with a random intercept per alliance (docs/calibration.md, 'Pooled fit')"),
+    since: int = typer.Option(1945, "--since", help="with --pooled: ATOP alliances begun in or after this year"),
+    min_members: int = typer.Option(3, "--min-members", help="with --pooled: ATOP alliances with at least this many members"),
+    obligation: str = typer.Option("defence", "--obligation", help="with --pooled: the ATOP obligation (defence, ..., or any)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Fit the behavioural parameters to the record by maximum a posteriori (exact likelihood, written-down priors)."""
@@ -68,14 +73,57 @@ def calibrate_cmd(
     from foedus.calibration.fit import fit, provenance, write
 
     until_d = _date_option(until, "--until")
+    if pooled and until_d is not None:
+        raise ArgumentError("--until", "no date with --pooled (the catalogue's fitted half is fitted whole)", until)
     new_file(out, fitmod.MARK, "a parameter file")  # refused before the fit, not after
     obs, hashes = _observations(scenarios)
+    command = _command("foedus calibrate" + (f" --until {until}" if until else "") + (" --pooled" if pooled else "")
+                       + f" --scenarios {scenarios} -o {out}")
     with err_console.status("fitting (L-BFGS-B on the exact log posterior, then a numerical Hessian)",
                             spinner="dots") if err_console.is_terminal else _null():
-        f = fit(obs, until_d)
-    command = _command(f"foedus calibrate" + (f" --until {until}" if until else "") + f" --scenarios {scenarios} -o {out}")
-    doc = provenance(f, obs, command, hashes)
+        if pooled:
+            f, doc = _pooled(obs, hashes, scenarios, command, since, min_members, obligation)
+        else:
+            f = fit(obs, until_d)
+            doc = provenance(f, obs, command, hashes)
     path = write(out, doc)
+    _record_run(scenarios, command, until_d, doc, f, path)
+    if as_json:
+        emit_json({"file": str(path), **doc})
+        return
+    _print_fit(f, doc, hashes, until_d)
+    w = _wide()
+    if "pooling" in doc:
+        pool = doc["pooling"]
+        w.print(f"pooled: {pool['catalogue']['alliances']} ATOP alliances of the fitted half, {pool['catalogue']['cells']} "
+                f"alliance-decades, {pool['catalogue']['exits_scored']} exits scored ({pool['catalogue']['exits_left_out']} "
+                f"left out: the engine cannot make them); alliances' intercepts on the hazards of leaving: sd {pool['sd']:.3f} "
+                f"(empirical Bayes, rounds: {pool['rounds']}, {pool['seconds']:.0f} s)")
+    ident = doc["identification"]
+    w.print(f"identified by the data (data share of the posterior precision above a half): {ident['identified']} of "
+            f"{ident['parameters']} parameters")
+    w.print(f"written: {path}")
+
+
+def _pooled(obs, hashes, scenarios, command, since, min_members, obligation):
+    """The pooled fit's parameters and its file (``calibration.pooled``)."""
+    from foedus.api import load_scenario
+    from foedus.calibration.catalogue import decisions
+    from foedus.calibration.observations import Observations
+    from foedus.calibration.pooled import fit_pooled, pooled_provenance
+    from foedus.catalogue.search import obligation_code
+
+    if isinstance(min_members, bool) or min_members < 2:
+        raise ArgumentError("--min-members", "a whole number of members, at least 2", min_members)
+    code = None if obligation.strip().lower() == "any" else obligation_code(obligation)
+    recorded = frozenset(a.atop_id for n in hashes for a in load_scenario(n).data.alliances if getattr(a, "atop_id", None))
+    cat = decisions(since, min_members, code, recorded=recorded)
+    both = Observations(obs.records + cat.observations.records)
+    pf = fit_pooled(both)
+    return pf.fit, pooled_provenance(pf, cat, both, command, hashes)
+
+
+def _record_run(scenarios, command, until_d, doc, f, path) -> None:
     try:  # the experiment registry, where present
         from foedus.registry import try_record_run
 
@@ -87,24 +135,26 @@ def calibrate_cmd(
                        path)
     except ImportError:
         pass
-    if as_json:
-        emit_json({"file": str(path), **doc})
-        return
+
+
+def _print_fit(f, doc, hashes, until_d) -> None:
     w = _wide()
-    t = Table(title=f"MAP fit on {', '.join(hashes)} decisions" + (f" before {until_d}" if until_d else ""),
-              box=box.SIMPLE_HEAD, caption="se: from the inverse Hessian of the negative log posterior")
-    for c in ("parameter", "value", "se", "default", "prior"):
+    with_atop = " with the ATOP catalogue's fitted half" if "pooling" in doc else ""
+    t = Table(title=f"MAP fit on {', '.join(hashes)} decisions{with_atop}" + (f" before {until_d}" if until_d else ""),
+              box=box.SIMPLE_HEAD, caption="se: from the inverse Hessian of the negative log posterior; data share: "
+                                           "1 - prior precision / posterior precision")
+    for c in ("parameter", "value", "se", "data share", "default", "prior"):
         t.add_column(c, justify="left" if c in ("parameter", "prior") else "right")
+    shares = doc["identification"]["data_share"]
     for r in f.table():
         t.add_row(r["name"], f"{r['value']:.3f}" + (" (bound)" if r["at_bound"] else ""), _num(r["se"]),
-                  f"{r['default']:g}", r["prior"].split(" truncated")[0])
+                  _num(shares.get(r["name"]), "{:.2f}"), f"{r['default']:g}", r["prior"].split(" truncated")[0])
     w.print(t)
     p = doc["provenance"]
     w.print(f"decisions: {sum(f.counts.values())} ({', '.join(f'{k} {v}' for k, v in f.counts.items() if v)})")
     w.print(f"log likelihood {f.log_likelihood:.3f}, log prior {f.log_prior:.3f}, log posterior {f.log_posterior:.3f}; "
             f"optimiser {'converged' if f.converged else 'DID NOT CONVERGE'} ({p['optimiser_message']}, "
             f"{f.iterations} iterations, {f.evaluations} evaluations, {f.seconds:.1f} s)")
-    w.print(f"written: {path}")
 
 
 class _null:

@@ -52,6 +52,8 @@ def retrodict_cmd(
     executor: str = typer.Option("serial", "--executor", help="serial, processes or dask (docs/executors.md)"),
     workers: int = typer.Option(None, "--workers", help="worker processes"),
     out: Path = typer.Option(None, "-o", "--out", help="folder for retrodiction.json, rows.csv, the figure and report.html"),
+    parameters: Path = typer.Option(None, "--parameters", help="a parameter file written by foedus calibrate "
+                                    "(e.g. src/foedus/model/calibrated-pooled.toml) in the place of the shipped fit"),
     as_json: bool = typer.Option(False, "--json", help="print JSON: the rows and the summary"),
 ) -> None:
     """Simulate each scenario from --from to --to with every decision free and compare, per class of
@@ -61,13 +63,14 @@ def retrodict_cmd(
     if chunk_size < 1:
         raise ArgumentError("--chunk-size", "a whole number of runs, at least 1", chunk_size)
     _check_out(out)
+    fitted = _parameter_file(parameters)
     results = []
     with Progress(TextColumn("retrodicting {task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
                   TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         for name in scenarios:
             task = bar.add_task(name, total=runs)
             results.append(retrodict(name, start, end, runs=runs, seed=seed, chunk_size=chunk_size, executor=executor,
-                                     workers=workers, progress=lambda done, t=task: bar.update(t, completed=done)))
+                                     workers=workers, parameters=fitted, progress=lambda done, t=task: bar.update(t, completed=done)))
     rows = pd.concat([r.rows for r in results], ignore_index=True)
     doc = {"runs": runs, "seed": seed, "scenarios": [r.scenario for r in results],
            "rows": [row for r in results for row in r.to_json()["rows"]], "summary": summarise(rows)}
@@ -133,6 +136,8 @@ def catalogue_retrodict_cmd(
     workers: int = typer.Option(None, "--workers", help="worker processes"),
     as_json: bool = typer.Option(False, "--json", help="print JSON: the rows and the summary"),
     out: Path = typer.Option(None, "-o", "--out", help="folder for retrodiction.json, rows.csv, the figure and report.html"),
+    parameters: Path = typer.Option(None, "--parameters", help="a parameter file written by foedus calibrate "
+                                    "(e.g. src/foedus/model/calibrated-pooled.toml) in the place of the shipped fit"),
 ) -> None:
     """Retrodict ATOP alliances by decade: the simulated member exits and accessions of each
     alliance-decade against ATOP's, the held-out half by default (docs/retrodiction.md)."""
@@ -145,10 +150,11 @@ def catalogue_retrodict_cmd(
         raise ArgumentError("--min-members", "a whole number of at least 2", min_members)
     code = None if obligation.strip().lower() == "any" else obligation_code(obligation)
     _check_out(out)
+    fitted = _parameter_file(parameters)
     with Progress(TextColumn("retrodicting ATOP alliance-decades"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("cells", total=None)
-        res = retrodict_catalogue(since, min_members, code, half, runs, seed, executor, workers,
+        res = retrodict_catalogue(since, min_members, code, half, runs, seed, executor, workers, parameters=fitted,
                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
     doc = _catalogue_doc(res)
     if out is not None:
@@ -161,6 +167,15 @@ def catalogue_retrodict_cmd(
     wide = console if console.is_terminal else Console(width=120)
     wide.print(_catalogue_table(res["rows"], f"ATOP alliances since {since}, {half} half: {runs} runs per alliance-decade, seed {seed}"))
     wide.print(catalogue_line(res), highlight=False, soft_wrap=True)
+
+
+def _parameter_file(path: Path | None) -> dict[str, float] | None:
+    """The values of a parameter file written by ``foedus calibrate`` (None: the shipped fit)."""
+    if path is None:
+        return None
+    from foedus.calibration.fit import read, values_of
+
+    return values_of(read(path))
 
 
 def _check_out(out: Path | None) -> None:

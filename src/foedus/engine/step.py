@@ -546,7 +546,10 @@ def weigh_membership(model: Model, st: ChunkState, mo: Month) -> None:
         suspend_c, reinstate_c = _council(model, st, mo, a, ch)
         (fr, fn), ch_f, (nr, nn), ch_n = ch["frozen"], ch["ch_f"], ch["under_notice"], ch["ch_n"]
         froze = _move_cells(st, a, Action.freeze, *ch["froze"], mo.m)
-        noticed = _move_cells(st, a, Action.notice, *_cat(ch["notice"], (fr[ch_f == 0], fn[ch_f == 0])), mo.m)
+        # where the treaty has no way out, an active member's way out is a denunciation (membership.p_denounce)
+        denounced = _NONE if model.can_notice[a] else _move_cells(st, a, Action.denounce, *ch["notice"], mo.m)
+        leaving = ch["notice"] if model.can_notice[a] else _NONE
+        noticed = _move_cells(st, a, Action.notice, *_cat(leaving, (fr[ch_f == 0], fn[ch_f == 0])), mo.m)
         returned = _move_cells(st, a, Action.unfreeze, fr[ch_f == 1], fn[ch_f == 1], mo.m)
         revoked = _move_cells(st, a, Action.revoke_notice, nr[ch_n == 0], nn[ch_n == 0], mo.m)
         suspended = _move_cells(st, a, Action.suspend, *suspend_c, mo.m)
@@ -556,7 +559,7 @@ def weigh_membership(model: Model, st: ChunkState, mo: Month) -> None:
             nd[noticed] = model.notice_due_at[a, mo.t]
         nd[_cat(revoked, suspended)] = NO_MONTH
         lapsed = _renewal(model, st, mo, a, cred)
-        defections = _cat(froze, noticed, suspended, lapsed)
+        defections = _cat(froze, noticed, suspended, lapsed, denounced)
         if len(lapsed[0]) and len(defections[0]):   # a member that froze this month may also have lapsed
             defections = np.divmod(np.unique(defections[0] * N + defections[1]), N)
         st.momentum[:, a] = st.momentum[:, a] * dm + np.bincount(defections[0], minlength=R)
@@ -566,6 +569,7 @@ def weigh_membership(model: Model, st: ChunkState, mo: Month) -> None:
             _count(st, "notices", noticed[0])
             _count(st, "returns", returned[0])
             _count(st, "exits", lapsed[0])
+            _count(st, "exits", denounced[0])
 
 
 # -- 7. accession ----------------------------------------------------------------------------------

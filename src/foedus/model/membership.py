@@ -18,7 +18,9 @@ Stochastic choice turns the margin into monthly hazards (logit, competing risks)
     frozen:  p_notice = sigmoid(hazard_notice + hazard_notice_frozen - z),  p_return = sigmoid(hazard_return + z)
     notice:  p_revoke = sigmoid(hazard_revoke + z)
 
-A notice takes effect after the treaty's notice period (``foedus.treaty.membership.notice_due``);
+Where the treaty gives no way out (no withdrawal clause, no tacit renewal) an active member leaves
+by denouncing it, p_denounce = sigmoid(hazard_denounce - z), in the place of the notice it cannot
+give (ATOP records such exits). A notice takes effect after the treaty's notice period (``foedus.treaty.membership.notice_due``);
 at a renewal window a member leaves by not renewing with p = sigmoid(hazard_lapse - z) (1999:
 Azerbaijan, Georgia, Uzbekistan). The council suspends a frozen member with a monthly hazard of
 the months it has been frozen alone,
@@ -67,6 +69,11 @@ PARAMS = (
           "monthly log-odds of formal notice of withdrawal at margin 0"),
     Param("hazard_notice_frozen", "logit", 2.5, 0, 10, JUDGEMENT, "membership",
           "added to the notice log-odds of a frozen member (a freeze is a step out)"),
+    Param("hazard_denounce", "logit", -9.0, -20, 5,
+          JUDGEMENT + "; ATOP codes members leaving treaties that provide no way out (docs/calibration.md, 'Pooled fit')",
+          "membership",
+          "monthly log-odds that an active member of a treaty with no way out (no withdrawal clause, no tacit "
+          "renewal) denounces it, at margin 0"),
     Param("hazard_return", "logit", -5.0, -20, 5, JUDGEMENT, "membership",
           "monthly log-odds that a frozen member returns, at margin 0"),
     Param("hazard_revoke", "logit", -7.0, -20, 5,
@@ -150,8 +157,8 @@ def choose_active(params, z, u, inactive, can_notice):
     p_freeze = sigmoid(hazard_freeze - z) and p_notice = sigmoid(hazard_notice - z) (zero where
     notice is not possible); the same choices, in fewer passes."""
     p0 = _sigmoid_of(params["hazard_freeze"], z, np.empty(z.shape))
-    if not can_notice:
-        return np.where(inactive, np.int8(-1), choose(u, p0, np.zeros_like(p0))).astype(np.int8)
+    if not can_notice:   # 1: the member denounces the treaty (:func:`p_denounce`)
+        return np.where(inactive, np.int8(-1), choose(u, p0, p_denounce(params, z, False))).astype(np.int8)
     total = _sigmoid_of(params["hazard_notice"], z, np.empty(z.shape))
     total += p0                      # sum((p0, p1)) = (0 + p0) + p1 = p1 + p0, bit for bit
     if np.any(total > 1.0):          # rare: the general rule scales the probabilities
@@ -183,6 +190,15 @@ def frozen_hazards(params, z, can_notice=True):
     with ``frozen`` true, bit for bit."""
     return (sigmoid(params["hazard_notice"] + params["hazard_notice_frozen"] - z) * can_notice,
             sigmoid(params["hazard_return"] + z))
+
+
+def p_denounce(params, z, can_notice=True):
+    """Monthly probability that an active member leaves a treaty that gives it no way out by
+    denouncing it, at margin ``z`` (zero where the treaty has a way out: there a member gives
+    notice). ATOP records such exits (``catalogue.exits``: a denunciation outside the procedure)."""
+    if can_notice:
+        return np.zeros(np.shape(z))
+    return sigmoid(params["hazard_denounce"] - np.asarray(z, dtype=float))
 
 
 def p_revoke(params, z):
@@ -272,4 +288,4 @@ MECHANISM = Mechanism(
         Feature("can_notice", "bool", "the treaty has a withdrawal clause", "Model.notice_months >= 0"),
         Feature("months_frozen", "months", "months since the member froze", "month - ChunkState.since"),
     ),
-    params=PARAMS, functions=(margin, hazards, choose, category_probs, p_lapse, p_suspend, p_reinstate, momentum_decay))
+    params=PARAMS, functions=(margin, hazards, p_denounce, choose, category_probs, p_lapse, p_suspend, p_reinstate, momentum_decay))

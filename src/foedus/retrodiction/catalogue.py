@@ -116,12 +116,13 @@ class PreparedCell:
 
 
 def prepare_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date, decade_end: dt.date,
-                 seed: int) -> PreparedCell:
+                 seed: int, parameters: dict[str, float] | None = None) -> PreparedCell:
     """What a cell costs before its first simulated month: the scenario, its model, the record
     replayed and counted, the MID disputes of its years."""
     files = to_scenario(al.atopid, start.year, cat)
     months = month_index(stop) - month_index(start) + 1
-    model = compile_model(files, start, months, Parameters.for_scenario(files.parameters), files.scenario.name)
+    model = compile_model(files, start, months, Parameters.for_scenario(files.parameters, extra=parameters),
+                          files.scenario.name)
     real = real_counts(files, files.scenario.focus, start, stop)
     real["alliance_ends"] = int(al.end is not None and start < al.end <= decade_end)
     real["crises"] = mid_crises(cat, al, start, stop)
@@ -141,10 +142,10 @@ def cell_from_draws(prep: PreparedCell, draws: np.ndarray) -> Cell:
 
 
 def run_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date, decade_end: dt.date, runs: int,
-             seed: int, chunk_size: int = 1000) -> Cell:
+             seed: int, chunk_size: int = 1000, parameters: dict[str, float] | None = None) -> Cell:
     """One alliance-decade: its scenario, its simulated counts (serially: cells run in parallel),
-    its rows for the classes ATOP records."""
-    prep = prepare_cell(cat, al, start, stop, decade_end, seed)
+    its rows for the classes ATOP records. ``parameters``: values in the place of the shipped fit's."""
+    prep = prepare_cell(cat, al, start, stop, decade_end, seed, parameters)
     return cell_from_draws(prep, simulated_counts(prep.model, runs, prep.seed, chunk_size))
 
 
@@ -156,6 +157,7 @@ class CellJob:
     decade_end: dt.date
     runs: int
     seed: int
+    parameters: tuple[tuple[str, float], ...] = ()
 
 
 def run_job(job: CellJob) -> Cell | dict:
@@ -163,14 +165,16 @@ def run_job(job: CellJob) -> Cell | dict:
     ATOP codes without a COW state is said, not hidden."""
     cat = catalogue()
     try:
-        return run_cell(cat, cat.alliance(job.atopid), job.start, job.stop, job.decade_end, job.runs, job.seed)
+        return run_cell(cat, cat.alliance(job.atopid), job.start, job.stop, job.decade_end, job.runs, job.seed,
+                        parameters=dict(job.parameters))
     except DataQuirk as exc:
         return {"atopid": job.atopid, "start": job.start.isoformat(), "why": str(exc)}
 
 
 def jobs(since: int = 1945, min_members: int = 3, obligation: str | None = "defense", half: str = "held-out",
-         runs: int = 300, seed: int = 0) -> list[CellJob]:
-    return [CellJob(al.atopid, *c, runs, seed) for al in pacts(catalogue(), since, min_members, obligation, half)
+         runs: int = 300, seed: int = 0, parameters: dict[str, float] | None = None) -> list[CellJob]:
+    fixed = tuple(sorted((parameters or {}).items()))
+    return [CellJob(al.atopid, *c, runs, seed, fixed) for al in pacts(catalogue(), since, min_members, obligation, half)
             for c in decades(al)]
 
 
@@ -192,7 +196,8 @@ def longest_first(todo: list[CellJob]) -> list[int]:
 
 def retrodict_catalogue(since: int = 1945, min_members: int = 3, obligation: str | None = "defense",
                         half: str = "held-out", runs: int = 300, seed: int = 0, executor: str = "serial",
-                        workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
+                        workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+                        parameters: dict[str, float] | None = None) -> dict:
     """Every alliance-decade of the chosen alliances; the rows, and the summary: coverage and PIT
     histogram over the cells, the total of member exits against the 90% interval of the simulated
     total, and the rank correlation across alliances of simulated (mean) and real exits. Cells run
@@ -200,7 +205,7 @@ def retrodict_catalogue(since: int = 1945, min_members: int = 3, obligation: str
     the rows come back in ATOP order: the same results whatever the executor or worker count."""
     if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
         raise ArgumentError("--runs", "a whole number of runs, at least 1", runs)
-    todo = jobs(since, min_members, obligation, half, runs, seed)
+    todo = jobs(since, min_members, obligation, half, runs, seed, parameters)
     done: dict[int, Cell | dict] = {}
     with make_executor(executor, workers) as ex:
         for k, res in ex.map(_indexed, [(k, todo[k]) for k in longest_first(todo)]):

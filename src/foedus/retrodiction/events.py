@@ -53,7 +53,7 @@ _OUTCOME = {Outcome.deployed: "deployments", Outcome.limited: "limited", Outcome
 _PER_ACTOR = {
     E.freeze: ("freezes",), E.notice: ("notices",), E.unfreeze: ("returns",), E.suspend: ("suspensions",),
     E.withdraw: ("exits", "exits_notice"), E.lapse: ("exits", "exits_renewal"), E.exit: ("exits",),
-    E.expel: ("exits",), E.accede: ("accessions",), E.admit: ("accessions",), E.rejoin: ("accessions",),
+    E.expel: ("exits",), E.denounce: ("exits",), E.accede: ("accessions",), E.admit: ("accessions",), E.rejoin: ("accessions",),
 }
 
 
@@ -64,6 +64,8 @@ def classes_of(ev) -> list[str]:
         return per * len(ev.actors)
     if ev.type == E.clash:   # one crisis: the timeline injects it on its first actor
         return ["crises"]
+    if ev.type == E.denounce and not ev.in_effect:   # a denunciation that did not take effect: nobody left
+        return []
     return [c for _ in ev.actors for c in _PER_ACTOR.get(ev.type, ())]
 
 
