@@ -243,7 +243,8 @@ def _single(loaded, split_d: dt.date, rows: str, alliance: str | None, out: Path
             f"{'converged' if bt.fit.converged else 'DID NOT CONVERGE'}")
 
 
-_SHORT = {"base_rate": "base", "exit_logit": "logit", "nobody_moves": "still"}
+_SHORT = {"model": "model", "base_rate": "base", "exit_logit": "logit", "nobody_moves": "still"}
+_LETTER = {"base_rate": "B", "exit_logit": "L", "nobody_moves": "S"}
 
 
 def _rolling(loaded, split_ds: list[dt.date], runs: int, seed: int, as_json: bool) -> None:
@@ -259,24 +260,25 @@ def _rolling(loaded, split_ds: list[dt.date], runs: int, seed: int, as_json: boo
                               "real": c.real, "model_mean": c.mean, "log": c.log, "crps": c.crps} for c in r.cells],
                    "exit_logit": r.logits})
         return
-    w = _wide()
-    t = Table(title="Backtest at rolling splits: the model against three baselines (base: per-alliance per-type base rate; "
-                    "logit: exit logit on ATOP; still: nobody moves)", box=box.SIMPLE_HEAD,
-              caption=f"log: summed (higher better); Brier (one-step) / CRPS (counts): mean (lower better); "
-                      f"counts: {len(CLASSES)} classes of event ({', '.join(CLASSES)}), {runs} runs, seed {seed}")
-    for c in ("alliance", "split", "scored", "n", *[f"{_SHORT.get(f, f)} log" for f in FORECASTERS],
-              *[f"{_SHORT.get(f, f)} Brier/CRPS" for f in FORECASTERS], "model beats (log)", "model beats (Brier/CRPS)"):
-        t.add_column(c, justify="left" if c in ("alliance", "split", "scored") or c.startswith("model beats") else "right")
+    t = Table(title="Backtest at rolling splits: the model against three baselines", box=box.SIMPLE_HEAD, padding=(0, 1),
+              caption="log: summed (higher better); score: Brier score (one-step) or CRPS (counts at 1, 3, 5 years), mean "
+                      "(lower better); beats: the baselines the model beats (B base rate per alliance and type, L exit logit, "
+                      f"S nobody moves); counts of {', '.join(CLASSES)}; {runs} runs, seed {seed}")
+    for c in ("alliance", "split", "scored", "n", *[f"log\n{_SHORT[f]}" for f in FORECASTERS],
+              *[f"score\n{_SHORT[f]}" for f in FORECASTERS], "beats\nlog", "beats\nscore"):
+        t.add_column(c, justify="left" if c in ("alliance", "split", "scored") or c.startswith("beats") else "right",
+                     no_wrap=True)
     first_pooled = next((i for i, row in enumerate(r.rows) if row["split"] == "pooled"), None)
     for i, row in enumerate(r.rows):
         if i == first_pooled:
             t.add_section()
-        t.add_row(row["alliance"], row["split"], row["scored"], str(row["n"]),
-                  *[_num(row[f"{f}_log"], "{:.2f}") for f in FORECASTERS],
+        t.add_row(row["alliance"], row["split"][:4] if row["split"] != "pooled" else "pooled",
+                  row["scored"].replace("one-step members", "1-step mem").replace("one-step", "1-step").replace("counts ", ""),
+                  str(row["n"]), *[_num(row[f"{f}_log"], "{:.1f}") for f in FORECASTERS],
                   *[_num(row[f"{f}_score"], "{:.4f}") for f in FORECASTERS],
-                  " ".join(_SHORT[b] for b in row["beats_log"]) or "none",
-                  " ".join(_SHORT[b] for b in row["beats_score"]) or "none")
-    w.print(t)
+                  " ".join(_LETTER[b] for b in row["beats_log"]) or "-",
+                  " ".join(_LETTER[b] for b in row["beats_score"]) or "-")
+    _wide().print(t)
 
 
 @app.command("sensitivity")

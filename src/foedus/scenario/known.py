@@ -60,6 +60,11 @@ def as_known(data: ScenarioFiles, before: dt.date) -> ScenarioFiles:
                                    "behaviour": behaviour})
 
 
+def current(data: ScenarioFiles) -> ScenarioFiles:
+    """One version of each value: the latest known (what a simulation and the likelihood read)."""
+    return as_known(data, dt.date.max)
+
+
 def known_after(data: ScenarioFiles, on: dt.date) -> list[str]:
     """Labels of the values known on or after ``on`` (what :func:`as_known` withholds)."""
     b = data.behaviour
