@@ -146,7 +146,7 @@ def forecaster(model: ExitLogit, scenarios, split: dt.date):
     table: dict[tuple[str, str], float] = {}
     for sc in scenarios:
         for al in sc.alliances:
-            members = _members_on(sc, al.id, split)
+            members = members_on(sc, al.id, split)
             cow = {s.iso3: s.cow for s in sc.states}
             allies = [cow[m] for m in members if m in cow]
             for m in members:
@@ -157,5 +157,6 @@ def forecaster(model: ExitLogit, scenarios, split: dt.date):
     return lambda alliance, state: table.get((alliance, state), at_zero)
 
 
-def _members_on(sc, alliance_id: str, d: dt.date) -> list[str]:
+def members_on(sc, alliance_id: str, d: dt.date) -> list[str]:
+    """The members of a scenario's alliance on the day before ``d`` (the treaty rules' replay)."""
     return list(sc.replay(d - dt.timedelta(days=1)).alliance(alliance_id).members())

@@ -99,7 +99,7 @@ def one_split(scenarios, split: dt.date, runs: int, seed: int) -> tuple[list[dic
         if not years:
             continue
         draws = horizons.simulate_horizons(as_known(sc.data, split), split, values, runs, seed, years)
-        members = exit_logit._members_on(sc, focus, split)
+        members = exit_logit.members_on(sc, focus, split)
 
         def leaving(y, members=members, focus=focus):
             return [1.0 - (1.0 - p_year(focus, m)) ** y for m in members]
