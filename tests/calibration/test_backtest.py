@@ -125,3 +125,15 @@ def test_latest_known_keeps_one_version_per_key_the_latest_before_the_date(versi
     for s in kept:
         assert s.known == max(x.known for x in items if x.iso3 == s.iso3 and x.known < before)
     assert {s.iso3 for s in kept} == {x.iso3 for x in items if x.known < before}
+
+
+def test_a_simulation_reads_the_latest_version_of_a_value(ledger):
+    from foedus.engine.compile import compile_model
+
+    old = Affinity(a="AAA", b="BBB", value=0.5, source="then", known=dt.date(2000, 1, 1))
+    new = Affinity(a="BBB", b="AAA", value=-0.5, source="learnt later", known=dt.date(2004, 1, 1))
+    both = ledger.model_copy(update={"behaviour": ledger.behaviour.model_copy(update={"affinity": (new, old)})})
+    latest = ledger.model_copy(update={"behaviour": ledger.behaviour.model_copy(update={"affinity": (new,)})})
+    a = compile_model(both, dt.date(2003, 1, 1), 12).affinity
+    assert (a == compile_model(latest, dt.date(2003, 1, 1), 12).affinity).all()
+    assert a[0, 1] == -0.5
