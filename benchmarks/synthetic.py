@@ -40,21 +40,22 @@ def synthetic_scenario(n_states: int = 60, n_alliances: int = 3, seed: int = 0) 
         alliances.append({**template, "id": f"a{k}", "name": f"Alliance {k}", "treaty": f"Treaty {k}",
                           "patron": members[0], "founders": members, "atop_id": None, "sources": [src]})
     crisis, terms, affinity = [], [], []
+    known = base["scenario"]["start"]   # made up with the scenario: known from its start
     for k, g in enumerate(groups):
         others = [i for i in range(n_states) if i not in set(g)]
         for i in g:
             enemy = codes[int(rng.choice(others))]
             crisis.append({"victim": codes[i], "type": "armed_attack", "aggressor": enemy,
-                           "rate": round(float(rng.uniform(0.002, 0.015)), 4), "source": src})
+                           "rate": round(float(rng.uniform(0.002, 0.015)), 4), "source": src, "known": known})
             crisis.append({"victim": codes[i], "type": "threat", "aggressor": enemy,
-                           "rate": round(float(rng.uniform(0.005, 0.02)), 4), "source": src})
+                           "rate": round(float(rng.uniform(0.005, 0.02)), 4), "source": src, "known": known})
             terms.append({"iso3": codes[i], "ties": round(float(rng.uniform(0, 1.5)), 3),
                           "autonomy_cost": round(float(rng.uniform(0, 1.5)), 3),
                           "outside_option": round(float(rng.uniform(-0.5, 0.8)), 3),
-                          "exit_cost": round(float(rng.uniform(0, 1.0)), 3), "committed_share": 0.0, "source": src})
+                          "exit_cost": round(float(rng.uniform(0, 1.0)), 3), "committed_share": 0.0, "source": src, "known": known})
         for i in g[1:]:
             affinity.append({"a": codes[g[0]], "b": codes[i], "value": round(float(rng.uniform(-0.2, 0.9)), 3),
-                             "source": src})
+                             "source": src, "known": known})
     data = {
         "scenario": {**base["scenario"], "name": f"synthetic-{n_states}x{n_alliances}",
                      "title": f"Synthetic: {n_states} states, {n_alliances} alliances", "description": src,

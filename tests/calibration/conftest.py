@@ -59,17 +59,17 @@ def small_ledger() -> ScenarioFiles:
         _ev("2004-09-20", "admit", "EEE"),
     )
     behaviour = Behaviour.model_validate(dict(
-        member_affinity=0.3,
-        affinity=[dict(a="AAA", b="BBB", value=0.5, source="toy"), dict(a="AAA", b="EEE", value=0.3, source="toy"),
-                  dict(a="BBB", b="EEE", value=-0.4, source="toy")],
-        state=[dict(iso3="BBB", ties=0.5, autonomy_cost=0.2, outside_option=0.3, exit_cost=0.4, source="toy"),
-               dict(iso3="AAA", committed_share=0.2, source="toy")],
-        grievance=[dict(holder="BBB", target="EEE", value=2.0, source="toy")],
+        member_affinity=0.3, member_affinity_known="2000-01-01",
+        affinity=[dict(a="AAA", b="BBB", value=0.5, source="toy", known="2000-01-01"), dict(a="AAA", b="EEE", value=0.3, source="toy", known="2000-01-01"),
+                  dict(a="BBB", b="EEE", value=-0.4, source="toy", known="2000-01-01")],
+        state=[dict(iso3="BBB", ties=0.5, autonomy_cost=0.2, outside_option=0.3, exit_cost=0.4, source="toy", known="2000-01-01"),
+               dict(iso3="AAA", committed_share=0.2, source="toy", known="2000-01-01")],
+        grievance=[dict(holder="BBB", target="EEE", value=2.0, source="toy", known="2000-01-01")],
     ))
     timeline = (
-        TimelineChange(date=dt.date(2001, 1, 1), state="CCC", field="outside_option", value=0.5),
-        TimelineChange(date=dt.date(2001, 6, 1), state="BBB", field="threat", value=2.0),
-        TimelineChange(date=dt.date(2002, 1, 1), state="AAA", field="committed_share", value=0.6),
+        TimelineChange(date=dt.date(2001, 1, 1), state="CCC", field="outside_option", value=0.5, known=dt.date(2000, 1, 1)),
+        TimelineChange(date=dt.date(2001, 6, 1), state="BBB", field="threat", value=2.0, known=dt.date(2000, 1, 1)),
+        TimelineChange(date=dt.date(2002, 1, 1), state="AAA", field="committed_share", value=0.6, known=dt.date(2000, 1, 1)),
     )
     states = tuple(State(iso3=c, cow=900 + i, name=c, regime=r) for i, (c, r) in enumerate(zip(CODES, REGIMES)))
     meta = ScenarioMeta(name="toy", title="Toy", start=dt.date(2000, 1, 1), end=dt.date(2005, 12, 31), focus="pact")

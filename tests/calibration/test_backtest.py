@@ -1,18 +1,35 @@
-"""The backtest of the README: fit before 2020, score the CSTO's decisions of 2020-2025."""
+"""The backtest of the README: fit on what was known before 2020, score the CSTO's and NATO's decisions
+of 2020-2025 against per-alliance base rates, an exit logit and "nobody moves"; nothing known after
+the split reaches the fit."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from foedus.calibration.backtest import backtest, base_rates, brier
+import foedus
+from foedus.api import Scenario
+from foedus.calibration.backtest import backtest, base_rates, brier, known_observations
+from foedus.model.parameters import judgements_unknown
+from foedus.scenario.known import as_known, latest_known
+from foedus.scenario.schema import Affinity, Grievance, StateBehaviour, TimelineChange
+
+SPLIT = dt.date(2020, 1, 1)
 
 
 @pytest.fixture(scope="module")
-def bt(real_obs):
-    return backtest(real_obs, dt.date(2020, 1, 1))
+def scenarios():
+    return [foedus.load_scenario("csto"), foedus.load_scenario("nato")]
+
+
+@pytest.fixture(scope="module")
+def bt(scenarios):
+    return backtest(scenarios, SPLIT)
 
 
 def test_every_later_csto_decision_is_scored(bt):
@@ -27,20 +44,96 @@ def test_every_later_csto_decision_is_scored(bt):
     assert all(d.what[:4] >= "2020" for d in bt.decisions)
 
 
-def test_the_model_beats_both_baselines_on_the_csto_members_decisions_2020_2025(bt):
-    # (on all the CSTO's decisions together it no longer does: README, "Out of sample")
-    assert bt.beats("csto membership") == {"base_rate": True, "nobody_moves": True}
+def test_on_the_csto_members_decisions_the_model_beats_the_base_rate_but_not_nobody_moves_on_brier(bt):
+    # with only what was known before 2020 (docs/backtest.md): a better log score than every baseline,
+    # but "nobody moves" has the lower Brier score: one freeze in 360 member-months
+    assert bt.beats("csto membership") == {"base_rate": True, "exit_logit": True, "nobody_moves": False}
     freeze = next(d for d in bt.decisions if d.what == "2024-02 ARM active: freeze")
-    assert freeze.model[1] > 10 * freeze.base[1]
+    # without hindsight Armenia's freeze of February 2024 is barely likelier than the base rate says
+    assert freeze.base[1] < freeze.model[1] < 2 * freeze.base[1]
     assert freeze.still[1] == 0.0
 
 
-def test_scores_and_base_rates_are_what_they_say(real_obs, bt):
-    rates = base_rates(real_obs, dt.date(2020, 1, 1))
-    # three of the eight members at the 1999 window did not renew: (3 + 0.5) / (8 + 1)
-    assert rates["renewal"][1] == pytest.approx(3.5 / 9)
-    assert rates["outcome:consultation"][0] == 0.0
+def test_the_judgements_resting_on_2022_are_neutral_before_it(bt):
+    assert bt.neutralised == {"decision_regime": 0.0, "decision_typecost_unrest": 1.0, "decision_affinity": 0.0}
+    assert judgements_unknown(dt.date(2023, 1, 1)) == {}
+    assert any("affinity AZE-RUS" in w for w in bt.withheld) and any("state ARM" in w for w in bt.withheld)
+
+
+def test_base_rates_are_per_alliance_and_per_crisis_type(scenarios, bt):
+    obs, _ = known_observations(scenarios, SPLIT)
+    rate = base_rates(obs, SPLIT)
+    # three of the eight CSTO members at the 1999 window did not renew: (3 + 0.5) / (8 + 1)
+    assert rate("csto", "renewal", "")[1] == pytest.approx(3.5 / 9)
+    assert rate("nato", "renewal", "")[1] == pytest.approx(0.5)          # NATO never had a window
+    assert rate("csto", "outcome:consultation", "threat")[0] == 0.0
+    assert list(rate("csto", "request", "unrest")) != list(rate("csto", "request", "armed_attack"))
     assert brier([0.25, 0.75], 1) == pytest.approx(0.125)
     row = next(r for r in bt.summary() if r["group"] == "csto membership")
     assert row["nobody_moves_log"] == float("-inf") and row["decisions"] > 300
     json.dumps(bt.summary())  # plain numbers, for --json and summary.json
+
+
+def _toy(ledger) -> Scenario:
+    return Scenario(data=ledger, path=Path("."), hash="toy")
+
+
+def _poisoned(ledger, known: dt.date):
+    """The toy ledger with values that would change the fit, each dated ``known``."""
+    b = ledger.behaviour
+    behaviour = b.model_copy(update={
+        "affinity": b.affinity + (Affinity(a="AAA", b="BBB", value=-1.0, source="poison", known=known),),
+        "state": b.state + (StateBehaviour(iso3="BBB", ties=-5.0, autonomy_cost=5.0, outside_option=5.0,
+                                           source="poison", known=known),),
+        "grievance": b.grievance + (Grievance(holder="BBB", target="EEE", value=10.0, source="poison", known=known),)})
+    timeline = ledger.timeline + (TimelineChange(date=dt.date(2001, 2, 1), state="BBB", field="committed_share",
+                                                 value=1.0, source="poison", known=known),)
+    return ledger.model_copy(update={"behaviour": behaviour, "timeline": timeline})
+
+
+def test_a_value_known_after_the_split_changes_nothing_in_the_fit_or_the_scores(ledger):
+    split = dt.date(2003, 1, 1)
+    clean = backtest([_toy(ledger)], split)
+    later = backtest([_toy(_poisoned(ledger, dt.date(2003, 6, 1)))], split)
+    assert later.fit.parameters() == clean.fit.parameters()
+    assert [list(d.model) for d in later.decisions] == [list(d.model) for d in clean.decisions]
+    assert len(later.withheld) == len(clean.withheld) + 4
+    # the same values known before the split do change the fit: the test can fail
+    earlier = backtest([_toy(_poisoned(ledger, dt.date(2000, 6, 1)))], split)
+    assert earlier.fit.parameters() != clean.fit.parameters()
+
+
+def test_a_later_version_of_a_value_gives_way_to_the_one_known_then(ledger):
+    old = Affinity(a="AAA", b="BBB", value=0.5, source="then", known=dt.date(2000, 1, 1))
+    new = Affinity(a="BBB", b="AAA", value=-0.5, source="learnt later", known=dt.date(2004, 1, 1))
+    data = ledger.model_copy(update={"behaviour": ledger.behaviour.model_copy(update={"affinity": (old, new)})})
+    assert as_known(data, dt.date(2003, 1, 1)).behaviour.affinity == (old,)
+    assert as_known(data, dt.date(2005, 1, 1)).behaviour.affinity == (new,)
+    assert as_known(data, dt.date(1999, 1, 1)).behaviour.affinity == ()
+
+
+_days = st.integers(0, 3000).map(lambda n: dt.date(2000, 1, 1) + dt.timedelta(days=n))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["AAA", "BBB", "CCC"]), _days), max_size=12), _days)
+def test_latest_known_keeps_one_version_per_key_the_latest_before_the_date(versions, before):
+    items = [StateBehaviour(iso3=iso3, source="s", known=known) for iso3, known in versions]
+    kept = latest_known(items, lambda s: s.iso3, before)
+    assert len({s.iso3 for s in kept}) == len(kept)
+    assert all(s.known < before for s in kept)
+    for s in kept:
+        assert s.known == max(x.known for x in items if x.iso3 == s.iso3 and x.known < before)
+    assert {s.iso3 for s in kept} == {x.iso3 for x in items if x.known < before}
+
+
+def test_a_simulation_reads_the_latest_version_of_a_value(ledger):
+    from foedus.engine.compile import compile_model
+
+    old = Affinity(a="AAA", b="BBB", value=0.5, source="then", known=dt.date(2000, 1, 1))
+    new = Affinity(a="BBB", b="AAA", value=-0.5, source="learnt later", known=dt.date(2004, 1, 1))
+    both = ledger.model_copy(update={"behaviour": ledger.behaviour.model_copy(update={"affinity": (new, old)})})
+    latest = ledger.model_copy(update={"behaviour": ledger.behaviour.model_copy(update={"affinity": (new,)})})
+    a = compile_model(both, dt.date(2003, 1, 1), 12).affinity
+    assert (a == compile_model(latest, dt.date(2003, 1, 1), 12).affinity).all()
+    assert a[0, 1] == -0.5

@@ -40,6 +40,36 @@ def test_backtest_end_to_end_on_the_csto_record(tmp_path):
     assert (tmp_path / "decisions.csv").read_text().count("\n") == groups["csto all"]["decisions"] + 1
 
 
+def test_backtest_at_rolling_splits_gives_one_table_one_step_and_multi_year():
+    r = foedus("backtest", "--splits", "2024", "--scenarios", "csto", "--runs", "20", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    scored = {(row["split"], row["scored"]) for row in out["rows"]}
+    assert {("2024-01-01", "one-step"), ("2024-01-01", "one-step members"), ("2024-01-01", "counts 1 y"),
+            ("pooled", "counts 1 y")} <= scored
+    assert ("2024-01-01", "counts 3 y") not in scored          # 2027 is past the end of the record
+    freezes = next(c for c in out["cells"] if c["event"] == "freezes")
+    assert freezes["real"] == 1 and set(freezes["crps"]) == {"model", "base_rate", "exit_logit", "nobody_moves"}
+    assert [c["covariate"] for c in out["exit_logit"]["2024-01-01"]] == ["constant", "power_change", "outside_alliance"]
+
+
+def test_a_scenario_value_without_its_date_is_refused_naming_the_file_and_field(tmp_path):
+    import shutil
+
+    from foedus.scenario.loader import builtin_root
+
+    folder = tmp_path / "csto"
+    shutil.copytree(builtin_root() / "csto", folder)
+    text = (folder / "behaviour.toml").read_text()
+    (folder / "behaviour.toml").write_text(text.replace("known = 2014-12-31\n", "", 1))
+    r = foedus("backtest", "--scenarios", str(folder))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert "behaviour.toml" in r.stderr and "known" in r.stderr
+    (folder / "behaviour.toml").write_text(text.replace("known = 2014-12-31", "known = \"last year\"", 1))
+    r = foedus("backtest", "--scenarios", str(folder))
+    assert r.returncode == 2 and "known" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_sensitivity_end_to_end_with_a_table_and_a_plot(tmp_path):
     png = tmp_path / "s.png"
     r = foedus("sensitivity", "csto", "--method", "morris", "--samples", "2", "--runs", "20", "--months", "24",
@@ -56,6 +86,11 @@ def test_sensitivity_end_to_end_with_a_table_and_a_plot(tmp_path):
     (("calibrate", "--until", "yesterday"), "--until"),
     (("backtest", "--split", "1900-01-01"), "--split"),
     (("backtest", "--rows", "some"), "--rows"),
+    (("backtest", "--splits", "1900"), "--splits"),
+    (("backtest", "--splits", "2010,2005"), "--splits"),
+    (("backtest", "--splits", "2010,soon"), "--splits"),
+    (("backtest", "--splits", "2010", "-o", "somewhere"), "-o"),
+    (("backtest", "--splits", "2010", "--runs", "0"), "--runs"),
     (("sensitivity", "csto", "--method", "fast"), "--method"),
     (("sensitivity", "csto", "--method", "sobol", "--samples", "10"), "power of 2"),
     (("sensitivity", "csto", "--param", "no_such_thing", "--param", "hazard_freeze"), "--param"),

@@ -37,7 +37,7 @@ def test_timeline_is_in_force_from_its_date():
 def test_an_edited_timeline_is_honoured():
     sc = foedus.load_scenario("csto")
     peace = TimelineChange(date=dt.date(2026, 1, 1), state="RUS", field="committed_share", value=0.1,
-                           note="the war in Ukraine ends", source="lever")
+                           note="the war in Ukraine ends", source="lever", known=dt.date(2026, 1, 1))
     data = sc.data.model_copy(update={"timeline": sc.data.timeline + (peace,)})
     m = compile_model(data, "2024-03-01", 36)
     rus = m.codes.index("RUS")

@@ -1,4 +1,12 @@
-"""Out-of-sample backtest: fit on the record before a split date, score every later decision.
+"""Out-of-sample backtest: fit on what was known before a split date, score every later decision.
+
+Information discipline. A backtest split at ``D`` sees only what was known before ``D``: the
+decisions made before it (``observations.window``), the scenario values known before it
+(``scenario.known.as_known``: a value known later falls back to an earlier version or to the
+population's default), the priors whose sources were published before it (``fit.priors_known``)
+and the dated judgements known before it (``parameters.judgements_unknown``: a default resting on a
+later event is held at its neutral value). The decisions after ``D`` are scored with the same
+information.
 
 Scores (per decision, then summed and averaged over a group of decisions):
 
@@ -7,9 +15,14 @@ Scores (per decision, then summed and averaged over a group of decisions):
 
 Baselines:
 
-- **base rate**: for each kind of decision (``observations.LABELS``), the frequency of each category
-  among the decisions of that kind before the split, with half a pseudo-count per category
-  (Jeffreys) so that a category never seen before the split is not impossible;
+- **base rate**: for each alliance, each kind of decision (``observations.LABELS``) and each type
+  of crisis (requests and answers), the frequency of each category among that alliance's decisions
+  of that kind and type before the split, with half a pseudo-count per category (Jeffreys) so that
+  a category never seen before the split is not impossible;
+- **exit logit** (members' own decisions: ``member:active`` and ``renewal``): a member's yearly
+  chance of leaving from a logistic model fitted on the ATOP memberships before the split
+  (:mod:`foedus.calibration.exit_logit`, after Leeds & Savun 2007), spread evenly over the months
+  and shared between freezing and notice as the base rate shares them; the base rate elsewhere;
 - **nobody moves** (membership and council decisions only): every member stays, every member
   renews, the council suspends and reinstates no one, with certainty. Its log score is ``-inf`` as
   soon as one member moves; its Brier score is finite.
@@ -18,33 +31,47 @@ Baselines:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from foedus.calibration import likelihood
-from foedus.calibration.fit import PRIORS, Fit, fit
-from foedus.calibration.observations import LABELS, Observations, window
+from foedus.calibration.fit import PRIORS, Fit, fit, priors_known
+from foedus.calibration.observations import LABELS, Observations, build_alliance, window
+from foedus.model.parameters import judgements_unknown, registry
+from foedus.model.timeline import CRISIS_CODES
+from foedus.scenario.known import as_known
 
 #: The members' own decisions: the "membership" group of the summary.
 MEMBERSHIP = ("member:active", "member:frozen", "member:notice", "renewal")
 #: The council's decisions on a frozen or suspended member: scored against "nobody moves" (the council
 #: never acts) in their own groups, not in the members' "membership" group.
 COUNCIL = ("council:frozen", "council:suspended")
+#: The kinds the exit logit forecasts (a member's own way out); elsewhere it is the base rate.
+EXIT_KINDS = ("member:active", "renewal")
+#: The forecasters scored, the model first.
+FORECASTERS = ("model", "base_rate", "exit_logit", "nobody_moves")
 JEFFREYS = 0.5
+_TYPES = [c.value for c in CRISIS_CODES]
 
 
 @dataclass(frozen=True)
 class Decision:
     alliance: str
     kind: str
+    crisis: str             # the crisis type of a request or an answer, else ""
     actor: str
     what: str
     happened: str
-    model: np.ndarray      # probabilities of every category
+    model: np.ndarray       # probabilities of every category
     base: np.ndarray
-    still: np.ndarray | None   # "nobody moves", membership only
+    logit: np.ndarray
+    still: np.ndarray | None   # "nobody moves", membership and council only
     y: int
+
+    def p(self, forecaster: str) -> np.ndarray | None:
+        return {"model": self.model, "base_rate": self.base, "exit_logit": self.logit, "nobody_moves": self.still}[forecaster]
 
 
 @dataclass(frozen=True)
@@ -52,10 +79,12 @@ class Backtest:
     split: dt.date
     fit: Fit
     decisions: list[Decision]
+    neutralised: dict[str, float]     # dated judgements held at their neutral values
+    withheld: list[str]               # scenario values known on or after the split
 
     def groups(self) -> dict[str, list[Decision]]:
-        """Decision groups scored in the summary: each alliance by kind, each alliance in all, and the
-        CSTO's membership decisions together."""
+        """Decision groups scored in the summary: each alliance by kind, each alliance in all, and each
+        alliance's membership decisions together."""
         out: dict[str, list[Decision]] = {}
         for d in self.decisions:
             out.setdefault(f"{d.alliance} {d.kind}", []).append(d)
@@ -65,30 +94,26 @@ class Backtest:
         return dict(sorted(out.items()))
 
     def summary(self) -> list[dict]:
-        rows = []
-        for name, ds in self.groups().items():
-            row = {"group": name, "decisions": len(ds)}
-            for label, get in (("model", lambda d: d.model), ("base_rate", lambda d: d.base),
-                               ("nobody_moves", lambda d: d.still)):
-                if any(get(d) is None for d in ds):
-                    row[f"{label}_log"] = row[f"{label}_brier"] = None
-                    continue
-                logs = np.array([np.log(get(d)[d.y]) if get(d)[d.y] > 0 else -np.inf for d in ds])
-                briers = np.array([brier(get(d), d.y) for d in ds])
-                row[f"{label}_log"] = float(logs.sum())
-                row[f"{label}_brier"] = float(briers.mean())
-            rows.append(row)
-        return rows
+        return [{"group": name, **scores(ds)} for name, ds in self.groups().items()]
 
     def beats(self, group: str) -> dict[str, bool]:
         """Does the model beat each baseline on ``group`` (log score higher and Brier lower)?"""
         row = next(r for r in self.summary() if r["group"] == group)
-        out = {}
-        for b in ("base_rate", "nobody_moves"):
-            if row[f"{b}_log"] is None:
-                continue
-            out[b] = row["model_log"] > row[f"{b}_log"] and row["model_brier"] < row[f"{b}_brier"]
-        return out
+        return {b: row["model_log"] > row[f"{b}_log"] and row["model_brier"] < row[f"{b}_brier"]
+                for b in FORECASTERS[1:] if row[f"{b}_log"] is not None}
+
+
+def scores(ds: Sequence[Decision]) -> dict:
+    """Summed log score and mean Brier score of each forecaster over ``ds`` (None where it has no say)."""
+    row: dict = {"decisions": len(ds)}
+    for f in FORECASTERS:
+        if not ds or any(d.p(f) is None for d in ds):
+            row[f"{f}_log"] = row[f"{f}_brier"] = None
+            continue
+        logs = np.array([np.log(d.p(f)[d.y]) if d.p(f)[d.y] > 0 else -np.inf for d in ds])
+        row[f"{f}_log"] = float(logs.sum())
+        row[f"{f}_brier"] = float(np.mean([brier(d.p(f), d.y) for d in ds]))
+    return row
 
 
 def brier(p: np.ndarray, y: int) -> float:
@@ -97,36 +122,87 @@ def brier(p: np.ndarray, y: int) -> float:
     return float(((p - t) ** 2).sum())
 
 
-def base_rates(obs: Observations, split: dt.date) -> dict[str, np.ndarray]:
-    counts = {k: np.zeros(len(v)) for k, v in LABELS.items()}
+def crisis_types(rec, kind: str) -> np.ndarray:
+    """The crisis type of each row of ``kind`` (requests and answers), else ""."""
+    n = len(rec.rows[kind].y)
+    if kind == "request":
+        codes = rec.rq_type
+    elif kind.startswith("outcome:"):
+        codes = rec.oc_type[rec.oc_consultation == (kind == "outcome:consultation")]
+    else:
+        return np.full(n, "", dtype=object)
+    assert len(codes) == n, f"{kind}: {len(codes)} types for {n} rows"
+    return np.array([_TYPES[c] for c in codes], dtype=object)
+
+
+def base_rates(obs: Observations, split: dt.date) -> Callable[[str, str, str], np.ndarray]:
+    """The per-alliance, per-kind, per-crisis-type base rates before ``split``: a function of
+    (alliance, kind, crisis type) giving the category probabilities."""
+    counts: dict[tuple[str, str, str], np.ndarray] = {}
     for rec in obs.records:
         for k, r in rec.rows.items():
             m = window(r.known, split)
-            counts[k] += np.bincount(r.y[m], minlength=len(LABELS[k]))[:len(LABELS[k])]
-    out = {}
-    for k, c in counts.items():
-        c = c + JEFFREYS
-        if k == "outcome:consultation":
+            for t in np.unique(crisis_types(rec, k)):
+                sel = m & (crisis_types(rec, k) == t)
+                c = counts.setdefault((rec.alliance, k, t), np.zeros(len(LABELS[k])))
+                c += np.bincount(r.y[sel], minlength=len(LABELS[k]))[:len(LABELS[k])]
+
+    def rate(alliance: str, kind: str, crisis: str) -> np.ndarray:
+        c = counts.get((alliance, kind, crisis), np.zeros(len(LABELS[kind]))) + JEFFREYS
+        if kind == "outcome:consultation":
             c[0] = 0.0   # the council does not deploy on a consultation (decision.outcome_probs)
-        out[k] = c / c.sum()
-    return out
+        return c / c.sum()
+
+    return rate
 
 
-def backtest(obs: Observations, split: dt.date, priors=PRIORS) -> Backtest:
-    f = fit(obs, split, priors)
-    values = f.parameters()
-    rates = base_rates(obs, split)
+def known_observations(scenarios, before: dt.date) -> tuple[Observations, list[str]]:
+    """The decision table of loaded ``scenarios`` with only the scenario values known before ``before``,
+    and the labels of the values withheld."""
+    from foedus.scenario.known import known_after
+
+    recs, withheld = [], []
+    for sc in scenarios:
+        data = as_known(sc.data, before)
+        withheld += [f"{sc.name}: {w}" for w in known_after(sc.data, before)]
+        recs += [build_alliance(data, al.id, sc.full_replay, sc.name) for al in sc.alliances]
+    return Observations(tuple(recs)), withheld
+
+
+def exit_probs(kind: str, base: np.ndarray, p_year: float | None) -> np.ndarray:
+    """The exit logit's categories for a member's own decision: a yearly chance of leaving ``p_year``
+    spread over the months (member:active: freeze or notice, shared as the base rate shares them)
+    or taken at the renewal window; the base rate where the logit has no say."""
+    if p_year is None or kind not in EXIT_KINDS:
+        return base
+    if kind == "renewal":
+        return np.array([1.0 - p_year, p_year])
+    q = 1.0 - (1.0 - p_year) ** (1.0 / 12.0)
+    share = base[1:] / base[1:].sum()
+    return np.concatenate([[1.0 - q], q * share])
+
+
+def backtest(scenarios, split: dt.date, priors=PRIORS, exit_year: Callable[[str, str], float | None] | None = None) -> Backtest:
+    """Fit on what was known before ``split`` (loaded ``scenarios``), then score every later decision
+    against the baselines. ``exit_year(alliance, state)``: the exit logit's yearly chance of leaving
+    (``exit_logit.forecaster``), None: the base rate in its place."""
+    obs, withheld = known_observations(scenarios, split)
+    neutral = judgements_unknown(split)
+    f = fit(obs, split, priors_known(split, priors), base=neutral)
+    values = {n: p.default for n, p in registry().items()} | neutral | f.parameters()
+    rate = base_rates(obs, split)
     decisions: list[Decision] = []
     for s in likelihood.score(values, obs):
         rows = s.record.rows[s.kind]
-        later = window(rows.known, None, split)
-        for i in np.nonzero(later)[0]:
+        types = crisis_types(s.record, s.kind)
+        for i in np.nonzero(window(rows.known, None, split))[0]:
             still = None
             if s.kind in MEMBERSHIP + COUNCIL:
                 still = np.zeros(len(LABELS[s.kind]))
                 still[0] = 1.0
-            y = int(rows.y[i])
-            decisions.append(Decision(rows.alliance[i], s.kind, rows.actor[i], rows.what[i], LABELS[s.kind][y],
-                                      s.probs[i], rates[s.kind], still, y))
+            y, base = int(rows.y[i]), rate(rows.alliance[i], s.kind, types[i])
+            p_year = exit_year(rows.alliance[i], rows.actor[i]) if exit_year and s.kind in EXIT_KINDS else None
+            decisions.append(Decision(rows.alliance[i], s.kind, types[i], rows.actor[i], rows.what[i], LABELS[s.kind][y],
+                                      s.probs[i], base, exit_probs(s.kind, base, p_year), still, y))
     decisions.sort(key=lambda d: (d.alliance, d.what[:10], d.kind, d.actor))
-    return Backtest(split, f, decisions)
+    return Backtest(split, f, decisions, neutral, withheld)

@@ -110,6 +110,46 @@ PRIORS: tuple[Prior, ...] = (
 )
 FITTED = tuple(p.name for p in PRIORS)
 
+_TREATY = dt.date(1949, 4, 4)   # a judgement that names no event reads the treaties themselves
+#: The date from which each prior was known: its source's publication (a year only: its last day), or
+#: for a judgement the latest event it rests on. A backtest split before it uses :func:`priors_known`'s
+#: stand-in: the prior of an earlier source where one is given here, else a vague prior (sd 3).
+PRIOR_KNOWN: dict[str, dt.date] = {
+    "decision_base_deploy": dt.date(2018, 12, 31),       # Berkemeier & Fuhrmann 2018
+    "decision_obligation": dt.date(2000, 12, 31),        # Leeds, Long & Mitchell 2000
+    "decision_base_limited": dt.date(2022, 2, 24),       # NATO's Art 4 consultations of 24 Feb 2022
+    "request_base_armed_attack": _TREATY, "request_base_member_clash": _TREATY,
+    "request_base_unrest": _TREATY, "request_base_threat": _TREATY,
+    "hazard_freeze": dt.date(2007, 12, 31),              # Leeds & Savun 2007
+    "hazard_notice": _TREATY, "hazard_return": _TREATY,
+    "hazard_lapse": dt.date(1999, 4, 20),                # the CSTO's renewal window of 1999
+    "member_credibility": dt.date(1991, 12, 31),         # Morrow 1991
+    "hazard_suspend": dt.date(2012, 12, 19),             # Uzbekistan suspended, Dec 2012
+    "hazard_ratify": dt.date(2023, 4, 4),                # Finland's accession
+    "ratify_grievance": dt.date(2024, 3, 7),             # Sweden's accession
+}
+#: What was known before a later prior's source: Leeds 2003, ~75% of commitments honoured 1816-1944.
+EARLIER_PRIORS: dict[str, Prior] = {
+    "decision_base_deploy": Prior("decision_base_deploy", round(math.log(0.75 / 0.25) - 1.0, 3), 1.5,
+                                  "Leeds 2003: ~75% of defence commitments honoured 1816-1944 (the prior known "
+                                  "before Berkemeier & Fuhrmann 2018); centred as the later prior is"),
+}
+
+
+def priors_known(before: dt.date, priors: tuple[Prior, ...] = PRIORS) -> tuple[Prior, ...]:
+    """The priors as they could have been written before ``before`` (``PRIOR_KNOWN``)."""
+    out = []
+    for p in priors:
+        known = PRIOR_KNOWN.get(p.name)
+        if known is None:
+            raise ArgumentError("prior", "a prior with the date it was known (fit.PRIOR_KNOWN)", p.name)
+        if known < before:
+            out.append(p)
+        else:
+            out.append(EARLIER_PRIORS.get(p.name) or Prior(
+                p.name, p.mean, max(p.sd, 3.0), f"vague: the source of the prior ({known}) is not known before {before}"))
+    return tuple(out)
+
 
 @dataclass(frozen=True)
 class Fit:

@@ -62,6 +62,7 @@ from foedus.features import (
 )
 from foedus.model.accession import council_affinity
 from foedus.model.timeline import CRISIS_CODES, Series, series
+from foedus.scenario.known import current
 from foedus.scenario.schema import CrisisType, EventType, ScenarioFiles
 from foedus.treaty.membership import BOUND_STANDINGS, MEMBER_STANDINGS, VOTING_STANDINGS, Standing
 
@@ -277,6 +278,7 @@ def _replayed(data: ScenarioFiles, alliance_id: str, replayed) -> _Replayed:
     from foedus.ledger.replay import replay
 
     rp = replayed if replayed is not None else replay(data)
+    data = current(data)   # of a value given in versions, the latest known (scenario.known)
     al = next(a for a in data.alliances if a.id == alliance_id)
     codes = tuple(s.iso3 for s in data.states)
     months = np.arange(month_index(al.in_force), month_index(rp.as_of) + 1)

@@ -289,7 +289,8 @@ def to_scenario(atopid: int | str, year: int, cat: Catalogue | None = None, cris
                 states.append(_state(cat, a, year, f"not a member: an initiator of disputes against a member "
                                                    f"in COW MID 4.3, {first}-{last}"))
         sources = [CrisisSource(victim=cat.abb(r.victim), type=CrisisType(r.type), aggressor=cat.abb(r.aggressor),
-                                rate=round(r.rate, 6), source=r.source(cat)) for r in rates]
+                                rate=round(r.rate, 6), source=r.source(cat),
+                                known=dt.date(last, 12, 31)) for r in rates]
     obl = ", ".join(OBLIGATION_NAMES[o] for o in prov["obligations"]) or "none coded"
     names = ", ".join(cat.name(m) for m in al.members[:6]) + (f" and {len(al.members) - 6} more" if len(al.members) > 6 else "")
     alliance = Alliance(

@@ -165,33 +165,80 @@ class _null:
         return False
 
 
+def _loaded(scenarios: str):
+    from foedus.api import load_scenario
+
+    names = [s.strip() for s in scenarios.split(",") if s.strip()]
+    if not names:
+        raise ArgumentError("--scenarios", "at least one scenario name", scenarios)
+    return [load_scenario(n) for n in names]
+
+
+def _split_dates(text: str, first: dt.date, last: dt.date) -> list[dt.date]:
+    """``--splits``: comma-separated years (1 January) or dates, each inside the record, in order."""
+    out = []
+    for part in [t.strip() for t in text.split(",")]:
+        d = dt.date(int(part), 1, 1) if part.isdigit() and len(part) == 4 else parse_date(part, "--splits")
+        if not first < d <= last:
+            raise ArgumentError("--splits", f"years or dates inside the record ({first:%Y-%m} .. {last:%Y-%m})", part)
+        out.append(d)
+    if out != sorted(set(out)):
+        raise ArgumentError("--splits", "distinct splits in date order", text)
+    return out
+
+
 @app.command("backtest")
 def backtest_cmd(
-    split: str = typer.Option("2020-01-01", "--split", help="fit on decisions before this date, score those after"),
+    split: str = typer.Option("2020-01-01", "--split", help="fit on what was known before this date, score the decisions after"),
+    splits: str = typer.Option(None, "--splits", help="rolling splits, comma-separated years or dates (e.g. 2005,2010,2015,2020,2022,2024): "
+                               "one table of the model against the baselines, one-step and multi-year"),
     scenarios: str = typer.Option("csto,nato", "--scenarios", help=SCENARIOS_HELP),
     rows: str = typer.Option("moves", "--rows", help="decisions to list: all, moves (all but the months in which nothing moved), none"),
     alliance: str = typer.Option(None, "--alliance", help="list and score only this alliance's decisions (the fit uses every scenario)"),
-    out: Path = typer.Option(None, "-o", "--out", help="folder for decisions.csv and summary.json"),
+    runs: int = typer.Option(500, "--runs", help="--splits: runs of each multi-year forecast"),
+    seed: int = typer.Option(0, "--seed", help="--splits: seed of the multi-year forecasts"),
+    out: Path = typer.Option(None, "-o", "--out", help="folder for decisions.csv and summary.json (--split only)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
-    """Out-of-sample backtest: fit before --split, then the log and Brier scores of every later decision
-    against two baselines (the base rate of each kind of decision before the split; nobody ever moves)."""
-    from foedus.calibration.backtest import COUNCIL, MEMBERSHIP, backtest
-
+    """Out-of-sample backtest with only what was known before the split (decisions, scenario values, priors,
+    dated judgements): the log and Brier scores of every later decision against three baselines (per-alliance,
+    per-type base rates; an exit logit fitted on ATOP; nobody moves). --splits: rolling splits, with the
+    multi-year event counts scored too (log score and CRPS)."""
     if rows not in ("all", "moves", "none"):
         raise ArgumentError("--rows", "all, moves or none", rows)
+    if splits is not None:
+        if out is not None:
+            raise ArgumentError("-o", "no folder with --splits (use --json)", str(out))
+        if runs < 1 or runs > 100_000:
+            raise ArgumentError("--runs", "a whole number of runs from 1 to 100000", runs)
+        if seed < 0:
+            raise ArgumentError("--seed", "a non-negative whole number", seed)
     split_d = parse_date(split, "--split")
     if out is not None:
         replaceable_folder(out, BACKTEST_FILES, "a backtest folder")
-    obs, hashes = _observations(scenarios)
+    from foedus.calibration.observations import build
+
+    loaded = _loaded(scenarios)
+    obs = build(loaded)
     first, last = obs.span()
+    if splits is not None:
+        _rolling(loaded, _split_dates(splits, first, last), runs, seed, as_json)
+        return
     if not first < split_d <= last:
         raise ArgumentError("--split", f"a date inside the record ({first:%Y-%m} .. {last:%Y-%m})", split)
     known = sorted({r.alliance for r in obs.records})
     if alliance is not None and alliance not in known:
         raise ArgumentError("--alliance", f"an alliance of the scenarios ({', '.join(known)})", alliance)
-    with err_console.status("fitting on the record before the split", spinner="dots") if err_console.is_terminal else _null():
-        bt = backtest(obs, split_d)
+    _single(loaded, split_d, rows, alliance, out, as_json)
+
+
+def _single(loaded, split_d: dt.date, rows: str, alliance: str | None, out: Path | None, as_json: bool) -> None:
+    from foedus.calibration import exit_logit
+    from foedus.calibration.backtest import COUNCIL, FORECASTERS, MEMBERSHIP, backtest
+
+    with err_console.status("fitting on what was known before the split", spinner="dots") if err_console.is_terminal else _null():
+        logit = exit_logit.fit(split_d.year)
+        bt = backtest(loaded, split_d, exit_year=exit_logit.forecaster(logit, loaded, split_d))
     if alliance is not None:
         bt = replace(bt, decisions=[d for d in bt.decisions if d.alliance == alliance])
     summary = bt.summary()
@@ -200,49 +247,88 @@ def backtest_cmd(
         return rows == "all" or (rows == "moves" and not (d.kind in MEMBERSHIP + COUNCIL and d.y == 0))
 
     decisions = [{"alliance": d.alliance, "kind": d.kind, "decision": d.what, "happened": d.happened,
-                  "p_model": float(d.model[d.y]), "p_base_rate": float(d.base[d.y]),
-                  "p_nobody_moves": None if d.still is None else float(d.still[d.y])} for d in bt.decisions]
+                  **{f"p_{f}": None if d.p(f) is None else float(d.p(f)[d.y]) for f in FORECASTERS}} for d in bt.decisions]
+    known = {"neutralised": bt.neutralised, "withheld": bt.withheld, "exit_logit": logit.table()}
     if out is not None:
         import pandas as pd
 
         with replace_folder(out, BACKTEST_FILES, "a backtest folder") as work:
             pd.DataFrame(decisions).to_csv(work / "decisions.csv", index=False)
             (work / "summary.json").write_text(json.dumps({"command": command_line(), "split": split_d.isoformat(),
-                                                           "fit": bt.fit.table(), "summary": summary},
+                                                           "fit": bt.fit.table(), "summary": summary, **known},
                                                           indent=2, default=str))
     if as_json:
         emit_json({"split": split_d.isoformat(), "fit": {"log_likelihood": bt.fit.log_likelihood,
                                                          "converged": bt.fit.converged, "parameters": bt.fit.table()},
-                   "summary": summary, "decisions": [d for d, x in zip(decisions, bt.decisions) if listed(x)]})
+                   **known, "summary": summary, "decisions": [d for d, x in zip(decisions, bt.decisions) if listed(x)]})
         return
     w = _wide()
     if rows != "none":
         t = Table(title=f"Decisions after {split_d}: probability of what happened", box=box.SIMPLE_HEAD)
-        for c in ("decision", "model", "base rate", "nobody moves"):
+        for c in ("decision", "model", "base rate", "exit logit", "nobody moves"):
             t.add_column(c, justify="left" if c == "decision" else "right")
         for d, x in zip(decisions, bt.decisions):
             if listed(x):
                 t.add_row(f"[{d['alliance']}] {d['decision']}", f"{d['p_model']:.4f}", f"{d['p_base_rate']:.4f}",
-                          _num(d["p_nobody_moves"], "{:.0f}"))
+                          f"{d['p_exit_logit']:.4f}", _num(d["p_nobody_moves"], "{:.0f}"))
         w.print(t)
         if rows == "moves":
             n_stay = sum(1 for x in bt.decisions if not listed(x))
             w.print(f"(and {n_stay} months in which a member stayed or the council left it be; --rows all lists them)")
     t = Table(title=f"Scores after {split_d}, fit before: log score summed (higher better), Brier mean (lower better)",
               box=box.SIMPLE_HEAD)
-    for c in ("group", "n", "model log", "base log", "still log", "model Brier", "base Brier", "still Brier"):
-        t.add_column(c, justify="left" if c == "group" else "right")
+    for c in ("group", "n", "model log", "base log", "logit log", "still log", "model Brier", "base Brier", "logit Brier", "still Brier"):
+        t.add_column(c, justify="left" if c == "group" else "right", no_wrap=c == "group")
     for r in summary:
-        t.add_row(r["group"], str(r["decisions"]), _num(r["model_log"], "{:.2f}"), _num(r["base_rate_log"], "{:.2f}"),
-                  _num(r["nobody_moves_log"], "{:.2f}"), _num(r["model_brier"], "{:.5f}"),
-                  _num(r["base_rate_brier"], "{:.5f}"), _num(r["nobody_moves_brier"], "{:.5f}"))
+        t.add_row(r["group"], str(r["decisions"]), *[_num(r[f"{f}_log"], "{:.2f}") for f in FORECASTERS],
+                  *[_num(r[f"{f}_brier"], "{:.5f}") for f in FORECASTERS])
     w.print(t)
     for g in ("csto all", "csto membership"):
         if any(r["group"] == g for r in summary):
             b = bt.beats(g)
             w.print(f"{g}: model beats " + ", ".join(f"{k.replace('_', ' ')}: {'yes' if v else 'NO'}" for k, v in b.items()))
+    w.print(f"known only after {split_d}: {len(bt.withheld)} scenario values withheld; dated judgements held neutral: "
+            + (", ".join(f"{k} = {v:g}" for k, v in bt.neutralised.items()) or "none"))
     w.print(f"fit before {split_d}: log likelihood {bt.fit.log_likelihood:.3f}, "
             f"{'converged' if bt.fit.converged else 'DID NOT CONVERGE'}")
+
+
+_SHORT = {"model": "model", "base_rate": "base", "exit_logit": "logit", "nobody_moves": "still"}
+_LETTER = {"base_rate": "B", "exit_logit": "L", "nobody_moves": "S"}
+
+
+def _rolling(loaded, split_ds: list[dt.date], runs: int, seed: int, as_json: bool) -> None:
+    from foedus.calibration.backtest import FORECASTERS
+    from foedus.calibration.horizons import CLASSES
+    from foedus.calibration.rolling import rolling
+
+    with err_console.status("fitting and forecasting at each split", spinner="dots") if err_console.is_terminal else _null():
+        r = rolling(loaded, split_ds, runs, seed)
+    if as_json:
+        emit_json({"splits": [d.isoformat() for d in r.splits], "runs": r.runs, "seed": r.seed, "rows": r.rows,
+                   "cells": [{"alliance": c.alliance, "split": c.split.isoformat(), "years": c.years, "event": c.event,
+                              "real": c.real, "model_mean": c.mean, "log": c.log, "crps": c.crps} for c in r.cells],
+                   "exit_logit": r.logits})
+        return
+    t = Table(title="Backtest at rolling splits: the model against three baselines", box=box.SIMPLE_HEAD, padding=(0, 1),
+              caption="log: summed (higher better); score: Brier score (one-step) or CRPS (counts at 1, 3, 5 years), mean "
+                      "(lower better); beats: the baselines the model beats (B base rate per alliance and type, L exit logit, "
+                      f"S nobody moves); counts of {', '.join(CLASSES)}; {runs} runs, seed {seed}")
+    for c in ("alliance", "split", "scored", "n", *[f"log\n{_SHORT[f]}" for f in FORECASTERS],
+              *[f"score\n{_SHORT[f]}" for f in FORECASTERS], "beats\nlog", "beats\nscore"):
+        t.add_column(c, justify="left" if c in ("alliance", "split", "scored") or c.startswith("beats") else "right",
+                     no_wrap=True)
+    first_pooled = next((i for i, row in enumerate(r.rows) if row["split"] == "pooled"), None)
+    for i, row in enumerate(r.rows):
+        if i == first_pooled:
+            t.add_section()
+        t.add_row(row["alliance"], row["split"][:4] if row["split"] != "pooled" else "pooled",
+                  row["scored"].replace("one-step members", "1-step mem").replace("one-step", "1-step").replace("counts ", ""),
+                  str(row["n"]), *[_num(row[f"{f}_log"], "{:.1f}") for f in FORECASTERS],
+                  *[_num(row[f"{f}_score"], "{:.4f}") for f in FORECASTERS],
+                  " ".join(_LETTER[b] for b in row["beats_log"]) or "-",
+                  " ".join(_LETTER[b] for b in row["beats_score"]) or "-")
+    _wide().print(t)
 
 
 @app.command("sensitivity")

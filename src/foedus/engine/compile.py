@@ -22,6 +22,7 @@ from foedus.ledger.replay import replay
 from foedus.model import credibility, membership
 from foedus.model.parameters import Parameters
 from foedus.model.timeline import CRISIS_CODES, Series, series
+from foedus.scenario.known import current
 from foedus.scenario.schema import Alliance, CrisisType, ScenarioFiles
 from foedus.treaty.membership import Standing
 from foedus.engine.streams import code
@@ -196,6 +197,7 @@ def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params
     start_state = _start_state(data, params, start)
     standing0 = start_state["standing0"]
 
+    data = current(data)   # of a value given in versions, the latest known (scenario.known)
     b = data.behaviour
     tm = terms(data)
     tl = series(data.timeline, codes, m0, months, tm.committed)

@@ -19,6 +19,7 @@ default's source (the fit's prior is centred near it).
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -169,6 +170,41 @@ class Parameters(Mapping[str, float]):
             except ArgumentError:
                 raise ScenarioError(file, f"parameters.{k}", f"a value in [{reg[k].lower:g}, {reg[k].upper:g}]", v) from None
         return cls({**dict(overrides), **dict(extra or {})})
+
+
+@dataclass(frozen=True, slots=True)
+class DatedJudgement:
+    """A parameter's default that rests on one dated event: before ``known`` nobody could have chosen
+    it, so a backtest split earlier holds the parameter at ``neutral`` (the value that makes the term
+    do nothing) instead."""
+
+    name: str
+    known: dt.date
+    neutral: float
+    event: str
+
+
+#: The defaults justified by later events (docs/model.md, "Dated judgements"; the backtest uses them).
+DATED_JUDGEMENTS: tuple[DatedJudgement, ...] = (
+    DatedJudgement("decision_regime", dt.date(2022, 1, 6), 0.0,
+                   "Kazakhstan, 6 Jan 2022: the council deploys to prop up an autocratic incumbent against unrest"),
+    DatedJudgement("decision_typecost_unrest", dt.date(2022, 1, 6), 1.0,
+                   "Kazakhstan, 6 Jan 2022: a small, brief regime-support operation (~2,000 troops, 10 days)"),
+    DatedJudgement("decision_affinity", dt.date(2022, 9, 13), 0.0,
+                   "Azerbaijan's attack on Armenia, 13 Sep 2022: Russia, close to the aggressor, sends no help"),
+)
+
+
+def judgements_unknown(before: dt.date) -> dict[str, float]:
+    """{name: neutral value} of the dated judgements not yet known before ``before``."""
+    reg = registry()
+    out = {}
+    for j in DATED_JUDGEMENTS:
+        if j.name not in reg:
+            raise AssertionError(f"dated judgement of an unknown parameter {j.name}")
+        if j.known >= before:
+            out[j.name] = reg[j.name].check(j.neutral, "dated judgement")
+    return out
 
 
 def table() -> list[dict]:

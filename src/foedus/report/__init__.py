@@ -472,6 +472,9 @@ def _page(arms, scenario, summary, figs, tables, title, notes=()) -> str:
         parts.append("<p>Treaty texts and records:</p><ul>" + "".join(f"<li>{_e(c)}</li>" for c in srcs) + "</ul>")
     beh = getattr(scenario.data, "behaviour", None) if scenario else None
     if beh is not None:
+        from foedus.scenario.known import current
+
+        beh = current(scenario.data).behaviour   # the values the forecast used: the latest of each
         values = [*beh.crisis, *beh.affinity, *beh.state, *beh.grievance]
         if values:
             judged = sum(1 for v in values if str(getattr(v, "source", "")).startswith("judgement"))

@@ -28,6 +28,15 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _Dated(_Frozen):
+    """A scenario value with the date from which it was known: its source's publication date (a
+    count of past events: the date of the last event counted; a judgement: the date of the latest
+    event it rests on). A backtest split before that date does not see the value
+    (``foedus.scenario.known``)."""
+
+    known: dt.date = Field(description="the date from which the value was known (its source's date), YYYY-MM-DD")
+
+
 class Regime(StrEnum):
     democracy = "democracy"
     hybrid = "hybrid"
@@ -344,7 +353,7 @@ class Event(_Frozen):
         return f"{self.date.isoformat()} {self.type.value} {who}" + (f" -> {self.target}" if self.target else "")
 
 
-class TimelineChange(_Frozen):
+class TimelineChange(_Dated):
     """A dated exogenous change the behavioural model follows (not a treaty event).
 
     ``committed_share``: share of the state's capability committed elsewhere (0-1), from the date on;
@@ -382,7 +391,7 @@ TIMELINE_RANGES = {"committed_share": (0.0, 1.0), "capability_factor": (0.0, 10.
                    "threat": (0.0, 10.0), "salience": (0.0, 10.0), "crisis": (0.0, 1.0)}
 
 
-class CrisisSource(_Frozen):
+class CrisisSource(_Dated):
     """A source of crises for the behavioural model: ``rate`` per month that ``victim`` suffers a
     crisis of ``type`` (by ``aggressor``, if any), at baseline threat."""
 
@@ -394,7 +403,7 @@ class CrisisSource(_Frozen):
     note: str | None = None
 
 
-class Affinity(_Frozen):
+class Affinity(_Dated):
     """Political affinity between two states, symmetric, -1 (enemies) to 1 (close allies)."""
 
     a: ISO3
@@ -403,7 +412,7 @@ class Affinity(_Frozen):
     source: str = Field(min_length=1)
 
 
-class StateBehaviour(_Frozen):
+class StateBehaviour(_Dated):
     """A state's standing terms in the membership and decision mechanisms (utility units)."""
 
     iso3: ISO3
@@ -415,7 +424,7 @@ class StateBehaviour(_Frozen):
     source: str = Field(min_length=1)
 
 
-class Grievance(_Frozen):
+class Grievance(_Dated):
     """``holder`` holds out on ``target``'s accession until a concession (Turkey and Sweden, 2022-24)."""
 
     holder: ISO3
@@ -434,6 +443,14 @@ class Behaviour(_Frozen):
     grievance: tuple[Grievance, ...] = ()
     member_affinity: float = Field(0.0, ge=-1, le=1, description="affinity of two members of the same alliance "
                                    "(on the simulation's start date) where no [[affinity]] pair is given")
+    member_affinity_known: dt.date | None = Field(None, description="the date from which member_affinity was known "
+                                                  "(required when member_affinity is not 0)")
+
+    @model_validator(mode="after")
+    def _member_affinity_dated(self) -> "Behaviour":
+        if self.member_affinity != 0.0 and self.member_affinity_known is None:
+            raise ValueError("member_affinity_known: the date from which member_affinity was known (YYYY-MM-DD)")
+        return self
 
 
 class ScenarioMeta(_Frozen):

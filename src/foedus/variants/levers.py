@@ -153,7 +153,7 @@ class Lever(BaseModel):
                 date=self.date, state=s, field=self.field, value=self.resolved_value,
                 crisis=(self.crisis or CrisisType.armed_attack) if self.kind == "crisis" else None,
                 aggressor=self.aggressor if self.kind == "crisis" else None,
-                note=note, source=self.source or "what-if lever"))
+                note=note, source=self.source or "what-if lever", known=self.date))
         return tuple(out)
 
 

@@ -1,0 +1,162 @@
+"""A logistic model of a member leaving its alliance, on the ATOP memberships: a baseline for the backtest.
+
+In the manner of Leeds & Savun (2007, "Terminating Alliances: Why Do States Abrogate
+Agreements?", Journal of Politics 69(4): 1118-1132): a member is likelier to leave when its power
+relative to its allies has changed and when it has found a new partner outside. Unit: a
+member-year of an ATOP v4.01 alliance (1815-2016), from the year after the member entered to the
+year it left or the alliance ended; outcome: the member left that year while the alliance went on,
+other than by ceasing to exist as a state (ATOP ``termmode`` 4). Covariates, each from the data of
+the years before:
+
+- ``power_change``: the absolute change, in percentage points, of the member's share of its allies'
+  total capability (COW CINC) over the five years before;
+- ``outside_alliance``: 1 if the member entered another ATOP alliance with a state outside this
+  one in the five years before;
+
+Only alliances of three or more members on the first of the year count (the CSTO and NATO are such):
+in a two-member alliance a member that leaves ends the alliance, and ATOP does not say which of the
+two left.
+
+Their third covariate, a change of the member's regime, needs regime data (Polity, V-Dem) that
+the project does not ship; it is left out, and the baseline is the weaker for it.
+
+Fitted by maximum likelihood (``scipy.optimize.minimize``) on the member-years before the split
+year; standard errors from the inverse information matrix. The data end in 2016: a forecast from a
+later split reads the covariates of 2016.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+COVARIATES = ("constant", "power_change", "outside_alliance")
+LAG = 5
+DATA_END = 2016
+
+
+@dataclass(frozen=True)
+class ExitLogit:
+    coef: np.ndarray
+    se: np.ndarray
+    member_years: int
+    exits: int
+    before_year: int
+
+    def p_year(self, x: np.ndarray) -> np.ndarray:
+        """Yearly chance of leaving for covariate rows ``x`` (n, len(COVARIATES))."""
+        return 1.0 / (1.0 + np.exp(-(np.atleast_2d(x) @ self.coef)))
+
+    def table(self) -> list[dict]:
+        return [{"covariate": n, "coef": float(c), "se": float(s)} for n, c, s in zip(COVARIATES, self.coef, self.se)]
+
+
+def _share(cat, member: int, allies: Sequence[int], year: int) -> float | None:
+    caps = [cat.capability(m, year) for m in allies]
+    total = sum(c.cinc or 0.0 for c in caps if c is not None)
+    own = cat.capability(member, year)
+    if not total or own is None or own.cinc is None:
+        return None
+    return own.cinc / total
+
+
+def _entries(cat) -> dict[int, list[tuple[int, frozenset[int], int]]]:
+    """Per state: (entry year, the alliance's members, atopid) of each of its spells."""
+    out: dict[int, list] = {}
+    for al in cat.alliances.values():
+        members = frozenset(al.members)
+        for s in al.spells:
+            out.setdefault(s.member, []).append((s.entry.year, members, al.atopid))
+    return out
+
+
+def covariates(cat, entries, member: int, allies: Sequence[int], atopid: int, year: int) -> np.ndarray | None:
+    """The covariate row of ``member`` among ``allies`` (itself included) for ``year``; None where
+    the capability data are missing."""
+    now, then = _share(cat, member, allies, year - 1), _share(cat, member, allies, year - 1 - LAG)
+    if now is None or then is None:
+        return None
+    outside = any(year - LAG <= y < year and aid != atopid and (mem - set(allies))
+                  for y, mem, aid in entries.get(member, ()))
+    return np.array([1.0, 100.0 * abs(now - then), float(outside)])
+
+
+def _left_by_choice(al, spell) -> bool:
+    if spell.exit is None or (al.end is not None and spell.exit >= al.end):
+        return False
+    last = max((r for r in al.rows if r.member == spell.member), key=lambda r: r.entry)
+    return last.codes.get("termmode") != 4
+
+
+@cache
+def member_years(before_year: int) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) of every ATOP member-year before ``before_year`` with its covariates."""
+    from foedus.catalogue.loader import catalogue
+
+    cat = catalogue()
+    entries = _entries(cat)
+    X, y = [], []
+    for al in cat.alliances.values():
+        for s in al.spells:
+            last = min(x.year for x in (s.exit, al.end, dt.date(DATA_END, 12, 31), dt.date(before_year - 1, 12, 31)) if x)
+            for year in range(s.entry.year + 1, last + 1):
+                allies = [o.member for o in al.spells if o.covers(dt.date(year, 1, 1))]
+                if len(allies) < 3 or s.member not in allies:
+                    continue
+                row = covariates(cat, entries, s.member, allies, al.atopid, year)
+                if row is not None:
+                    X.append(row)
+                    y.append(float(s.exit is not None and s.exit.year == year and _left_by_choice(al, s)))
+    return np.array(X), np.array(y)
+
+
+def fit(before_year: int) -> ExitLogit:
+    """Maximum likelihood on the ATOP member-years before ``before_year``."""
+    from scipy.optimize import minimize
+
+    X, y = member_years(before_year)
+
+    def nll(b):
+        z = X @ b
+        return float(np.sum(np.logaddexp(0.0, z) - y * z))
+
+    def grad(b):
+        return X.T @ (1.0 / (1.0 + np.exp(-(X @ b))) - y)
+
+    res = minimize(nll, np.zeros(X.shape[1]), jac=grad, method="BFGS")
+    p = 1.0 / (1.0 + np.exp(-(X @ res.x)))
+    info = X.T @ (X * (p * (1 - p))[:, None])
+    se = np.sqrt(np.diag(np.linalg.inv(info)))
+    return ExitLogit(res.x, se, len(y), int(y.sum()), before_year)
+
+
+def forecaster(model: ExitLogit, scenarios, split: dt.date):
+    """``p_year(alliance, state)``: the yearly chance that a member of a scenario's alliance leaves,
+    with the covariates of the year before the split (at most the data's last year); a state without
+    capability data (or not a member on the split) gets the chance at zero covariates."""
+    from foedus.catalogue.loader import catalogue
+
+    cat = catalogue()
+    entries = _entries(cat)
+    year = min(split.year, DATA_END + 1)
+    table: dict[tuple[str, str], float] = {}
+    for sc in scenarios:
+        for al in sc.alliances:
+            members = members_on(sc, al.id, split)
+            cow = {s.iso3: s.cow for s in sc.states}
+            allies = [cow[m] for m in members if m in cow]
+            for m in members:
+                row = covariates(cat, entries, cow[m], allies, al.atop_id or -1, year) if m in cow else None
+                if row is not None:
+                    table[(al.id, m)] = float(model.p_year(row)[0])
+    at_zero = float(model.p_year(np.eye(len(COVARIATES))[0])[0])
+    return lambda alliance, state: table.get((alliance, state), at_zero)
+
+
+def members_on(sc, alliance_id: str, d: dt.date) -> list[str]:
+    """The members of a scenario's alliance on the day before ``d`` (the treaty rules' replay)."""
+    return list(sc.replay(d - dt.timedelta(days=1)).alliance(alliance_id).members())

@@ -1,0 +1,122 @@
+"""The backtest at rolling splits: one table of the model against the three baselines, for the
+one-step decisions and the multi-year event counts, each split and pooled over the splits.
+
+At each split ``D`` (default: 2005, 2010, 2015, 2020, 2022, 2024, each on 1 January) the model is
+fitted on what was known before ``D`` (:func:`foedus.calibration.backtest.backtest`), the exit logit
+on the ATOP member-years before ``D``'s year (:mod:`foedus.calibration.exit_logit`); every later
+decision is scored (one step: every decision, and the members' own decisions apart, where
+"nobody moves" has a say), and the counts of events 1, 3 and 5 years on
+(:mod:`foedus.calibration.horizons`). Pooled rows sum the log scores and average the Brier scores
+and CRPS over every split's decisions or cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from foedus.calibration import exit_logit, horizons
+from foedus.calibration.backtest import FORECASTERS, backtest, scores
+from foedus.chronology import add_months
+from foedus.model.parameters import registry
+from foedus.scenario.known import as_known
+
+SPLITS = tuple(dt.date(y, 1, 1) for y in (2005, 2010, 2015, 2020, 2022, 2024))
+BASELINES = FORECASTERS[1:]
+
+
+@dataclass(frozen=True)
+class Rolling:
+    splits: tuple[dt.date, ...]
+    runs: int
+    seed: int
+    rows: list[dict]                  # the table: per alliance, split (or "pooled") and what is scored
+    cells: list[horizons.Cell]        # every multi-year cell
+    logits: dict[str, list[dict]]     # split -> the exit logit's coefficients
+
+
+def _wins(row: dict) -> dict:
+    """Which baselines the model beats on log score and on the second score (Brier or CRPS)."""
+    out = {}
+    for s in ("log", "score"):
+        m = row[f"model_{s}"]
+        beaten = [b for b in BASELINES if row[f"{b}_{s}"] is not None and
+                  (m > row[f"{b}_{s}"] if s == "log" else m < row[f"{b}_{s}"])]
+        out[f"beats_{s}"] = beaten
+    return out
+
+
+def _cell_row(alliance: str, split: str, years: int, cells: Sequence[horizons.Cell]) -> dict:
+    row = {"alliance": alliance, "split": split, "scored": f"counts {years} y", "n": len(cells)}
+    for f in FORECASTERS:
+        row[f"{f}_log"] = float(sum(c.log[f] for c in cells))
+        row[f"{f}_score"] = float(np.mean([c.crps[f] for c in cells]))
+    return row | _wins(row)
+
+
+def _step_row(alliance: str, split: str, s: dict, scored: str) -> dict:
+    row = {"alliance": alliance, "split": split, "scored": scored, "n": s["decisions"]}
+    for f in FORECASTERS:
+        row[f"{f}_log"], row[f"{f}_score"] = s[f"{f}_log"], s[f"{f}_brier"]
+    return row | _wins(row)
+
+
+def _pooled(rows: list[dict]) -> list[dict]:
+    """Per alliance and what is scored: log scores summed, Brier/CRPS averaged (weighted by n)."""
+    out = []
+    keys = sorted({(r["alliance"], r["scored"]) for r in rows}, key=lambda k: (k[0], not k[1].startswith("one-step"), k[1]))
+    for alliance, scored in keys:
+        rs = [r for r in rows if (r["alliance"], r["scored"]) == (alliance, scored)]
+        n = sum(r["n"] for r in rs)
+        row = {"alliance": alliance, "split": "pooled", "scored": scored, "n": n}
+        for f in FORECASTERS:
+            if any(r[f"{f}_log"] is None for r in rs):
+                row[f"{f}_log"] = row[f"{f}_score"] = None
+                continue
+            row[f"{f}_log"] = float(sum(r[f"{f}_log"] for r in rs))
+            row[f"{f}_score"] = float(sum(r[f"{f}_score"] * r["n"] for r in rs) / max(n, 1))
+        out.append(row | _wins(row))
+    return out
+
+
+def one_split(scenarios, split: dt.date, runs: int, seed: int) -> tuple[list[dict], list[horizons.Cell], list[dict]]:
+    """The rows and cells of one split, and the exit logit's coefficients."""
+    logit = exit_logit.fit(split.year)
+    p_year = exit_logit.forecaster(logit, scenarios, split)
+    bt = backtest(scenarios, split, exit_year=p_year)
+    values = {n: p.default for n, p in registry().items()} | bt.neutralised | bt.fit.parameters()
+    rows, cells = [], []
+    groups = bt.groups()
+    for sc in scenarios:
+        focus = sc.data.scenario.focus
+        for group, scored in (("all", "one-step"), ("membership", "one-step members")):
+            if f"{focus} {group}" in groups:
+                rows.append(_step_row(focus, split.isoformat(), scores(groups[f"{focus} {group}"]), scored))
+        years = [y for y in horizons.HORIZONS if add_months(split, 12 * y) - dt.timedelta(days=1) <= sc.data.scenario.end]
+        if not years:
+            continue
+        draws = horizons.simulate_horizons(as_known(sc.data, split), split, values, runs, seed, years)
+        members = exit_logit.members_on(sc, focus, split)
+
+        def leaving(y, members=members, focus=focus):
+            return [1.0 - (1.0 - p_year(focus, m)) ** y for m in members]
+
+        since = sc.alliance(focus).in_force
+        new = horizons.score_cells(sc.data, focus, split, since, draws, leaving)
+        cells += new
+        rows += [_cell_row(focus, split.isoformat(), y, [c for c in new if c.years == y]) for y in years]
+    return rows, cells, logit.table()
+
+
+def rolling(scenarios, splits: Sequence[dt.date] = SPLITS, runs: int = 500, seed: int = 0,
+            progress: Callable[[dt.date], None] | None = None) -> Rolling:
+    rows, cells, logits = [], [], {}
+    for split in splits:
+        r, c, lg = one_split(scenarios, split, runs, seed)
+        rows, cells, logits[split.isoformat()] = rows + r, cells + c, lg
+        if progress is not None:
+            progress(split)
+    return Rolling(tuple(splits), runs, seed, rows + _pooled(rows), cells, logits)
