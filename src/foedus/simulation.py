@@ -39,13 +39,27 @@ def _refuse_after_end(data: ScenarioFiles, start: dt.date) -> None:
                             start.isoformat())
 
 
+def parameter_draws(model, k: int, seed: int, prior_draws: bool, fixed, runs: int | None = None) -> tuple:
+    """The posterior's draws (``foedus.model.posterior.draws``) and one compiled model per draw
+    (none when ``k`` <= 1: every run uses ``model``)."""
+    from foedus.engine.compile import with_parameters
+    from foedus.model import posterior
+
+    check_seed(seed)
+    k = posterior.check_draws(k)
+    if isinstance(runs, int) and not isinstance(runs, bool) and k > max(runs, 1):
+        raise ArgumentError("--param-draws", f"at most the number of runs ({runs})", k)
+    drawn = posterior.draws(k, seed, model.params, fixed, prior_draws)
+    return drawn, with_parameters(model, [model.params.replace(**v) for v in drawn.values])
+
+
 def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.date | None = None, months: int = 120,
              runs: int = 1000, seed: int = 0, chunk_size: int = 5000, executor: str | Executor = "serial",
              workers: int | None = None, parameters: Mapping[str, float] | None = None, per_run: bool = True,
              out: str | Path | None = None, command: str | None = None, variant: str = "baseline",
              levers: list | None = None, progress: Callable[[int, int, int], None] | None = None,
              scheduler: str | None = None, resume: bool = False,
-             assume_nothing_after_record: bool = False) -> Results:
+             assume_nothing_after_record: bool = False, param_draws: int = 1, prior_draws: bool = False) -> Results:
     """Simulate ``runs`` runs of ``months`` months from ``start`` (default: the scenario's end).
 
     ``scenario``: a built-in name, a folder, a loaded :class:`Scenario`, or :class:`ScenarioFiles`
@@ -56,6 +70,10 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
     differs), only the missing chunks run (docs/executors.md). ``executor="dask"`` with ``scheduler``
     (an address) runs on an existing Dask cluster. A ``start`` after the record's end is refused
     unless ``assume_nothing_after_record`` (the manifest then records the assumption).
+    ``param_draws=K`` splits the runs across K parameter vectors drawn from the calibration's
+    posterior (0 or 1: the fitted values only; the CLI's default is 20); ``prior_draws`` draws the
+    judgements from their priors too (``foedus.model.posterior``). The summary then gives each
+    probability's 5-95% interval across the draws (``docs/results.md``).
 
     >>> import foedus
     >>> res = foedus.simulate("csto", start="2024-03-01", months=12, runs=50, seed=7)
@@ -82,6 +100,8 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
     _refuse_after_end(data, start_d)
     model = compile_model(data, start_d, months, params, name)
+    drawn, models = parameter_draws(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})},
+                                    runs)
     from foedus.ensemble.executors import make_executor
 
     executor = make_executor(executor, workers, scheduler)  # a bad choice fails before any folder is written
@@ -91,12 +111,15 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         "foedus_version": _version(),
         "command": command or (f"foedus.simulate({reference!r}, start={start_d.isoformat()!r}, months={months}, "
                                f"runs={runs}, seed={seed}" + (f", parameters={dict(parameters)!r}" if parameters else "")
+                               + (f", param_draws={param_draws}" if len(models) > 1 else "")
+                               + (", prior_draws=True" if prior_draws and len(models) > 1 else "")
                                + (", assume_nothing_after_record=True" if assumption else "") + ")"),
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "scenario": name, "scenario_hash": shash, "scenario_path": path,
         "alliance": data.scenario.focus, "variant": variant, "levers": list(levers or []),
         "start": start_d.isoformat(), "months": months, "runs": runs, "seed": seed, "chunk_size": chunk_size,
         "executor": ex_name, "per_run": per_run, "parameters": params.to_dict(), "states": list(model.codes),
+        "param_draws": max(1, len(models)), "prior_draws": bool(prior_draws), "draws": drawn.describe(),
         "complete": False, "chunks_total": n_chunks, "chunks_done": 0,
         **({"assumption": assumption} if assumption else {}),
     }
@@ -125,7 +148,7 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
             progress(done, total, runs_done)
 
     summary = run_ensemble(model, runs, seed, chunk_size, executor, workers, per_run,
-                           str(folder) if folder is not None else None, _progress, resume=resume)
+                           str(folder) if folder is not None else None, _progress, resume=resume, draws=models)
     res = Results(manifest=manifest, monthly=tables.monthly(model, summary), final=tables.final(model, summary),
                   runs=tables.runs(model, summary), member_summary=tables.summary(model, summary))
     if folder is not None:
