@@ -9,6 +9,7 @@ from pathlib import Path
 from foedus.api import Scenario, after_record, load_scenario
 from foedus.chronology import parse_date
 from foedus.engine.compile import compile_model
+from foedus.ensemble.draws import draw_models
 from foedus.ensemble.executors import Executor
 from foedus.ensemble.runner import run_ensemble
 from foedus.errors import ArgumentError
@@ -37,20 +38,6 @@ def _refuse_after_end(data: ScenarioFiles, start: dt.date) -> None:
         raise ArgumentError("--from", f"a date before the end of the {st.alliance.treaty} "
                             f"({st.ended.isoformat()}, {st.end_cause.value}): nothing is simulated after a treaty's end",
                             start.isoformat())
-
-
-def parameter_draws(model, k: int, seed: int, prior_draws: bool, fixed, runs: int | None = None) -> tuple:
-    """The posterior's draws (``foedus.model.posterior.draws``) and one compiled model per draw
-    (none when ``k`` <= 1: every run uses ``model``)."""
-    from foedus.engine.compile import with_parameters
-    from foedus.model import posterior
-
-    check_seed(seed)
-    k = posterior.check_draws(k)
-    if isinstance(runs, int) and not isinstance(runs, bool) and k > max(runs, 1):
-        raise ArgumentError("--param-draws", f"at most the number of runs ({runs})", k)
-    drawn = posterior.draws(k, seed, model.params, fixed, prior_draws)
-    return drawn, with_parameters(model, [model.params.replace(**v) for v in drawn.values])
 
 
 def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.date | None = None, months: int = 120,
@@ -100,7 +87,7 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
     _refuse_after_end(data, start_d)
     model = compile_model(data, start_d, months, params, name)
-    drawn, models = parameter_draws(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})},
+    drawn, models = draw_models(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})},
                                     runs)
     from foedus.ensemble.executors import make_executor
 

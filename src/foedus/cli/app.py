@@ -42,6 +42,10 @@ def emit_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
 
 
+PARAM_DRAWS_HELP = ("parameter vectors drawn from the calibration's posterior, the runs split across them "
+                    "(0 or 1: the fitted values only; default 20, or --runs if fewer); probabilities then carry their "
+                    "interval across the draws")
+PRIOR_DRAWS_HELP = "also draw the unfitted parameters (judgements) from their priors (docs/calibration.md)"
 ASSUME_HELP = ("start after the end of the record, assuming that nothing happened in between (no event, no "
                "timeline change): without it a later date is refused")
 

@@ -11,6 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from foedus.engine.compile import Model, with_parameters
+from foedus.errors import ArgumentError
+from foedus.model import posterior
+from foedus.seeds import check_seed
+
 
 def draw_of(run: np.ndarray | int, runs: int, k: int) -> np.ndarray | int:
     """The draw index of global run number(s) ``run`` (0 when ``k`` <= 1)."""
@@ -32,3 +37,14 @@ def pieces(run_start: int, run_stop: int, runs: int, k: int) -> list[tuple[int, 
         out.append((d, r, stop))
         r = stop
     return out
+
+
+def draw_models(model: Model, k: int, seed: int, prior_draws: bool, fixed, runs: int | None = None) -> tuple:
+    """The posterior's draws (``foedus.model.posterior.draws``) and one compiled model per draw
+    (none when ``k`` <= 1: every run uses ``model``)."""
+    check_seed(seed)
+    k = posterior.check_draws(k)
+    if isinstance(runs, int) and not isinstance(runs, bool) and k > max(runs, 1):
+        raise ArgumentError("--param-draws", f"at most the number of runs ({runs})", k)
+    drawn = posterior.draws(k, seed, model.params, fixed, prior_draws)
+    return drawn, with_parameters(model, [model.params.replace(**v) for v in drawn.values])

@@ -73,6 +73,11 @@ def check_draws(k, flag: str = "--param-draws") -> int:
     return int(k)
 
 
+def default_draws(k: int | None, runs: int) -> int:
+    """``k`` as given, or the CLI's default: ``DEFAULT_DRAWS``, or the run count if fewer."""
+    return min(DEFAULT_DRAWS, max(int(runs), 1)) if k is None else k
+
+
 def _generator(seed: int, d: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(STREAM, d)))
 
