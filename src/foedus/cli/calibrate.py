@@ -33,7 +33,7 @@ def _wide() -> Console:
     return console if console.is_terminal else Console(width=132)
 
 
-def _observations(scenarios: str):
+def _observations(scenarios: str, coding: str | None = None):
     from foedus.api import load_scenario
     from foedus.calibration.observations import build
 
@@ -41,6 +41,8 @@ def _observations(scenarios: str):
     if not names:
         raise ArgumentError("--scenarios", "at least one scenario name", scenarios)
     loaded = [load_scenario(n) for n in names]
+    if coding is not None:   # the record read with a named coding of contested facts
+        loaded = [sc.coded(coding) for sc in loaded]
     return build(loaded), {sc.name: sc.hash for sc in loaded}
 
 
@@ -61,6 +63,7 @@ def calibrate_cmd(
     until: str = typer.Option(None, "--until", help="fit on the decisions made before this date YYYY-MM-DD (default: the whole record)"),
     scenarios: str = typer.Option("csto,nato", "--scenarios", help=SCENARIOS_HELP),
     out: Path = typer.Option(Path("calibrated.toml"), "-o", "--out", help="parameter file to write (TOML, with provenance)"),
+    coding: str = typer.Option(None, "--coding", help="fit the record read with a named coding of contested facts (docs/calibration.md)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Fit the behavioural parameters to the record by maximum a posteriori (exact likelihood, written-down priors)."""
@@ -68,13 +71,20 @@ def calibrate_cmd(
     from foedus.calibration.fit import fit, provenance, write
 
     until_d = _date_option(until, "--until")
+    if coding is not None:
+        from foedus.scenario.codings import coding as named
+
+        named(coding)   # an unknown name is refused before anything is written
     new_file(out, fitmod.MARK, "a parameter file")  # refused before the fit, not after
-    obs, hashes = _observations(scenarios)
+    obs, hashes = _observations(scenarios, coding)
     with err_console.status("fitting (L-BFGS-B on the exact log posterior, then a numerical Hessian)",
                             spinner="dots") if err_console.is_terminal else _null():
         f = fit(obs, until_d)
-    command = _command(f"foedus calibrate" + (f" --until {until}" if until else "") + f" --scenarios {scenarios} -o {out}")
+    command = _command(f"foedus calibrate" + (f" --until {until}" if until else "") + f" --scenarios {scenarios}"
+                       + (f" --coding {coding}" if coding else "") + f" -o {out}")
     doc = provenance(f, obs, command, hashes)
+    if coding is not None:
+        doc["provenance"]["coding"] = coding
     path = write(out, doc)
     try:  # the experiment registry, where present
         from foedus.registry import try_record_run

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from foedus.cli.app import ASSUME_HELP, PARAM_DRAWS_HELP, PRIOR_DRAWS_HELP, app, command_line, console, emit_json, err_console, print_note
+from foedus.cli.app import ASSUME_HELP, CODING_HELP, PARAM_DRAWS_HELP, PRIOR_DRAWS_HELP, app, command_line, console, emit_json, err_console, print_note
 from foedus.cli.progress import run_progress
 from foedus.errors import ArgumentError
 from foedus.model.posterior import check_draws, default_draws
@@ -72,11 +72,11 @@ def _resume_settings(ctx: typer.Context, folder: Path, **given) -> tuple:
     is the folder's (as recorded when it started); one given must match the arms already run."""
     from foedus.compare.run import read_plan
 
-    plan = {"param_draws": 1, "prior_draws": False, **(read_plan(folder).get("plan") or {})}  # older plans: no draws
+    plan = {"param_draws": 1, "prior_draws": False, "coding": None, **(read_plan(folder).get("plan") or {})}  # older plans: no draws
     out = {k: (v if ctx.get_parameter_source(k).name not in ("DEFAULT", "DEFAULT_MAP") else plan.get(k, v))
            for k, v in given.items()}
     return tuple(out[k] for k in ("variant", "lever", "name", "start", "months", "runs", "seed", "assume",
-                                  "param_draws", "prior_draws"))
+                                  "param_draws", "prior_draws", "coding"))
 
 
 def _interrupted(scenario: str, out: Path) -> None:
@@ -114,6 +114,7 @@ def compare_cmd(
     resume: Path = typer.Option(None, "--resume", help="finish an interrupted comparison in this folder: finished arms are kept (settings not given are the folder's)"),
     param_draws: int = typer.Option(None, "--param-draws", show_default=False, help=PARAM_DRAWS_HELP + "; each run carries the same draw in every arm"),
     prior_draws: bool = typer.Option(False, "--prior-draws", help=PRIOR_DRAWS_HELP),
+    coding: str = typer.Option(None, "--coding", help=CODING_HELP),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Run the baseline and each variant with common random numbers and print paired differences.
@@ -133,12 +134,16 @@ def compare_cmd(
         if out is not None and out.resolve() != resume.resolve():
             raise ArgumentError("-o", f"no -o with --resume, or the same folder ({resume})", str(out))
         out = resume
-        variant, lever, name, start, months, runs, seed, assume, param_draws, prior_draws = _resume_settings(
+        variant, lever, name, start, months, runs, seed, assume, param_draws, prior_draws, coding = _resume_settings(
             ctx, resume, variant=variant, lever=lever, name=name, start=start, months=months, runs=runs, seed=seed,
-            assume=assume, param_draws=param_draws, prior_draws=prior_draws)
+            assume=assume, param_draws=param_draws, prior_draws=prior_draws, coding=coding)
     param_draws = default_draws(param_draws, runs)
     if check_draws(param_draws) > runs:
         raise ArgumentError("--param-draws", f"at most the number of runs ({runs})", param_draws)
+    if coding is not None:
+        from foedus.scenario.codings import coding as named
+
+        named(coding)   # an unknown name: one line, before any arm runs
     if report is not None:
         from foedus.output import new_file
         from foedus.report import REPORT_MARKS
@@ -172,9 +177,9 @@ def compare_cmd(
     # a Dask cluster starts once for every arm; the other executors are made per arm by name
     with ex if ex.name == "dask" else contextlib.nullcontext(), run_progress(runs, quiet=as_json) as progress:
         how = {"executor": ex} if ex.name == "dask" else {"executor": executor, "workers": workers}
-        how.update(assume_nothing_after_record=assume, param_draws=param_draws, prior_draws=prior_draws)
+        how.update(assume_nothing_after_record=assume, param_draws=param_draws, prior_draws=prior_draws, coding=coding)
         plan = {"variant": list(variant), "lever": list(lever), "name": name, "start": start, "months": months,
-                "runs": runs, "seed": seed, "assume": assume, "param_draws": param_draws, "prior_draws": prior_draws}
+                "runs": runs, "seed": seed, "assume": assume, "param_draws": param_draws, "prior_draws": prior_draws, "coding": coding}
         try:
             comp = run_comparison(sc, arms, out=out, start=d, months=months, runs=runs, seed=seed, progress=progress,
                                   simulate_kwargs=how, command=command_line(), resume=resume is not None, plan=plan)

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from foedus.cli.app import ASSUME_HELP, PARAM_DRAWS_HELP, PRIOR_DRAWS_HELP, app, command_line, console, emit_json, err_console, print_note
+from foedus.cli.app import ASSUME_HELP, CODING_HELP, PARAM_DRAWS_HELP, PRIOR_DRAWS_HELP, app, command_line, console, emit_json, err_console, print_note
 from foedus.cli.progress import run_progress
 from foedus.errors import ArgumentError
 from foedus.model.posterior import check_draws, default_draws
@@ -62,6 +62,7 @@ def simulate_cmd(
     assume: bool = typer.Option(False, "--assume-nothing-after-record", help=ASSUME_HELP),
     param_draws: int = typer.Option(None, "--param-draws", show_default=False, help=PARAM_DRAWS_HELP),
     prior_draws: bool = typer.Option(False, "--prior-draws", help=PRIOR_DRAWS_HELP),
+    coding: str = typer.Option(None, "--coding", help=CODING_HELP),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Simulate an ensemble forecast from a date of the record and summarise it per member."""
@@ -90,11 +91,16 @@ def simulate_cmd(
         no_per_run = no_per_run if given("no_per_run") else not old.get("per_run", not no_per_run)
         param_draws = param_draws if given("param_draws") else old.get("param_draws", 1)
         prior_draws = prior_draws if given("prior_draws") else old.get("prior_draws", False)
+        coding = coding if given("coding") else old.get("coding")
     if runs < 1:
         raise ArgumentError("--runs", "a whole number of runs, at least 1", runs)
     param_draws = default_draws(param_draws, runs)
     if check_draws(param_draws) > runs:
         raise ArgumentError("--param-draws", f"at most the number of runs ({runs})", param_draws)
+    if coding is not None:
+        from foedus.scenario.codings import coding as named
+
+        named(coding)   # an unknown name: one line, before any folder is written
     if months < 1 or months > 1200:
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
     if chunk_size < 1:
@@ -111,7 +117,7 @@ def simulate_cmd(
             res = simulate(sc, start=start, months=months, runs=runs, seed=seed, chunk_size=chunk_size,
                            executor=executor, workers=workers, scheduler=scheduler, per_run=not no_per_run, out=out,
                            command=command, resume=resume is not None, assume_nothing_after_record=assume,
-                           progress=cb, param_draws=param_draws, prior_draws=prior_draws)
+                           progress=cb, param_draws=param_draws, prior_draws=prior_draws, coding=coding)
         except KeyboardInterrupt:
             _interrupted(scenario, out, executor, workers, scheduler)
     summ = res.summary()

@@ -39,12 +39,13 @@ def pieces(run_start: int, run_stop: int, runs: int, k: int) -> list[tuple[int, 
     return out
 
 
-def draw_models(model: Model, k: int, seed: int, prior_draws: bool, fixed, runs: int | None = None) -> tuple:
+def draw_models(model: Model, k: int, seed: int, prior_draws: bool, fixed, runs: int | None = None,
+                post: posterior.Posterior | None = None) -> tuple:
     """The posterior's draws (``foedus.model.posterior.draws``) and one compiled model per draw
     (none when ``k`` <= 1: every run uses ``model``)."""
     check_seed(seed)
     k = posterior.check_draws(k)
     if isinstance(runs, int) and not isinstance(runs, bool) and k > max(runs, 1):
         raise ArgumentError("--param-draws", f"at most the number of runs ({runs})", k)
-    drawn = posterior.draws(k, seed, model.params, fixed, prior_draws)
+    drawn = posterior.draws(k, seed, model.params, fixed, prior_draws, post)
     return drawn, with_parameters(model, [model.params.replace(**v) for v in drawn.values])

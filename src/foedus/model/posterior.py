@@ -66,6 +66,12 @@ def read(path: str | Path = CALIBRATED) -> Posterior | None:
     return Posterior(names, mode, cov, path.name)
 
 
+def fitted_values(path: str | Path) -> dict[str, float]:
+    """The fitted values of a calibration file ({name: value} of its ``[parameters]``)."""
+    doc = tomllib.loads(Path(path).read_text())
+    return {k: float(v["value"]) if isinstance(v, dict) else float(v) for k, v in doc.get("parameters", {}).items()}
+
+
 def check_draws(k, flag: str = "--param-draws") -> int:
     """A whole number of draws, 0 or more (0 and 1: the mode only)."""
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0 or k > 10_000:
