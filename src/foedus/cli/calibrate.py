@@ -19,7 +19,7 @@ from foedus.errors import ArgumentError
 from foedus.output import files_named, new_file, replace_folder, replaceable_folder
 
 BACKTEST_FILES = files_named("decisions.csv", "summary.json")
-SENSITIVITY_FILES = files_named("samples.csv", "indices.csv")
+SENSITIVITY_FILES = files_named("samples.csv", "indices.csv", "sensitivity.json")
 
 SCENARIOS_HELP = "comma-separated scenarios whose records are fitted together (built-in names or folders)"
 SHIPPED = Path(__file__).resolve().parent.parent / "model" / "calibrated.toml"
@@ -278,6 +278,9 @@ def sensitivity_cmd(
                  make_executor(executor, workers, scheduler), workers,
                  progress=lambda k, total: bar.update(task, completed=k, total=total), base=base)
     table = sa.table()
+    meta = {"scenario": sc.name, "method": method, "samples": samples, "points": len(sa.X), "runs": runs,
+            "months": months, "seed": seed, "ranges_from": ("the shipped calibration (foedus/model/calibrated.toml)" if source == SHIPPED
+                            else str(source) if source else "the priors (no calibration file)")}
     if out is not None:
         import pandas as pd
 
@@ -287,13 +290,12 @@ def sensitivity_cmd(
         with replace_folder(out, SENSITIVITY_FILES, "a sensitivity folder") as work:
             df.to_csv(work / "samples.csv", index=False)
             pd.DataFrame(table).to_csv(work / "indices.csv", index=False)
+            # what the report needs to cite it: the settings and the command that gives it again
+            (work / "sensitivity.json").write_text(json.dumps({**meta, "command": command_line()}, indent=2) + "\n")
     if plot is not None:
         from foedus.calibration.sensitivity import plot as draw
 
         draw(sa, plot)
-    meta = {"scenario": sc.name, "method": method, "samples": samples, "points": len(sa.X), "runs": runs,
-            "months": months, "seed": seed, "ranges_from": ("the shipped calibration (foedus/model/calibrated.toml)" if source == SHIPPED
-                            else str(source) if source else "the priors (no calibration file)")}
     if as_json:
         emit_json({**meta, "indices": table, "plot": str(plot) if plot else None})
         return

@@ -162,16 +162,34 @@ def _figure_folder(out: Path) -> Path:
     return fig_dir
 
 
-def build_report(results: str | Path, out: str | Path, title: str | None = None) -> Report:
+def read_sensitivity(folder: str | Path) -> tuple[pd.DataFrame, dict]:
+    """A ``foedus sensitivity -o`` folder: its indices and its settings with the command."""
+    import json
+
+    folder = Path(folder)
+    f, meta = folder / "indices.csv", folder / "sensitivity.json"
+    if not (f.is_file() and meta.is_file()):
+        raise ResultsError(f"{folder}: not a sensitivity folder (foedus sensitivity ... -o DIR writes indices.csv "
+                           "and sensitivity.json)")
+    try:
+        return pd.read_csv(f), json.loads(meta.read_text())
+    except (OSError, ValueError) as exc:
+        raise ResultsError(f"{folder}: not readable ({exc})") from None
+
+
+def build_report(results: str | Path, out: str | Path, title: str | None = None,
+                 sensitivity: str | Path | None = None) -> Report:
     """Write the HTML report for RESULTS to OUT, and its figures as PNG in ``<OUT stem>_figures/``
     beside it. Each file is written whole to a temporary name first, then moved into place.
-    A retrodiction folder (``foedus retrodict -o``) gets its own page (``report.retrodiction``)."""
+    A retrodiction folder (``foedus retrodict -o``) gets its own page (``report.retrodiction``).
+    ``sensitivity``: a ``foedus sensitivity -o`` folder, drawn as its own figure with its command."""
     if (Path(results) / "retrodiction.json").is_file():
         from foedus.report.retrodiction import build_retrodiction_report
 
         return build_retrodiction_report(results, out, title)
     arms = open_arms(results)
     base = arms[0]
+    sens = read_sensitivity(sensitivity) if sensitivity is not None else None
     out = new_file(out, REPORT_MARKS, "an HTML report")
     fig_dir = _figure_folder(out)
     scenario = _load_scenario(base.manifest)
@@ -233,6 +251,15 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
         "still being active. Red dashed lines: attacks and clashes on the record and in the scenario's timeline.",
         F.alliance_network(base, scenario, names))
 
+    if sens is not None:
+        ind, meta = sens
+        add("sensitivity", "What moves the forecast: sensitivity to the parameters",
+            f"SALib {meta.get('method')} indices of `foedus sensitivity` ({meta.get('points')} sample points of "
+            f"{meta.get('runs')} runs, {meta.get('months')} months, seed {meta.get('seed')}; ranges from "
+            f"{meta.get('ranges_from')}): how much each parameter, varied over its range, moves each output. "
+            "Longer bars matter more; whiskers: the index's confidence interval. mu* (Morris): the mean absolute "
+            "change of the output per step of the parameter; ST (Sobol): the share of the output's variance the "
+            "parameter takes part in, S1 the share it explains alone.", F.sensitivity(ind, meta.get("method")))
     tables: list[pd.DataFrame] = []
     if len(arms) > 1:
         if not all(a.has_per_run for a in arms):
@@ -249,7 +276,7 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
     for key, _, _, png, _ in figs:
         write_file(fig_dir / f"{key}.png", png)
 
-    page = _page(arms, scenario, summary, figs, tables, title, notes)
+    page = _page(arms, scenario, summary, figs, tables, title, notes, sens[1].get("command") if sens else None)
     write_file(out, page.encode("utf-8"))
     return Report(html=out, figures={k: fig_dir / f"{k}.png" for k, *_ in figs}, arms=[a.variant for a in arms])
 
@@ -387,7 +414,7 @@ def _intervals(res) -> dict[str, dict[str, str]]:
             for r in summ.to_dict(orient="records")}
 
 
-def _page(arms, scenario, summary, figs, tables, title, notes=()) -> str:
+def _page(arms, scenario, summary, figs, tables, title, notes=(), sensitivity_command: str | None = None) -> str:
     base = arms[0]
     mf = base.manifest
     sc_title = scenario.data.scenario.title if scenario else mf.get("scenario", "")
@@ -451,7 +478,7 @@ def _page(arms, scenario, summary, figs, tables, title, notes=()) -> str:
 
     # the scenario and parameters used
     parts.append('<h2 id="scenario">Scenario and parameters</h2>')
-    commands = reproduce_commands(arms)
+    commands = reproduce_commands(arms) + ([sensitivity_command] if sensitivity_command else [])
     if commands:
         parts.append("<p>To reproduce these results (the same seed gives the same numbers, whatever the executor "
                      "or chunk size):</p><pre>" + "\n".join(_e(c) for c in commands) + "</pre>")

@@ -358,3 +358,26 @@ def variant_differences(table: pd.DataFrame, names: dict[str, str] | None = None
     _legend_below(fig, handles, labels, ncols=2)
     fig.suptitle("Change from the baseline (95% intervals)", fontweight="bold")
     return fig
+
+
+def sensitivity(indices: pd.DataFrame, method: str) -> Figure:
+    """The SALib indices of ``foedus sensitivity`` (``indices.csv``): per output, one bar per
+    parameter, longest on top (Morris: mu* with its confidence; Sobol: total index ST with S1)."""
+    key, conf = ("ST", "ST_conf") if method == "sobol" else ("mu_star", "mu_star_conf")
+    outputs = list(dict.fromkeys(indices["output"]))
+    n = indices["parameter"].nunique()
+    fig, axes = plt.subplots(len(outputs), 1, figsize=(WIDTH, (0.24 * n + 1.0) * len(outputs) + 0.4),
+                             layout="constrained", squeeze=False)
+    for ax, o in zip(axes[:, 0], outputs):
+        d = indices[indices["output"] == o].sort_values(key)
+        y = np.arange(len(d))
+        ax.barh(y, d[key], xerr=d[conf] if conf in d else None, color="#3b6ea5", height=0.7,
+                error_kw={"lw": 1, "ecolor": "#555"})
+        if method == "sobol" and "S1" in d:
+            ax.barh(y, d["S1"], color="#e0a526", height=0.35)
+        ax.set_yticks(y, d["parameter"])
+        ax.set_xlim(left=0)
+        ax.set_title(o, loc="left")
+        ax.set_xlabel("mu*" if method == "morris" else "ST (S1 inside)")
+    fig.suptitle("What moves the forecast", fontweight="bold")
+    return fig
