@@ -48,6 +48,7 @@ def _level(metric: str, x: float) -> str:
 
 def print_table(comp) -> None:
     t = comp.table
+    k = int(comp.arms[0].manifest.get("param_draws") or 1)
     for v in dict.fromkeys(t["variant"]):
         tv = t[t["variant"] == v]
         arm = next(a for a in comp.arms if a.variant == v)
@@ -64,7 +65,8 @@ def print_table(comp) -> None:
         console.print(tab)
     console.print("p_exit: a step out (freeze, notice, suspension, exit) by the horizon; p_out: withdrawn, suspended or expelled at the horizon; "
                   "pts: percentage points. Intervals: mean ± 1.96 s.e. of the per-run differences (same seed in "
-                  "every arm).", style="dim", highlight=False)
+                  "every arm" + (f"; run i carries the same one of {k} parameter draws in every arm" if k > 1 else "")
+                  + ").", style="dim", highlight=False)
 
 
 def _resume_settings(ctx: typer.Context, folder: Path, **given) -> tuple:
