@@ -90,16 +90,14 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         data, name, path, shash = sc.data, sc.name, str(sc.path), sc.hash
         reference = sc.reference
-    post = None
-    fitted: dict[str, float] = {}
-    if coding is not None:
-        data, post, fitted = _coded(data, coding)
+    data, post, fitted = _coded(data, coding) if coding is not None else (data, None, {})
     if shash is None or data is not getattr(scenario, "data", data):
         import hashlib
         shash = hashlib.sha256(data.model_dump_json().encode()).hexdigest()[:16]
     start_d = parse_date(start, "start") if start is not None else data.scenario.end
     check_seed(seed)  # before any folder is written
     assumption = after_record(data, start_d, assume_nothing_after_record, "start")
+    # declared defaults, the shipped fit (or the coding's), the scenario's parameters.toml, the caller's
     params = Parameters.for_scenario(data.parameters, extra={**{k: v for k, v in fitted.items() if k not in data.parameters},
                                                              **dict(parameters or {})})
     if isinstance(months, bool) or not isinstance(months, int):
