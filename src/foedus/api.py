@@ -318,7 +318,8 @@ def compare(scenario: str | Path | Scenario, variants: list | tuple | str = (), 
 
     ``variants``: built-in variant names (``foedus.variants.builtin_variants()``), variant ``.toml``
     files or ``Variant`` objects; ``levers``: lever specs (``"war-ends:2026-06"``) making one more
-    variant, called ``name``. Other settings go to ``foedus.simulate`` (``executor``, ``workers``).
+    variant, called ``name``. Other settings go to ``foedus.simulate`` (``executor``, ``workers``,
+    ``param_draws``, ``prior_draws``, ``coding``).
 
     >>> import foedus, tempfile
     >>> comp = foedus.compare("csto", ["war-ends-2026"], runs=50, months=24, seed=3,
