@@ -130,3 +130,13 @@ def test_bad_param_draws_is_one_line_and_exit_2(cli, tmp_path, command, args, wo
     lines = [ln for ln in err.strip().splitlines() if ln.strip()]
     assert len(lines) == 1 and words in lines[0] and "Traceback" not in err
     assert not (tmp_path / "r").exists() and not (tmp_path / "c").exists()   # nothing written
+
+
+def test_a_comparison_pairs_each_run_with_the_same_draw_and_gives_the_spread_across_draws(tmp_path):
+    comp = foedus.compare("csto", ["war-ends-2026"], out=tmp_path / "c", start="2024-03-01", months=60, runs=80,
+                          seed=4, param_draws=8)
+    assert all(a.manifest["param_draws"] == 8 for a in comp.arms)
+    t = comp.table
+    assert {"difference_draws_q05", "difference_draws_q95"} <= set(t.columns)
+    assert (t["difference_draws_q05"] <= t["difference_draws_q95"]).all()
+    assert ((t["difference_draws_q95"] - t["difference_draws_q05"]) > 0).any()

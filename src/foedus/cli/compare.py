@@ -57,12 +57,19 @@ def print_table(comp) -> None:
                           f"horizon {comp.settings.get('horizon')}" + (f"\n{q}" if q else ""))
         for col in ("figure", "baseline", "variant", "difference [95% interval]"):
             tab.add_column(col, overflow="fold", justify="left" if col == "figure" else "right")
+        spread = []
         for r in tv.itertuples():
             unit = " pts" if r.metric in ("p_exit", "p_out") else ""
             tab.add_row(f"{r.metric} {r.state or 'alliance'}", _level(r.metric, r.baseline_mean),
                         _level(r.metric, r.variant_mean),
                         f"{_fmt(r.metric, r.difference)}{unit} [{_fmt(r.metric, r.ci_low)}, {_fmt(r.metric, r.ci_high)}]")
+            if k > 1 and getattr(r, "difference_draws_q05", 0) != getattr(r, "difference_draws_q95", 0):
+                spread.append(f"{r.metric} {r.state or 'alliance'} {_fmt(r.metric, r.difference_draws_q05)} to "
+                              f"{_fmt(r.metric, r.difference_draws_q95)}{unit}")
         console.print(tab)
+        if spread:
+            console.print(f"across {k} parameter draws (5-95% of the mean difference within each draw): "
+                          + "; ".join(spread), highlight=False, markup=False)
     console.print("p_exit: a step out (freeze, notice, suspension, exit) by the horizon; p_out: withdrawn, suspended or expelled at the horizon; "
                   "pts: percentage points. Intervals: mean ± 1.96 s.e. of the per-run differences (same seed in "
                   "every arm" + (f"; run i carries the same one of {k} parameter draws in every arm" if k > 1 else "")
