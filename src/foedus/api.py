@@ -175,6 +175,22 @@ class Scenario:
         raise ArgumentError("alliance", f"an alliance of scenario '{self.name}' ({', '.join(a.id for a in self.alliances)})",
                             alliance_id)
 
+    def coded(self, coding: str) -> "Scenario":
+        """This scenario with a named coding of contested facts (``foedus.scenario.codings``): the
+        record's rows the coding changes, changed; itself if the coding concerns another scenario.
+
+        >>> foedus.load_scenario("csto").coded("uzb-2012-withdrawal").replay("2013-06-01").alliance("csto").standing("UZB").name
+        'withdrawn'
+        """
+        import hashlib
+
+        from foedus.scenario.codings import apply, coding as named
+
+        data = apply(self.data, named(coding))
+        if data is self.data:
+            return self
+        return Scenario(data, self.path, hashlib.sha256(data.model_dump_json().encode()).hexdigest()[:16])
+
     @cached_property
     def full_replay(self) -> Replay:
         """The whole record replayed (raises RuleViolation if any event breaks a rule).
@@ -302,7 +318,8 @@ def compare(scenario: str | Path | Scenario, variants: list | tuple | str = (), 
 
     ``variants``: built-in variant names (``foedus.variants.builtin_variants()``), variant ``.toml``
     files or ``Variant`` objects; ``levers``: lever specs (``"war-ends:2026-06"``) making one more
-    variant, called ``name``. Other settings go to ``foedus.simulate`` (``executor``, ``workers``).
+    variant, called ``name``. Other settings go to ``foedus.simulate`` (``executor``, ``workers``,
+    ``param_draws``, ``prior_draws``, ``coding``).
 
     >>> import foedus, tempfile
     >>> comp = foedus.compare("csto", ["war-ends-2026"], runs=50, months=24, seed=3,

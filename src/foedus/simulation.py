@@ -9,6 +9,7 @@ from pathlib import Path
 from foedus.api import Scenario, after_record, load_scenario
 from foedus.chronology import parse_date
 from foedus.engine.compile import compile_model
+from foedus.ensemble.draws import draw_models
 from foedus.ensemble.executors import Executor
 from foedus.ensemble.runner import run_ensemble
 from foedus.errors import ArgumentError
@@ -39,13 +40,26 @@ def _refuse_after_end(data: ScenarioFiles, start: dt.date) -> None:
                             start.isoformat())
 
 
+def _coded(data: ScenarioFiles, name: str):
+    """The record read with the named coding, that coding's posterior and fitted values."""
+    from foedus.model import posterior
+    from foedus.scenario.codings import apply, coding
+
+    c = coding(name)
+    path = c.calibration()
+    if not path.is_file():
+        raise ArgumentError("--coding", f"a coding with its calibration (foedus calibrate --coding {name} -o {path})", name)
+    return apply(data, c), posterior.read(path), posterior.fitted_values(path)
+
+
 def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.date | None = None, months: int = 120,
              runs: int = 1000, seed: int = 0, chunk_size: int = 5000, executor: str | Executor = "serial",
              workers: int | None = None, parameters: Mapping[str, float] | None = None, per_run: bool = True,
              out: str | Path | None = None, command: str | None = None, variant: str = "baseline",
              levers: list | None = None, progress: Callable[[int, int, int], None] | None = None,
              scheduler: str | None = None, resume: bool = False,
-             assume_nothing_after_record: bool = False) -> Results:
+             assume_nothing_after_record: bool = False, param_draws: int = 1, prior_draws: bool = False,
+             coding: str | None = None) -> Results:
     """Simulate ``runs`` runs of ``months`` months from ``start`` (default: the scenario's end).
 
     ``scenario``: a built-in name, a folder, a loaded :class:`Scenario`, or :class:`ScenarioFiles`
@@ -56,6 +70,11 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
     differs), only the missing chunks run (docs/executors.md). ``executor="dask"`` with ``scheduler``
     (an address) runs on an existing Dask cluster. A ``start`` after the record's end is refused
     unless ``assume_nothing_after_record`` (the manifest then records the assumption).
+    ``param_draws=K`` splits the runs across K parameter vectors drawn from the calibration's
+    posterior (0 or 1: the fitted values only; the CLI's default is 20); ``prior_draws`` draws the
+    judgements from their priors too (``foedus.model.posterior``). The summary then gives each
+    probability's 5-95% interval across the draws (``docs/results.md``). ``coding``: a named coding
+    of contested facts (``foedus.scenario.codings``): its record and its calibration.
 
     >>> import foedus
     >>> res = foedus.simulate("csto", start="2024-03-01", months=12, runs=50, seed=7)
@@ -71,17 +90,22 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         data, name, path, shash = sc.data, sc.name, str(sc.path), sc.hash
         reference = sc.reference
+    data, post, fitted = _coded(data, coding) if coding is not None else (data, None, {})
     if shash is None or data is not getattr(scenario, "data", data):
         import hashlib
         shash = hashlib.sha256(data.model_dump_json().encode()).hexdigest()[:16]
     start_d = parse_date(start, "start") if start is not None else data.scenario.end
     check_seed(seed)  # before any folder is written
     assumption = after_record(data, start_d, assume_nothing_after_record, "start")
-    params = Parameters.for_scenario(data.parameters, extra=dict(parameters or {}))
+    # declared defaults, the shipped fit (or the coding's), the scenario's parameters.toml, the caller's
+    params = Parameters.for_scenario(data.parameters, extra={**{k: v for k, v in fitted.items() if k not in data.parameters},
+                                                             **dict(parameters or {})})
     if isinstance(months, bool) or not isinstance(months, int):
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
     _refuse_after_end(data, start_d)
     model = compile_model(data, start_d, months, params, name)
+    drawn, models = draw_models(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})},
+                                runs, post)
     from foedus.ensemble.executors import make_executor
 
     executor = make_executor(executor, workers, scheduler)  # a bad choice fails before any folder is written
@@ -91,12 +115,17 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         "foedus_version": _version(),
         "command": command or (f"foedus.simulate({reference!r}, start={start_d.isoformat()!r}, months={months}, "
                                f"runs={runs}, seed={seed}" + (f", parameters={dict(parameters)!r}" if parameters else "")
+                               + (f", param_draws={param_draws}" if len(models) > 1 else "")
+                               + (", prior_draws=True" if prior_draws and len(models) > 1 else "")
+                               + (f", coding={coding!r}" if coding else "")
                                + (", assume_nothing_after_record=True" if assumption else "") + ")"),
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "scenario": name, "scenario_hash": shash, "scenario_path": path,
         "alliance": data.scenario.focus, "variant": variant, "levers": list(levers or []),
         "start": start_d.isoformat(), "months": months, "runs": runs, "seed": seed, "chunk_size": chunk_size,
         "executor": ex_name, "per_run": per_run, "parameters": params.to_dict(), "states": list(model.codes),
+        "param_draws": max(1, len(models)), "prior_draws": bool(prior_draws), "draws": drawn.describe(),
+        **({"coding": coding} if coding else {}),
         "complete": False, "chunks_total": n_chunks, "chunks_done": 0,
         **({"assumption": assumption} if assumption else {}),
     }
@@ -125,7 +154,7 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
             progress(done, total, runs_done)
 
     summary = run_ensemble(model, runs, seed, chunk_size, executor, workers, per_run,
-                           str(folder) if folder is not None else None, _progress, resume=resume)
+                           str(folder) if folder is not None else None, _progress, resume=resume, draws=models)
     res = Results(manifest=manifest, monthly=tables.monthly(model, summary), final=tables.final(model, summary),
                   runs=tables.runs(model, summary), member_summary=tables.summary(model, summary))
     if folder is not None:

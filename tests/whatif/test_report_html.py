@@ -120,6 +120,6 @@ def test_differences_are_said_in_words_and_only_those_that_matter_in_red(results
 def test_the_provenance_is_a_command_that_reproduces_it_and_no_working_notes(results_factory, tmp_path):
     folder = results_factory("baseline", runs=60, months=12)
     text = build_report(folder, tmp_path / "r.html").html.read_text()
-    assert "<pre>foedus simulate csto --from 2024-03-01 --months 12 --runs 60 --seed 1 -o baseline</pre>" in text
+    assert "<pre>foedus simulate csto --from 2024-03-01 --months 12 --runs 60 --seed 1 --param-draws 1 -o baseline</pre>" in text
     assert str(tmp_path) not in text and "/tmp/" not in text
     assert "to be calibrated" not in text

@@ -108,7 +108,7 @@ def test_the_report_of_a_real_comparison_has_every_figure(simulated_report):
     assert "cred_half_life" in text  # the engine's parameters, with their declared units and sources
     # how to get the same numbers again: the built-in variants in one command, the lever-made one in
     # its own (the variant without a lever is the baseline again), all with the same seed and settings
-    settings = "--start 2024-03-01 --months 36 --runs 1000 --seed 11 -o comparison"
+    settings = "--start 2024-03-01 --months 36 --runs 1000 --seed 11 --param-draws 1 -o comparison"
     assert (f"<pre>foedus compare csto --variant war-ends-2026 --variant aze-attacks-2026 --variant info-ops "
             f"--variant capacity-recovers --variant kaz-unrest-2027 --variant eu-offer-armenia {settings}\n"
             f"foedus compare csto --lever war-ends:2030-01:value=0.2 --name late {settings}-late</pre>") in text

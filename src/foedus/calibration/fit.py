@@ -168,6 +168,7 @@ class Fit:
     counts: dict[str, int]
     priors: tuple[Prior, ...]
     hessian_ok: bool
+    covariance: np.ndarray | None = None   # Laplace covariance of the free parameters (``not at_bound``), if positive definite
 
     @property
     def log_posterior(self) -> float:
@@ -255,6 +256,7 @@ def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ..
     at_bound = (x - lo < 1e-4 * span) | (hi - x < 1e-4 * span)
     se = np.full(len(x), np.nan)
     hessian_ok = False
+    covariance = None
     free = ~at_bound
     if free.any():
         steps = np.maximum(1e-3 * np.maximum(np.abs(x), 1.0), 1e-5)
@@ -271,6 +273,7 @@ def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ..
             if np.all(d > 0) and np.all(np.linalg.eigvalsh((H + H.T) / 2) > 0):
                 se[free] = np.sqrt(d)
                 hessian_ok = True
+                covariance = (cov + cov.T) / 2
         except np.linalg.LinAlgError:
             pass
     seconds = time.perf_counter() - t0
@@ -278,7 +281,8 @@ def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ..
     ll = likelihood.loglik(v, obs, until, intercepts=intercepts)
     return Fit(names=names, values=x, se=se, at_bound=at_bound, log_likelihood=ll, log_prior=log_prior(v, priors),
                converged=bool(res.success), message=str(res.message), iterations=int(res.nit), evaluations=evals[0],
-               seconds=seconds, until=until, counts=counts, priors=priors, hessian_ok=hessian_ok)
+               seconds=seconds, until=until, counts=counts, priors=priors, hessian_ok=hessian_ok,
+               covariance=covariance)
 
 
 def provenance(f: Fit, obs: Observations, command: str, scenarios: dict[str, str]) -> dict:
@@ -310,11 +314,27 @@ def provenance(f: Fit, obs: Observations, command: str, scenarios: dict[str, str
             "log_prior": round(f.log_prior, 6),
             "log_posterior": round(f.log_posterior, 6),
             "uncertainty": "standard errors from the inverse numerical Hessian of the negative log posterior at the mode "
-                           "(central differences; Laplace approximation); none for a parameter at a bound"
+                           "(central differences; Laplace approximation); none for a parameter at a bound; the full covariance in "
+                           "[posterior], from which forecasts draw parameter vectors (docs/calibration.md)"
                            + ("" if f.hessian_ok else " — the Hessian was not positive definite: no standard errors"),
         },
         "parameters": {row["name"]: {k: v for k, v in row.items() if k != "name" and v is not None} for row in f.table()},
         "identification": identification_summary(f),
+        **({"posterior": posterior_table(f)} if f.covariance is not None else {}),
+    }
+
+
+def posterior_table(f: Fit) -> dict:
+    """The Laplace approximation in full: a multivariate normal centred on the mode (``[parameters]``'
+    values) with the inverse Hessian as covariance, over the parameters not at a bound (those stay at
+    the mode). ``foedus.model.posterior`` reads it to draw parameter vectors into an ensemble."""
+    names = [n for n, b in zip(f.names, f.at_bound) if not b]
+    return {
+        "method": "laplace",
+        "what": "multivariate normal: mean = the values in [parameters], covariance below (rows and columns in the "
+                "order of names); parameters at a bound are not in it and stay at their fitted value",
+        "names": names,
+        "covariance": [[float(c) for c in row] for row in f.covariance],
     }
 
 

@@ -22,6 +22,7 @@ from foedus.cli import calibrate  # noqa: E402,F401
 from foedus.cli import retrodict  # noqa: E402,F401
 from foedus.cli import show  # noqa: E402,F401
 from foedus.cli import serve  # noqa: E402,F401
+from foedus.cli import forecast  # noqa: E402,F401
 
 
 def _click_exceptions():

@@ -42,6 +42,12 @@ def emit_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
 
 
+PARAM_DRAWS_HELP = ("parameter vectors drawn from the calibration's posterior, the runs split across them "
+                    "(0 or 1: the fitted values only; default 20, or --runs if fewer); probabilities then carry their "
+                    "interval across the draws")
+CODING_HELP = ("a named coding of contested facts: the record read that way and its calibration "
+               "(uzb-2012-withdrawal, fra-grc-stepped-out; docs/calibration.md)")
+PRIOR_DRAWS_HELP = "also draw the unfitted parameters (judgements) from their priors (docs/calibration.md)"
 ASSUME_HELP = ("start after the end of the record, assuming that nothing happened in between (no event, no "
                "timeline change): without it a later date is refused")
 

@@ -19,7 +19,7 @@ from foedus.errors import ArgumentError
 from foedus.output import files_named, new_file, replace_folder, replaceable_folder
 
 BACKTEST_FILES = files_named("decisions.csv", "summary.json")
-SENSITIVITY_FILES = files_named("samples.csv", "indices.csv")
+SENSITIVITY_FILES = files_named("samples.csv", "indices.csv", "sensitivity.json")
 
 SCENARIOS_HELP = "comma-separated scenarios whose records are fitted together (built-in names or folders)"
 SHIPPED = Path(__file__).resolve().parent.parent / "model" / "calibrated.toml"
@@ -33,7 +33,7 @@ def _wide() -> Console:
     return console if console.is_terminal else Console(width=132)
 
 
-def _observations(scenarios: str):
+def _observations(scenarios: str, coding: str | None = None):
     from foedus.api import load_scenario
     from foedus.calibration.observations import build
 
@@ -41,6 +41,8 @@ def _observations(scenarios: str):
     if not names:
         raise ArgumentError("--scenarios", "at least one scenario name", scenarios)
     loaded = [load_scenario(n) for n in names]
+    if coding is not None:   # the record read with a named coding of contested facts
+        loaded = [sc.coded(coding) for sc in loaded]
     return build(loaded), {sc.name: sc.hash for sc in loaded}
 
 
@@ -66,6 +68,7 @@ def calibrate_cmd(
     since: int = typer.Option(1945, "--since", help="with --pooled: ATOP alliances begun in or after this year"),
     min_members: int = typer.Option(3, "--min-members", help="with --pooled: ATOP alliances with at least this many members"),
     obligation: str = typer.Option("defence", "--obligation", help="with --pooled: the ATOP obligation (defence, ..., or any)"),
+    coding: str = typer.Option(None, "--coding", help="fit the record read with a named coding of contested facts (docs/calibration.md)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Fit the behavioural parameters to the record by maximum a posteriori (exact likelihood, written-down priors)."""
@@ -75,10 +78,14 @@ def calibrate_cmd(
     until_d = _date_option(until, "--until")
     if pooled and until_d is not None:
         raise ArgumentError("--until", "no date with --pooled (the catalogue's fitted half is fitted whole)", until)
+    if coding is not None:
+        from foedus.scenario.codings import coding as named
+
+        named(coding)   # an unknown name is refused before anything is written
     new_file(out, fitmod.MARK, "a parameter file")  # refused before the fit, not after
-    obs, hashes = _observations(scenarios)
+    obs, hashes = _observations(scenarios, coding)
     command = _command("foedus calibrate" + (f" --until {until}" if until else "") + (" --pooled" if pooled else "")
-                       + f" --scenarios {scenarios} -o {out}")
+                       + f" --scenarios {scenarios}" + (f" --coding {coding}" if coding else "") + f" -o {out}")
     with err_console.status("fitting (L-BFGS-B on the exact log posterior, then a numerical Hessian)",
                             spinner="dots") if err_console.is_terminal else _null():
         if pooled:
@@ -86,6 +93,8 @@ def calibrate_cmd(
         else:
             f = fit(obs, until_d)
             doc = provenance(f, obs, command, hashes)
+    if coding is not None:
+        doc["provenance"]["coding"] = coding
     path = write(out, doc)
     _record_run(scenarios, command, until_d, doc, f, path)
     if as_json:
@@ -404,6 +413,9 @@ def sensitivity_cmd(
                  make_executor(executor, workers, scheduler), workers,
                  progress=lambda k, total: bar.update(task, completed=k, total=total), base=base)
     table = sa.table()
+    meta = {"scenario": sc.name, "method": method, "samples": samples, "points": len(sa.X), "runs": runs,
+            "months": months, "seed": seed, "ranges_from": ("the shipped calibration (foedus/model/calibrated.toml)" if source == SHIPPED
+                            else str(source) if source else "the priors (no calibration file)")}
     if out is not None:
         import pandas as pd
 
@@ -413,13 +425,12 @@ def sensitivity_cmd(
         with replace_folder(out, SENSITIVITY_FILES, "a sensitivity folder") as work:
             df.to_csv(work / "samples.csv", index=False)
             pd.DataFrame(table).to_csv(work / "indices.csv", index=False)
+            # what the report needs to cite it: the settings and the command that gives it again
+            (work / "sensitivity.json").write_text(json.dumps({**meta, "command": command_line()}, indent=2) + "\n")
     if plot is not None:
         from foedus.calibration.sensitivity import plot as draw
 
         draw(sa, plot)
-    meta = {"scenario": sc.name, "method": method, "samples": samples, "points": len(sa.X), "runs": runs,
-            "months": months, "seed": seed, "ranges_from": ("the shipped calibration (foedus/model/calibrated.toml)" if source == SHIPPED
-                            else str(source) if source else "the priors (no calibration file)")}
     if as_json:
         emit_json({**meta, "indices": table, "plot": str(plot) if plot else None})
         return

@@ -10,9 +10,10 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from foedus.cli.app import ASSUME_HELP, app, command_line, console, emit_json, err_console, print_note
+from foedus.cli.app import ASSUME_HELP, CODING_HELP, PARAM_DRAWS_HELP, PRIOR_DRAWS_HELP, app, command_line, console, emit_json, err_console, print_note
 from foedus.cli.progress import run_progress
 from foedus.errors import ArgumentError
+from foedus.model.posterior import check_draws, default_draws
 from foedus.seeds import SEED_MAX
 
 
@@ -47,6 +48,7 @@ def _level(metric: str, x: float) -> str:
 
 def print_table(comp) -> None:
     t = comp.table
+    k = int(comp.arms[0].manifest.get("param_draws") or 1)
     for v in dict.fromkeys(t["variant"]):
         tv = t[t["variant"] == v]
         arm = next(a for a in comp.arms if a.variant == v)
@@ -55,15 +57,23 @@ def print_table(comp) -> None:
                           f"horizon {comp.settings.get('horizon')}" + (f"\n{q}" if q else ""))
         for col in ("figure", "baseline", "variant", "difference [95% interval]"):
             tab.add_column(col, overflow="fold", justify="left" if col == "figure" else "right")
+        spread = []
         for r in tv.itertuples():
             unit = " pts" if r.metric in ("p_exit", "p_out") else ""
             tab.add_row(f"{r.metric} {r.state or 'alliance'}", _level(r.metric, r.baseline_mean),
                         _level(r.metric, r.variant_mean),
                         f"{_fmt(r.metric, r.difference)}{unit} [{_fmt(r.metric, r.ci_low)}, {_fmt(r.metric, r.ci_high)}]")
+            if k > 1 and getattr(r, "difference_draws_q05", 0) != getattr(r, "difference_draws_q95", 0):
+                spread.append(f"{r.metric} {r.state or 'alliance'} {_fmt(r.metric, r.difference_draws_q05)} to "
+                              f"{_fmt(r.metric, r.difference_draws_q95)}{unit}")
         console.print(tab)
+        if spread:
+            console.print(f"across {k} parameter draws (5-95% of the mean difference within each draw): "
+                          + "; ".join(spread), highlight=False, markup=False)
     console.print("p_exit: a step out (freeze, notice, suspension, exit) by the horizon; p_out: withdrawn, suspended or expelled at the horizon; "
                   "pts: percentage points. Intervals: mean ± 1.96 s.e. of the per-run differences (same seed in "
-                  "every arm).", style="dim", highlight=False)
+                  "every arm" + (f"; run i carries the same one of {k} parameter draws in every arm" if k > 1 else "")
+                  + ").", style="dim", highlight=False)
 
 
 def _resume_settings(ctx: typer.Context, folder: Path, **given) -> tuple:
@@ -71,10 +81,11 @@ def _resume_settings(ctx: typer.Context, folder: Path, **given) -> tuple:
     is the folder's (as recorded when it started); one given must match the arms already run."""
     from foedus.compare.run import read_plan
 
-    plan = read_plan(folder).get("plan") or {}
+    plan = {"param_draws": 1, "prior_draws": False, "coding": None, **(read_plan(folder).get("plan") or {})}  # older plans: no draws
     out = {k: (v if ctx.get_parameter_source(k).name not in ("DEFAULT", "DEFAULT_MAP") else plan.get(k, v))
            for k, v in given.items()}
-    return tuple(out[k] for k in ("variant", "lever", "name", "start", "months", "runs", "seed", "assume"))
+    return tuple(out[k] for k in ("variant", "lever", "name", "start", "months", "runs", "seed", "assume",
+                                  "param_draws", "prior_draws", "coding"))
 
 
 def _interrupted(scenario: str, out: Path) -> None:
@@ -110,6 +121,9 @@ def compare_cmd(
     report: Path = typer.Option(None, "--report", help="also write the HTML report here"),
     assume: bool = typer.Option(False, "--assume-nothing-after-record", help=ASSUME_HELP),
     resume: Path = typer.Option(None, "--resume", help="finish an interrupted comparison in this folder: finished arms are kept (settings not given are the folder's)"),
+    param_draws: int = typer.Option(None, "--param-draws", show_default=False, help=PARAM_DRAWS_HELP + "; each run carries the same draw in every arm"),
+    prior_draws: bool = typer.Option(False, "--prior-draws", help=PRIOR_DRAWS_HELP),
+    coding: str = typer.Option(None, "--coding", help=CODING_HELP),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Run the baseline and each variant with common random numbers and print paired differences.
@@ -129,9 +143,16 @@ def compare_cmd(
         if out is not None and out.resolve() != resume.resolve():
             raise ArgumentError("-o", f"no -o with --resume, or the same folder ({resume})", str(out))
         out = resume
-        variant, lever, name, start, months, runs, seed, assume = _resume_settings(
+        variant, lever, name, start, months, runs, seed, assume, param_draws, prior_draws, coding = _resume_settings(
             ctx, resume, variant=variant, lever=lever, name=name, start=start, months=months, runs=runs, seed=seed,
-            assume=assume)
+            assume=assume, param_draws=param_draws, prior_draws=prior_draws, coding=coding)
+    param_draws = default_draws(param_draws, runs)
+    if check_draws(param_draws) > runs:
+        raise ArgumentError("--param-draws", f"at most the number of runs ({runs})", param_draws)
+    if coding is not None:
+        from foedus.scenario.codings import coding as named
+
+        named(coding)   # an unknown name: one line, before any arm runs
     if report is not None:
         from foedus.output import new_file
         from foedus.report import REPORT_MARKS
@@ -165,9 +186,9 @@ def compare_cmd(
     # a Dask cluster starts once for every arm; the other executors are made per arm by name
     with ex if ex.name == "dask" else contextlib.nullcontext(), run_progress(runs, quiet=as_json) as progress:
         how = {"executor": ex} if ex.name == "dask" else {"executor": executor, "workers": workers}
-        how["assume_nothing_after_record"] = assume
+        how.update(assume_nothing_after_record=assume, param_draws=param_draws, prior_draws=prior_draws, coding=coding)
         plan = {"variant": list(variant), "lever": list(lever), "name": name, "start": start, "months": months,
-                "runs": runs, "seed": seed, "assume": assume}
+                "runs": runs, "seed": seed, "assume": assume, "param_draws": param_draws, "prior_draws": prior_draws, "coding": coding}
         try:
             comp = run_comparison(sc, arms, out=out, start=d, months=months, runs=runs, seed=seed, progress=progress,
                                   simulate_kwargs=how, command=command_line(), resume=resume is not None, plan=plan)

@@ -11,9 +11,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from foedus.cli.app import app, console, emit_json, err_console
+from foedus.cli.app import PARAM_DRAWS_HELP, PRIOR_DRAWS_HELP, app, console, emit_json, err_console
 from foedus.cli.catalogue import catalogue_app
 from foedus.errors import ArgumentError
+from foedus.model.posterior import check_draws, default_draws
 
 
 def _num(x, digits: int = 2) -> str:
@@ -54,6 +55,8 @@ def retrodict_cmd(
     out: Path = typer.Option(None, "-o", "--out", help="folder for retrodiction.json, rows.csv, the figure and report.html"),
     parameters: Path = typer.Option(None, "--parameters", help="a parameter file written by foedus calibrate "
                                     "(e.g. src/foedus/model/calibrated-pooled.toml) in the place of the shipped fit"),
+    param_draws: int = typer.Option(None, "--param-draws", show_default=False, help=PARAM_DRAWS_HELP),
+    prior_draws: bool = typer.Option(False, "--prior-draws", help=PRIOR_DRAWS_HELP),
     as_json: bool = typer.Option(False, "--json", help="print JSON: the rows and the summary"),
 ) -> None:
     """Simulate each scenario from --from to --to with every decision free and compare, per class of
@@ -62,6 +65,7 @@ def retrodict_cmd(
 
     if chunk_size < 1:
         raise ArgumentError("--chunk-size", "a whole number of runs, at least 1", chunk_size)
+    param_draws = check_draws(default_draws(param_draws, runs))
     _check_out(out)
     fitted = _parameter_file(parameters)
     results = []
@@ -70,9 +74,12 @@ def retrodict_cmd(
         for name in scenarios:
             task = bar.add_task(name, total=runs)
             results.append(retrodict(name, start, end, runs=runs, seed=seed, chunk_size=chunk_size, executor=executor,
-                                     workers=workers, parameters=fitted, progress=lambda done, t=task: bar.update(t, completed=done)))
+                                     workers=workers, parameters=fitted,
+                                     progress=lambda done, t=task: bar.update(t, completed=done),
+                                     param_draws=param_draws, prior_draws=prior_draws))
     rows = pd.concat([r.rows for r in results], ignore_index=True)
-    doc = {"runs": runs, "seed": seed, "scenarios": [r.scenario for r in results],
+    doc = {"runs": runs, "seed": seed, "param_draws": max(1, param_draws), "prior_draws": prior_draws,
+           "scenarios": [r.scenario for r in results],
            "rows": [row for r in results for row in r.to_json()["rows"]], "summary": summarise(rows)}
     if out is not None:
         from foedus.report.retrodiction import write_retrodiction
@@ -81,7 +88,9 @@ def retrodict_cmd(
     if as_json:
         emit_json(doc)
         return
-    title = f"Retrodiction: {runs} runs per alliance, seed {seed}"
+    title = (f"Retrodiction: {runs} runs per alliance, seed {seed}"
+             + (f", {param_draws} parameter draws" + (" (judgements too)" if prior_draws else "") if param_draws > 1
+                else ", the fitted parameters"))
     wide = console if console.is_terminal else Console(width=120)  # a pipe or a file: no need to squeeze
     wide.print(retrodiction_table(rows, title))
     wide.print(summary_line(doc["summary"]), highlight=False, soft_wrap=True)

@@ -11,11 +11,13 @@ from pathlib import Path
 import typer
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from foedus.cli.app import ASSUME_HELP, app, command_line, console, emit_json, err_console, print_note
+from foedus.cli.app import ASSUME_HELP, CODING_HELP, PARAM_DRAWS_HELP, PRIOR_DRAWS_HELP, app, command_line, console, emit_json, err_console, print_note
 from foedus.cli.progress import run_progress
 from foedus.errors import ArgumentError
+from foedus.model.posterior import check_draws, default_draws
 
 
 def _fmt(x, pct: bool = True) -> str:
@@ -58,6 +60,9 @@ def simulate_cmd(
     resume: Path = typer.Option(None, "--resume", help="finish an interrupted run in this results folder: only its missing chunks run (settings not given are the folder's)"),
     no_per_run: bool = typer.Option(False, "--no-per-run", help="skip the per-run tables (final.parquet, runs.parquet)"),
     assume: bool = typer.Option(False, "--assume-nothing-after-record", help=ASSUME_HELP),
+    param_draws: int = typer.Option(None, "--param-draws", show_default=False, help=PARAM_DRAWS_HELP),
+    prior_draws: bool = typer.Option(False, "--prior-draws", help=PRIOR_DRAWS_HELP),
+    coding: str = typer.Option(None, "--coding", help=CODING_HELP),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Simulate an ensemble forecast from a date of the record and summarise it per member."""
@@ -84,8 +89,18 @@ def simulate_cmd(
         seed = seed if given("seed") else old.get("seed", seed)
         chunk_size = chunk_size if given("chunk_size") else old.get("chunk_size", chunk_size)
         no_per_run = no_per_run if given("no_per_run") else not old.get("per_run", not no_per_run)
+        param_draws = param_draws if given("param_draws") else old.get("param_draws", 1)
+        prior_draws = prior_draws if given("prior_draws") else old.get("prior_draws", False)
+        coding = coding if given("coding") else old.get("coding")
     if runs < 1:
         raise ArgumentError("--runs", "a whole number of runs, at least 1", runs)
+    param_draws = default_draws(param_draws, runs)
+    if check_draws(param_draws) > runs:
+        raise ArgumentError("--param-draws", f"at most the number of runs ({runs})", param_draws)
+    if coding is not None:
+        from foedus.scenario.codings import coding as named
+
+        named(coding)   # an unknown name: one line, before any folder is written
     if months < 1 or months > 1200:
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
     if chunk_size < 1:
@@ -102,7 +117,7 @@ def simulate_cmd(
             res = simulate(sc, start=start, months=months, runs=runs, seed=seed, chunk_size=chunk_size,
                            executor=executor, workers=workers, scheduler=scheduler, per_run=not no_per_run, out=out,
                            command=command, resume=resume is not None, assume_nothing_after_record=assume,
-                           progress=cb)
+                           progress=cb, param_draws=param_draws, prior_draws=prior_draws, coding=coding)
         except KeyboardInterrupt:
             _interrupted(scenario, out, executor, workers, scheduler)
     summ = res.summary()
@@ -143,4 +158,31 @@ def print_results(res) -> None:
                   _fmt(r.share_honoured_part), _fmt(r.cred_q05, False), _fmt(r.cred_q50, False), _fmt(r.cred_q95, False))
     wide = console if console.is_terminal else Console(width=120)  # a pipe or a file: no need to squeeze
     wide.print(t)
+    wide.print(interval_table(res))
+    if m.get("draws"):
+        wide.print(m["draws"], markup=False, highlight=False, soft_wrap=True)
     wide.print(f"results: {res.path}")
+
+
+def _span(lo, hi) -> str:
+    if lo is None or hi is None or (isinstance(lo, float) and math.isnan(lo)):
+        return "-"
+    return f"{100 * lo:.0f}-{100 * hi:.0f}%"
+
+
+def interval_table(res) -> Table:
+    """The probabilities a forecaster quotes, each with its 5-95% interval across parameter draws
+    and its run-to-run 90% interval (older folders without them: '-')."""
+    t = Table(title=escape("leaving, freezing, stepping out: probability [5-95% across parameter draws] (90% run to run)"),
+              caption="left: withdrawn or expelled at the horizon; frozen: at the horizon; exit: a first freeze, "
+                      "notice or exit by the horizon",
+              box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
+    t.add_column("state", no_wrap=True)
+    cols = ("p_left", "p_frozen", "p_exit")
+    for c in cols:
+        t.add_column(c[2:], justify="right", no_wrap=True)
+    summ = res.summary()
+    for r in summ.to_dict(orient="records"):
+        t.add_row(r["state"], *(f"{_fmt(r.get(c))} [{_span(r.get(c + '_draws_q05'), r.get(c + '_draws_q95'))}] "
+                                f"({_span(r.get(c + '_runs_q05'), r.get(c + '_runs_q95'))})" for c in cols))
+    return t

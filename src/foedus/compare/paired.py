@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.compare.folder import ResultsFolder
+from foedus.ensemble.draws import draw_of
 from foedus.errors import ResultsError
 
 Z95 = 1.959963984540054
@@ -97,11 +98,17 @@ def paired_table(base: ResultsFolder, var: ResultsFolder) -> pd.DataFrame:
     """The comparison table: one row per figure (per member, then the alliance's), with the mean
     of each arm, the paired difference and its 95% interval."""
     per_run = per_run_differences(base, var)
+    k = int(base.manifest.get("param_draws") or 1)
+    per_run["draw"] = draw_of(per_run["run"].to_numpy(), int(base.manifest.get("runs") or len(per_run)), k)
     rows = []
     order = {m: i for i, m in enumerate(METRICS)}
     for (metric, state), g in per_run.groupby(["metric", "state"], sort=False):
+        # the spread of the mean difference across parameter draws (a point without draws)
+        by_draw = g.groupby("draw")["difference"].mean().to_numpy()
+        lo, hi = np.quantile(by_draw, (0.05, 0.95))
         rows.append({"variant": var.variant, "metric": metric, "state": state,
-                     **_stats(g["baseline"].to_numpy(), g["variant"].to_numpy())})
+                     **_stats(g["baseline"].to_numpy(), g["variant"].to_numpy()),
+                     "difference_draws_q05": float(lo), "difference_draws_q95": float(hi)})
     t = pd.DataFrame(rows)
     members = {s: i for i, s in enumerate(base.members)}
     t["_m"] = t["metric"].map(order)

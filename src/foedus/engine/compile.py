@@ -116,10 +116,6 @@ def _start_state(data: ScenarioFiles, params: Parameters, start: dt.date) -> dic
     notice_due0 = np.full((A, n), NO_MONTH, np.int32)
     invited_by0 = np.zeros((A, n, n), bool)
     ratified0 = np.zeros((A, n, n), bool)
-    cred_a0 = np.zeros((A, n))
-    cred_b0 = np.zeros((A, n))
-    momentum0 = np.zeros(A)
-    applied = [x.event for x in rp.events]
     for a, al in enumerate(data.alliances):
         st = rp.alliance(al.id)
         for s, mship in st.memberships.items():
@@ -132,13 +128,31 @@ def _start_state(data: ScenarioFiles, params: Parameters, start: dt.date) -> dic
                 invited_by0[a, i, idx[j]] = True
             for j in mship.ratified_by:
                 ratified0[a, i, idx[j]] = True
+    return dict(standing0=standing0, since0=since0, notice_due0=notice_due0, invited_by0=invited_by0,
+                ratified0=ratified0, **_beliefs(data, params, rp, m0))
+
+
+def _beliefs(data: ScenarioFiles, params: Parameters, rp, m0: int) -> dict[str, np.ndarray]:
+    """The start arrays that depend on the parameters: beliefs from the record and momentum, per alliance."""
+    codes = tuple(s.iso3 for s in data.states)
+    A, n = len(data.alliances), len(codes)
+    cred_a0, cred_b0, momentum0 = np.zeros((A, n)), np.zeros((A, n)), np.zeros(A)
+    applied = [x.event for x in rp.events]
+    for a, al in enumerate(data.alliances):
         cred_a0[a], cred_b0[a] = credibility.from_record(params, data.events, codes, al.id, m0)
         # momentum from the replayed defections: the recorded ones and those the treaty rules generate
         # (a member leaving at a renewal window without a recorded lapse), as the likelihood counts them
         momentum0[a] = membership.momentum_from_record(params, applied, al.id, m0)
+    return dict(cred_a0=cred_a0, cred_b0=cred_b0, momentum0=momentum0)
 
-    return dict(standing0=standing0, since0=since0, notice_due0=notice_due0, invited_by0=invited_by0,
-                ratified0=ratified0, cred_a0=cred_a0, cred_b0=cred_b0, momentum0=momentum0)
+
+def with_parameters(model: Model, draws: list[Parameters] | tuple[Parameters, ...]) -> tuple[Model, ...]:
+    """One model per parameter vector: ``model`` with its parameters and the start arrays that depend
+    on them (beliefs, momentum) replaced; everything else (the timeline, the treaty arrays) shared."""
+    from dataclasses import replace
+
+    rp = replay(model.data, model.start)
+    return tuple(replace(model, params=p, **_beliefs(model.data, p, rp, model.start_month)) for p in draws)
 
 
 def _treaty_arrays(data: ScenarioFiles, m0: int, months: int) -> dict[str, np.ndarray]:

@@ -20,8 +20,8 @@ from foedus.ensemble.summary import RUN_KEYS, SUM_KEYS, Summary
 class Accumulator:
     """The running total of chunk summaries; per-run arrays kept (by chunk) only if ``per_run``."""
 
-    def __init__(self, months: int, n_states: int, per_run: bool):
-        self.sums = {k: v.copy() for k, v in Summary.empty(months, n_states, False).arrays.items() if k in SUM_KEYS}
+    def __init__(self, months: int, n_states: int, per_run: bool, draws: int = 1):
+        self.sums = {k: v.copy() for k, v in Summary.empty(months, n_states, False, draws).arrays.items() if k in SUM_KEYS}
         self.per_run = per_run
         self._runs: dict[int, dict[str, np.ndarray]] = {}
         self.chunks = 0
@@ -43,8 +43,8 @@ class Accumulator:
         return Summary(out)
 
 
-def _expected_shapes(months: int, n: int) -> dict[str, tuple[int, ...]]:
-    return {k: v.shape for k, v in Summary.empty(months, n, False).arrays.items()}
+def _expected_shapes(months: int, n: int, draws: int = 1) -> dict[str, tuple[int, ...]]:
+    return {k: v.shape for k, v in Summary.empty(months, n, False, draws).arrays.items()}
 
 
 def load_chunk(spec: ChunkSpec, months: int, n_states: int) -> Summary | None:
@@ -59,7 +59,7 @@ def load_chunk(spec: ChunkSpec, months: int, n_states: int) -> Summary | None:
     except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):
         return None
     a = part.arrays
-    for k, shape in _expected_shapes(months, n_states).items():
+    for k, shape in _expected_shapes(months, n_states, spec.k).items():
         if k not in a or a[k].shape != shape or a[k].dtype.kind not in "iu":
             return None
     if int(a["runs"]) != spec.runs:

@@ -21,7 +21,7 @@ N_STANDINGS = len(Standing)
 _MEMBER = np.array(sorted(MEMBER_STANDINGS))
 
 SUM_KEYS = ("standing_counts", "outcome_counts", "crisis_counts", "cred_hist", "cred_sum", "first_exit_hist",
-            "counters", "runs")
+            "counters", "runs", "draw_standing", "draw_exit", "draw_runs")
 RUN_KEYS = ("run", "final_standing", "first_exit", "final_cred", "run_counts", "active_members")
 
 
@@ -41,7 +41,8 @@ class Summary:
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
-    def empty(cls, months: int, n: int, per_run: bool) -> "Summary":
+    def empty(cls, months: int, n: int, per_run: bool, draws: int = 1) -> "Summary":
+        """Zero counts; ``draws``: the parameter draws the runs are split across (per-draw counts at the horizon)."""
         a = {
             "standing_counts": np.zeros((months, n, N_STANDINGS), np.int64),
             "outcome_counts": np.zeros((months, n, 3), np.int64),
@@ -51,6 +52,9 @@ class Summary:
             "first_exit_hist": np.zeros((n, months + 1), np.int64),
             "counters": np.zeros(len(COUNTERS), np.int64),
             "runs": np.zeros((), np.int64),
+            "draw_standing": np.zeros((draws, n, N_STANDINGS), np.int64),   # horizon standings, per draw
+            "draw_exit": np.zeros((draws, n), np.int64),                    # runs with a first exit, per draw
+            "draw_runs": np.zeros(draws, np.int64),
         }
         s = cls(a)
         s.per_run = per_run
@@ -81,20 +85,26 @@ class Summary:
         else:
             self.arrays["cred_sum"][t] += fixed.astype(np.int64).sum(0)
 
-    def finish(self, st: ChunkState, months: int, focus: int) -> None:
-        """After the last month: first exits, counters, and the per-run arrays."""
+    def finish(self, st: ChunkState, months: int, focus: int, draw: int = 0) -> None:
+        """After the last month of the runs ``st`` (all of one parameter ``draw``): first exits,
+        counters, per-draw counts, and the per-run arrays (appended after earlier runs of the chunk)."""
         n = st.first_exit.shape[1]
         fe = np.where(st.first_exit < 0, months, st.first_exit).astype(np.int64)
         self.arrays["first_exit_hist"] += np.bincount((fe + np.arange(n) * (months + 1)).ravel(),
                                                       minlength=n * (months + 1)).reshape(n, months + 1)
         self.arrays["counters"] += st.counts.sum(0, dtype=np.int64)
         self.arrays["runs"] += len(st.runs)
+        final = st.standing[:, focus, :]
+        self.arrays["draw_standing"][draw] += np.bincount(
+            (final.astype(np.int64) + np.arange(n) * N_STANDINGS).ravel(), minlength=n * N_STANDINGS).reshape(n, N_STANDINGS)
+        self.arrays["draw_exit"][draw] += (st.first_exit >= 0).sum(0)
+        self.arrays["draw_runs"][draw] += len(st.runs)
         if self.per_run:
-            final = st.standing[:, focus, :]
-            self.arrays.update(
-                run=st.runs.copy(), final_standing=final.copy(), first_exit=st.first_exit.copy(),
-                final_cred=st.cred_a[:, focus, :] / (st.cred_a[:, focus, :] + st.cred_b[:, focus, :]),
-                run_counts=st.counts.copy(), active_members=(final == Standing.active).sum(1).astype(np.int16))
+            new = dict(run=st.runs.copy(), final_standing=final.copy(), first_exit=st.first_exit.copy(),
+                       final_cred=st.cred_a[:, focus, :] / (st.cred_a[:, focus, :] + st.cred_b[:, focus, :]),
+                       run_counts=st.counts.copy(), active_members=(final == Standing.active).sum(1).astype(np.int16))
+            for k, v in new.items():
+                self.arrays[k] = np.concatenate([self.arrays[k], v]) if k in self.arrays else v
 
     # -- merging and files ----------------------------------------------------------------------
     @staticmethod

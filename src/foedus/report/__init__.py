@@ -162,16 +162,34 @@ def _figure_folder(out: Path) -> Path:
     return fig_dir
 
 
-def build_report(results: str | Path, out: str | Path, title: str | None = None) -> Report:
+def read_sensitivity(folder: str | Path) -> tuple[pd.DataFrame, dict]:
+    """A ``foedus sensitivity -o`` folder: its indices and its settings with the command."""
+    import json
+
+    folder = Path(folder)
+    f, meta = folder / "indices.csv", folder / "sensitivity.json"
+    if not (f.is_file() and meta.is_file()):
+        raise ResultsError(f"{folder}: not a sensitivity folder (foedus sensitivity ... -o DIR writes indices.csv "
+                           "and sensitivity.json)")
+    try:
+        return pd.read_csv(f), json.loads(meta.read_text())
+    except (OSError, ValueError) as exc:
+        raise ResultsError(f"{folder}: not readable ({exc})") from None
+
+
+def build_report(results: str | Path, out: str | Path, title: str | None = None,
+                 sensitivity: str | Path | None = None) -> Report:
     """Write the HTML report for RESULTS to OUT, and its figures as PNG in ``<OUT stem>_figures/``
     beside it. Each file is written whole to a temporary name first, then moved into place.
-    A retrodiction folder (``foedus retrodict -o``) gets its own page (``report.retrodiction``)."""
+    A retrodiction folder (``foedus retrodict -o``) gets its own page (``report.retrodiction``).
+    ``sensitivity``: a ``foedus sensitivity -o`` folder, drawn as its own figure with its command."""
     if (Path(results) / "retrodiction.json").is_file():
         from foedus.report.retrodiction import build_retrodiction_report
 
         return build_retrodiction_report(results, out, title)
     arms = open_arms(results)
     base = arms[0]
+    sens = read_sensitivity(sensitivity) if sensitivity is not None else None
     out = new_file(out, REPORT_MARKS, "an HTML report")
     fig_dir = _figure_folder(out)
     scenario = _load_scenario(base.manifest)
@@ -210,7 +228,10 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
                 "counts once it moves on: notice, suspension or withdrawal." if frozen else "")
         add("survival", "Time to exit",
             "Survival curves: the share of runs in which the member has not yet taken a step out of the alliance "
-            "(freezing its participation, giving notice, being suspended or leaving)." + note + steady,
+            "(freezing its participation, giving notice, being suspended or leaving)." + note
+            + (f" Shaded: the band holding 90% of the curves of the {base.manifest['param_draws']} parameter draws "
+               "(what the record leaves undecided about the fitted parameters); the line pools every run."
+               if int(base.manifest.get("param_draws") or 1) > 1 else "") + steady,
             F.survival(base, names))
     add("credibility", "Credibility",
         "Each member's belief that the alliance helps a member that asks (the mean of its Beta belief): the "
@@ -230,6 +251,15 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
         "still being active. Red dashed lines: attacks and clashes on the record and in the scenario's timeline.",
         F.alliance_network(base, scenario, names))
 
+    if sens is not None:
+        ind, meta = sens
+        add("sensitivity", "What moves the forecast: sensitivity to the parameters",
+            f"SALib {meta.get('method')} indices of `foedus sensitivity` ({meta.get('points')} sample points of "
+            f"{meta.get('runs')} runs, {meta.get('months')} months, seed {meta.get('seed')}; ranges from "
+            f"{meta.get('ranges_from')}): how much each parameter, varied over its range, moves each output. "
+            "Longer bars matter more; whiskers: the index's confidence interval. mu* (Morris): the mean absolute "
+            "change of the output per step of the parameter; ST (Sobol): the share of the output's variance the "
+            "parameter takes part in, S1 the share it explains alone.", F.sensitivity(ind, meta.get("method")))
     tables: list[pd.DataFrame] = []
     if len(arms) > 1:
         if not all(a.has_per_run for a in arms):
@@ -246,7 +276,7 @@ def build_report(results: str | Path, out: str | Path, title: str | None = None)
     for key, _, _, png, _ in figs:
         write_file(fig_dir / f"{key}.png", png)
 
-    page = _page(arms, scenario, summary, figs, tables, title, notes)
+    page = _page(arms, scenario, summary, figs, tables, title, notes, sens[1].get("command") if sens else None)
     write_file(out, page.encode("utf-8"))
     return Report(html=out, figures={k: fig_dir / f"{k}.png" for k, *_ in figs}, arms=[a.variant for a in arms])
 
@@ -345,7 +375,8 @@ def reproduce_commands(arms: list[ResultsFolder]) -> list[str]:
     mf = arms[0].manifest
     name = mf.get("scenario") or "SCENARIO"
     where = name if name in builtin_names() else shlex.quote(Path(mf.get("scenario_path") or name).name)
-    opts = f"--start {str(mf.get('start'))[:10]} --months {mf.get('months')} --runs {mf.get('runs')} --seed {mf.get('seed')}"
+    opts = (f"--start {str(mf.get('start'))[:10]} --months {mf.get('months')} --runs {mf.get('runs')} --seed {mf.get('seed')}"
+            f" --param-draws {mf.get('param_draws', 1)}" + (" --prior-draws" if mf.get("prior_draws") else ""))
     if len(arms) == 1:
         return [f"foedus simulate {where} {opts.replace('--start', '--from')} -o {shlex.quote(arms[0].path.name)}"]
     out = shlex.quote(arms[0].path.parent.name)
@@ -368,7 +399,22 @@ def _for_readers(source: str) -> str:
     return source.replace(JUDGEMENT, "judgement")
 
 
-def _page(arms, scenario, summary, figs, tables, title, notes=()) -> str:
+def _intervals(res) -> dict[str, dict[str, str]]:
+    """Per member, ``p_exit`` and ``p_left`` with their 5-95% interval across parameter draws and
+    their run-to-run interval, as text (from ``summary.parquet``; {} for a folder without draws)."""
+    f = res.path / "summary.parquet"
+    if int(res.manifest.get("param_draws") or 1) <= 1 or not f.is_file():
+        return {}
+    summ = pd.read_parquet(f)
+    if "p_exit_draws_q05" not in summ:
+        return {}
+    pc = lambda x: f"{100 * x:.0f}%"  # noqa: E731
+    return {r["state"]: {c: f"{pc(r[c])} [{pc(r[c + '_draws_q05'])}-{pc(r[c + '_draws_q95'])}] "
+                            f"({pc(r[c + '_runs_q05'])}-{pc(r[c + '_runs_q95'])})" for c in ("p_exit", "p_left")}
+            for r in summ.to_dict(orient="records")}
+
+
+def _page(arms, scenario, summary, figs, tables, title, notes=(), sensitivity_command: str | None = None) -> str:
     base = arms[0]
     mf = base.manifest
     sc_title = scenario.data.scenario.title if scenario else mf.get("scenario", "")
@@ -386,7 +432,11 @@ def _page(arms, scenario, summary, figs, tables, title, notes=()) -> str:
     parts.append('<p class="muted">These are results of a model, not predictions of fact: they depend on the '
                  'behavioural parameters (those fitted on the record, the rest judgements; see '
                  '<a href="#scenario">Scenario and parameters</a>) and on the scenario\'s judged values. '
-                 'The spread across runs is the model\'s randomness, not the uncertainty of its parameters.</p>')
+                 + ('The runs are split across {k} parameter vectors drawn from the calibration\'s posterior: '
+                    'each probability below carries its interval across those draws [in brackets] beside the '
+                    'run-to-run interval (in parentheses).</p>'.format(k=_e(mf.get("param_draws")))
+                    if int(mf.get("param_draws") or 1) > 1 else
+                    'The spread across runs is the model\'s randomness, not the uncertainty of its parameters.</p>'))
 
     # headline cards and the per-member table
     cards = [("expected active members at the horizon", f"{summary['expected_active_members']:.2f}")]
@@ -397,15 +447,19 @@ def _page(arms, scenario, summary, figs, tables, title, notes=()) -> str:
     parts.append('<h2 id="summary">Summary</h2><div class="cards">' + "".join(
         f'<div class="card"><div class="v">{_e(v)}</div><div class="k">{_e(k)}</div></div>' for k, v in cards) + "</div>")
     rows = []
+    spread = _intervals(base)
     for s in summary["members"]:
         row = [f"{_e(names.get(s, s))} ({_e(s)})", f'<span class="n">{_pct(summary["p_active_at_horizon"][s])}</span>']
         if "p_exit_by_horizon" in summary:
             row += [_pct(summary["p_exit_by_horizon"][s]), _pct(summary["p_out_at_horizon"][s])]
+        row += [spread[s].get(c, "") if s in spread else "" for c in ("p_exit", "p_left")] if spread else []
         row.append(f"{summary['credibility_at_horizon'][s]:.2f}")
         rows.append(row)
     hdr = ["member", "P(active) at horizon"]
     if "p_exit_by_horizon" in summary:
         hdr += ["P(exit step by horizon)", "P(out at horizon)"]
+    if spread:
+        hdr += ["exit step: [across parameter draws] (run to run)", "left (withdrawn or expelled): [draws] (runs)"]
     hdr.append("credibility at horizon (mean)")
     parts.append(_table(hdr, rows))
     if not base.has_per_run:
@@ -424,12 +478,12 @@ def _page(arms, scenario, summary, figs, tables, title, notes=()) -> str:
 
     # the scenario and parameters used
     parts.append('<h2 id="scenario">Scenario and parameters</h2>')
-    commands = reproduce_commands(arms)
+    commands = reproduce_commands(arms) + ([sensitivity_command] if sensitivity_command else [])
     if commands:
         parts.append("<p>To reproduce these results (the same seed gives the same numbers, whatever the executor "
                      "or chunk size):</p><pre>" + "\n".join(_e(c) for c in commands) + "</pre>")
     settings = [[_e(k), _e(mf.get(k, ""))] for k in ("scenario", "scenario_hash", "alliance", "start",
-                                                     "months", "runs", "seed", "foedus_version", "created")]
+                                                     "months", "runs", "seed", "draws", "foedus_version", "created")]
     parts.append(_table(["setting", "value"], settings))
     if scenario is not None:
         tl = scenario.data.timeline

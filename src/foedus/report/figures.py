@@ -24,6 +24,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from foedus.compare.folder import ResultsFolder  # noqa: E402
+from foedus.ensemble.draws import draw_of  # noqa: E402
 
 STANDING_COLOURS = {"p_active": ("active", "#2e8b57"), "p_frozen": ("frozen", "#e0a526"),
                     "p_notice": ("notice given", "#8e44ad"), "p_suspended": ("suspended", "#c0392b"),
@@ -127,12 +128,17 @@ def survival(res: ResultsFolder, names: dict[str, str] | None = None) -> Figure:
     dates = [start + pd.DateOffset(months=int(k)) for k in t]
     members = moving_members(res) or res.members
     fig, ax = plt.subplots(figsize=(WIDTH, 3.6 + 0.22 * math.ceil(len(members) / 2)), layout="constrained")
+    k = int(res.manifest.get("param_draws") or 1)
     for i, s in enumerate(members):
-        e = f.loc[f["state"] == s, "first_exit_month"].to_numpy()
-        n = max(len(e), 1)
-        exited = np.where(e >= 0, e, months + 10)
-        surv = 1.0 - np.searchsorted(np.sort(exited), t, side="right") / n
-        ax.step(dates, surv, where="post", color=STATE_COLOURS[i % 10], lw=2, label=s)
+        rows = f[f["state"] == s]
+        e = rows["first_exit_month"].to_numpy()
+        colour = STATE_COLOURS[i % 10]
+        ax.step(dates, _surviving(e, t, months), where="post", color=colour, lw=2, label=s)
+        if k > 1:   # the band: 5-95% across parameter draws of the survival curve within each draw
+            draw = draw_of(rows["run"].to_numpy(), int(res.manifest["runs"]), k)
+            per = np.array([_surviving(e[draw == d], t, months) for d in np.unique(draw)])
+            lo, hi = np.quantile(per, (0.05, 0.95), axis=0)
+            ax.fill_between(dates, lo, hi, step="post", color=colour, alpha=0.15, linewidth=0)
     ax.set_ylim(-0.02, 1.02)
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1], ["0", "25%", "50%", "75%", "100%"])
     ax.set_ylabel("runs with no step out yet")
@@ -141,6 +147,13 @@ def survival(res: ResultsFolder, names: dict[str, str] | None = None) -> Figure:
     _legend_below(fig, *ax.get_legend_handles_labels(), ncols=2)
     ax.set_title("Members with no step out yet", fontweight="bold")
     return fig
+
+
+def _surviving(first_exit: np.ndarray, t: np.ndarray, months: int) -> np.ndarray:
+    """The share of runs with no step out yet at each month of ``t``."""
+    n = max(len(first_exit), 1)
+    exited = np.where(first_exit >= 0, first_exit, months + 10)
+    return 1.0 - np.searchsorted(np.sort(exited), t, side="right") / n
 
 
 def credibility_fans(res: ResultsFolder, names: dict[str, str] | None = None) -> Figure:
@@ -344,4 +357,27 @@ def variant_differences(table: pd.DataFrame, names: dict[str, str] | None = None
     handles, labels = axes[0][0].get_legend_handles_labels()
     _legend_below(fig, handles, labels, ncols=2)
     fig.suptitle("Change from the baseline (95% intervals)", fontweight="bold")
+    return fig
+
+
+def sensitivity(indices: pd.DataFrame, method: str) -> Figure:
+    """The SALib indices of ``foedus sensitivity`` (``indices.csv``): per output, one bar per
+    parameter, longest on top (Morris: mu* with its confidence; Sobol: total index ST with S1)."""
+    key, conf = ("ST", "ST_conf") if method == "sobol" else ("mu_star", "mu_star_conf")
+    outputs = list(dict.fromkeys(indices["output"]))
+    n = indices["parameter"].nunique()
+    fig, axes = plt.subplots(len(outputs), 1, figsize=(WIDTH, (0.24 * n + 1.0) * len(outputs) + 0.4),
+                             layout="constrained", squeeze=False)
+    for ax, o in zip(axes[:, 0], outputs):
+        d = indices[indices["output"] == o].sort_values(key)
+        y = np.arange(len(d))
+        ax.barh(y, d[key], xerr=d[conf] if conf in d else None, color="#3b6ea5", height=0.7,
+                error_kw={"lw": 1, "ecolor": "#555"})
+        if method == "sobol" and "S1" in d:
+            ax.barh(y, d["S1"], color="#e0a526", height=0.35)
+        ax.set_yticks(y, d["parameter"])
+        ax.set_xlim(left=0)
+        ax.set_title(o, loc="left")
+        ax.set_xlabel("mu*" if method == "morris" else "ST (S1 inside)")
+    fig.suptitle("What moves the forecast", fontweight="bold")
     return fig

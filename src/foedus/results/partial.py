@@ -42,17 +42,18 @@ def chunk_status(folder: Path, manifest: dict) -> tuple[list[int], Accumulator |
         runs, size, months = int(manifest["runs"]), int(manifest["chunk_size"]), int(manifest["months"])
         codes = tuple(manifest["states"])
         per_run = bool(manifest.get("per_run", True))
+        k = max(1, int(manifest.get("param_draws") or 1))
     except (KeyError, TypeError, ValueError):
         return list(range(int(manifest.get("chunks_total") or 0))), None
-    acc = Accumulator(months, len(codes), per_run=False)
+    acc = Accumulator(months, len(codes), per_run=False, draws=k)
     missing = []
-    for k, s in enumerate(range(0, runs, size)):
-        spec = ChunkSpec(None, 0, k, s, min(s + size, runs), per_run, str(folder))
+    for i, s in enumerate(range(0, runs, size)):
+        spec = ChunkSpec(None, 0, i, s, min(s + size, runs), per_run, str(folder), total_runs=runs, k=k)
         part = load_chunk(spec, months, len(codes))
         if part is None:
-            missing.append(k)
+            missing.append(i)
         else:
-            acc.add(k, part)
+            acc.add(i, part)
     return missing, acc
 
 

@@ -72,8 +72,42 @@ def members(model: Model) -> list[int]:
     return [i for i in range(model.n_states) if int(st[i]) in keep] or list(range(model.n_states))
 
 
+#: the probabilities of the summary that carry intervals (docs/results.md)
+PROBABILITIES = (*(f"p_{n}" for n in STANDING_COLS), "p_left", "p_exit")
+_LEFT = [int(Standing.withdrawn), int(Standing.expelled)]
+
+
+def _per_draw(s: Summary, i: int) -> dict[str, np.ndarray]:
+    """State ``i``'s probabilities in each parameter draw (draws with no runs left out)."""
+    a = s.arrays
+    n = a["draw_runs"]
+    keep = n > 0
+    st = a["draw_standing"][keep, i, :] / n[keep, None]
+    out = {f"p_{name}": st[:, int(Standing[name])] for name in STANDING_COLS}
+    out["p_left"] = st[:, _LEFT].sum(-1)
+    out["p_exit"] = a["draw_exit"][keep, i] / n[keep]
+    return out
+
+
+def intervals(s: Summary, i: int, pooled: dict[str, float]) -> dict[str, float]:
+    """Each probability's 5-95% interval across parameter draws (the quantiles of the per-draw
+    probabilities; a point without draws) and its run-to-run 90% interval (Wilson's binomial
+    interval on the pooled runs, ``scipy.stats.binomtest``)."""
+    from scipy.stats import binomtest
+
+    R = int(s.arrays["runs"])
+    out = {}
+    for col, per in _per_draw(s, i).items():
+        lo, hi = np.quantile(per, (0.05, 0.95))
+        ci = binomtest(int(round(pooled[col] * R)), R).proportion_ci(confidence_level=0.9, method="wilson")
+        out.update({f"{col}_draws_q05": float(lo), f"{col}_draws_q95": float(hi),
+                    f"{col}_runs_q05": float(ci.low), f"{col}_runs_q95": float(ci.high)})
+    return out
+
+
 def summary(model: Model, s: Summary) -> pd.DataFrame:
-    """Per member: standing probabilities at the horizon, months to first exit, requests, credibility."""
+    """Per member: standing probabilities at the horizon (each with its interval across parameter
+    draws and its run-to-run interval), months to first exit, requests, credibility."""
     a = s.arrays
     R = int(a["runs"])
     M = model.months
@@ -90,14 +124,18 @@ def summary(model: Model, s: Summary) -> pd.DataFrame:
             median = None
         oc = a["outcome_counts"][:, i, :].sum(0)
         req = int(oc.sum())
+        probs = {f"p_{n}": float(last[i, int(Standing[n])]) for n in STANDING_COLS}
+        probs["p_left"] = float(last[i, _LEFT].sum())
+        probs["p_exit"] = float(exited / R)
         rows.append({
             "state": model.codes[i],
-            **{f"p_{n}": float(last[i, int(Standing[n])]) for n in STANDING_COLS},
+            **probs,
             "exit_median_months": median,
             "share_no_exit": float(fe[M] / R),
             "requests_per_run": req / R,
             "share_honoured_full": float(oc[0] / req) if req else None,
             "share_honoured_part": float(oc[1] / req) if req else None,
             "cred_q05": float(q[i, 0]), "cred_q50": float(q[i, 1]), "cred_q95": float(q[i, 2]),
+            **intervals(s, i, probs),
         })
     return pd.DataFrame(rows)

@@ -94,10 +94,12 @@ def json_rows(rows: pd.DataFrame) -> list[dict]:
 def retrodict(scenario, start: str | dt.date, end: str | dt.date, runs: int = 300, seed: int = 0,
               chunk_size: int = 1000, executor: str = "serial", workers: int | None = None,
               parameters: Mapping[str, float] | None = None, alliance_end: dt.date | None = None,
-              progress: Callable[[int], None] | None = None) -> Retrodiction:
+              progress: Callable[[int], None] | None = None, param_draws: int = 1,
+              prior_draws: bool = False) -> Retrodiction:
     """Simulate ``scenario`` (a name, a folder, a loaded Scenario or ScenarioFiles) from ``start``
     through the end of ``end``'s month, ``runs`` runs, and compare each class of event with the
-    record of its focus alliance. ``alliance_end``: the alliance's end where a data set dates it."""
+    record of its focus alliance. ``alliance_end``: the alliance's end where a data set dates it.
+    ``param_draws``, ``prior_draws``: the runs split across parameter draws (``foedus.simulate``)."""
     from foedus.api import Scenario, load_scenario
     from foedus.engine.compile import compile_model
     from foedus.model.parameters import Parameters
@@ -113,7 +115,10 @@ def retrodict(scenario, start: str | dt.date, end: str | dt.date, runs: int = 30
     months = month_index(end_d) - month_index(start_d) + 1
     params = Parameters.for_scenario(data.parameters, extra=dict(parameters or {}))
     model = compile_model(data, start_d, months, params, data.scenario.name)
-    draws = simulated_counts(model, runs, seed, chunk_size, executor, workers, progress)
+    from foedus.ensemble.draws import draw_models
+
+    _, models = draw_models(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})}, runs)
+    draws = simulated_counts(model, runs, seed, chunk_size, executor, workers, progress, models)
     focus = data.scenario.focus
     real = real_counts(data, focus, start_d, end_d, alliance_end)
     return Retrodiction(scenario=data.scenario.name, alliance=focus, start=start_d, end=end_d, runs=runs, seed=seed,

@@ -1,0 +1,159 @@
+"""Parameter draws: the calibration's posterior carried into an ensemble.
+
+``foedus calibrate`` writes the Laplace approximation of the posterior in full to
+``calibrated.toml``: the mode (``[parameters]``) and, in ``[posterior]``, the covariance of the
+fitted parameters not at a bound (``names``, ``covariance``). :func:`draws` turns it into ``K``
+parameter vectors for an ensemble whose runs are split across them (``foedus.ensemble.draws``).
+
+- The parameters are read from the file, never from a fixed list: a refit that adds one is drawn
+  with the rest.
+- Bounds: each vector is drawn from the multivariate normal on the parameters' own scale (the scale
+  the priors and the fit use) and kept only if every value lies within the registry's bounds —
+  a truncated normal by rejection (up to ``TRIES`` tries, then clipped; the count of clipped draws
+  is reported).
+- Seeding: draw ``d`` comes from ``SeedSequence(seed, spawn_key=(crc32("parameter-draws"), d))``:
+  a function of the run seed and the draw index alone, whatever the chunking or the workers.
+- Judgements (parameters the record does not fit) stay at their values unless ``prior_draws``:
+  then each is drawn from its judgement prior, a normal centred on its value with a standard
+  deviation of ``JUDGEMENT_SD`` of its declared range, truncated to that range (a judgement: the
+  registry declares ranges, not priors, for these).
+- A parameter fixed by the scenario's ``parameters.toml`` or by the caller is never drawn.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import zlib
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from foedus.errors import ArgumentError
+from foedus.model.parameters import CALIBRATED, registry
+
+STREAM = zlib.crc32(b"parameter-draws")
+TRIES = 1000
+JUDGEMENT_SD = 0.1   # judgement prior: sd as a share of the declared range (docs/calibration.md)
+DEFAULT_DRAWS = 20   # the CLI's default --param-draws
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """A multivariate normal over ``names``: ``mode`` and ``covariance`` (Laplace approximation)."""
+
+    names: tuple[str, ...]
+    mode: np.ndarray
+    covariance: np.ndarray
+    source: str
+
+
+def read(path: str | Path = CALIBRATED) -> Posterior | None:
+    """The posterior written by ``foedus calibrate`` (None if the file has no ``[posterior]``)."""
+    path = Path(path)
+    try:
+        doc = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    post = doc.get("posterior")
+    if not post:
+        return None
+    names = tuple(post["names"])
+    params = doc["parameters"]
+    cov = np.array(post["covariance"], dtype=float).reshape(len(names), len(names))
+    mode = np.array([float(params[n]["value"]) for n in names])
+    return Posterior(names, mode, cov, path.name)
+
+
+def fitted_values(path: str | Path) -> dict[str, float]:
+    """The fitted values of a calibration file ({name: value} of its ``[parameters]``)."""
+    doc = tomllib.loads(Path(path).read_text())
+    return {k: float(v["value"]) if isinstance(v, dict) else float(v) for k, v in doc.get("parameters", {}).items()}
+
+
+def check_draws(k, flag: str = "--param-draws") -> int:
+    """A whole number of draws, 0 or more (0 and 1: the mode only)."""
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0 or k > 10_000:
+        raise ArgumentError(flag, "a whole number of parameter draws from 0 to 10000 (0 or 1: the fitted values only)", k)
+    return int(k)
+
+
+def default_draws(k: int | None, runs: int) -> int:
+    """``k`` as given, or the CLI's default: ``DEFAULT_DRAWS``, or the run count if fewer."""
+    return min(DEFAULT_DRAWS, max(int(runs), 1)) if k is None else k
+
+
+def _generator(seed: int, d: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(STREAM, d)))
+
+
+def _posterior_vector(rng: np.random.Generator, post: Posterior, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, bool]:
+    """One vector inside the bounds by rejection; clipped (and said so) after ``TRIES`` misses."""
+    chol = np.linalg.cholesky(post.covariance)
+    for _ in range(TRIES):
+        x = post.mode + chol @ rng.standard_normal(len(post.names))
+        if np.all((x >= lo) & (x <= hi)):
+            return x, False
+    return np.clip(x, lo, hi), True
+
+
+def _judgement(rng: np.random.Generator, centre: float, lower: float, upper: float) -> float:
+    sd = JUDGEMENT_SD * (upper - lower)
+    for _ in range(TRIES):
+        v = centre + sd * rng.standard_normal()
+        if lower <= v <= upper:
+            return float(v)
+    return float(min(max(v, lower), upper))
+
+
+@dataclass(frozen=True)
+class Draws:
+    """``values[d]``: the parameters draw ``d`` sets ({name: value}); what was drawn, and how."""
+
+    values: tuple[dict[str, float], ...]
+    drawn: tuple[str, ...]        # from the posterior
+    judged: tuple[str, ...]       # from their judgement priors (``prior_draws``)
+    clipped: int
+    source: str | None
+
+    def describe(self) -> str:
+        k = len(self.values)
+        if k <= 1:
+            return "parameters: the fitted values (no parameter draws)"
+        s = (f"parameters: {k} draws from the posterior of {len(self.drawn)} fitted parameters "
+             f"({self.source}, Laplace approximation)")
+        s += (f" and the judgement priors of {len(self.judged)} more" if self.judged
+              else "; judgements at their values (--prior-draws to draw them)")
+        return s + (f"; {self.clipped} draws clipped to the bounds" if self.clipped else "")
+
+
+def draws(k: int, seed: int, base: Mapping[str, float], fixed: Collection[str] = (), prior_draws: bool = False,
+          post: Posterior | None = None) -> Draws:
+    """``k`` parameter vectors (``k`` <= 1: none, the runs use ``base``). ``base``: every parameter's
+    value (the mode); ``fixed``: names set by the scenario or the caller, never drawn."""
+    k = check_draws(k)
+    post = post if post is not None else read()
+    if k <= 1:
+        return Draws((), (), (), 0, post.source if post else None)
+    reg = registry()
+    if post is None and not prior_draws:
+        raise ArgumentError("--param-draws", "a calibration with a [posterior] table (foedus calibrate -o ...), "
+                            "or --prior-draws", k)
+    names = post.names if post is not None else ()
+    lo = np.array([reg[n].lower for n in names])
+    hi = np.array([reg[n].upper for n in names])
+    judged = tuple(n for n in reg if prior_draws and n not in names and n not in fixed) if prior_draws else ()
+    out, clipped = [], 0
+    for d in range(k):
+        rng = _generator(seed, d)
+        values: dict[str, float] = {}
+        if names:
+            x, c = _posterior_vector(rng, post, lo, hi)
+            clipped += c
+            values.update({n: float(v) for n, v in zip(names, x) if n not in fixed})
+        for n in judged:
+            p = reg[n]
+            values[n] = _judgement(rng, float(base[n]), p.lower, p.upper)
+        out.append(values)
+    return Draws(tuple(out), tuple(n for n in names if n not in fixed), judged, clipped, post.source if post else None)
