@@ -127,6 +127,12 @@ PRIOR_KNOWN: dict[str, dt.date] = {
     "hazard_suspend": dt.date(2012, 12, 19),             # Uzbekistan suspended, Dec 2012
     "hazard_ratify": dt.date(2023, 4, 4),                # Finland's accession
     "ratify_grievance": dt.date(2024, 3, 7),             # Sweden's accession
+    "hazard_apply": dt.date(2025, 12, 31),               # NATO's applications counted through 2025
+    "apply_alignment": _TREATY, "apply_outside": _TREATY,
+    "apply_threat": dt.date(2022, 5, 18),                # Finland's and Sweden's applications
+    "invite_base": dt.date(2022, 6, 29),                 # NATO's invitations counted through 2022
+    "invite_threat": dt.date(2022, 6, 29),               # Finland and Sweden invited after seven weeks
+    "suspend_rise": dt.date(2025, 12, 31),               # Armenia frozen, not suspended, through 2025
 }
 #: What was known before a later prior's source: Leeds 2003, ~75% of commitments honoured 1816-1944.
 EARLIER_PRIORS: dict[str, Prior] = {
