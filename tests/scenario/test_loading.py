@@ -3,6 +3,7 @@ one ScenarioError naming the file, the field and what was expected."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -117,7 +118,9 @@ def test_events_out_of_order(csto_copy):
 
 
 def test_a_missing_field(csto_copy):
-    replace(csto_copy / "record.toml", 'source = "facts: CSTO ledger"\n', "")
+    record = csto_copy / "record.toml"
+    first_source = re.compile(r'^source = ".*"\n', re.MULTILINE)
+    record.write_text(first_source.sub("", record.read_text(encoding="utf-8"), count=1), encoding="utf-8")
     err = error_of(csto_copy)
     assert err.field == "event[0].source" and "required" in err.expected
 
