@@ -32,6 +32,7 @@ from foedus.chronology import month_index
 from foedus.engine.compile import compile_model
 from foedus.ensemble.executors import make_executor
 from foedus.errors import ArgumentError
+from foedus.model import crises
 from foedus.model.parameters import Parameters
 from foedus.retrodiction import rows_for, scores, summarise
 from foedus.retrodiction.events import real_counts
@@ -109,7 +110,9 @@ def run_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date, de
     files = to_scenario(al.atopid, start.year, cat)
     aid = files.scenario.focus
     months = month_index(stop) - month_index(start) + 1
-    model = compile_model(files, start, months, Parameters.for_scenario(files.parameters), files.scenario.name)
+    # a cell's crises are COW MID disputes, the kind its rates count: the record's scales do not apply
+    params = Parameters.for_scenario(files.parameters, extra=crises.AS_WRITTEN)
+    model = compile_model(files, start, months, params, files.scenario.name)
     s = cell_seed(seed, al.atopid, start)
     draws = simulated_counts(model, runs, s, chunk_size)
     real = real_counts(files, aid, start, stop)
