@@ -152,7 +152,7 @@ def score(params, obs: Observations) -> list[Scored]:
                 out.append(Scored("renewal", rec, np.stack([1 - pl, pl], 1), rows["renewal"].y))
         if len(rec.cr_type):
             pc = crises.p_arrival(p, rec.cr_rate, 1.0, rec.cr_type)
-            out.append(Scored("crisis", rec, np.stack([pc, 1 - pc], 1), rows["crisis"].y))
+            out.append(Scored("crisis", rec, np.stack([1 - pc, pc], 1), rows["crisis"].y))
         if len(rows["council:suspended"].y):
             pr = membership.p_reinstate(p, rows["council:suspended"].y.shape)
             out.append(Scored("council:suspended", rec, np.stack([1 - pr, pr], 1), rows["council:suspended"].y))

@@ -26,7 +26,7 @@ Decisions, by kind (each a categorical outcome):
 - ``crisis`` — each month, each member and each kind of crisis the scenario's sources give it
   (victim and type, the rates of its sources summed): a crisis of that type on the record
   (a request, a consultation, the first actor of a clash, a ``crisis`` without a request), or
-  none. Crises on the record that no source can produce (the United States, 11 September 2001)
+  none (category 0, as a month in which nothing moves). Crises on the record that no source can produce (the United States, 11 September 2001)
   are left out: the engine cannot draw them either.
 - ``request`` — a member in a standing that may invoke the alliance suffers a crisis the record
   names (a request, a consultation, an armed clash between members, a ``crisis`` in which the
@@ -72,7 +72,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "council:frozen": ("stay", "suspend"),
     "council:suspended": ("stay", "reinstate"),
     "renewal": ("renew", "lapse"),
-    "crisis": ("crisis", "none"),
+    "crisis": ("none", "crisis"),
     "request": ("ask", "no request"),
     "outcome:request": ("deployed", "limited", "refused"),
     "outcome:consultation": ("deployed", "limited", "refused"),
@@ -430,7 +430,7 @@ def _crisis_months(x: _Replayed) -> dict[str, np.ndarray]:
                 continue
             hit = (i, code, m) in seen
             ctype.append(code), cx.append(r * x.tl.threat[m - x.m_first, i])
-            x.add("crisis", 0 if hit else 1, _d(month_start(m + 1)), x.codes[i],
+            x.add("crisis", int(hit), _d(month_start(m + 1)), x.codes[i],
                   f"{month_start(m):%Y-%m} {x.codes[i]} {list(CRISIS_CODES)[code].value}: {'crisis' if hit else 'none'}")
     return dict(cr_type=_arr(ctype, np.int64), cr_rate=_arr(cx))
 
