@@ -27,8 +27,10 @@ PARAMS = (
     Param("crisis_rate_scale", "multiplier", 1.0, 0.0, 10.0, "1 = the scenario's rates as written", "crises",
           "multiplier on every crisis rate of the scenario (sensitivity analysis)"),
 ) + tuple(
-    Param(f"crisis_scale_{t}", "multiplier", 1.0, 0.0, 10.0,
-          "fitted on the record's crises of the type, pooled over members and alliances (docs/calibration.md)", "crises",
+    Param(f"crisis_scale_{t}", "multiplier", 1.0, 0.05, 10.0,
+          "fitted on the record's crises of the type, pooled over members and alliances (docs/calibration.md); "
+          "at least 0.05: a type the record has not yet seen (before 2020, no clash and no attack) is not impossible",
+          "crises",
           f"multiplier on the scenario's {t.replace('_', ' ')} rates: the share of the sources' crises (COW MID "
           "disputes, judgements) that are crises as the record has them, noted by the alliance")
     for t in TYPES
