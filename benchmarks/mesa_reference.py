@@ -83,7 +83,7 @@ class StateAgent(Agent):
         self.crisis_type, self.crisis_aggressor, self.crisis_severity = NO_CRISIS, -1, 0.0
         best = -1.0
         for k in self.sources:
-            if mdl.random.random() < crises.p_arrival(p, c.src_rate[k], c.tl.threat[t, i]):
+            if mdl.random.random() < crises.p_arrival(p, c.src_rate[k], c.tl.threat[t, i], c.src_type[k]):
                 s = float(crises.severity(p, mdl.random.random()))
                 if s > best:
                     best = s
@@ -97,12 +97,15 @@ class StateAgent(Agent):
     def maybe_request(self, a: int) -> None:
         if self.crisis_type < 0 or self.standing[a] not in (S.active, S.notice):
             return
-        p = requests.p_request(self.model.params, self.crisis_type, self.crisis_severity, self.model.cred_at_start[self.index])
+        c = self.model.compiled
+        power = requests.power_share(c.terms.milex, self.index, int(c.leader[a]))
+        p = requests.p_request(self.model.params, self.crisis_type, self.crisis_severity, self.model.cred_at_start[self.index],
+                               power)
         if self.model.random.random() < p:
             self.model.pending_requests.append(self)
 
     # -- 4. decision: this member's vote -------------------------------------------------------
-    def vote(self, a: int, level: str, victim: "StateAgent", covered: bool, abstention: bool) -> int:
+    def vote(self, a: int, level: str, victim: "StateAgent", covered: bool, abstention: bool, shock: float) -> int:
         mdl, c = self.model, self.model.compiled
         j, v, g = self.index, victim.index, victim.crisis_aggressor
         spare = c.tl.capability[mdl.t, j] * (1.0 - c.tl.committed[mdl.t, j])
@@ -113,7 +116,7 @@ class StateAgent(Agent):
             regime_member=np.array([[c.regime[j]]]), regime_victim=np.array([c.regime[v]]),
             spare=np.array([[spare]]), eligible=np.array([[True]]), frozen=np.array([[self.standing[a] == S.frozen]]),
             patron=np.array([[j == c.patron[a]]]), abstention=np.array([abstention]))
-        p_yes, _, p_no = decision.vote_probs(mdl.params, level, f)
+        p_yes, _, p_no = decision.vote_probs(mdl.params, level, f, np.array([shock]))
         u = mdl.random.random()
         return YES if u < p_yes[0, 0] else (NO if u >= 1.0 - p_no[0, 0] else ABSTAIN)
 
@@ -284,8 +287,9 @@ class AllianceModel(Model):
                                       _CRISIS_TYPES[victim.crisis_type]).casus_foederis
                 # each voter casts its vote at both levels; the treaty's procedure gives the answer
                 voters = [s for s in self.states if s is not victim and s.standing[a] in VOTING_STANDINGS]
-                deploy = np.array([s.vote(a, "deploy", victim, covered, abst) for s in voters], dtype=np.int8)
-                limited = np.array([s.vote(a, "limited", victim, covered, abst) for s in voters], dtype=np.int8)
+                z = float(decision.shock(self.params, self.random.random()))   # the request's shared shock
+                deploy = np.array([s.vote(a, "deploy", victim, covered, abst, z) for s in voters], dtype=np.int8)
+                limited = np.array([s.vote(a, "limited", victim, covered, abst, z) for s in voters], dtype=np.int8)
                 out = int(council_answer(deploy, limited, np.ones(len(voters), bool),
                                          np.array([s.index == c.patron[a] for s in voters], dtype=bool), abst,
                                          victim.crisis_type == decision.THREAT))

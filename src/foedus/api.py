@@ -61,7 +61,7 @@ class Scenario:
     >>> import foedus
     >>> csto = foedus.load_scenario("csto")
     >>> csto
-    Scenario('csto': 10 states, 1 alliance(s), 39 events, record 1992-05-15 to 2025-12-31)
+    Scenario('csto': 10 states, 1 alliance(s), 41 events, record 1992-05-15 to 2025-12-31)
     """
 
     data: ScenarioFiles

@@ -51,6 +51,7 @@ class Terms:
     grievance: np.ndarray    # (N, N) [holder, target]
     listed: np.ndarray       # (N, N) listed affinities, NaN where a pair is not listed
     member_affinity: float   # the affinity that members of an alliance share
+    milex: np.ndarray | None = None   # military spending, billion US$ (0 where the scenario gives none)
 
     def affinity(self, *memberships: np.ndarray) -> np.ndarray:
         """(N, N) affinities where each of ``memberships`` (bool, N) are the members of an alliance:
@@ -81,7 +82,8 @@ def terms(data: ScenarioFiles) -> Terms:
     return Terms(codes=codes, regime=np.array([regime_score(s.regime) for s in data.states]), ties=get("ties"),
                  autonomy=get("autonomy_cost"), outside=get("outside_option"), exit_cost=get("exit_cost"),
                  committed=get("committed_share"), grievance=grievance, listed=listed,
-                 member_affinity=float(b.member_affinity or 0.0))
+                 member_affinity=float(b.member_affinity or 0.0),
+                 milex=np.array([(s.capability.milex_usd_bn or 0.0) if s.capability else 0.0 for s in data.states]))
 
 
 def leader(alliance: Alliance, data: ScenarioFiles) -> str:

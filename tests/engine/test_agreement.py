@@ -205,3 +205,27 @@ def test_a_member_denounces_a_treaty_without_a_way_out_as_often_in_the_engine_as
         for c, target in ((1, S.frozen), (2, S.withdrawn)):
             prob, freq = s.probs[k, c], (after[:, i] == target).mean()
             assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (rec.codes[i], target, freq, prob)
+
+
+@pytest.mark.parametrize("sd", [0.0, 2.5])
+def test_the_council_answers_as_often_in_the_engine_as_the_likelihood_says_with_its_shared_shock(csto, sd):
+    """Armenia's request of 13 September 2022 (the timeline injects the attack, its severity known):
+    from the start of the month, with every run asking, the shares of runs in which the council
+    deploys, gives limited help or refuses are the likelihood's probabilities -- the engine draws
+    the request's shared shock and then the votes, the likelihood integrates over the shock by
+    quadrature -- with votes independent (sd 0) and strongly correlated (sd 2.5)."""
+    sc, rec = csto
+    p = Parameters({"crisis_rate_scale": 0.0, "request_base_armed_attack": 10.0, "request_base_member_clash": -10.0,
+                    "decision_shock_sd": sd, "decision_base_deploy": 0.5})
+    answer = next(s for s in likelihood.score(p, likelihood.Observations((rec,))) if s.kind == "outcome:request")
+    requests = np.flatnonzero(~rec.oc_consultation)   # the rows of ``outcome:request``
+    k = next(j for j, r in enumerate(rec.oc_rq[requests]) if month_start(int(rec.rq_month[r])) == dt.date(2022, 9, 1))
+    i = int(rec.rq_state[rec.oc_rq[requests[k]]])
+    model = compile_model(sc.data, "2022-09-01", 1, p)
+    seen = []
+    run_months(model, np.arange(RUNS), 3, observer=lambda t, record, state: seen.append(record.outcome[:, i]))
+    assert (seen[0] >= 0).mean() > 0.99
+    freq = np.bincount(seen[0][seen[0] >= 0], minlength=3) / (seen[0] >= 0).sum()
+    for c in range(3):
+        prob = answer.probs[k, c]
+        assert abs(freq[c] - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-3, (c, freq, answer.probs[k])

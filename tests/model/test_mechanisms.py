@@ -5,6 +5,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import foedus
 from foedus.chronology import month_index
@@ -33,6 +35,8 @@ def _features(K=4, N=5, abstention=True, seed=0):
 
 @pytest.mark.parametrize("abstention", [True, False])
 def test_outcome_probs_match_sampled_votes_through_the_treaty_procedure(abstention):
+    """The closed form integrated over the shared shock (Gauss-Hermite) is what drawing the shock
+    and then the votes gives."""
     f = _features(abstention=abstention)
     probs = decision.outcome_probs(P, f)
     assert np.allclose(probs.sum(1), 1) and (probs >= -1e-12).all()
@@ -41,9 +45,10 @@ def test_outcome_probs_match_sampled_votes_through_the_treaty_procedure(abstenti
     for k in range(len(f.covered)):
         fk = decision.DecisionFeatures(**{name: np.repeat(getattr(f, name)[k:k + 1], n, axis=0)
                                           for name in f.__dataclass_fields__})
-        py, _, pn = decision.vote_probs(P, "deploy", fk)
+        z = decision.shock(P, rng.random(n))   # one shared shock per request, as the engine draws it
+        py, _, pn = decision.vote_probs(P, "deploy", fk, z)
         vd = decision.votes_from_uniforms(py, pn, rng.random(py.shape))
-        py, _, pn = decision.vote_probs(P, "limited", fk)
+        py, _, pn = decision.vote_probs(P, "limited", fk, z)
         vl = decision.votes_from_uniforms(py, pn, rng.random(py.shape))
         answer = council_answer(vd, vl, fk.eligible, fk.patron, fk.abstention, fk.crisis_type == decision.THREAT)
         emp = np.bincount(answer, minlength=3) / n
@@ -140,3 +145,60 @@ def test_vectorised_casus_foederis_agrees_with_the_treaty_layer():
                                                np.array([int(ag) if ag is not None else int(Standing.outside)]),
                                                np.array([kinds.index(ct)]), np.array([True]))[0]
                     assert bool(got) == ref, (date, vs, ag, ct)
+
+
+def _council(N, covered=True):
+    """One covered armed-attack request in a council of ``N`` voters, no patron, middling features."""
+    z = np.zeros((1, N))
+    return decision.DecisionFeatures(
+        covered=np.array([covered]), crisis_type=np.array([0]), severity=np.array([0.5]), salience=np.ones(1),
+        aff_victim=z, aff_aggressor=z, regime_member=z, regime_victim=np.zeros(1), spare=np.ones((1, N)),
+        eligible=np.ones((1, N), bool), frozen=np.zeros((1, N), bool), patron=np.zeros((1, N), bool),
+        abstention=np.array([True]))
+
+
+def test_a_shared_shock_keeps_a_large_council_from_collapsing_and_a_small_one_from_waving_everything_through():
+    """With votes independent, the chance that 30 members all agree to deploy is about the 10th power
+    of a 3-member council's; with the council's shared shock the large council keeps a far larger
+    share of the small one's chance, and the small one agrees less as a matter of course."""
+    independent = {**P.values, "decision_shock_sd": 0.0}
+    shared = {**P.values, "decision_shock_sd": 2.0}
+    small_i, large_i = (decision.outcome_probs(independent, _council(n))[0, decision.DEPLOYED] for n in (3, 30))
+    small_s, large_s = (decision.outcome_probs(shared, _council(n))[0, decision.DEPLOYED] for n in (3, 30))
+    assert large_s / small_s > 2.5 * (large_i / small_i)
+    assert small_s < small_i    # the small council no longer agrees as a matter of course
+
+
+@given(sd=st.floats(0.0, 4.0), n=st.integers(1, 12))
+@settings(max_examples=40, deadline=None)
+def test_answer_probabilities_are_a_distribution_for_any_shock(sd, n):
+    probs = decision.outcome_probs({**P.values, "decision_shock_sd": sd}, _council(n))
+    assert np.all(probs >= -1e-12) and np.isclose(probs.sum(), 1.0)
+
+
+@given(outcome=st.sampled_from([decision.DEPLOYED, decision.LIMITED, decision.REFUSED]),
+       salience=st.floats(1.0, 5.0), a=st.floats(0.5, 20.0), b=st.floats(0.5, 20.0))
+@settings(max_examples=60, deadline=None)
+def test_publicising_refusals_never_raises_an_observers_belief(outcome, salience, a, b):
+    """Information operations (the ``info-ops`` variant: a higher salience of the victim) make
+    refusals weigh more with the other members and leave help weighed as before: whatever the
+    outcome, an observer's belief after it is no higher than without them."""
+    plain = credibility.increments(P, outcome, credibility.weights(P, False, 1.0))
+    made_known = credibility.increments(P, outcome, credibility.weights(P, False, salience))
+    assert made_known[0] == plain[0]
+    assert credibility.mean(a + made_known[0], b + made_known[1]) <= credibility.mean(a + plain[0], b + plain[1]) + 1e-12
+
+
+def test_a_refusal_made_known_lowers_the_observers_belief_and_help_does_not_gain_from_it():
+    a0, b0 = credibility.prior(P)
+    for salience in (1.0, 2.0):
+        da, db = credibility.increments(P, decision.REFUSED, credibility.weights(P, False, salience))
+        after_refusal = credibility.mean(a0 + da, b0 + db)
+        da, db = credibility.increments(P, decision.DEPLOYED, credibility.weights(P, False, salience))
+        after_help = credibility.mean(a0 + da, b0 + db)
+        if salience == 1.0:
+            plain_refusal, plain_help = after_refusal, after_help
+    assert after_refusal < plain_refusal < credibility.mean(a0, b0)
+    assert after_help == plain_help
+    # the victim's own update is its own, publicised or not
+    assert credibility.weights(P, True, 2.0)[1] == credibility.weights(P, True, 1.0)[1] == P["cred_victim_weight"]

@@ -32,7 +32,7 @@ def test_the_csto_2004_to_2025_record(csto):
     assert c["freezes"] == 2                                   # Uzbekistan 2012, Armenia 2024
     assert c["suspensions"] == 1                               # Uzbekistan, December 2012
     assert c["accessions"] == 1                                # Uzbekistan returns, 2006
-    assert c["crises"] == 6                                    # the four requests and two Kyrgyz-Tajik clashes
+    assert c["crises"] == 8                                    # the four requests, two Kyrgyz-Tajik clashes, Kyrgyzstan April 2010 and Armenia 2020 (no request)
     assert c["exits"] == c["notices"] == c["returns"] == c["alliance_ends"] == 0
 
 
@@ -72,6 +72,14 @@ def test_a_lapse_of_three_members_is_three_exits_and_a_clash_is_one_crisis():
     assert classes_of(clash) == ["crises"]
     statement = Event(date=D(2021, 4, 28), type="statement", alliance="x", actors=("KGZ",), source="t")
     assert classes_of(statement) == []
+
+
+def test_a_crisis_without_a_request_is_a_crisis_and_nothing_else():
+    crisis = Event(date=D(2020, 9, 27), type="crisis", alliance="x", actors=("ARM",), target="AZE",
+                   crisis="armed_attack", source="t")
+    assert classes_of(crisis) == ["crises"]
+    with pytest.raises(ValueError, match="crisis type"):
+        Event(date=D(2020, 9, 27), type="crisis", alliance="x", actors=("ARM",), source="t")
 
 
 def test_every_class_has_a_name_and_the_engine_simulates_every_one():

@@ -118,3 +118,14 @@ def test_a_real_single_run_report(simulated, tmp_path):
     rep = build_report(simulated.arms[0].path, tmp_path / "single.html")
     assert list(rep.figures) == FIGURES[:-1]
     assert open_results(simulated.arms[0].path).runs_count == 1000
+
+
+def test_publicising_every_refusal_lowers_the_members_credibility(tmp_path):
+    """``info-ops`` (every refusal to a member made known from 2025): with common random numbers,
+    the members' mean credibility at the horizon is lower than the baseline's, as the seed articles
+    argue -- what is made known are the refusals, not the help (docs/model.md §5)."""
+    import foedus
+
+    comp = foedus.compare(foedus.load_scenario("csto"), ["info-ops"], months=24, runs=200, seed=7, out=tmp_path / "c")
+    row = comp.table[comp.table["metric"] == "credibility_mean"].iloc[0]
+    assert row["ci_high"] < 0, row.to_dict()

@@ -7,8 +7,10 @@ consultations, twenty-seven recorded crises, two accessions that waited on ratif
 the base rates of the membership hazards (freeze, notice, return, not renewing) and of the council's
 suspension of a frozen member (Uzbekistan 2012; Armenia, frozen since 2024, not), the weight of
 credibility in the membership margin (Armenia's freeze after two answers it judged failures),
-the two bases and the treaty-obligation term of the council's decision, the request bases of the
-crisis types on the record, and the ratification hazard and the weight of a grievance. The rest —
+the two bases, the treaty-obligation term, the shared shock, the abstention band and the silence
+of the council's decision, the request bases of the crisis types on the record and the weight of a
+victim's own power, the level of each crisis type's rates (every member-month and the record's
+crises), and the ratification hazard and the weight of a grievance. The rest —
 the shapes of the severity law, the decay half-lives, the credibility update weights, the cost and
 affinity terms that only matter jointly with scenario data — are held at their defaults: on this
 record they are not identified apart from the fitted ones (a change in one is absorbed by another),
@@ -60,6 +62,10 @@ class Prior:
 _LOGIT_41 = math.log(0.41 / 0.59)
 #: The fitted parameters and their priors, with sources.
 PRIORS: tuple[Prior, ...] = (
+    *(Prior(f"crisis_scale_{t}", 1.0, 1.0,
+            "judgement: the scenario's rates as written (COW MID disputes, judgements from the record); the record's "
+            "crises of the type, pooled over members and alliances, move it; weak")
+      for t in ("armed_attack", "member_clash", "unrest", "threat")),
     Prior("decision_base_deploy", round(_LOGIT_41 - 1.0, 3), 1.5,
           "facts: Berkemeier & Fuhrmann 2018 — 41% of defence-pact commitments honoured; centred so that a covered "
           "member at no cost says yes with probability 0.41 (base + obligation prior mean = logit 0.41); sd 1.5 spans "
@@ -70,11 +76,25 @@ PRIORS: tuple[Prior, ...] = (
     Prior("decision_base_limited", 0.5, 1.5,
           "judgement: limited help (a monitoring mission, a statement, consultations) is cheap and usual — "
           "consultations were held every time NATO allies asked (facts)"),
+    Prior("decision_shock_sd", 1.5, 1.0,
+          "judgement: a council's members move together (the patron leads, the moment's politics weigh on all); an "
+          "sd of 1.5 on the utility scale lets one request's answer range from near-certain consent to near-certain "
+          "refusal at the same features; weak"),
+    Prior("decision_abstain_band", 3.0, 1.5,
+          "judgement (the model default): the band of utility in which a member abstains rather than blocks; the "
+          "CSTO's answers since its abstention rule of Dec 2010 (refusals of Armenia 2021 and 2022, help to Kazakhstan "
+          "2022) inform it; weak"),
+    Prior("decision_silence", 0.95, 0.1,
+          "judgement: NATO's silence procedure — a decision passes unless an ally breaks the silence (facts: the "
+          "North Atlantic Council decides by consensus); NATO held consultations every time an ally asked; weak"),
     Prior("request_base_armed_attack", 1.0, 2.0, "judgement: a member under armed attack usually asks (model default)"),
     Prior("request_base_member_clash", -3.0, 2.0,
           "judgement: members rarely ask their alliance against a fellow member (model default)"),
     Prior("request_base_unrest", 0.0, 2.0, "judgement: even odds for a regime facing unrest (model default)"),
     Prior("request_base_threat", -1.0, 2.0, "judgement (model default); weak"),
+    Prior("request_power", 4.0, 2.0,
+          "judgement: Morrow 1991 — in an asymmetric alliance the major power gives security and the minor ones ask "
+          "for it; at 4 the leader itself asks with odds e^-4 of a small member's in the same crisis; weak"),
     Prior("hazard_freeze", -7.0, 2.5,
           "judgement: opportunistic abrogation is rare (Leeds & Savun 2007); -7 is about one freeze per 90 member-years "
           "at margin 0; sd 2.5 spans one per 8 to one per 1,000 member-years"),

@@ -1,7 +1,7 @@
 """The likelihood of the record: the model's probability of every recorded decision, given the
 real state then (DESIGN, "Calibration without simulation noise").
 
-Every probability comes from the model's own functions — ``membership.hazards``,
+Every probability comes from the model's own functions — ``crises.p_arrival``, ``membership.hazards``,
 ``membership.p_lapse``, ``membership.p_suspend``, ``membership.p_reinstate``, ``requests.p_request``,
 ``decision.outcome_probs``, ``accession.p_ratify`` — evaluated on the features of :mod:`foedus.calibration.observations`;
 what depends on the parameters (each member's belief, the alliance's momentum) is recomputed here
@@ -173,13 +173,17 @@ def score(params, obs: Observations, intercepts: Mapping[str, float] | None = No
                 sub = membership.MemberFeatures(**{k: np.asarray(getattr(f, k))[rec.rw_row] for k in f.__dataclass_fields__})
                 pl = membership.p_lapse(p, sub)
                 out.append(Scored("renewal", rec, np.stack([1 - pl, pl], 1), rows["renewal"].y))
+        if len(rec.cr_type):
+            pc = crises.p_arrival(p, rec.cr_rate, 1.0, rec.cr_type)
+            out.append(Scored("crisis", rec, np.stack([1 - pc, pc], 1), rows["crisis"].y))
         if len(rows["council:suspended"].y):
             pr = membership.p_reinstate(p, rows["council:suspended"].y.shape)
             out.append(Scored("council:suspended", rec, np.stack([1 - pr, pr], 1), rows["council:suspended"].y))
         if len(rec.rq_state):
             cred = _cached(rec, ("rq",) + tuple(p[k] for k in _CRED), lambda: beliefs(p, rec, rec.rq_month, rec.rq_state))
             sev, w = _severity_weights(p, rec)
-            pr = requests.p_request(p, rec.rq_type[:, None], sev, cred[:, None])      # (q, Q)
+            power = requests.power_share(rec.terms.milex, rec.rq_state, rec.flags.leader)
+            pr = requests.p_request(p, rec.rq_type[:, None], sev, cred[:, None], power[:, None])      # (q, Q)
             p_ask = (w * pr).sum(1)
             out.append(Scored("request", rec, np.stack([p_ask, 1 - p_ask], 1), rows["request"].y))
             if len(rec.oc_rq):

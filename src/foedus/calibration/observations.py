@@ -23,8 +23,14 @@ Decisions, by kind (each a categorical outcome):
   suspension has a probability.
 - ``renewal`` — at a renewal window, each active or frozen member other than the patron renews or
   lapses (1999: Azerbaijan, Georgia, Uzbekistan did not renew).
+- ``crisis`` — each month, each member and each kind of crisis the scenario's sources give it
+  (victim and type, the rates of its sources summed): a crisis of that type on the record
+  (a request, a consultation, the first actor of a clash, a ``crisis`` without a request), or
+  none (category 0, as a month in which nothing moves). Crises on the record that no source can produce (the United States, 11 September 2001)
+  are left out: the engine cannot draw them either.
 - ``request`` — a member in a standing that may invoke the alliance suffers a crisis the record
-  names (a request, a consultation, an armed clash between members): it asks, or not. Severity is
+  names (a request, a consultation, an armed clash between members, a ``crisis`` in which the
+  member did not ask: Armenia in the Karabakh war of 2020, Britain after Salisbury): it asks, or not. Severity is
   not recorded: the likelihood integrates over the model's severity law.
 - ``outcome:request`` / ``outcome:consultation`` — the council's answer: deployed / limited / refused
   (a consultation held counts as limited help, as ``credibility`` counts it).
@@ -78,6 +84,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "council:frozen": ("stay", "suspend"),
     "council:suspended": ("stay", "reinstate"),
     "renewal": ("renew", "lapse"),
+    "crisis": ("none", "crisis"),
     "request": ("ask", "no request"),
     "outcome:request": ("deployed", "limited", "refused"),
     "outcome:consultation": ("deployed", "limited", "refused"),
@@ -135,6 +142,9 @@ class AllianceRecord:
     # council months (c,) of ``council:frozen``: months frozen, and the member-month row (its margin)
     cf_months: np.ndarray
     cf_row: np.ndarray
+    # crisis member-months (n,): the crisis type and the sources' rate times the threat
+    cr_type: np.ndarray
+    cr_rate: np.ndarray
     # requests (asked or not): (q,)
     rq_state: np.ndarray
     rq_month: np.ndarray
@@ -381,7 +391,7 @@ def _asked(x: _Replayed, e, code: int, tt: int, rq: dict) -> int | None:
             continue
         i = x.idx[v]
         sev = x.tl.crisis_severity[tt, i] if x.tl.crisis_type[tt, i] == code else np.nan
-        asked = e.type != EventType.clash
+        asked = e.type not in (EventType.clash, EventType.crisis)
         row = len(rq["state"])
         first_row = row if first_row is None else first_row
         rq["state"].append(i), rq["month"].append(month_index(e.date)), rq["type"].append(code), rq["severity"].append(sev)
@@ -413,18 +423,56 @@ def _answer(x: _Replayed, e, code: int, tt: int, first_row: int, oc: dict) -> No
           f"{e.date} {v} {e.type.value} ({ctype.value}" + (f" by {e.target}" if e.target else "") + f"): {e.outcome.value}")
 
 
+_CRISIS_EVENTS = (EventType.request, EventType.consultation, EventType.clash, EventType.crisis)
+
+
+def _crisis_type(e) -> CrisisType:
+    return CrisisType(e.crisis) if e.crisis else (CrisisType.member_clash if e.type == EventType.clash else CrisisType.armed_attack)
+
+
+def _crisis_months(x: _Replayed) -> dict[str, np.ndarray]:
+    """Each member-month (from ``behaviour.crisis_rates_since``, the period the rates were counted
+    over) and (victim, type) of the scenario's crisis sources: a crisis on the record, or none (the retrodiction's count: one per member asking, one per clash, one per member of a
+    ``crisis``), with the sources' summed rate times the victim's threat in the month."""
+    rate: dict[tuple[int, int], float] = {}
+    for c in x.data.behaviour.crisis:
+        if c.victim in x.idx:
+            key = (x.idx[c.victim], CRISIS_CODES[c.type])
+            rate[key] = rate.get(key, 0.0) + c.rate
+    seen = set()
+    for e in x.applied:
+        if e.type in _CRISIS_EVENTS:
+            for v in e.actors[:1] if e.type == EventType.clash else e.actors:
+                if v in x.idx:
+                    seen.add((x.idx[v], CRISIS_CODES[_crisis_type(e)], month_index(e.date)))
+    ctype, cx = [], []
+    since = x.data.behaviour.crisis_rates_since
+    first = month_index(since) if since else x.m_first
+    for (i, code), r in sorted(rate.items()):
+        h = x.hist.get(x.codes[i], [])
+        for m in x.months[x.months >= first]:
+            m = int(m)
+            if _standing_on(h, month_start(m) - dt.timedelta(days=1)) not in MEMBER_STANDINGS:
+                continue
+            hit = (i, code, m) in seen
+            ctype.append(code), cx.append(r * x.tl.threat[m - x.m_first, i])
+            x.add("crisis", int(hit), _d(month_start(m + 1)), x.codes[i],
+                  f"{month_start(m):%Y-%m} {x.codes[i]} {list(CRISIS_CODES)[code].value}: {'crisis' if hit else 'none'}")
+    return dict(cr_type=_arr(ctype, np.int64), cr_rate=_arr(cx))
+
+
 def _requests(x: _Replayed) -> dict[str, np.ndarray]:
     """Requests (asked or not) and the council's answers."""
     n = len(x.codes)
     rq = {k: [] for k in ("state", "month", "type", "severity")}
     oc = {k: [] for k in ("cons", "rq", "covered", "type", "salience", "av", "ag", "rv", "spare", "elig", "frozen", "patron", "abst")}
     for e in x.applied:
-        if e.type not in (EventType.request, EventType.consultation, EventType.clash):
+        if e.type not in _CRISIS_EVENTS:
             continue
         tt = min(max(month_index(e.date) - x.m_first, 0), len(x.months) - 1)
-        ctype = CrisisType(e.crisis) if e.crisis else (CrisisType.member_clash if e.type == EventType.clash else CrisisType.armed_attack)
+        ctype = _crisis_type(e)
         first_row = _asked(x, e, CRISIS_CODES[ctype], tt, rq)
-        if e.type != EventType.clash and e.outcome is not None and first_row is not None:
+        if e.type in (EventType.request, EventType.consultation) and e.outcome is not None and first_row is not None:
             _answer(x, e, CRISIS_CODES[ctype], tt, first_row, oc)
     return dict(
         rq_state=_arr(rq["state"], np.int64), rq_month=_arr(rq["month"], np.int64), rq_type=_arr(rq["type"], np.int64),
@@ -509,8 +557,8 @@ def _ratifications(x: _Replayed) -> dict[str, np.ndarray]:
 def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenario: str | None = None) -> AllianceRecord:
     """Extract the decisions of ``alliance_id`` from the full replay of ``data``."""
     x = _replayed(data, alliance_id, replayed)
-    parts = {**_member_months(x), **_beliefs_and_defections(x), **_requests(x), **_applications(x),
-             **_ratifications(x)}
+    parts = {**_member_months(x), **_beliefs_and_defections(x), **_crisis_months(x), **_requests(x),
+             **_applications(x), **_ratifications(x)}
     return AllianceRecord(
         scenario=scenario or data.scenario.name, alliance=alliance_id, codes=x.codes, months=x.months,
         terms=x.terms, flags=x.flags, tl=x.tl, **parts,

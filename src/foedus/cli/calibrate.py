@@ -253,7 +253,7 @@ def _single(loaded, split_d: dt.date, rows: str, alliance: str | None, out: Path
     summary = bt.summary()
 
     def listed(d):
-        return rows == "all" or (rows == "moves" and not (d.kind in MEMBERSHIP + COUNCIL and d.y == 0))
+        return rows == "all" or (rows == "moves" and not (d.kind in MEMBERSHIP + COUNCIL + ("crisis",) and d.y == 0))
 
     decisions = [{"alliance": d.alliance, "kind": d.kind, "decision": d.what, "happened": d.happened,
                   **{f"p_{f}": None if d.p(f) is None else float(d.p(f)[d.y]) for f in FORECASTERS}} for d in bt.decisions]
@@ -283,7 +283,8 @@ def _single(loaded, split_d: dt.date, rows: str, alliance: str | None, out: Path
         w.print(t)
         if rows == "moves":
             n_stay = sum(1 for x in bt.decisions if not listed(x))
-            w.print(f"(and {n_stay} months in which a member stayed or the council left it be; --rows all lists them)")
+            w.print(f"(and {n_stay} months in which a member stayed, the council left it be or no crisis came; "
+                    "--rows all lists them)")
     t = Table(title=f"Scores after {split_d}, fit before: log score summed (higher better), Brier mean (lower better)",
               box=box.SIMPLE_HEAD)
     for c in ("group", "n", "model log", "base log", "logit log", "still log", "model Brier", "base Brier", "logit Brier", "still Brier"):

@@ -82,6 +82,7 @@ class Model:
     admission: np.ndarray     # (A,) bool
     state_slots: np.ndarray   # (A, N) uint64
     vote_slots: np.ndarray    # (A, N victims, 2N) uint64: deploy votes then limited votes
+    shock_slots: np.ndarray   # (A, N victims) uint64: the request-level shock of the council's votes
     invite_slots: np.ndarray  # (A, N applicants, N) uint64
     ratify_slots: np.ndarray  # (A, N applicants, N) uint64
     notes: tuple[str, ...] = field(default=())
@@ -180,6 +181,7 @@ def _treaty_arrays(data: ScenarioFiles, m0: int, months: int) -> dict[str, np.nd
     state_slots = np.array([[code(f"{al.id}|{c}") for c in codes] for al in alliances], dtype=np.uint64).reshape(A, n)
     vote_slots = np.array([[[code(f"{al.id}|vote|{v}|{j}|{lvl}") for lvl in ("deploy", "limited") for j in codes]
                             for v in codes] for al in alliances], dtype=np.uint64).reshape(A, n, 2 * n)
+    shock_slots = np.array([[code(f"{al.id}|shock|{v}") for v in codes] for al in alliances], dtype=np.uint64).reshape(A, n)
     invite_slots = np.array([[[code(f"{al.id}|invite|{i}|{j}") for j in codes] for i in codes] for al in alliances],
                             dtype=np.uint64).reshape(A, n, n)
     ratify_slots = np.array([[[code(f"{al.id}|ratify|{i}|{j}") for j in codes] for i in codes] for al in alliances],
@@ -188,7 +190,7 @@ def _treaty_arrays(data: ScenarioFiles, m0: int, months: int) -> dict[str, np.nd
                 renewal=renewal, suspension=suspension, notice_months=notice_months, earliest_month=earliest,
                 can_notice=np.array([f.can_notice for f in flags], dtype=bool), notice_due_at=notice_due_at,
                 term_end=term_end, expires=np.array([f.expires for f in flags], dtype=bool),
-                admission=admission, state_slots=state_slots, vote_slots=vote_slots, invite_slots=invite_slots,
+                admission=admission, state_slots=state_slots, vote_slots=vote_slots, shock_slots=shock_slots, invite_slots=invite_slots,
                 ratify_slots=ratify_slots)
 
 

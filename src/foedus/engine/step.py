@@ -254,7 +254,7 @@ def _crises(model: Model, st: ChunkState, mo: Month) -> tuple[np.ndarray, ...]:
     K = len(model.src_rate)
     if K:
         u = mo.draw("crises", model.crisis_slots)   # (R, 2K): one call
-        fired = u[:, :K] < crises.p_arrival(p, model.src_rate, tl.threat[t][model.src_victim])
+        fired = u[:, :K] < crises.p_arrival(p, model.src_rate, tl.threat[t][model.src_victim], model.src_type)
         fr_, fk_ = np.divmod(np.flatnonzero(fired), K)   # the sources that fired, in the order of fired's cells
         cr, ci, ck, sev = crises.select_sparse(fr_, fk_, crises.severity(p, u[fr_, K + fk_]), model.src_victim, N)
         ctype, caggr = model.src_type[ck], model.src_aggressor[ck]
@@ -389,7 +389,8 @@ def make_requests(model: Model, st: ChunkState, mo: Month) -> None:
             u = mo.draw("requests", model.state_slots[a][vi][:, None], ri)[:, 0]
             # the victims' credibility only (the same division, cell by cell)
             cred_v = credibility.mean(st.cred_a[:, a, :][ri, vi], st.cred_b[:, a, :][ri, vi])
-            asked = u < requests.p_request(model.params, kt, ks, cred_v)
+            power = requests.power_share(model.terms.milex, vi, int(model.leader[a]))
+            asked = u < requests.p_request(model.params, kt, ks, cred_v, power)
             ri, vi, kt, ka, ks = ri[asked], vi[asked], kt[asked], ka[asked], ks[asked]
         mo.requests[a] = (ri, vi, kt, ka, ks)
 
@@ -407,7 +408,7 @@ def _decision_features(model: Model, st: ChunkState, mo: Month, a: int, V: np.nd
 
 
 def decide(model: Model, st: ChunkState, mo: Month) -> None:
-    """Votes at the deploy and limited levels; the council's answer by the treaty's procedure
+    """The request's shared shock, votes at the deploy and limited levels given it; the council's answer by the treaty's procedure
     (``treaty.procedure.council_answer``); the victim and the observers update their beliefs."""
     p, N = model.params, model.n_states
     for a in range(len(model.alliances)):
@@ -422,9 +423,10 @@ def decide(model: Model, st: ChunkState, mo: Month) -> None:
             V = np.arange(N)
         feats = _decision_features(model, st, mo, a, V)
         u = mo.draw("decision", model.vote_slots[a][vi], ri)   # (K, 2N)
-        py, _, pn = decision.vote_probs(p, "deploy", feats)
+        z = decision.shock(p, mo.draw("decision", model.shock_slots[a][vi][:, None], ri)[:, 0])   # one per request
+        py, _, pn = decision.vote_probs(p, "deploy", feats, z)
         v_d = decision.votes_from_uniforms(py, pn, u.take(V, axis=1))
-        py, _, pn = decision.vote_probs(p, "limited", feats)
+        py, _, pn = decision.vote_probs(p, "limited", feats, z)
         v_l = decision.votes_from_uniforms(py, pn, u.take(N + V, axis=1))
         out = council_answer(v_d, v_l, feats.eligible, feats.patron, feats.abstention, kt == decision.THREAT)
         # 5. credibility: updates

@@ -637,6 +637,9 @@ class _Machine:
     def _on_clash(self, st, ev):
         pass
 
+    def _on_crisis(self, st, ev):
+        pass
+
     def _on_statement(self, st, ev):
         pass
 

@@ -2,8 +2,10 @@
 that asks".
 
 After an outcome the victim updates with full weight ``cred_victim_weight``; every other state
-with ``cred_observer_weight * salience_v`` (information operations that publicise a refusal raise
-the victim's salience). A deployment counts as one success; limited help as ``cred_limited_value``
+with ``cred_observer_weight``, and a failure with ``cred_observer_weight * salience_v``:
+information operations that publicise refusals (the ``info-ops`` variant) raise the victim's
+salience, so that others weigh each refusal more, while help is weighed as before (the seed
+articles: made known, every refusal tells the other members they may be next). A deployment counts as one success; limited help as ``cred_limited_value``
 of a success and the rest of a failure; a failure (refusal, or the failed part of limited help)
 weighs ``cred_betrayal`` times a success — betrayal weighs more than help. Each month beliefs decay
 towards the prior with half-life ``cred_half_life``:
@@ -78,21 +80,26 @@ def decay_inplace(params, a: np.ndarray, b: np.ndarray) -> None:
 
 
 def increments(params, outcome, weight, consultation=False):
-    """(da, db) for an outcome code (decision.DEPLOYED/LIMITED/REFUSED, -1 none) at ``weight``.
-    For a request for consultations (``consultation``: a threat short of attack) consultations
-    held are all that was asked: a limited answer counts as a full success."""
+    """(da, db) for an outcome code (decision.DEPLOYED/LIMITED/REFUSED, -1 none) at ``weight``: one
+    weight, or the pair (help, failure) of :func:`weights`. For a request for consultations
+    (``consultation``: a threat short of attack) consultations held are all that was asked: a
+    limited answer counts as a full success."""
     o = np.asarray(outcome)
     o = np.where(np.asarray(consultation) & (o == 1), 0, o)
     lv, bt = params["cred_limited_value"], params["cred_betrayal"]
     succ = np.where(o == 0, 1.0, np.where(o == 1, lv, 0.0))
     fail = np.where(o == 2, 1.0, np.where(o == 1, 1.0 - lv, 0.0))
-    w = np.asarray(weight)
-    return w * succ, w * fail * bt
+    w_help, w_fail = weight if isinstance(weight, tuple) else (weight, weight)
+    return np.asarray(w_help) * succ, np.asarray(w_fail) * fail * bt
 
 
 def weights(params, is_victim, salience):
-    """Observation weight for each observer: the victim's own, or the observers' scaled by salience."""
-    return np.where(is_victim, params["cred_victim_weight"], params["cred_observer_weight"] * np.asarray(salience))
+    """Observation weights (help, failure) for each observer: the victim's own for both; an
+    observer's ``cred_observer_weight`` for help and that times the victim's ``salience`` for a
+    failure: what information operations make known are the refusals (help is news anyway)."""
+    own, other = params["cred_victim_weight"], params["cred_observer_weight"]
+    return (np.where(is_victim, own, other),
+            np.where(is_victim, own, other * np.asarray(salience)))
 
 
 def from_record(params, events: Sequence, codes: Sequence[str], alliance: str, until_month: int,

@@ -2,8 +2,13 @@
 
 Each crisis source of the scenario (``behaviour.toml`` ``[[crisis]]``: victim, type, aggressor,
 rate per month) is a Poisson stream thinned to one event a month: the probability of an arrival
-in a month is ``1 - exp(-rate * threat * crisis_rate_scale)``, where ``threat`` is the victim's
-timeline multiplier. Severity ``s`` in (0, 1) is Kumaraswamy(a, b) (a Beta-like law with a
+in a month is ``1 - exp(-rate * threat * crisis_scale_<type> * crisis_rate_scale)``, where
+``threat`` is the victim's timeline multiplier. A crisis is what the record calls one: an attack,
+clash, unrest or threat that the member brought to the alliance or that the record notes without
+a request (Armenia in the Karabakh war of 2020). The scenario's rates weigh the members against
+each other (COW MID disputes, judgements); the level of each type is ``crisis_scale_<type>``,
+fitted on the record's crises pooled over members and alliances (``calibration.observations``,
+kind ``crisis``: every member-month and source, crisis or none). Severity ``s`` in (0, 1) is Kumaraswamy(a, b) (a Beta-like law with a
 closed-form inverse, so it is drawn from one uniform). When several sources fire for one victim in
 a month the most severe one is the month's crisis. Rates come from the scenario (COW MID counts
 or judgement, with the source named); an injected timeline crisis replaces the month's draw.
@@ -16,9 +21,20 @@ import numpy as np
 from foedus.model.mechanism import Feature, Mechanism
 from foedus.model.parameters import JUDGEMENT, Param
 
+TYPES = ("armed_attack", "member_clash", "unrest", "threat")   # timeline.CRISIS_CODES order
+
 PARAMS = (
     Param("crisis_rate_scale", "multiplier", 1.0, 0.0, 10.0, "1 = the scenario's rates as written", "crises",
           "multiplier on every crisis rate of the scenario (sensitivity analysis)"),
+) + tuple(
+    Param(f"crisis_scale_{t}", "multiplier", 1.0, 0.05, 10.0,
+          "fitted on the record's crises of the type, pooled over members and alliances (docs/calibration.md); "
+          "at least 0.05: a type the record has not yet seen (before 2020, no clash and no attack) is not impossible",
+          "crises",
+          f"multiplier on the scenario's {t.replace('_', ' ')} rates: the share of the sources' crises (COW MID "
+          "disputes, judgements) that are crises as the record has them, noted by the alliance")
+    for t in TYPES
+) + (
     Param("severity_a", "shape", 2.0, 0.2, 10.0, JUDGEMENT, "crises",
           "Kumaraswamy shape a of crisis severity (a=2, b=2: mean 0.53, most mass in 0.2-0.85)"),
     Param("severity_b", "shape", 2.0, 0.2, 10.0, JUDGEMENT, "crises",
@@ -26,9 +42,21 @@ PARAMS = (
 )
 
 
-def p_arrival(params, rate, threat):
-    """Probability that a source with ``rate`` (per month) fires in a month, at ``threat`` multiplier."""
-    return -np.expm1(-np.asarray(rate) * np.asarray(threat) * params["crisis_rate_scale"])
+#: The type scales at which the sources' rates are taken as written: where the crises to compare
+#: with are the rates' own kind (COW MID disputes, as in the ATOP catalogue's retrodiction).
+AS_WRITTEN = {f"crisis_scale_{t}": 1.0 for t in TYPES}
+
+
+def type_scale(params, crisis_type):
+    """The fitted multiplier of each crisis type code (``timeline.CRISIS_CODES``), times ``crisis_rate_scale``."""
+    scale = np.array([params[f"crisis_scale_{t}"] for t in TYPES]) * params["crisis_rate_scale"]
+    return scale[np.asarray(crisis_type)]
+
+
+def p_arrival(params, rate, threat, crisis_type):
+    """Probability that a source of ``crisis_type`` with ``rate`` (per month) fires in a month, at
+    ``threat`` multiplier."""
+    return -np.expm1(-np.asarray(rate) * np.asarray(threat) * type_scale(params, crisis_type))
 
 
 def severity(params, u):
@@ -83,7 +111,8 @@ MECHANISM = Mechanism(
         Feature("rate", "arrivals per month", "behaviour.toml [[crisis]] (a source: victim, type, aggressor)",
                 "the same, compiled (Model.src_rate)"),
         Feature("threat", "multiplier", "the victim's timeline threat on the date", "Model.tl.threat of the month"),
+        Feature("crisis_type", "timeline.CRISIS_CODES", "the source's type", "the same, compiled (Model.src_type)"),
         Feature("u", "uniform in (0, 1)", "none: the likelihood integrates over the severity law",
                 "the 'crises' stream, the source's arrival and severity slots"),
     ),
-    params=PARAMS, functions=(p_arrival, severity, severity_density))
+    params=PARAMS, functions=(type_scale, p_arrival, severity, severity_density))

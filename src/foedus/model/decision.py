@@ -14,9 +14,11 @@ advisers, a statement) is
 with ``spare_j = capability_factor_j * (1 - committed_j)`` (Russia from Feb 2022: 0.3), severity
 ``s``, ``k_deploy = 1``, ``k_limited = decision_cost_limited``, ``typecost`` 1 for attacks and
 clashes, ``decision_typecost_unrest`` for a small, brief regime-support operation (Kazakhstan
-2022: ~2,000 troops, ten days). Votes follow an ordered logit with a band for abstention:
+2022: ~2,000 troops, ten days). Every member's utility also carries ``z``, one shock per request shared by all members (normal,
+sd ``decision_shock_sd``): the council's mood on the day. Given ``z``, votes follow an ordered
+logit with a band for abstention:
 
-    P(yes) = sigmoid(u),  P(no) = sigmoid(-u - decision_abstain_band),  P(abstain) = the rest.
+    P(yes) = sigmoid(u + z),  P(no) = sigmoid(-(u + z) - decision_abstain_band),  P(abstain) = the rest.
 
 A frozen member stays away (abstains). Where the procedure in force lets no member abstain without
 blocking (NATO; the CSTO before Dec 2010), a member inclined to abstain consents instead with
@@ -24,9 +26,12 @@ probability ``decision_silence`` (consensus as the absence of objection) and oth
 consensus among eligible members (voting standings, not the victim), abstention blocking only
 where the treaty in force says so (CSTO before Dec 2010); a deployment also needs the patron's
 yes. The council first considers a deployment (not for a mere threat: consultations only); if
-that fails, limited help; else the request is refused. With independent votes at the two levels
-the outcome probabilities have the closed form of :func:`outcome_probs`, which the engine's
-sampling reproduces exactly: the procedure itself is the treaty layer's
+that fails, limited help; else the request is refused. Votes independent given ``z`` would make
+consensus a product of many probabilities, so that a 32-member council almost never agrees and a
+3-member one almost always does; the shared shock makes the votes of one request move together
+(a council agrees or balks as a body). The outcome probabilities are :func:`outcome_probs`: the
+closed form given ``z``, integrated over ``z`` by Gauss-Hermite quadrature, which the engine's
+sampling (draw ``z``, then the votes) reproduces: the procedure itself is the treaty layer's
 (``foedus.treaty.procedure.council_answer`` for sampled votes, ``answer_probs`` in closed form).
 
 Anchors: Berkemeier & Fuhrmann 2018 (22% of commitments honoured 1945-2003), Leeds 2003 (~75%
@@ -44,7 +49,7 @@ from foedus.model._math import sigmoid
 from foedus.model.mechanism import Feature, Mechanism
 from foedus.model.parameters import JUDGEMENT, Param
 from foedus.treaty.procedure import ANSWERS as OUTCOMES  # noqa: F401  (the answers, by their codes)
-from foedus.treaty.procedure import DEPLOYED, LIMITED, REFUSED, answer_probs  # noqa: F401
+from foedus.treaty.procedure import DEPLOYED, LIMITED, REFUSED, answer_probs, shock_nodes  # noqa: F401
 LEVELS = ("deploy", "limited")
 
 PARAMS = (
@@ -70,6 +75,10 @@ PARAMS = (
           "width of the utility band in which a member abstains rather than votes no"),
     Param("decision_silence", "probability", 0.95, 0, 1, JUDGEMENT + "; NATO's silence procedure: consensus is the absence of objection", "decision",
           "where the procedure lets no member abstain without blocking, the chance that a member inclined to abstain consents instead of blocking"),
+    Param("decision_shock_sd", "utility (standard deviation)", 1.5, 0, 10,
+          JUDGEMENT + " prior; fitted on the record's answers (docs/calibration.md)", "decision",
+          "standard deviation of the request-level shock shared by every member's vote utility (the council's mood "
+          "on the day: the patron's lead, the politics of the moment), so that members' votes are correlated"),
     Param("spare_floor", "fraction of capability", 0.05, 0.001, 1, "numerical floor (no capacity is ever quite zero)", "decision",
           "smallest spare capacity used in the cost term"),
 )
@@ -114,9 +123,16 @@ def utility(params, level: str, f: DecisionFeatures) -> np.ndarray:
             - params["decision_cost"] * cost)
 
 
-def vote_probs(params, level: str, f: DecisionFeatures):
-    """(p_yes, p_abstain, p_no), each (K, N). Frozen members abstain with certainty."""
+def vote_probs(params, level: str, f: DecisionFeatures, shock=None):
+    """(p_yes, p_abstain, p_no), each (K, N), given the request-level ``shock`` (K,) added to every
+    member's utility (None: 0). Frozen members abstain with certainty."""
     u = utility(params, level, f)
+    if shock is not None:
+        u = u + np.asarray(shock)[..., None]
+    return _vote_probs_of_utility(params, u, f)
+
+
+def _vote_probs_of_utility(params, u, f: DecisionFeatures):
     p_yes = sigmoid(u)
     p_no = sigmoid(-u - params["decision_abstain_band"])
     p_yes = np.where(f.frozen, 0.0, p_yes)
@@ -128,11 +144,24 @@ def vote_probs(params, level: str, f: DecisionFeatures):
     return p_yes + silent, p_abs - silent - vetoing, p_no + vetoing
 
 
+def shock(params, u):
+    """The request-level shock from a uniform ``u``: ``decision_shock_sd * Phi^-1(u)``."""
+    from scipy.special import ndtri
+
+    return params["decision_shock_sd"] * ndtri(np.asarray(u))
+
+
 def outcome_probs(params, f: DecisionFeatures) -> np.ndarray:
     """Probabilities of (deployed, limited, refused), shape (K, 3): the votes' probabilities at
-    both levels through the council's procedure in closed form (``treaty.procedure.answer_probs``)."""
-    return answer_probs(vote_probs(params, "deploy", f), vote_probs(params, "limited", f), f.eligible, f.patron,
-                        f.abstention, np.asarray(f.crisis_type) == THREAT)
+    both levels through the council's procedure, integrated over the request-level shock by
+    Gauss-Hermite quadrature (``treaty.procedure.answer_probs``, ``shock_nodes``)."""
+    z, w = shock_nodes(params["decision_shock_sd"])
+    levels = []
+    for level in LEVELS:
+        u = utility(params, level, f)
+        levels.append(tuple(np.stack(x) for x in zip(*(_vote_probs_of_utility(params, u + zq, f) for zq in z))))
+    return answer_probs(levels[0], levels[1], f.eligible, f.patron, f.abstention,
+                        np.asarray(f.crisis_type) == THREAT, weights=w)
 
 
 def votes_from_uniforms(p_yes, p_no, u):
@@ -150,4 +179,4 @@ MECHANISM = Mechanism(
                                       ("regime_victim", "regime score"), ("spare", "share of capability"),
                                       ("eligible", "bool"), ("frozen", "bool"), ("patron", "bool"),
                                       ("abstention", "bool"))),
-    params=PARAMS, functions=(utility, vote_probs, outcome_probs, votes_from_uniforms))
+    params=PARAMS, functions=(utility, vote_probs, shock, outcome_probs, votes_from_uniforms))

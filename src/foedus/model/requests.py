@@ -3,10 +3,14 @@
 A member in a standing that can invoke the alliance (``active`` or under ``notice``; a frozen
 member has stepped away, as Armenia did) asks with probability
 
-    p = sigmoid(base[type] + request_severity * (s - 0.5) + request_credibility * (c - 0.5))
+    p = sigmoid(base[type] + request_severity * (s - 0.5) + request_credibility * (c - 0.5)
+                - request_power * w)
 
 rising with the crisis's severity ``s`` and with the victim's belief ``c`` (mean of its Beta
-credibility) that help will come. Features, all computable from the replayed record: crisis type,
+credibility) that help will come, and falling with ``w``, the victim's military spending as a share
+of the alliance leader's (the leader itself: 1): a leading power meets a threat alone and does not
+call its allies to it (Morrow 1991: in an asymmetric alliance the major power gives security, the
+minor ones ask for it; Britain after Salisbury, 2018, invoked neither Art 4 nor Art 5). Features, all computable from the replayed record: crisis type,
 severity, the victim's credibility. Whether the treaty covers the crisis is a separate, treaty
 question (``foedus.treaty.obligations.casus_foederis_array``); a member may ask when it does not
 (Kyrgyzstan, June 2010: unrest; Kazakhstan, January 2022).
@@ -33,19 +37,32 @@ PARAMS = (
           "how much severity raises the odds of asking"),
     Param("request_credibility", "logit per unit belief", 2.0, 0, 20, JUDGEMENT, "requests",
           "how much the victim's belief that help will come raises the odds of asking"),
+    Param("request_power", "logit per unit spending share", 4.0, 0, 20,
+          JUDGEMENT + " prior (Morrow 1991, asymmetric alliances); fitted on the record: Britain 2018 did not ask, "
+          "the United States asked once (2001)", "requests",
+          "how much the victim's military spending, as a share of the alliance leader's, lowers the odds of asking"),
 )
 
 _BASE = ("request_base_armed_attack", "request_base_member_clash", "request_base_unrest", "request_base_threat")
 
 
-def p_request(params, crisis_type, severity, credibility):
+def p_request(params, crisis_type, severity, credibility, power=0.0):
     """Probability that the victim asks. ``crisis_type``: int codes (timeline.CRISIS_CODES);
-    ``severity`` in (0, 1); ``credibility``: the victim's belief (mean of Beta a, b). Arrays broadcast."""
+    ``severity`` in (0, 1); ``credibility``: the victim's belief (mean of Beta a, b); ``power``: its
+    military spending as a share of the alliance leader's (:func:`power_share`). Arrays broadcast."""
     base = np.array([params[k] for k in _BASE])
     t = np.asarray(crisis_type)
     x = base[np.clip(t, 0, 3)] + params["request_severity"] * (np.asarray(severity) - 0.5) \
-        + params["request_credibility"] * (np.asarray(credibility) - 0.5)
+        + params["request_credibility"] * (np.asarray(credibility) - 0.5) - params["request_power"] * np.asarray(power)
     return np.where(t >= 0, sigmoid(x), 0.0)
+
+
+def power_share(milex, victim, leader: int) -> np.ndarray:
+    """Military spending of ``victim`` (indices) as a share of the alliance leader's (``leader``:
+    its index; none or no spending known: 0)."""
+    milex = np.asarray(milex, dtype=float)
+    lead = milex[leader] if leader >= 0 else 0.0
+    return milex[np.asarray(victim)] / lead if lead > 0 else np.zeros(np.shape(victim))
 
 
 MECHANISM = Mechanism(
@@ -57,5 +74,7 @@ MECHANISM = Mechanism(
                 "the drawn or injected severity"),
         Feature("credibility", "belief in [0, 1]", "the victim's belief from the outcomes recorded before the month",
                 "the victim's Beta mean before the month's outcomes"),
+        Feature("power", "share of the leader's military spending", "states.toml capability (milex) of the victim "
+                "and of the alliance leader", "the same, compiled (Model.terms.milex, Model.leader)"),
     ),
-    params=PARAMS, functions=(p_request,))
+    params=PARAMS, functions=(p_request, power_share))

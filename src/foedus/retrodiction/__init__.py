@@ -1,8 +1,9 @@
 """Retrodiction: the simulator run over history it knows, every decision free, against the record.
 
 ``retrodict("csto", "2004-07-01", "2025-12")`` simulates the scenario from the record replayed to
-the start date, with the exogenous timeline as it happened (the patron's war, dated threats, the
-crises the timeline injects), through the end of the last month; for each class of event
+the start date, with the exogenous timeline as it happened (the patron's war, dated threats) but
+every crisis drawn (the crises the timeline injects are the record's, counted here:
+:func:`drawn_crises`), through the end of the last month; for each class of event
 (``retrodiction.events``) it sets the simulated distribution of per-run counts beside the real
 count of the replayed record: mean, 90% interval, the real count's randomised predictive
 percentile (PIT). docs/retrodiction.md shows the command, its output and how to read it."""
@@ -91,6 +92,13 @@ def json_rows(rows: pd.DataFrame) -> list[dict]:
             for r in rows.astype(object).to_dict(orient="records")]
 
 
+def drawn_crises(data):
+    """The scenario without the crises its timeline injects: those are crises of the record, the very
+    events the retrodiction counts, so the simulation draws every crisis at the fitted rates (the
+    rest of the timeline -- the patron's war, dated threats -- happens as it did)."""
+    return data.model_copy(update={"timeline": tuple(c for c in data.timeline if c.field != "crisis")})
+
+
 def retrodict(scenario, start: str | dt.date, end: str | dt.date, runs: int = 300, seed: int = 0,
               chunk_size: int = 1000, executor: str = "serial", workers: int | None = None,
               parameters: Mapping[str, float] | None = None, alliance_end: dt.date | None = None,
@@ -113,6 +121,7 @@ def retrodict(scenario, start: str | dt.date, end: str | dt.date, runs: int = 30
     if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
         raise ArgumentError("--runs", "a whole number of runs, at least 1", runs)
     months = month_index(end_d) - month_index(start_d) + 1
+    data = drawn_crises(data)
     params = Parameters.for_scenario(data.parameters, extra=dict(parameters or {}))
     model = compile_model(data, start_d, months, params, data.scenario.name)
     from foedus.ensemble.draws import draw_models

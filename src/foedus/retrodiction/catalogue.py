@@ -32,6 +32,7 @@ from foedus.chronology import month_index
 from foedus.engine.compile import Model, compile_model
 from foedus.ensemble.executors import make_executor
 from foedus.errors import ArgumentError
+from foedus.model import crises
 from foedus.model.parameters import Parameters
 from foedus.retrodiction import rows_for, scores, summarise
 from foedus.retrodiction.events import real_counts
@@ -121,8 +122,9 @@ def prepare_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date
     replayed and counted, the MID disputes of its years."""
     files = to_scenario(al.atopid, start.year, cat)
     months = month_index(stop) - month_index(start) + 1
-    model = compile_model(files, start, months, Parameters.for_scenario(files.parameters, extra=parameters),
-                          files.scenario.name)
+    # a cell's crises are COW MID disputes, the kind its rates count: the record's scales do not apply
+    params = Parameters.for_scenario(files.parameters, extra={**(parameters or {}), **crises.AS_WRITTEN})
+    model = compile_model(files, start, months, params, files.scenario.name)
     real = real_counts(files, files.scenario.focus, start, stop)
     real["alliance_ends"] = int(al.end is not None and start < al.end <= decade_end)
     real["crises"] = mid_crises(cat, al, start, stop)

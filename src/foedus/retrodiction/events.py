@@ -28,7 +28,7 @@ class EventClass:
 #: ``exits_renewal`` split it by cause where the record knows the cause (ATOP does not: its exits
 #: count in ``exits`` only).
 CLASSES: tuple[EventClass, ...] = (
-    EventClass("crises", "crises on the record (requests, consultations, clashes)"),
+    EventClass("crises", "crises on the record (requests, consultations, clashes, crises without a request)"),
     EventClass("requests", "requests for help or consultations"),
     EventClass("deployments", "requests answered with a deployment"),
     EventClass("limited", "requests answered with limited help"),
@@ -66,6 +66,8 @@ def classes_of(ev) -> list[str]:
         return ["crises"]
     if ev.type == E.denounce and not ev.in_effect:   # a denunciation that did not take effect: nobody left
         return []
+    if ev.type == E.crisis:   # a crisis in which the member did not ask, one per member
+        return ["crises"] * len(ev.actors)
     return [c for _ in ev.actors for c in _PER_ACTOR.get(ev.type, ())]
 
 

@@ -98,6 +98,7 @@ class EventType(StrEnum):
     request = "request"              # a member asks for help under a collective-defence article
     consultation = "consultation"    # a member asks for consultations
     clash = "clash"                  # armed clash between members (no request)
+    crisis = "crisis"                # a crisis befalling a member (``crisis``: its type) in which it did not ask
     statement = "statement"          # anything else on the record: declarations, boycotts, payments
 
 
@@ -338,6 +339,8 @@ class Event(_Frozen):
             raise ValueError("a 'ratify' event needs a target (the applicant)")
         if self.type == EventType.request and self.outcome is None:
             raise ValueError("a 'request' event needs an outcome")
+        if self.type == EventType.crisis and self.crisis is None:
+            raise ValueError("a 'crisis' event needs its crisis type (crisis = armed_attack, member_clash, unrest or threat)")
         if self.type == EventType.exit and self.cause is None:
             raise ValueError("an 'exit' event needs a cause (procedure, renegotiation or unknown)")
         if self.type == EventType.end and self.end_cause is None:
@@ -443,6 +446,9 @@ class Behaviour(_Frozen):
     grievance: tuple[Grievance, ...] = ()
     member_affinity: float = Field(0.0, ge=-1, le=1, description="affinity of two members of the same alliance "
                                    "(on the simulation's start date) where no [[affinity]] pair is given")
+    crisis_rates_since: dt.date | None = Field(None, description="the first day of the period the crisis rates "
+                                               "were counted over (their sources'); the calibration fits their levels "
+                                               "on the record's crises from that month on")
     member_affinity_known: dt.date | None = Field(None, description="the date from which member_affinity was known "
                                                   "(required when member_affinity is not 0)")
 

@@ -9,8 +9,10 @@ The council's answer to a request for help is a procedure of two ballots (:func:
 it first considers a deployment of forces — never for a mere threat, which calls for consultations
 only — which passes by the procedure in force and needs the patron's yes; if that fails, limited
 help (a monitoring mission, advisers, a statement) by the procedure; else the request is refused.
-With independent votes :func:`answer_probs` gives the same answer's probabilities in closed form
-(the likelihood); the engine and the per-agent reference sample votes and call :func:`council_answer`."""
+:func:`answer_probs` gives the same answer's probabilities in closed form (the likelihood): votes
+independent given the request, integrated over a request-level shock they share by Gauss-Hermite
+quadrature (:func:`shock_nodes`); the engine and the per-agent reference draw the shock, sample the
+votes and call :func:`council_answer`."""
 
 from __future__ import annotations
 
@@ -84,12 +86,37 @@ def _p_passes(p_yes, p_abs, p_no, eligible, abstention, patron=None) -> np.ndarr
     return np.prod(ok, axis=1) * eligible.any(axis=1)
 
 
-def answer_probs(deploy, limited, eligible, patron, abstention, threat) -> np.ndarray:
-    """Probabilities of (deployed, limited, refused), shape (K, 3), of :func:`council_answer` with
-    independent votes: ``deploy`` and ``limited`` are each (p_yes, p_abstain, p_no) of (K, members)
-    arrays, the rest as in :func:`council_answer` over K requests."""
+def shock_nodes(sd: float, n: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights of Gauss-Hermite quadrature (probabilists', ``numpy.polynomial.hermite_e``)
+    for a normal shock of standard deviation ``sd``: ``sum(w * g(z))`` is ``E[g(Z)]``, ``Z ~ N(0, sd)``.
+    With ``sd`` 0, one node at 0 of weight 1."""
+    if sd <= 0:
+        return np.zeros(1), np.ones(1)
+    x, w = np.polynomial.hermite_e.hermegauss(n)
+    return sd * x, w / w.sum()
+
+
+def answer_probs(deploy, limited, eligible, patron, abstention, threat, weights=None) -> np.ndarray:
+    """Probabilities of (deployed, limited, refused), shape (K, 3), of :func:`council_answer`:
+    ``deploy`` and ``limited`` are each (p_yes, p_abstain, p_no) of (K, members) arrays, the rest as
+    in :func:`council_answer` over K requests. The votes are independent given the request; where
+    they share a request-level shock (every member's utility moves together: the council's mood on
+    the day), the vote arrays carry a leading axis of quadrature nodes of the shock (Q, K, members)
+    and ``weights`` (Q,) are the nodes' weights (:func:`shock_nodes`): the answer's probabilities
+    are integrated over the shock."""
     eligible = np.asarray(eligible, dtype=bool)
     abstention = np.broadcast_to(np.asarray(abstention, dtype=bool), eligible.shape[:1])
-    p_d = _p_passes(*deploy, eligible, abstention, np.asarray(patron, dtype=bool)) * ~np.asarray(threat, dtype=bool)
+    patron = np.asarray(patron, dtype=bool)
+    threat = np.asarray(threat, dtype=bool)
+    if weights is None:
+        return _answer_given_votes(deploy, limited, eligible, patron, abstention, threat)
+    per_node = [_answer_given_votes(tuple(x[q] for x in deploy), tuple(x[q] for x in limited), eligible, patron,
+                                    abstention, threat) for q in range(len(weights))]
+    return np.tensordot(np.asarray(weights), np.stack(per_node), axes=1)
+
+
+def _answer_given_votes(deploy, limited, eligible, patron, abstention, threat) -> np.ndarray:
+    """:func:`answer_probs` for votes independent given the request."""
+    p_d = _p_passes(*deploy, eligible, abstention, patron) * ~threat
     p_l = (1.0 - p_d) * _p_passes(*limited, eligible, abstention)
     return np.stack([p_d, p_l, 1.0 - p_d - p_l], axis=1)

@@ -42,7 +42,7 @@ KINDS: dict[str, tuple[str | None, str | None, float | None, str]] = {
                  "share of the patron's capability still committed elsewhere once the war ends (0-1)"),
     "capacity": ("capability_factor", "patron", 1.2, "multiplier on the state's capability (1.2 = recovers by 20%)"),
     "info-ops": ("salience", None, 2.0,
-                 "multiplier on the salience of what happens to these states (NATO publicises refusals)"),
+                 "multiplier on how much the other members weigh a refusal to these states (NATO publicises refusals)"),
     "crisis": ("crisis", None, 0.8, "severity (0-1) of a crisis injected in that month"),
     "outside-option": ("outside_option", None, 0.5, "additive shift of the state's outside option (an EU or US offer)"),
     "threat": ("threat", None, 1.0, "multiplier on the rate of armed attacks against the state"),
