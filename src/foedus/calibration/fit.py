@@ -153,6 +153,11 @@ PRIOR_KNOWN: dict[str, dt.date] = {
     "invite_base": dt.date(2022, 6, 29),                 # NATO's invitations counted through 2022
     "invite_threat": dt.date(2022, 6, 29),               # Finland and Sweden invited after seven weeks
     "suspend_rise": dt.date(2025, 12, 31),               # Armenia frozen, not suspended, through 2025
+    **{f"crisis_scale_{t}": _TREATY for t in ("armed_attack", "member_clash", "unrest", "threat")},
+    "decision_shock_sd": _TREATY,
+    "decision_abstain_band": dt.date(2022, 9, 13),       # the CSTO's answers to Armenia and Kazakhstan
+    "decision_silence": dt.date(2025, 9, 30),            # NATO's consultations, every one it was asked for
+    "request_power": dt.date(1991, 12, 31),              # Morrow 1991
 }
 #: What was known before a later prior's source: Leeds 2003, ~75% of commitments honoured 1816-1944.
 EARLIER_PRIORS: dict[str, Prior] = {
