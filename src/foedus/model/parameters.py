@@ -28,7 +28,7 @@ from types import MappingProxyType
 
 from foedus.errors import ArgumentError, ScenarioError
 
-JUDGEMENT = "judgement, to be calibrated on the ledger"
+JUDGEMENT = "judgement"
 FITTED = "fitted on the record (calibrated.toml)"
 #: The fit on the whole record (``foedus calibrate -o src/foedus/model/calibrated.toml``).
 CALIBRATED = Path(__file__).with_name("calibrated.toml")
