@@ -253,7 +253,8 @@ def _single(loaded, split_d: dt.date, rows: str, alliance: str | None, out: Path
     summary = bt.summary()
 
     def listed(d):
-        return rows == "all" or (rows == "moves" and not (d.kind in MEMBERSHIP + COUNCIL + ("crisis",) and d.y == 0))
+        quiet = MEMBERSHIP + COUNCIL + ("crisis", "application", "invitation")
+        return rows == "all" or (rows == "moves" and not (d.kind in quiet and d.y == 0))
 
     decisions = [{"alliance": d.alliance, "kind": d.kind, "decision": d.what, "happened": d.happened,
                   **{f"p_{f}": None if d.p(f) is None else float(d.p(f)[d.y]) for f in FORECASTERS}} for d in bt.decisions]
@@ -283,7 +284,8 @@ def _single(loaded, split_d: dt.date, rows: str, alliance: str | None, out: Path
         w.print(t)
         if rows == "moves":
             n_stay = sum(1 for x in bt.decisions if not listed(x))
-            w.print(f"(and {n_stay} months in which a member stayed, the council left it be or no crisis came; "
+            w.print(f"(and {n_stay} months in which a member stayed, the council left it be, no crisis came or "
+                    "nobody applied or was invited; "
                     "--rows all lists them)")
     t = Table(title=f"Scores after {split_d}, fit before: log score summed (higher better), Brier mean (lower better)",
               box=box.SIMPLE_HEAD)
