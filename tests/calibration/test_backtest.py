@@ -67,7 +67,8 @@ def test_base_rates_are_per_alliance_and_per_crisis_type(scenarios, bt):
     assert rate("csto", "renewal", "")[1] == pytest.approx(3.5 / 9)
     assert rate("nato", "renewal", "")[1] == pytest.approx(0.5)          # NATO never had a window
     assert rate("csto", "outcome:consultation", "threat")[0] == 0.0
-    assert list(rate("csto", "request", "unrest")) != list(rate("csto", "request", "armed_attack"))
+    # NATO's allies asked after the attack of 2001 and at threats (Turkey 2003, 2012): two types, two rates
+    assert list(rate("nato", "request", "threat")) != list(rate("nato", "request", "armed_attack"))
     assert brier([0.25, 0.75], 1) == pytest.approx(0.125)
     row = next(r for r in bt.summary() if r["group"] == "csto membership")
     assert row["nobody_moves_log"] == float("-inf") and row["decisions"] > 300
