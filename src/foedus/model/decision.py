@@ -156,10 +156,9 @@ def outcome_probs(params, f: DecisionFeatures) -> np.ndarray:
     both levels through the council's procedure, integrated over the request-level shock by
     Gauss-Hermite quadrature (``treaty.procedure.answer_probs``, ``shock_nodes``)."""
     z, w = shock_nodes(params["decision_shock_sd"])
-    levels = []
-    for level in LEVELS:
-        u = utility(params, level, f)
-        levels.append(tuple(np.stack(x) for x in zip(*(_vote_probs_of_utility(params, u + zq, f) for zq in z))))
+    # the utilities at every node at once: (Q, K, N), the vote probabilities broadcast over the nodes
+    levels = [_vote_probs_of_utility(params, utility(params, level, f)[None] + z[:, None, None], f)
+              for level in LEVELS]
     return answer_probs(levels[0], levels[1], f.eligible, f.patron, f.abstention,
                         np.asarray(f.crisis_type) == THREAT, weights=w)
 

@@ -83,7 +83,7 @@ def _p_passes(p_yes, p_abs, p_no, eligible, abstention, patron=None) -> np.ndarr
     ok = np.where(eligible, 1.0 - p_block, 1.0)
     if patron is not None:
         ok = np.where(patron & eligible, p_yes, ok)
-    return np.prod(ok, axis=1) * eligible.any(axis=1)
+    return np.prod(ok, axis=-1) * eligible.any(axis=1)
 
 
 def shock_nodes(sd: float, n: int = 16) -> tuple[np.ndarray, np.ndarray]:
@@ -110,13 +110,13 @@ def answer_probs(deploy, limited, eligible, patron, abstention, threat, weights=
     threat = np.asarray(threat, dtype=bool)
     if weights is None:
         return _answer_given_votes(deploy, limited, eligible, patron, abstention, threat)
-    per_node = [_answer_given_votes(tuple(x[q] for x in deploy), tuple(x[q] for x in limited), eligible, patron,
-                                    abstention, threat) for q in range(len(weights))]
-    return np.tensordot(np.asarray(weights), np.stack(per_node), axes=1)
+    per_node = _answer_given_votes(deploy, limited, eligible, patron, abstention, threat)   # (Q, K, 3)
+    return np.tensordot(np.asarray(weights), per_node, axes=1)
 
 
 def _answer_given_votes(deploy, limited, eligible, patron, abstention, threat) -> np.ndarray:
-    """:func:`answer_probs` for votes independent given the request."""
+    """:func:`answer_probs` for votes independent given the request (vote arrays (K, members), or
+    (Q, K, members) with a leading axis of the shock's nodes)."""
     p_d = _p_passes(*deploy, eligible, abstention, patron) * ~threat
     p_l = (1.0 - p_d) * _p_passes(*limited, eligible, abstention)
-    return np.stack([p_d, p_l, 1.0 - p_d - p_l], axis=1)
+    return np.stack([p_d, p_l, 1.0 - p_d - p_l], axis=-1)
