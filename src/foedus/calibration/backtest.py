@@ -188,7 +188,7 @@ def backtest(scenarios, split: dt.date, priors=PRIORS, exit_year: Callable[[str,
     (``exit_logit.forecaster``), None: the base rate in its place."""
     obs, withheld = known_observations(scenarios, split)
     neutral = judgements_unknown(split)
-    f = fit(obs, split, priors_known(split, priors), base=neutral)
+    f = fit(obs, split, priors_known(split, priors), base=neutral, uncertainty=False)   # the mode scores
     values = {n: p.default for n, p in registry().items()} | neutral | f.parameters()
     rate = base_rates(obs, split)
     decisions: list[Decision] = []

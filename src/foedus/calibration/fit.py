@@ -237,8 +237,10 @@ def hessian(f, x: np.ndarray, steps: np.ndarray) -> np.ndarray:
 
 def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ...] = PRIORS,
         base: dict[str, float] | None = None, maxiter: int = 500, intercepts: dict[str, float] | None = None,
-        start: dict[str, float] | None = None) -> Fit:
+        start: dict[str, float] | None = None, uncertainty: bool = True) -> Fit:
     """MAP estimate of the ``priors``' parameters on the decisions known by ``until`` (all if None).
+    ``uncertainty``: also the Laplace approximation (the numerical Hessian at the mode: standard
+    errors and covariance); without it, the mode alone (a backtest scores the mode).
     ``base``: values of the parameters held fixed (default: the registry's declared defaults);
     ``intercepts``: the alliances' random intercepts, held fixed (``calibration.pooled``);
     ``start``: where the optimiser starts (default: the prior means)."""
@@ -289,7 +291,7 @@ def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ..
     hessian_ok = False
     covariance = None
     free = ~at_bound
-    if free.any():
+    if uncertainty and free.any():
         steps = np.maximum(1e-3 * np.maximum(np.abs(x), 1.0), 1e-5)
 
         def f_free(z):
