@@ -55,8 +55,11 @@ def test_draws_respect_the_bounds_and_scatter_around_the_fit():
     assert far.sum() >= 5
     assert np.all(np.abs(x.mean(0) - post.mode)[far] < 4 * se[far] / np.sqrt(400))
     assert np.all(x.std(0)[far] > 0.8 * se[far])
-    near_low = ~far & (post.mode - lo < hi - post.mode)
-    assert np.all(x.mean(0)[near_low] >= post.mode[near_low])   # truncation pushes away from the near bound
+    # truncation pushes away from a near bound; where the bound is within 1.5 s.e. the push beats the
+    # noise of 400 correlated draws (rejecting a vector for another parameter's bound moves the rest)
+    near_low = (post.mode - lo < 1.5 * se) & (post.mode - lo < hi - post.mode)
+    assert near_low.any()
+    assert np.all(x.mean(0)[near_low] >= post.mode[near_low])
 
 
 def test_judgements_stay_at_their_values_unless_prior_draws_asks():
