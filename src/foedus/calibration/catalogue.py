@@ -128,7 +128,11 @@ def cell_record(files, start, stop, group: str) -> tuple[AllianceRecord, int, in
                   cf_months=np.zeros(0), cf_row=np.zeros(0, np.int64),
                   def_month=np.concatenate([rec.def_month, dm_all]),
                   def_count=np.concatenate([rec.def_count, np.ones(len(dm_all))]),
-                  rows=rows, group=group, cache={})
+                  rows=rows, group=group, cache={},
+                  # scored here: the exits and the renewals alone (ATOP records no crises, requests,
+                  # applications or ratifications of the kinds the CSTO's and NATO's records hold)
+                  cr_type=np.zeros(0, np.int64), rq_state=np.zeros(0, np.int64), ap_alignment=np.zeros(0),
+                  iv_affinity=np.zeros(0), rt_affinity=np.zeros(0))
     scored = sum(1 for (_, dm) in notices if m0 <= dm <= m1) + sum(1 for (_, m) in lapses if m0 <= m <= m1)
     return out, scored, sum(1 for m in left_out if m0 <= m <= m1)
 
