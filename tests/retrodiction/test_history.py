@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from foedus.retrodiction import retrodict
 
 REPRODUCED = {
     "csto": ("refusals", "notices", "exits", "exits_notice", "exits_renewal", "suspensions", "returns"),
@@ -17,14 +16,13 @@ REPRODUCED = {
 
 
 @pytest.fixture(scope="module", params=sorted(REPRODUCED))
-def history(request):
-    return request.param, retrodict(request.param, "2004-07-01", "2025-12", runs=300, seed=0).rows.set_index("event")
+def history(request, history_rows):
+    return request.param, history_rows(request.param)
 
 
-def test_the_real_counts_lie_inside_the_simulated_90_percent_intervals(history):
+def test_the_real_counts_lie_inside_the_simulated_90_percent_intervals(history, outside_interval):
     name, rows = history
-    outside = {e: (int(rows.at[e, "real"]), rows.at[e, "q05"], rows.at[e, "q95"])
-               for e in REPRODUCED[name] if not rows.at[e, "inside"]}
+    outside = outside_interval(rows, REPRODUCED[name])
     assert outside == {}, f"{name}: real count outside the 90% interval (real, q05, q95): {outside}"
 
 

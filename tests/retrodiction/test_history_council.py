@@ -24,14 +24,13 @@ REPRODUCED = {
 
 
 @pytest.fixture(scope="module", params=sorted(REPRODUCED))
-def history(request):
-    return request.param, retrodict(request.param, "2004-07-01", "2025-12", runs=300, seed=0).rows.set_index("event")
+def history(request, history_rows):
+    return request.param, history_rows(request.param)
 
 
-def test_crises_requests_and_answers_lie_inside_the_simulated_90_percent_intervals(history):
+def test_crises_requests_and_answers_lie_inside_the_simulated_90_percent_intervals(history, outside_interval):
     name, rows = history
-    outside = {e: (int(rows.at[e, "real"]), rows.at[e, "q05"], rows.at[e, "q95"])
-               for e in REPRODUCED[name] if not rows.at[e, "inside"]}
+    outside = outside_interval(rows, REPRODUCED[name])
     assert outside == {}, f"{name}: real count outside the 90% interval (real, q05, q95): {outside}"
 
 

@@ -12,7 +12,6 @@ import pytest
 import foedus
 from foedus.engine import compile_model
 from foedus.engine.step import run_months
-from foedus.retrodiction import retrodict
 from foedus.treaty.membership import Standing
 
 MEMBERSHIP = ("freezes", "notices", "exits", "suspensions", "returns", "accessions")
@@ -20,14 +19,13 @@ RUNS = 300
 
 
 @pytest.fixture(scope="module", params=["csto", "nato"])
-def history(request):
-    return request.param, retrodict(request.param, "2004-07-01", "2025-12", runs=RUNS, seed=0).rows.set_index("event")
+def history(request, history_rows):
+    return request.param, history_rows(request.param)
 
 
-def test_the_real_membership_counts_lie_inside_the_simulated_90_percent_intervals(history):
+def test_the_real_membership_counts_lie_inside_the_simulated_90_percent_intervals(history, outside_interval):
     name, rows = history
-    outside = {e: (int(rows.at[e, "real"]), rows.at[e, "q05"], rows.at[e, "q95"]) for e in MEMBERSHIP
-               if not rows.at[e, "inside"]}
+    outside = outside_interval(rows, MEMBERSHIP)
     assert outside == {}, f"{name}: real count outside the 90% interval (real, q05, q95): {outside}"
 
 
