@@ -392,13 +392,6 @@ def reproduce_commands(arms: list[ResultsFolder]) -> list[str]:
     return commands
 
 
-def _for_readers(source: str) -> str:
-    """A parameter's source as a reader needs it: 'judgement', without the project's working note."""
-    from foedus.model.parameters import JUDGEMENT
-
-    return source.replace(JUDGEMENT, "judgement")
-
-
 def _intervals(res) -> dict[str, dict[str, str]]:
     """Per member, ``p_exit`` and ``p_left`` with their 5-95% interval across parameter draws and
     their run-to-run interval, as text (from ``summary.parquet``; {} for a folder without draws)."""
@@ -512,7 +505,7 @@ def _page(arms, scenario, summary, figs, tables, title, notes=(), sensitivity_co
             shown = f"{val:.6g}" if isinstance(val, float) else val
             prow.append([f"<b>{_e(k)}</b>" if changed else _e(k), f"<b>{_e(shown)}</b>" if changed else _e(shown),
                          _e(f"{d.value:g}") if d else "", _e(d.unit) if d else "", _e(d.doc) if d else "",
-                         _e(_for_readers(d.source)) if d else ""])
+                         _e(d.source) if d else ""])
         parts.append(f"<details open><summary>{len(prow)} behavioural parameters (bold: not the default)</summary>"
                      + _table(["parameter", "value", "default", "unit", "what it does", "source"], prow) + "</details>")
 
