@@ -17,11 +17,11 @@ runs between those two simulations, and says so (it overstates: the cost per run
 runs grow). It also runs the sample on the workers twice, side by side, in ATOP order and most
 costly first, and prints the ratio of their wall times.
 
-Measured once at the full size on 2 cores shared with other jobs (load average 8-10): 1,985 cells,
-wall 1,424.9 s, 499.4 CPU seconds in all (about 250 s per worker); the reduced size
-``--every 40 --runs 200``: 0.0046 s preparation, 0.0525 s one run, 0.1605 s 200 runs, 0.0023 s
-rows per cell (CPU), extrapolated 596.9 s; ATOP order / most costly first 1.05. docs/retrodiction.md
-("Speed") reads them.
+Measured at the full size on an idle 2-core machine: 1,985 cells, wall 205.4 s, 364.0 CPU seconds
+in all (on 2 cores loaded by other jobs, load average 8-10: wall 1,424.9 s, 499.4 CPU s); the reduced
+size ``--every 40 --runs 200`` (loaded machine): 0.0046 s preparation, 0.0525 s one run, 0.1605 s
+200 runs, 0.0023 s rows per cell (CPU), extrapolated 596.9 s; ATOP order / most costly first 1.05.
+docs/retrodiction.md ("Speed") reads them.
 """
 
 from __future__ import annotations
