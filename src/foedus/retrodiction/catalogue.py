@@ -233,7 +233,8 @@ def catalogue_summary(cells: list[Cell], skipped: list[dict], settings: dict) ->
     real_total = int(exits["real"].sum())
     lo, hi = scores.interval(total)
     per = exits.assign(atopid=[c.atopid for c in cells]).groupby("atopid")[["real", "mean"]].sum()
-    rho = float(spearmanr(per["mean"], per["real"]).statistic) if len(per) > 2 and per["real"].nunique() > 1 else None
+    rho = float(spearmanr(per["mean"], per["real"]).statistic) if len(per) > 2 and per["real"].nunique() > 1 \
+        and per["mean"].nunique() > 1 else None
     return {"settings": settings, "cells": len(cells), "member_decades": int(sum(c.members for c in cells)),
             "skipped": skipped, "rows": rows, "summary": summarise(rows),
             "exits_total": {"real": real_total, "mean": float(total.mean()), "q05": lo, "q95": hi,
