@@ -373,7 +373,7 @@ async function drawExits(res, arms, colours) {
   const y = { y: { field: "state", type: "nominal", title: null, sort: res.members }, yOffset: { field: "arm", sort: arms } };
   await draw(el, {
     width: figureWidth(el), height: Math.max(120, 16 * arms.length * res.members.length),
-    title: { text: "Chance of a step out", subtitle: [`freeze, notice, suspension or exit by ${res.horizon.slice(0, 7)};`, "thick: 5-95% across parameter draws, thin: 90% run to run"] },
+    title: { text: "Chance of a step out", subtitle: ["freeze, notice, suspension or exit", `by ${res.horizon.slice(0, 7)}; thick: 5-95% across`, "parameter draws, thin: 90% run to run"] },
     data: { values: res.exits }, encoding: Object.assign({}, y, armEncoding(arms, colours)),
     layer: [
       ...intervalLayers({}, "p_exit_runs_q05", "p_exit_runs_q95", "p_exit_draws_q05", "p_exit_draws_q95"),
@@ -422,7 +422,7 @@ async function drawDifference(res) {
   const rows = res.paired.filter((r) => r.metric === "p_exit");
   await draw(el, {
     width: figureWidth(el), height: Math.max(120, 18 * rows.length),
-    title: { text: "What-if minus baseline", subtitle: ["chance of a step out, paired run by run; thick: 5-95%", "across parameter draws, thin: 95% interval"] },
+    title: { text: "What-if minus baseline", subtitle: ["chance of a step out, paired run by run;", "thick: 5-95% across parameter draws,", "thin: 95% interval"] },
     data: { values: rows.map((r) => Object.assign({}, r, { size: WORDS[r.verdict] })) },
     layer: [
       { mark: { type: "rule", color: "#999" }, encoding: { x: { datum: 0, type: "quantitative" } } },
