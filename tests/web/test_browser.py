@@ -21,8 +21,12 @@ def test_csto_on_1_march_2024_armenia_is_frozen_on_the_map_and_the_timeline(visi
     assert "on 2024-03-01: 6 members (Armenia frozen)" in page.inner_text("#map-caption")
     colours = fills(page, "fig-map")
     assert colours.count(FROZEN) == 1 and colours.count(ACTIVE) == 5
-    timeline = page.inner_html("#fig-timeline")
-    assert "Armenia" in timeline and "Uzbekistan" in timeline
+    # the timeline: Armenia active until its freeze of 22 February 2024, frozen since
+    spells = page.eval_on_selector_all("#fig-timeline svg path[aria-label]", "ps => ps.map(p => p.getAttribute('aria-label'))")
+    armenia = [s for s in spells if "name: Armenia;" in s and "standing:" in s]
+    assert "name: Armenia; to: Feb 22, 2024; standing: active" in " | ".join(armenia)
+    assert armenia[-1].endswith("standing: frozen")
+    assert any("name: Uzbekistan;" in s and s.endswith("standing: suspended") for s in spells)
     # the events after the chosen date are shown as still to come
     future = page.eval_on_selector_all("#events tbody tr.future", "rs => rs.map(r => r.dataset.date)")
     assert future and min(future) > "2024-03-01"
@@ -37,6 +41,10 @@ def test_nato_gains_sweden_on_7_march_2024_when_the_slider_moves_a_day(visit):
     page.keyboard.press("ArrowRight")
     page.wait_for_function("document.querySelector('#map-caption').textContent.includes('2024-03-07')")
     assert "on 2024-03-07: 32 members" in page.inner_text("#map-caption")
+    assert page.inner_text("#map-caption").endswith("On this day: Sweden active")
+    spells = page.eval_on_selector_all("#fig-timeline svg path[aria-label]", "ps => ps.map(p => p.getAttribute('aria-label'))")
+    sweden = [s for s in spells if "name: Sweden;" in s and "standing:" in s]
+    assert "to: Mar 07, 2024" in sweden[-2] and sweden[-1].endswith("standing: active"), sweden
     page.wait_for_function(f"[...document.querySelectorAll('#fig-map svg g.mark-shape path[fill]')].filter(p => p.getAttribute('fill') == '{ACTIVE}').length == 32")
     assert page.input_value("#date") == "2024-03-07"
     assert "d=2024-03-07" in page.url

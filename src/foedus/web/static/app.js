@@ -98,9 +98,11 @@ async function showDate(iso) {
   const counts = {};
   for (const s of st.states) if (s.standing !== "outside") counts[s.standing] = (counts[s.standing] || 0) + 1;
   const frozen = st.states.filter((s) => s.standing === "frozen").map((s) => s.name);
+  const changed = st.states.filter((s) => s.since === iso && s.standing !== "outside");
   $("#map-caption").textContent = `${rec.name} on ${iso}: ${st.members.length} members`
     + (frozen.length ? ` (${frozen.join(", ")} frozen)` : "") + ". "
-    + Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ");
+    + Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")
+    + (changed.length ? `. On this day: ${changed.map((x) => `${x.name} ${x.standing}`).join(", ")}` : "");
   const off = st.states.filter((s) => !s.on_map && s.standing !== "outside");
   $("#off-map").textContent = off.length ? `Not on today's map: ${off.map((s) => `${s.name} (${s.standing})`).join(", ")}.` : "";
   await Promise.all([drawMap(st), drawTimeline(iso)]);
