@@ -121,7 +121,10 @@ async function drawMap(st) {
   const rows = st.states.filter((s) => s.on_map);
   const pad = st.fit.length ? st.fit : [[0, 0]];
   const lons = pad.map((p) => p[0]), lats = pad.map((p) => p[1]);
-  const box = [[Math.min(...lons) - 8, Math.min(...lats) - 6], [Math.max(...lons) + 8, Math.max(...lats) + 6]];
+  // the fit is to a point inside each member: room for half a large country (Turkey, Kazakhstan) each
+  // side, and all four corners, since the projection's meridians converge towards the poles
+  const [w, e, south, north] = [Math.min(...lons) - 12, Math.max(...lons) + 12, Math.min(...lats) - 6, Math.max(...lats) + 6];
+  const box = [[w, south], [e, south], [w, north], [e, north]];
   const fit = { type: "Feature", geometry: { type: "MultiPoint", coordinates: box } };
   const countries = { values: state.topo, format: { type: "topojson", feature: "countries" } };
   await draw(el, {
