@@ -112,7 +112,7 @@ def test_a_forecast_carries_the_interval_across_parameter_draws_as_foedus_simula
             time.sleep(0.1)
             job = client.get(f"/api/forecast/{job['id']}").json()
         assert job["error"] is None
-        return job["result"]
+        return dict(job["result"], job=job["id"])
 
     res = run(20)
     assert res["command"] == "foedus simulate csto --months 12 --runs 100 --seed 3 --param-draws 20"
@@ -129,6 +129,11 @@ def test_a_forecast_carries_the_interval_across_parameter_draws_as_foedus_simula
     assert armenia["p_exit_draws_q95"] > armenia["p_exit_draws_q05"], "the draws disagree about Armenia"
     (horizon,) = res["at_horizon"]
     assert horizon["draws_q05"] <= horizon["active_members"] <= horizon["draws_q95"]
+    # both intervals in the downloads too
+    exits = pd.read_parquet(io.BytesIO(client.get("/api/table/exits.parquet", params={"job": res["job"]}).content))
+    assert {"p_exit_draws_q05", "p_exit_draws_q95", "p_exit_runs_q05", "p_exit_runs_q95"} <= set(exits.columns)
+    at_horizon = pd.read_csv(io.StringIO(client.get("/api/table/horizon.csv", params={"job": res["job"]}).text))
+    assert list(at_horizon.columns) == ["arm", "month", "active_members", "draws_q05", "draws_q95", "runs_q05", "runs_q95"]
     # one draw: the fitted values, and the interval across draws is a point
     fitted = run(1)
     assert fitted["command"].endswith("--seed 3 --param-draws 1")
