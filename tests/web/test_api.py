@@ -78,7 +78,7 @@ def test_a_forecast_job_reports_progress_and_gives_its_tables(client):
     assert job["error"] is None and job["done"] == 1.0
     res = job["result"]
     assert res["command"] == ("foedus compare csto --lever war-ends:2026-06:value=0.2 --name what-if "
-                              "--months 12 --runs 100 --seed 3")
+                              "--months 12 --runs 100 --seed 3 --param-draws 20")
     assert {r["metric"] for r in res["paired"]} >= {"p_exit", "active_members"}
     table = pd.read_parquet(io.BytesIO(client.get("/api/table/comparison.parquet", params={"job": job["id"]}).content))
     assert len(table) == len(res["paired"]) and "verdict" in table
@@ -102,9 +102,50 @@ def test_bad_input_is_one_line_naming_the_argument(client, path, params, message
     assert err.startswith(message) and "\n" not in err
 
 
+def test_a_forecast_carries_the_interval_across_parameter_draws_as_foedus_simulate_does(client, tmp_path):
+    import foedus
+
+    def run(draws: int) -> dict:
+        job = client.post("/api/forecast", json={"alliance": "csto", "runs": 100, "months": 12, "seed": 3,
+                                                 "draws": draws}).json()
+        while not job["finished"]:
+            time.sleep(0.1)
+            job = client.get(f"/api/forecast/{job['id']}").json()
+        assert job["error"] is None
+        return dict(job["result"], job=job["id"])
+
+    res = run(20)
+    assert res["command"] == "foedus simulate csto --months 12 --runs 100 --seed 3 --param-draws 20"
+    assert res["draws"].startswith("parameters: 20 draws from the posterior")
+    # the same numbers as the command it prints: foedus simulate split across the same draws
+    cli = foedus.simulate("csto", months=12, runs=100, seed=3, param_draws=20, out=tmp_path / "cli").summary()
+    cli = cli.set_index("state")
+    for r in res["exits"]:
+        assert r["p_exit_draws_q05"] <= r["p_exit"] <= r["p_exit_draws_q95"]
+        assert r["p_exit_runs_q05"] <= r["p_exit"] <= r["p_exit_runs_q95"]
+        for col in ("p_exit", "p_exit_draws_q05", "p_exit_draws_q95"):
+            assert r[col] == pytest.approx(cli.at[r["state"], col])
+    armenia = next(r for r in res["exits"] if r["state"] == "ARM")
+    assert armenia["p_exit_draws_q95"] > armenia["p_exit_draws_q05"], "the draws disagree about Armenia"
+    (horizon,) = res["at_horizon"]
+    assert horizon["draws_q05"] <= horizon["active_members"] <= horizon["draws_q95"]
+    # both intervals in the downloads too
+    exits = pd.read_parquet(io.BytesIO(client.get("/api/table/exits.parquet", params={"job": res["job"]}).content))
+    assert {"p_exit_draws_q05", "p_exit_draws_q95", "p_exit_runs_q05", "p_exit_runs_q95"} <= set(exits.columns)
+    at_horizon = pd.read_csv(io.StringIO(client.get("/api/table/horizon.csv", params={"job": res["job"]}).text))
+    assert list(at_horizon.columns) == ["arm", "month", "active_members", "draws_q05", "draws_q95", "runs_q05", "runs_q95"]
+    # one draw: the fitted values, and the interval across draws is a point
+    fitted = run(1)
+    assert fitted["command"].endswith("--seed 3 --param-draws 1")
+    assert all(r["p_exit_draws_q05"] == r["p_exit"] == r["p_exit_draws_q95"] for r in fitted["exits"])
+
+
 def test_a_bad_forecast_is_refused_before_it_runs(client):
     r = client.post("/api/forecast", json={"alliance": "csto", "runs": 50_000})
     assert r.status_code == 400 and r.json()["error"] == "argument runs: expected a whole number from 1 to 20000, found 50000"
+    r = client.post("/api/forecast", json={"alliance": "csto", "runs": 100, "draws": 101})
+    assert r.status_code == 400 and r.json()["error"].startswith("argument draws: expected a whole number of parameter "
+                                                                 "draws from 0 to 100 (at most the runs")
     r = client.post("/api/forecast", json={"alliance": "csto", "levers": ["crisis:2026-09:state=ZZZ"]})
     assert r.status_code == 400 and "ZZZ" in r.json()["error"]
 

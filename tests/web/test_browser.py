@@ -21,8 +21,12 @@ def test_csto_on_1_march_2024_armenia_is_frozen_on_the_map_and_the_timeline(visi
     assert "on 2024-03-01: 6 members (Armenia frozen)" in page.inner_text("#map-caption")
     colours = fills(page, "fig-map")
     assert colours.count(FROZEN) == 1 and colours.count(ACTIVE) == 5
-    timeline = page.inner_html("#fig-timeline")
-    assert "Armenia" in timeline and "Uzbekistan" in timeline
+    # the timeline: Armenia active until its freeze of 22 February 2024, frozen since
+    spells = page.eval_on_selector_all("#fig-timeline svg path[aria-label]", "ps => ps.map(p => p.getAttribute('aria-label'))")
+    armenia = [s for s in spells if "name: Armenia;" in s and "standing:" in s]
+    assert "name: Armenia; to: Feb 22, 2024; standing: active" in " | ".join(armenia)
+    assert armenia[-1].endswith("standing: frozen")
+    assert any("name: Uzbekistan;" in s and s.endswith("standing: suspended") for s in spells)
     # the events after the chosen date are shown as still to come
     future = page.eval_on_selector_all("#events tbody tr.future", "rs => rs.map(r => r.dataset.date)")
     assert future and min(future) > "2024-03-01"
@@ -37,6 +41,10 @@ def test_nato_gains_sweden_on_7_march_2024_when_the_slider_moves_a_day(visit):
     page.keyboard.press("ArrowRight")
     page.wait_for_function("document.querySelector('#map-caption').textContent.includes('2024-03-07')")
     assert "on 2024-03-07: 32 members" in page.inner_text("#map-caption")
+    assert page.inner_text("#map-caption").endswith("On this day: Sweden active")
+    spells = page.eval_on_selector_all("#fig-timeline svg path[aria-label]", "ps => ps.map(p => p.getAttribute('aria-label'))")
+    sweden = [s for s in spells if "name: Sweden;" in s and "standing:" in s]
+    assert "to: Mar 07, 2024" in sweden[-2] and sweden[-1].endswith("standing: active"), sweden
     page.wait_for_function(f"[...document.querySelectorAll('#fig-map svg g.mark-shape path[fill]')].filter(p => p.getAttribute('fill') == '{ACTIVE}').length == 32")
     assert page.input_value("#date") == "2024-03-07"
     assert "d=2024-03-07" in page.url
@@ -75,7 +83,7 @@ def test_a_lever_moved_changes_the_forecast_and_the_comparison(visit):
     assert page.get_attribute("#fig-active", "data-rendered") and page.get_attribute("#fig-exits", "data-rendered")
     assert page.get_attribute("#fig-difference", "data-rendered") is None
     before = page.inner_text("#command")
-    assert before == "foedus simulate csto --months 36 --runs 400 --seed 1"
+    assert before == "foedus simulate csto --months 36 --runs 400 --seed 1 --param-draws 20"
     # the war ends in January 2025: the page runs the what-if against the same baseline by itself
     page.fill("[name=war_date]", "2025-01")
     page.check("[name=war_on]")
@@ -83,7 +91,7 @@ def test_a_lever_moved_changes_the_forecast_and_the_comparison(visit):
                            timeout=180_000)
     page.wait_for_function("document.querySelector('#progress-text').textContent.startsWith('done')", timeout=180_000)
     assert page.get_attribute("#fig-difference", "data-rendered")
-    assert "--lever war-ends:2025-01:value=0.2 --name what-if --months 36 --runs 400 --seed 1" in page.inner_text("#command")
+    assert "--lever war-ends:2025-01:value=0.2 --name what-if --months 36 --runs 400 --seed 1 --param-draws 20" in page.inner_text("#command")
     table = page.inner_text("#paired")
     assert "active members" in table and "chance of a step out, ARM" in table
     verdicts = page.eval_on_selector_all("#paired tbody td:last-child", "ts => ts.map(t => t.textContent)")
@@ -92,6 +100,31 @@ def test_a_lever_moved_changes_the_forecast_and_the_comparison(visit):
     # the patron does not step out of its own alliance in this model: that difference is exactly none
     rus = page.eval_on_selector_all("#paired tbody tr", "rs => rs.map(r => r.textContent).filter(t => t.includes('step out, RUS'))")
     assert len(rus) == 1 and rus[0].endswith("no change")
+
+
+def test_the_forecast_shows_the_interval_across_parameter_draws_beside_the_runs(visit):
+    page = visit("a=csto")
+    page.check("[name=war_on]")
+    run_forecast(page, runs=200, months=24)
+    assert "20 parameter draws" in page.inner_text("#forecast-caption")
+    assert page.inner_text("#draws-note").startswith("Parameters: 20 draws from the posterior of")
+    assert page.get_attribute("#fig-horizon", "data-rendered")
+    # Armenia's chance of a step out: probability [5-95% across draws] (90% run to run), both arms
+    cells = page.eval_on_selector_all("#exits-table tbody tr", "rs => rs.map(r => [...r.cells].map(c => c.textContent))")
+    (arm,) = [c for c in cells if c[0] == "ARM"]
+    p, d_lo, d_hi, r_lo, r_hi = map(int, re.fullmatch(r"(\d+)% \[(\d+)%-(\d+)%\] \((\d+)%-(\d+)%\)", arm[1]).groups())
+    assert d_lo <= p <= d_hi and r_lo <= p <= r_hi and d_hi - d_lo > r_hi - r_lo, "the draws disagree more than runs"
+    assert len(arm) == 3, "one column per arm"
+    spans = page.eval_on_selector_all("#paired tbody td:nth-child(5)", "ts => ts.map(t => t.textContent)")
+    assert spans and all(" to " in s for s in spans)
+    # one draw: the fitted values alone, and the page says so
+    page.fill("[name=draws]", "1")
+    page.click("#run")
+    page.wait_for_function("document.querySelector('#forecast-caption').textContent.includes('the fitted parameters')",
+                           timeout=180_000)
+    assert page.inner_text("#command").endswith("--param-draws 1")
+    assert page.inner_text("#draws-note").startswith("Parameters: the fitted values only")
+    assert "fk=1" in page.url
 
 
 def test_a_bad_lever_is_one_line_in_the_page(visit):

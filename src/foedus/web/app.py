@@ -24,10 +24,10 @@ from foedus.web.forecast import Forecasts, levers
 
 STATIC = Path(__file__).with_name("static")
 RECORD_TABLES = ("events", "spells", "standings", "bound")
-FORECAST_TABLES = ("forecast", "exits", "comparison")
+FORECAST_TABLES = ("forecast", "exits", "horizon", "comparison")
 
 
-def _int(q, name: str, default: int) -> int:
+def _int(q, name: str, default: int | None) -> int | None:
     text = q.get(name)
     if text in (None, ""):
         return default
@@ -119,7 +119,8 @@ def create_app(workdir: str | Path | None = None) -> Starlette:
         job = forecasts.start(alliance=str(body.get("alliance", "")), variant=str(body.get("variant") or ""),
                               lever_specs=tuple(str(x) for x in body.get("levers") or ()),
                               runs=_int(body, "runs", 2000), months=_int(body, "months", 120),
-                              seed=_int(body, "seed", 1))
+                              seed=_int(body, "seed", 1),
+                              draws=_int(body, "draws", None))
         return JSONResponse(job.status(), status_code=202)
 
     def forecast_status(request: Request) -> Response:

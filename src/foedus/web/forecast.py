@@ -4,8 +4,11 @@ run in the background so that the page can show their progress.
 A job is the comparison ``foedus compare`` makes (``foedus.compare``): the baseline and one variant
 (a built-in variant and/or levers in their command-line form, ``war-ends:2026-01:value=0.2``),
 simulated with the same seed, so that the paired difference is the lever's and not noise. The
-baseline of a given alliance, start, horizon, runs and seed is simulated once and reused: moving a
-lever costs one arm."""
+runs are split across parameter draws from the calibration's posterior as ``foedus simulate
+--param-draws`` splits them (``foedus.model.posterior``), the same draw for a run in both arms, so
+that each figure carries its interval across the draws beside the run-to-run one. The baseline of
+a given alliance, horizon, runs, draws and seed is simulated once and reused: moving a lever costs
+one arm."""
 
 from __future__ import annotations
 
@@ -19,15 +22,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from foedus.compare.folder import open_results
+from foedus.ensemble.draws import draw_of
 from foedus.errors import ArgumentError, FoedusError
+from foedus.model.posterior import default_draws
 from foedus.variants import BASELINE, Variant, builtin_variants, load_variant, variant_from_levers
 from foedus.web.record import open_alliance
 
 MAX_RUNS = 20_000
 MAX_MONTHS = 360
+MAX_DRAWS = 200
 KEEP_JOBS = 20  # finished forecasts kept for their downloads; older ones (and their folders) go
 
 
@@ -92,13 +99,16 @@ def what_if(variant: str = "", lever_specs: list[str] | tuple[str, ...] = ()) ->
                    levers=base.levers + extra.levers, scenario=base.scenario)
 
 
-def check_settings(runs: int, months: int, seed: int) -> None:
+def check_settings(runs: int, months: int, seed: int, draws: int = 1) -> None:
     if not 1 <= runs <= MAX_RUNS:
         raise ArgumentError("runs", f"a whole number from 1 to {MAX_RUNS}", runs)
     if not 1 <= months <= MAX_MONTHS:
         raise ArgumentError("months", f"a whole number from 1 to {MAX_MONTHS}", months)
     if seed < 0:
         raise ArgumentError("seed", "a whole number from 0", seed)
+    if not 0 <= draws <= min(runs, MAX_DRAWS):
+        raise ArgumentError("draws", f"a whole number of parameter draws from 0 to {min(runs, MAX_DRAWS)} "
+                            "(at most the runs; 0 or 1: the fitted values only)", draws)
 
 
 class Forecasts:
@@ -110,9 +120,11 @@ class Forecasts:
         self._lock = threading.Lock()   # one simulation at a time: the machine's cores are the engine's
 
     def start(self, alliance: str, variant: str = "", lever_specs: tuple[str, ...] = (), runs: int = 2000,
-              months: int = 120, seed: int = 1) -> Job:
-        """Check the request at once (a bad lever is a clear error, not a failed job), then run it."""
-        check_settings(runs, months, seed)
+              months: int = 120, seed: int = 1, draws: int | None = None) -> Job:
+        """Check the request at once (a bad lever is a clear error, not a failed job), then run it.
+        ``draws``: parameter draws (default: the CLI's, ``foedus.model.posterior.default_draws``)."""
+        draws = default_draws(draws, runs)
+        check_settings(runs, months, seed, draws)
         sc = open_alliance(alliance)
         arm = what_if(variant, lever_specs)
         if arm is not BASELINE:
@@ -120,7 +132,7 @@ class Forecasts:
 
             variant_scenario(sc, arm)
         settings = {"alliance": alliance, "variant": variant, "levers": list(lever_specs), "runs": runs,
-                    "months": months, "seed": seed}
+                    "months": months, "seed": seed, "draws": max(1, draws)}
         job = Job(id=uuid.uuid4().hex[:12], settings=settings)
         self._forget_old()
         self.jobs[job.id] = job
@@ -150,7 +162,7 @@ class Forecasts:
 
 
 def _baseline_dir(root: Path, sc, s: dict) -> Path:
-    key = json.dumps([sc.hash, s["runs"], s["months"], s["seed"]])
+    key = json.dumps([sc.hash, s["runs"], s["months"], s["seed"], s["draws"]])
     return root / "baselines" / hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -166,8 +178,8 @@ def _simulate(sc, variant: Variant, out: Path, s: dict, progress: Callable[[floa
 
         shutil.rmtree(out)
     simulate_arm(variant_scenario(sc, variant), variant, out, months=s["months"], runs=s["runs"], seed=s["seed"],
-                 chunk_size=s["runs"], per_run=True,
-                 command=f"foedus compare {sc.name} --months {s['months']} --runs {s['runs']} --seed {s['seed']}",
+                 chunk_size=s["runs"], per_run=True, param_draws=s["draws"],
+                 command=f"foedus compare {sc.name} {_ensemble_options(s)}",
                  progress=lambda done, total, _runs: progress(done / max(total, 1)))
 
 
@@ -191,7 +203,8 @@ def run_job(root: Path, job: Job, sc, arm: Variant) -> tuple[dict, dict[str, pd.
     base = open_results(base_dir)
     monthly = [_monthly(base, "baseline")]
     result = {"settings": s, "horizon": base.horizon, "members": base.members, "arm": arm.name,
-              "title": arm.title, "levers": arm.lever_labels(), "command": reproduce(sc, s, arm)}
+              "title": arm.title, "levers": arm.lever_labels(), "command": reproduce(sc, s, arm),
+              "draws": base.manifest.get("draws") or ""}
     tables: dict[str, pd.DataFrame] = {}
     if arm is not BASELINE:
         var_dir = root / "jobs" / job.id / arm.name
@@ -204,10 +217,11 @@ def run_job(root: Path, job: Job, sc, arm: Variant) -> tuple[dict, dict[str, pd.
         tables["comparison"] = paired
         result["paired"] = json.loads(paired.to_json(orient="records"))
     tables["forecast"] = pd.concat(monthly, ignore_index=True)
-    tables["exits"] = pd.concat([_exits(base, "baseline")]
-                                + ([_exits(var, arm.name)] if arm is not BASELINE else []), ignore_index=True)
-    result["forecast"] = json.loads(tables["forecast"].to_json(orient="records", date_format="iso"))
-    result["exits"] = json.loads(tables["exits"].to_json(orient="records"))
+    done = [(base, "baseline")] + ([(var, arm.name)] if arm is not BASELINE else [])
+    tables["exits"] = pd.concat([_exits(r, name) for r, name in done], ignore_index=True)
+    tables["horizon"] = pd.concat([_at_horizon(r, name) for r, name in done], ignore_index=True)
+    for name, key in (("forecast", "forecast"), ("exits", "exits"), ("horizon", "at_horizon")):
+        result[key] = json.loads(tables[name].to_json(orient="records", date_format="iso"))
     return result, tables
 
 
@@ -224,10 +238,29 @@ def _monthly(res, arm: str) -> pd.DataFrame:
 
 
 def _exits(res, arm: str) -> pd.DataFrame:
-    """Per member: the probability of a step out (freeze, notice, suspension, exit) by the horizon."""
+    """Per member: the probability of a step out (freeze, notice, suspension, exit) by the horizon,
+    with its 5-95% interval across parameter draws and its run-to-run 90% interval, as ``foedus
+    simulate`` prints them (the summary table, docs/results.md)."""
+    cols = ["p_exit", "p_exit_draws_q05", "p_exit_draws_q95", "p_exit_runs_q05", "p_exit_runs_q95"]
+    summ = pd.read_parquet(res.path / "summary.parquet").set_index("state")
+    out = summ.loc[[s for s in res.members if s in summ.index], cols].rename_axis("state").reset_index()
+    out.insert(0, "arm", arm)
+    return out
+
+
+def _at_horizon(res, arm: str) -> pd.DataFrame:
+    """The expected number of active members at the horizon, with its 5-95% interval across
+    parameter draws (the expectation within each draw) and the 90% of runs (5-95% quantiles of the
+    runs' counts)."""
     f = res.final[res.final["state"].isin(res.members)]
-    p = (f["first_exit_month"] >= 0).groupby(f["state"]).mean()
-    return pd.DataFrame({"arm": arm, "state": list(p.index), "p_exit": p.to_numpy()})
+    per_run = (f["standing"] == "active").groupby(f["run"]).sum()
+    draw = draw_of(per_run.index.to_numpy(), res.runs_count, int(res.manifest.get("param_draws") or 1))
+    by_draw = per_run.groupby(draw).mean().to_numpy()
+    d05, d95 = np.quantile(by_draw, (0.05, 0.95))
+    r05, r95 = np.quantile(per_run.to_numpy(), (0.05, 0.95), method="inverted_cdf")  # counts: whole members
+    return pd.DataFrame([{"arm": arm, "month": res.horizon[:7], "active_members": float(per_run.mean()),
+                          "draws_q05": float(d05), "draws_q95": float(d95),
+                          "runs_q05": float(r05), "runs_q95": float(r95)}])
 
 
 def reproduce(sc, s: dict, arm: Variant) -> str:
@@ -237,10 +270,14 @@ def reproduce(sc, s: dict, arm: Variant) -> str:
     if sc.name.startswith("atop-"):
         atopid, year = sc.name.split("-")[1:3]
         prefix = f"foedus catalogue scenario {atopid} --year {year} -o {sc.name} && "
-    opts = f"--months {s['months']} --runs {s['runs']} --seed {s['seed']}"
+    opts = _ensemble_options(s)
     if arm is BASELINE:
         return f"{prefix}foedus simulate {where} {opts}"
     if s["variant"] and not any(lv.strip() for lv in s["levers"]):
         return f"{prefix}foedus compare {where} --variant {s['variant']} {opts}"
     levers = " ".join(f"--lever {lv}" for lv in arm.lever_labels())
     return f"{prefix}foedus compare {where} {levers} --name {arm.name} {opts}"
+
+
+def _ensemble_options(s: dict) -> str:
+    return f"--months {s['months']} --runs {s['runs']} --seed {s['seed']} --param-draws {s['draws']}"

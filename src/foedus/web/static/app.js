@@ -98,9 +98,11 @@ async function showDate(iso) {
   const counts = {};
   for (const s of st.states) if (s.standing !== "outside") counts[s.standing] = (counts[s.standing] || 0) + 1;
   const frozen = st.states.filter((s) => s.standing === "frozen").map((s) => s.name);
+  const changed = st.states.filter((s) => s.since === iso && s.standing !== "outside");
   $("#map-caption").textContent = `${rec.name} on ${iso}: ${st.members.length} members`
     + (frozen.length ? ` (${frozen.join(", ")} frozen)` : "") + ". "
-    + Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ");
+    + Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")
+    + (changed.length ? `. On this day: ${changed.map((x) => `${x.name} ${x.standing}`).join(", ")}` : "");
   const off = st.states.filter((s) => !s.on_map && s.standing !== "outside");
   $("#off-map").textContent = off.length ? `Not on today's map: ${off.map((s) => `${s.name} (${s.standing})`).join(", ")}.` : "";
   await Promise.all([drawMap(st), drawTimeline(iso)]);
@@ -119,7 +121,10 @@ async function drawMap(st) {
   const rows = st.states.filter((s) => s.on_map);
   const pad = st.fit.length ? st.fit : [[0, 0]];
   const lons = pad.map((p) => p[0]), lats = pad.map((p) => p[1]);
-  const box = [[Math.min(...lons) - 8, Math.min(...lats) - 6], [Math.max(...lons) + 8, Math.max(...lats) + 6]];
+  // the fit is to a point inside each member: room for half a large country (Turkey, Kazakhstan) each
+  // side, and all four corners, since the projection's meridians converge towards the poles
+  const [w, e, south, north] = [Math.min(...lons) - 12, Math.max(...lons) + 12, Math.min(...lats) - 6, Math.max(...lats) + 6];
+  const box = [[w, south], [e, south], [w, north], [e, north]];
   const fit = { type: "Feature", geometry: { type: "MultiPoint", coordinates: box } };
   const countries = { values: state.topo, format: { type: "topojson", feature: "countries" } };
   await draw(el, {
@@ -285,7 +290,8 @@ let pending = null;
 async function runForecast() {
   const f = $("#forecast-form");
   const body = { alliance: state.alliance, variant: f.variant.value, levers: leverSpecs(),
-                 runs: Number(f.runs.value), months: Number(f.months.value), seed: Number(f.seed.value) };
+                 runs: Number(f.runs.value), months: Number(f.months.value), seed: Number(f.seed.value),
+                 draws: Number(f.draws.value) };
   const token = {};
   pending = token;
   $("#run").disabled = true;
@@ -300,7 +306,8 @@ async function runForecast() {
     if (pending !== token) return;  // a newer request replaced this one
     if (job.error) throw new Error(job.error);
     $("#progress").value = 1;
-    $("#progress-text").textContent = `done: ${body.runs} runs per arm in ${job.seconds.toFixed(1)} s`;
+    const k = job.result.settings.draws;
+    $("#progress-text").textContent = `done: ${body.runs} runs per arm${k > 1 ? ` across ${k} parameter draws` : ""} in ${job.seconds.toFixed(1)} s`;
     state.job = job;
     await showForecast(job.result);
     saveView();
@@ -312,7 +319,10 @@ async function runForecast() {
 async function showForecast(res) {
   const s = res.settings;
   const arm = res.arm === "baseline" ? "baseline only" : `what-if: ${res.levers.join("; ")}`;
-  $("#forecast-caption").textContent = `${state.record.name}: ${s.runs} runs, ${s.months} months to ${res.horizon.slice(0, 7)}, seed ${s.seed}; ${arm}`;
+  const draws = s.draws > 1 ? `${s.draws} parameter draws` : "the fitted parameters";
+  $("#forecast-caption").textContent = `${state.record.name}: ${s.runs} runs, ${s.months} months to ${res.horizon.slice(0, 7)}, seed ${s.seed}, ${draws}; ${arm}`;
+  $("#draws-note").textContent = s.draws > 1 ? `${res.draws[0].toUpperCase()}${res.draws.slice(1)}.`
+    : "Parameters: the fitted values only (set parameter draws above 1 to see what the record leaves undecided about them).";
   $("#command").textContent = res.command;
   const arms = res.arm === "baseline" ? ["baseline"] : ["baseline", res.arm];
   const colours = arms.map((a) => ARM_COLOURS[a] || ARM_COLOURS["what-if"]);
@@ -327,18 +337,79 @@ async function showForecast(res) {
                 color: { field: "arm", type: "nominal", title: null, scale: { domain: arms, range: colours } },
                 strokeDash: { field: "arm", type: "nominal", title: null, scale: { domain: arms, range: [[1, 0], [6, 3]] } } },
   });
-  const exits = $("#fig-exits");
-  await draw(exits, {
-    width: figureWidth(exits), height: Math.max(120, 18 * res.members.length),
-    title: { text: "Chance of a step out", subtitle: [`freeze, notice, suspension or exit`, `by ${res.horizon.slice(0, 7)}`] },
-    data: { values: res.exits }, mark: { type: "point", filled: true, size: 70 },
-    encoding: { y: { field: "state", type: "nominal", title: null, sort: res.members },
-                x: { field: "p_exit", type: "quantitative", title: "probability", axis: { format: ".0%" }, scale: { domain: [0, 1] } },
-                color: { field: "arm", type: "nominal", title: null, scale: { domain: arms, range: colours } },
-                shape: { field: "arm", type: "nominal", legend: null },
-                tooltip: [{ field: "arm" }, { field: "state" }, { field: "p_exit", format: ".1%" }] },
-  });
+  await drawHorizon(res, arms, colours);
+  await drawExits(res, arms, colours);
   await drawDifference(res);
+}
+
+// an interval as two bars: thick, 5-95% across parameter draws; thin, the runs' randomness
+function intervalLayers(y, lo, hi, dlo, dhi, colour) {
+  const c = colour ? { color: colour } : {};
+  return [
+    { mark: Object.assign({ type: "rule", strokeWidth: 1.5 }, c), encoding: Object.assign({ x: { field: lo, type: "quantitative" }, x2: { field: hi } }, y) },
+    { mark: Object.assign({ type: "rule", strokeWidth: 7, opacity: 0.35, strokeCap: "round" }, c),
+      encoding: Object.assign({ x: { field: dlo, type: "quantitative" }, x2: { field: dhi } }, y) },
+  ];
+}
+const pctText = (x) => `${(100 * x).toFixed(0)}%`;
+function armEncoding(arms, colours) {
+  return { color: { field: "arm", type: "nominal", title: null, scale: { domain: arms, range: colours } } };
+}
+async function drawHorizon(res, arms, colours) {
+  const el = $("#fig-horizon");
+  const y = { y: { field: "arm", type: "nominal", title: null, sort: arms } };
+  await draw(el, {
+    width: figureWidth(el), height: 34 * arms.length,
+    title: { text: `Active members in ${res.horizon.slice(0, 7)}`, subtitle: ["expected, from zero; thick: 5-95% across", "parameter draws, thin: 90% of runs"] },
+    data: { values: res.at_horizon },
+    encoding: Object.assign({}, y, armEncoding(arms, colours)),
+    layer: [
+      ...intervalLayers({}, "runs_q05", "runs_q95", "draws_q05", "draws_q95"),
+      { mark: { type: "point", filled: true, size: 70 },
+        encoding: { x: { field: "active_members", type: "quantitative", title: "active members", scale: { zero: true },
+                         axis: { tickMinStep: 1, format: "d" } },
+                    tooltip: [{ field: "arm" }, { field: "active_members", format: ".2f" }, { field: "draws_q05", title: "draws 5%", format: ".2f" },
+                              { field: "draws_q95", title: "draws 95%", format: ".2f" }] } },
+    ],
+  });
+}
+async function drawExits(res, arms, colours) {
+  const el = $("#fig-exits");
+  const y = { y: { field: "state", type: "nominal", title: null, sort: res.members }, yOffset: { field: "arm", sort: arms } };
+  await draw(el, {
+    width: figureWidth(el), height: Math.max(120, 16 * arms.length * res.members.length),
+    title: { text: "Chance of a step out", subtitle: ["freeze, notice, suspension or exit", `by ${res.horizon.slice(0, 7)}; thick: 5-95% across`, "parameter draws, thin: 90% run to run"] },
+    data: { values: res.exits }, encoding: Object.assign({}, y, armEncoding(arms, colours)),
+    layer: [
+      ...intervalLayers({}, "p_exit_runs_q05", "p_exit_runs_q95", "p_exit_draws_q05", "p_exit_draws_q95"),
+      { mark: { type: "point", filled: true, size: 60 },
+        encoding: { x: { field: "p_exit", type: "quantitative", title: "probability", axis: { format: ".0%" }, scale: { domain: [0, 1] } },
+                    shape: { field: "arm", type: "nominal", legend: null },
+                    tooltip: [{ field: "arm" }, { field: "state" }, { field: "p_exit", format: ".1%" },
+                              { field: "p_exit_draws_q05", title: "draws 5%", format: ".1%" }, { field: "p_exit_draws_q95", title: "draws 95%", format: ".1%" }] } },
+    ],
+  });
+  const t = document.createElement("table");
+  t.id = "exits-table";
+  t.innerHTML = `<thead><tr><th>member</th>${arms.map((a) => `<th>${a}</th>`).join("")}</tr></thead>`;
+  const tb = document.createElement("tbody");
+  for (const m of res.members) {
+    const tr = document.createElement("tr");
+    const cells = [m, ...arms.map((a) => {
+      const r = res.exits.find((x) => x.arm === a && x.state === m);
+      return `${pctText(r.p_exit)} [${pctText(r.p_exit_draws_q05)}-${pctText(r.p_exit_draws_q95)}] (${pctText(r.p_exit_runs_q05)}-${pctText(r.p_exit_runs_q95)})`;
+    })];
+    cells.forEach((text) => { const td = document.createElement("td"); td.textContent = text; tr.appendChild(td); });
+    tb.appendChild(tr);
+  }
+  t.appendChild(tb);
+  const box = $("#exits");
+  box.innerHTML = "";
+  const p = document.createElement("p");
+  p.className = "muted";
+  p.textContent = `Chance of a step out by ${res.horizon.slice(0, 7)}: probability [5-95% across parameter draws] (90% run to run), as foedus simulate prints it.`;
+  box.appendChild(p);
+  const wrap = document.createElement("div"); wrap.className = "scroll"; wrap.appendChild(t); box.appendChild(wrap);
 }
 
 const WORDS = { "no change": "none", "no clear change": "none", "a small change": "small", higher: "matters", lower: "matters" };
@@ -356,7 +427,7 @@ async function drawDifference(res) {
   const rows = res.paired.filter((r) => r.metric === "p_exit");
   await draw(el, {
     width: figureWidth(el), height: Math.max(120, 18 * rows.length),
-    title: { text: "What-if minus baseline", subtitle: ["chance of a step out, 95% interval,", "paired run by run"] },
+    title: { text: "What-if minus baseline", subtitle: ["chance of a step out, paired run by run;", "thick: 5-95% across parameter draws,", "thin: 95% interval"] },
     data: { values: rows.map((r) => Object.assign({}, r, { size: WORDS[r.verdict] })) },
     layer: [
       { mark: { type: "rule", color: "#999" }, encoding: { x: { datum: 0, type: "quantitative" } } },
@@ -364,6 +435,9 @@ async function drawDifference(res) {
         encoding: { y: { field: "state", type: "nominal", title: null, sort: res.members },
                     x: { field: "ci_low", type: "quantitative", title: "difference", axis: { format: "+.1~%", tickCount: 4 } },
                     x2: { field: "ci_high" } } },
+      { mark: { type: "rule", strokeWidth: 7, opacity: 0.3, strokeCap: "round", color: "#5b6475" },
+        encoding: { y: { field: "state", type: "nominal", sort: res.members },
+                    x: { field: "difference_draws_q05", type: "quantitative" }, x2: { field: "difference_draws_q95" } } },
       { mark: { type: "point", filled: true, size: 70 },
         encoding: { y: { field: "state", type: "nominal", sort: res.members }, x: { field: "difference", type: "quantitative" },
                     color: { field: "size", type: "nominal", title: null,
@@ -372,15 +446,16 @@ async function drawDifference(res) {
     ],
   });
   const t = document.createElement("table");
-  t.innerHTML = "<thead><tr><th>figure</th><th>baseline</th><th>what-if</th><th>difference [95%]</th><th>in words</th></tr></thead>";
+  t.innerHTML = "<thead><tr><th>figure</th><th>baseline</th><th>what-if</th><th>difference [95%]</th><th>5-95% across draws</th><th>in words</th></tr></thead>";
   const tb = document.createElement("tbody");
   const pct = (m) => m === "p_exit" || m === "p_out";
   const fmt = (m, x, sign) => pct(m) ? `${sign && x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}${sign ? " pts" : "%"}` : `${sign && x >= 0 ? "+" : ""}${x.toFixed(3)}`;
   for (const r of res.paired) {
     const tr = document.createElement("tr");
     const cells = [`${LABELS[r.metric] || r.metric}${r.state ? ", " + r.state : ""}`, fmt(r.metric, r.baseline_mean),
-                   fmt(r.metric, r.variant_mean), `${fmt(r.metric, r.difference, true)} [${fmt(r.metric, r.ci_low, true)}, ${fmt(r.metric, r.ci_high, true)}]`, r.verdict];
-    cells.forEach((text, i) => { const td = document.createElement("td"); td.textContent = text; if (i === 4) td.className = "verdict-" + WORDS[r.verdict]; tr.appendChild(td); });
+                   fmt(r.metric, r.variant_mean), `${fmt(r.metric, r.difference, true)} [${fmt(r.metric, r.ci_low, true)}, ${fmt(r.metric, r.ci_high, true)}]`,
+                   `${fmt(r.metric, r.difference_draws_q05, true)} to ${fmt(r.metric, r.difference_draws_q95, true)}`, r.verdict];
+    cells.forEach((text, i) => { const td = document.createElement("td"); td.textContent = text; if (i === 5) td.className = "verdict-" + WORDS[r.verdict]; tr.appendChild(td); });
     tb.appendChild(tr);
   }
   t.appendChild(tb);
@@ -418,7 +493,7 @@ function viewParams() {
   const v = { a: state.alliance, d: $("#date").value };
   if ($("#bound-answer").dataset.answered) Object.assign(v, { bd: b.date.value, bv: b.victim.value, ba: aggressors().join(","),
     bc: b.crisis.value, bt: b.place.value, br: b.requested.checked ? "1" : "0" });
-  if (state.job) Object.assign(v, { fv: f.variant.value, fl: leverSpecs().join(";"), fr: f.runs.value, fm: f.months.value, fs: f.seed.value });
+  if (state.job) Object.assign(v, { fv: f.variant.value, fl: leverSpecs().join(";"), fr: f.runs.value, fm: f.months.value, fs: f.seed.value, fk: f.draws.value });
   return v;
 }
 function saveView() {
@@ -454,6 +529,7 @@ async function restoreView() {
 function setLevers(v) {
   const f = $("#forecast-form");
   f.variant.value = v.fv || ""; f.runs.value = v.fr; f.months.value = v.fm || 120; f.seed.value = v.fs || 1;
+  f.draws.value = v.fk ?? 1;  // an address written before the page drew parameters: the fitted values, as it ran then
   for (const spec of (v.fl || "").split(";").filter(Boolean)) {
     const [kind, rest] = [spec.slice(0, spec.indexOf(":")), spec.slice(spec.indexOf(":") + 1)];
     if (kind === "parameter") {
@@ -520,7 +596,7 @@ document.addEventListener("DOMContentLoaded", guard(async () => {
   $("#date-slider").addEventListener("input", guard((e) => showDate(isoOfDay(Number(e.target.value)))));
   $("#bound-form").addEventListener("submit", guard(async (e) => { e.preventDefault(); await askBound(); }));
   $("#forecast-form").addEventListener("submit", guard(async (e) => { e.preventDefault(); await runForecast(); }));
-  $("#forecast-form").addEventListener("input", (e) => { if (!["runs", "months", "seed"].includes(e.target.name)) leverMoved(); else showOutputs(); });
+  $("#forecast-form").addEventListener("input", (e) => { if (!["runs", "months", "seed", "draws"].includes(e.target.name)) leverMoved(); else showOutputs(); });
   $("#share").addEventListener("click", guard(async () => {
     saveView();
     try { await navigator.clipboard.writeText(location.href); $("#share").textContent = "Link copied"; }
