@@ -133,10 +133,9 @@ def vote_probs(params, level: str, f: DecisionFeatures, shock=None):
 
 
 def _vote_probs_of_utility(params, u, f: DecisionFeatures):
-    p_yes = sigmoid(u)
-    p_no = sigmoid(-u - params["decision_abstain_band"])
-    p_yes = np.where(f.frozen, 0.0, p_yes)
-    p_no = np.where(f.frozen, 0.0, p_no)
+    present = ~np.asarray(f.frozen, dtype=bool)        # a frozen member's yes and no are 0 (a product, not a where: faster)
+    p_yes = sigmoid(u) * present
+    p_no = sigmoid(-u - params["decision_abstain_band"]) * present
     p_abs = 1.0 - p_yes - p_no
     # Where abstention would block, a member inclined to abstain chooses: consent (silence) or veto.
     silent = ~np.asarray(f.abstention, dtype=bool)[:, None] * params["decision_silence"] * p_abs
