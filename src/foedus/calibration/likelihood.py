@@ -54,11 +54,13 @@ class Scored:
 
 
 def _values(params) -> Mapping[str, float]:
-    from foedus.model.parameters import Parameters
+    from foedus.model.parameters import Parameters, registry
 
     if isinstance(params, Parameters):
         return params.values
     if isinstance(params, Mapping) and len(params) and all(not isinstance(v, Mapping) for v in params.values()):
+        if registry().keys() <= params.keys():     # every value given (the fit's): nothing to fill in
+            return params
         full = Parameters({}).to_dict()
         full.update(params)
         return full
@@ -117,12 +119,17 @@ def _member_features(p, rec: AllianceRecord) -> membership.MemberFeatures:
 
 def _severity_weights(p, rec: AllianceRecord):
     """Per request row: severity nodes (q, Q) and quadrature weights of the severity law (q, Q)."""
-    q = len(rec.rq_state)
-    known = ~np.isnan(rec.rq_severity)
-    sev = np.where(known[:, None], np.nan_to_num(rec.rq_severity)[:, None], NODES[None, :])
-    w = np.where(known[:, None], np.eye(1, len(NODES), 0).repeat(q, 0), QWEIGHTS[None, :] * crises.severity_density(p, NODES)[None, :])
+    sev, known, first = _cached(rec, ("severity nodes",), lambda: _severity_nodes(rec))
+    w = np.where(known[:, None], first, QWEIGHTS[None, :] * crises.severity_density(p, NODES)[None, :])
     w = w / w.sum(1, keepdims=True)
     return sev, w
+
+
+def _severity_nodes(rec: AllianceRecord):
+    """The record's part of :func:`_severity_weights`: a recorded severity is one node of weight one."""
+    known = ~np.isnan(rec.rq_severity)
+    sev = np.where(known[:, None], np.nan_to_num(rec.rq_severity)[:, None], NODES[None, :])
+    return sev, known, np.eye(1, len(NODES), 0).repeat(len(known), 0)
 
 
 def reads(*mechanisms) -> tuple[str, ...]:
