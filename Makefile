@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install bench bench-scaling bench-pieces clean
+.PHONY: demo test install bench bench-scaling bench-pieces bench-fit clean
 
 # .ci/make-venv falls back to `venv --without-pip` + the system pip, then virtualenv, where
 # `python3 -m venv` cannot make a pip (Debian without python3-venv).
@@ -32,6 +32,9 @@ bench-scaling: $(STAMP)
 # the calibration's likelihood and the ATOP catalogue's conversion (seconds)
 bench-pieces: $(STAMP)
 	$(BIN)/python benchmarks/pieces.py
+
+bench-fit: $(STAMP)
+	$(BIN)/python benchmarks/fit.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.integrate import quad
 
 from foedus.calibration import likelihood
@@ -16,7 +18,7 @@ from foedus.chronology import month_index, month_start
 from foedus.ledger.replay import replay
 from foedus.model import accession, credibility, crises, decision, membership, requests
 from foedus.model._math import regime_score
-from foedus.model.parameters import Parameters
+from foedus.model.parameters import Parameters, registry
 from foedus.model.timeline import CRISIS_CODES, value_on
 from foedus.scenario.schema import CrisisType
 from foedus.treaty.membership import MEMBER_STANDINGS, VOTING_STANDINGS, Standing
@@ -208,6 +210,47 @@ def test_one_evaluation_on_both_records_is_finite_and_repeatable(real_obs):
     first = likelihood.loglik({}, real_obs)
     assert np.isfinite(first) and first < 0
     assert likelihood.loglik({}, real_obs) == first
+
+
+def _fresh(obs: Observations, params) -> list:
+    """The score with nothing remembered from earlier evaluations."""
+    for rec in obs.records:
+        rec.cache.clear()
+    return likelihood.score(params, obs)
+
+
+def _moved(name: str, base: dict, step: float) -> dict:
+    """``base`` with parameter ``name`` moved by ``step`` of its range, kept inside its bounds."""
+    prm = registry()[name]
+    value = base.get(name, prm.default) + step * (prm.upper - prm.lower)
+    return dict(base, **{name: min(max(value, prm.lower), prm.upper)})
+
+
+def _same_scores(a: list, b: list) -> bool:
+    return [s.kind for s in a] == [s.kind for s in b] and all(np.array_equal(x.probs, y.probs) for x, y in zip(a, b))
+
+
+def test_a_step_in_any_parameter_scores_as_a_fresh_evaluation_on_both_records(real_obs):
+    """The likelihood remembers the council's answers and the membership hazards by the values of the
+    parameters their mechanisms declare; moving any parameter of the registry, one at a time as a
+    finite-difference gradient does, gives exactly what an evaluation from scratch gives."""
+    base = {n: p.default for n, p in registry().items()}
+    for name in registry():
+        likelihood.score(base, real_obs)                 # the base values remembered
+        moved = _moved(name, base, 0.01)
+        assert _same_scores(likelihood.score(moved, real_obs), _fresh(real_obs, moved)), name
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(sorted(registry())), step=st.floats(-0.2, 0.2), then=st.sampled_from(sorted(registry())))
+def test_any_two_steps_score_as_fresh_evaluations_on_the_small_ledger(ledger, toy_params, name, step, then):
+    obs = Observations((build_alliance(ledger, "pact"),))
+    first = _moved(name, toy_params, step)
+    second = _moved(then, first, -step / 2)
+    for params in (toy_params, first, second, first):
+        remembered = likelihood.score(params, obs)
+        assert _same_scores(remembered, _fresh(obs, params)), (name, then)
+        likelihood.score(toy_params, obs)
 
 
 def test_the_record_read_as_decisions(real_obs):

@@ -54,11 +54,13 @@ class Scored:
 
 
 def _values(params) -> Mapping[str, float]:
-    from foedus.model.parameters import Parameters
+    from foedus.model.parameters import Parameters, registry
 
     if isinstance(params, Parameters):
         return params.values
     if isinstance(params, Mapping) and len(params) and all(not isinstance(v, Mapping) for v in params.values()):
+        if registry().keys() <= params.keys():     # every value given (the fit's): nothing to fill in
+            return params
         full = Parameters({}).to_dict()
         full.update(params)
         return full
@@ -95,12 +97,14 @@ _CRED = ("cred_prior_mean", "cred_prior_strength", "cred_victim_weight", "cred_o
 
 
 def _cached(rec: AllianceRecord, key: tuple, compute):
-    """Beliefs and momentum depend on a few parameters the fit holds fixed: compute them once per values."""
-    hit = rec.cache.get(key)
+    """What depends on a few parameters only (beliefs, momentum, the council's answers) is computed
+    once per values of those parameters and kept, the least recently used dropped past 64 entries."""
+    hit = rec.cache.pop(key, None)
     if hit is None:
-        if len(rec.cache) > 64:
-            rec.cache.clear()
-        hit = rec.cache[key] = compute()
+        hit = compute()
+        if len(rec.cache) >= 64:
+            rec.cache.pop(next(iter(rec.cache)))
+    rec.cache[key] = hit
     return hit
 
 
@@ -115,12 +119,81 @@ def _member_features(p, rec: AllianceRecord) -> membership.MemberFeatures:
 
 def _severity_weights(p, rec: AllianceRecord):
     """Per request row: severity nodes (q, Q) and quadrature weights of the severity law (q, Q)."""
-    q = len(rec.rq_state)
-    known = ~np.isnan(rec.rq_severity)
-    sev = np.where(known[:, None], np.nan_to_num(rec.rq_severity)[:, None], NODES[None, :])
-    w = np.where(known[:, None], np.eye(1, len(NODES), 0).repeat(q, 0), QWEIGHTS[None, :] * crises.severity_density(p, NODES)[None, :])
+    sev, known, first = _cached(rec, ("severity nodes",), lambda: _severity_nodes(rec))
+    w = np.where(known[:, None], first, QWEIGHTS[None, :] * crises.severity_density(p, NODES)[None, :])
     w = w / w.sum(1, keepdims=True)
     return sev, w
+
+
+def _severity_nodes(rec: AllianceRecord):
+    """The record's part of :func:`_severity_weights`: a recorded severity is one node of weight one."""
+    known = ~np.isnan(rec.rq_severity)
+    sev = np.where(known[:, None], np.nan_to_num(rec.rq_severity)[:, None], NODES[None, :])
+    return sev, known, np.eye(1, len(NODES), 0).repeat(len(known), 0)
+
+
+def reads(*mechanisms) -> tuple[str, ...]:
+    """The parameters that the probabilities of ``mechanisms`` read: those they declare
+    (``Mechanism.params``), the one home of that dependence. A result memoised by their values is
+    reused while the fit moves any other parameter, so that a finite-difference step in a request's
+    parameter does not recompute the council's answers (a test perturbs each parameter to check it)."""
+    return tuple(prm.name for m in mechanisms for prm in m.params)
+
+
+def _decision_features(rec: AllianceRecord, sev: np.ndarray) -> decision.DecisionFeatures:
+    """The features of every recorded answer at every severity node, (K * Q, ...): the record's alone."""
+    K, Q = len(rec.oc_rq), sev.shape[1]
+    rep = lambda x: np.repeat(x, Q, axis=0)  # noqa: E731
+    return decision.DecisionFeatures(
+        covered=rep(rec.oc_covered), crisis_type=rep(rec.oc_type), severity=sev[rec.oc_rq].reshape(-1),
+        salience=rep(rec.oc_salience), aff_victim=rep(rec.oc_aff_victim), aff_aggressor=rep(rec.oc_aff_aggressor),
+        regime_member=np.broadcast_to(rec.regime, (K * Q, len(rec.regime))), regime_victim=rep(rec.oc_regime_victim),
+        spare=rep(rec.oc_spare), eligible=rep(rec.oc_eligible), frozen=rep(rec.oc_frozen),
+        patron=rep(rec.oc_patron), abstention=rep(rec.oc_abstention))
+
+
+def _answers_by_severity(p, rec: AllianceRecord, sev: np.ndarray) -> np.ndarray:
+    """The council's answer to each recorded request at each severity node, (K, Q, 3): the costliest
+    term of the likelihood, computed once per values of the decision's own parameters (the request
+    and severity parameters move only the weights of the nodes)."""
+    f = _cached(rec, ("decision features",), lambda: _decision_features(rec, sev))
+    key = ("answers",) + tuple(p[k] for k in reads(decision.MECHANISM))
+    return _cached(rec, key, lambda: decision.outcome_probs(p, f).reshape(len(rec.oc_rq), sev.shape[1], 3))
+
+
+def _membership_probs(p, rec: AllianceRecord) -> list[tuple[str, np.ndarray]]:
+    """The probabilities of the members' and the council's membership decisions, by kind: they read
+    the membership's and the credibility's parameters alone (:func:`reads`)."""
+    rows = rec.rows
+    out: list[tuple[str, np.ndarray]] = []
+    f = _member_features(p, rec)
+    z = membership.margin(p, f)
+    hz = membership.hazards_from_margin(p, z, f.frozen, rec.can_notice)
+    # the member's own way out: notice, or a denunciation where the treaty has no way out
+    leave = hz.p_notice + membership.p_denounce(p, z, rec.can_notice)
+    if len(rows["member:exit"].y):
+        # ATOP records exits, not freezes: a freeze counts as staying a member
+        P = membership.category_probs(hz.p_freeze, leave)
+        out.append(("member:exit", np.stack([P[:, 0] + P[:, 1], P[:, 2]], 1)))
+    for kind, standing, cols in (
+        ("member:active", S.active, (hz.p_freeze, leave)),
+        ("member:frozen", S.frozen, (hz.p_notice, hz.p_return)),
+        ("member:notice", S.notice, (hz.p_revoke,)),
+    ):
+        sel = rec.mm_standing == standing
+        if sel.any() and len(rows[kind].y):
+            P = membership.category_probs(*(c[sel] for c in cols))
+            if P.shape[1] < 3:
+                P = np.pad(P, ((0, 0), (0, 3 - P.shape[1])))
+            out.append((kind, P[:, :len(LABELS[kind])]))
+    if len(rec.cf_row):
+        ps = membership.p_suspend(p, rec.cf_months)
+        out.append(("council:frozen", np.stack([1 - ps, ps], 1)))
+    if len(rec.rw_row):
+        sub = membership.MemberFeatures(**{k: np.asarray(getattr(f, k))[rec.rw_row] for k in f.__dataclass_fields__})
+        pl = membership.p_lapse(p, sub)
+        out.append(("renewal", np.stack([1 - pl, pl], 1)))
+    return out
 
 
 #: The hazards of leaving that a random intercept of an alliance shifts (the pooled fit, ``calibration.pooled``).
@@ -146,33 +219,8 @@ def score(params, obs: Observations, intercepts: Mapping[str, float] | None = No
         p = with_intercept(p0, (intercepts or {}).get(rec.group, 0.0))
         rows = rec.rows
         if len(rec.mm_state):
-            f = _member_features(p, rec)
-            z = membership.margin(p, f)
-            hz = membership.hazards_from_margin(p, z, f.frozen, rec.can_notice)
-            # the member's own way out: notice, or a denunciation where the treaty has no way out
-            leave = hz.p_notice + membership.p_denounce(p, z, rec.can_notice)
-            if len(rows["member:exit"].y):
-                # ATOP records exits, not freezes: a freeze counts as staying a member
-                P = membership.category_probs(hz.p_freeze, leave)
-                out.append(Scored("member:exit", rec, np.stack([P[:, 0] + P[:, 1], P[:, 2]], 1), rows["member:exit"].y))
-            for kind, standing, cols in (
-                ("member:active", S.active, (hz.p_freeze, leave)),
-                ("member:frozen", S.frozen, (hz.p_notice, hz.p_return)),
-                ("member:notice", S.notice, (hz.p_revoke,)),
-            ):
-                sel = rec.mm_standing == standing
-                if sel.any() and len(rows[kind].y):
-                    P = membership.category_probs(*(c[sel] for c in cols))
-                    if P.shape[1] < 3:
-                        P = np.pad(P, ((0, 0), (0, 3 - P.shape[1])))
-                    out.append(Scored(kind, rec, P[:, :len(LABELS[kind])], rows[kind].y))
-            if len(rec.cf_row):
-                ps = membership.p_suspend(p, rec.cf_months)
-                out.append(Scored("council:frozen", rec, np.stack([1 - ps, ps], 1), rows["council:frozen"].y))
-            if len(rec.rw_row):
-                sub = membership.MemberFeatures(**{k: np.asarray(getattr(f, k))[rec.rw_row] for k in f.__dataclass_fields__})
-                pl = membership.p_lapse(p, sub)
-                out.append(Scored("renewal", rec, np.stack([1 - pl, pl], 1), rows["renewal"].y))
+            key = ("membership",) + tuple(p[k] for k in reads(membership.MECHANISM, credibility.MECHANISM))
+            out.extend(Scored(kind, rec, P, rows[kind].y) for kind, P in _cached(rec, key, lambda: _membership_probs(p, rec)))
         if len(rec.cr_type):
             pc = crises.p_arrival(p, rec.cr_rate, 1.0, rec.cr_type)
             out.append(Scored("crisis", rec, np.stack([1 - pc, pc], 1), rows["crisis"].y))
@@ -187,17 +235,9 @@ def score(params, obs: Observations, intercepts: Mapping[str, float] | None = No
             p_ask = (w * pr).sum(1)
             out.append(Scored("request", rec, np.stack([p_ask, 1 - p_ask], 1), rows["request"].y))
             if len(rec.oc_rq):
-                K, Q = len(rec.oc_rq), sev.shape[1]
                 post = w[rec.oc_rq] * pr[rec.oc_rq]
                 post = post / np.maximum(post.sum(1, keepdims=True), TINY)              # severity | asked
-                rep = lambda x: np.repeat(x, Q, axis=0)  # noqa: E731
-                f = decision.DecisionFeatures(
-                    covered=rep(rec.oc_covered), crisis_type=rep(rec.oc_type), severity=sev[rec.oc_rq].reshape(-1),
-                    salience=rep(rec.oc_salience), aff_victim=rep(rec.oc_aff_victim), aff_aggressor=rep(rec.oc_aff_aggressor),
-                    regime_member=np.broadcast_to(rec.regime, (K * Q, len(rec.regime))), regime_victim=rep(rec.oc_regime_victim),
-                    spare=rep(rec.oc_spare), eligible=rep(rec.oc_eligible), frozen=rep(rec.oc_frozen),
-                    patron=rep(rec.oc_patron), abstention=rep(rec.oc_abstention))
-                P = (decision.outcome_probs(p, f).reshape(K, Q, 3) * post[:, :, None]).sum(1)
+                P = (_answers_by_severity(p, rec, sev) * post[:, :, None]).sum(1)
                 for kind, sel in (("outcome:request", ~rec.oc_consultation), ("outcome:consultation", rec.oc_consultation)):
                     if sel.any():
                         out.append(Scored(kind, rec, P[sel], rows[kind].y))

@@ -133,10 +133,9 @@ def vote_probs(params, level: str, f: DecisionFeatures, shock=None):
 
 
 def _vote_probs_of_utility(params, u, f: DecisionFeatures):
-    p_yes = sigmoid(u)
-    p_no = sigmoid(-u - params["decision_abstain_band"])
-    p_yes = np.where(f.frozen, 0.0, p_yes)
-    p_no = np.where(f.frozen, 0.0, p_no)
+    present = ~np.asarray(f.frozen, dtype=bool)        # a frozen member's yes and no are 0 (a product, not a where: faster)
+    p_yes = sigmoid(u) * present
+    p_no = sigmoid(-u - params["decision_abstain_band"]) * present
     p_abs = 1.0 - p_yes - p_no
     # Where abstention would block, a member inclined to abstain chooses: consent (silence) or veto.
     silent = ~np.asarray(f.abstention, dtype=bool)[:, None] * params["decision_silence"] * p_abs
@@ -156,11 +155,27 @@ def outcome_probs(params, f: DecisionFeatures) -> np.ndarray:
     both levels through the council's procedure, integrated over the request-level shock by
     Gauss-Hermite quadrature (``treaty.procedure.answer_probs``, ``shock_nodes``)."""
     z, w = shock_nodes(params["decision_shock_sd"])
-    # the utilities at every node at once: (Q, K, N), the vote probabilities broadcast over the nodes
-    levels = [_vote_probs_of_utility(params, utility(params, level, f)[None] + z[:, None, None], f)
-              for level in LEVELS]
-    return answer_probs(levels[0], levels[1], f.eligible, f.patron, f.abstention,
-                        np.asarray(f.crisis_type) == THREAT, weights=w)
+    threat = np.asarray(f.crisis_type) == THREAT
+    limited = _votes_at_nodes(params, "limited", f, z)
+    if threat.any():
+        # a mere threat is never answered by a deployment: its deployment votes are not computed (zeros, unread)
+        deploy = tuple(np.zeros_like(x) for x in limited)
+        if not threat.all():
+            for whole, part in zip(deploy, _votes_at_nodes(params, "deploy", _requests(f, ~threat), z)):
+                whole[:, ~threat] = part
+    else:
+        deploy = _votes_at_nodes(params, "deploy", f, z)
+    return answer_probs(deploy, limited, f.eligible, f.patron, f.abstention, threat, weights=w)
+
+
+def _votes_at_nodes(params, level: str, f: DecisionFeatures, z: np.ndarray):
+    """The vote probabilities at every node ``z`` of the shock at once: (Q, K, N) each."""
+    return _vote_probs_of_utility(params, utility(params, level, f)[None] + z[:, None, None], f)
+
+
+def _requests(f: DecisionFeatures, rows: np.ndarray) -> DecisionFeatures:
+    """The features of the requests ``rows`` (a boolean mask over K)."""
+    return DecisionFeatures(**{k: np.asarray(getattr(f, k))[rows] for k in f.__dataclass_fields__})
 
 
 def votes_from_uniforms(p_yes, p_no, u):

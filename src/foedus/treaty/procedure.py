@@ -17,6 +17,7 @@ votes and call :func:`council_answer`."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 
@@ -92,8 +93,16 @@ def shock_nodes(sd: float, n: int = 16) -> tuple[np.ndarray, np.ndarray]:
     With ``sd`` 0, one node at 0 of weight 1."""
     if sd <= 0:
         return np.zeros(1), np.ones(1)
-    x, w = np.polynomial.hermite_e.hermegauss(n)
+    x, w = _hermite_e(n)
     return sd * x, w / w.sum()
+
+
+@functools.cache
+def _hermite_e(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``hermegauss(n)``, computed once per ``n`` (an eigenvalue problem; the likelihood asks for it at every evaluation)."""
+    x, w = np.polynomial.hermite_e.hermegauss(n)
+    x.flags.writeable = w.flags.writeable = False
+    return x, w
 
 
 def answer_probs(deploy, limited, eligible, patron, abstention, threat, weights=None) -> np.ndarray:
