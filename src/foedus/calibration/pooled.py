@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from foedus.calibration import likelihood
-from foedus.calibration.fit import PRIORS, Fit, Prior, fit
+from foedus.calibration.fit import PRIORS, TREATY_KNOWN, Fit, Prior, fit
 from foedus.calibration.observations import Observations
 
 #: The pooled fit's parameters: those of ``foedus calibrate`` and the hazard of denouncing a treaty that
@@ -40,7 +40,7 @@ from foedus.calibration.observations import Observations
 POOLED_PRIORS: tuple[Prior, ...] = PRIORS + (
     Prior("hazard_denounce", -9.0, 2.5,
           "judgement: a denunciation outside the treaty is rarer than a notice under it (hazard_notice's prior "
-          "-8.5); sd 2.5 as the other hazards of leaving; weak"),
+          "-8.5); sd 2.5 as the other hazards of leaving; weak", known=TREATY_KNOWN),
 )
 #: The intercepts' grid (logit units) on which each alliance's log-likelihood is interpolated.
 GRID = np.linspace(-6.0, 6.0, 25)
