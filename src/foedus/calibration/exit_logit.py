@@ -93,14 +93,17 @@ def _left_by_choice(al, spell) -> bool:
 
 
 @cache
-def member_years(before_year: int) -> tuple[np.ndarray, np.ndarray]:
-    """(X, y) of every ATOP member-year before ``before_year`` with its covariates."""
+def member_years(before_year: int, without: frozenset[int] = frozenset()) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) of every ATOP member-year before ``before_year`` with its covariates, but those of the
+    alliances ``without`` (ATOP numbers: the alliances a leave-out fold holds out)."""
     from foedus.catalogue.loader import catalogue
 
     cat = catalogue()
     entries = _entries(cat)
     X, y = [], []
     for al in cat.alliances.values():
+        if al.atopid in without:
+            continue
         for s in al.spells:
             last = min(x.year for x in (s.exit, al.end, dt.date(DATA_END, 12, 31), dt.date(before_year - 1, 12, 31)) if x)
             for year in range(s.entry.year + 1, last + 1):
@@ -114,11 +117,12 @@ def member_years(before_year: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(X), np.array(y)
 
 
-def fit(before_year: int) -> ExitLogit:
-    """Maximum likelihood on the ATOP member-years before ``before_year``."""
+def fit(before_year: int, without: frozenset[int] = frozenset()) -> ExitLogit:
+    """Maximum likelihood on the ATOP member-years before ``before_year``, but those of the alliances
+    ``without``."""
     from scipy.optimize import minimize
 
-    X, y = member_years(before_year)
+    X, y = member_years(before_year, frozenset(without))
 
     def nll(b):
         z = X @ b

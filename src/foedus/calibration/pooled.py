@@ -107,19 +107,21 @@ def intercepts(values: dict[str, float], groups: dict[str, Observations]):
     return sd, {g: u for g, (u, _) in modes.items()}, {g: 1.0 / math.sqrt(c) for g, (_, c) in modes.items()}
 
 
-def fit_pooled(obs: Observations, priors: tuple[Prior, ...] = POOLED_PRIORS, rounds: int = ROUNDS) -> PooledFit:
-    """The population parameters and the alliances' intercepts (module docstring)."""
+def fit_pooled(obs: Observations, priors: tuple[Prior, ...] = POOLED_PRIORS, rounds: int = ROUNDS,
+               base: dict[str, float] | None = None, uncertainty: bool = True) -> PooledFit:
+    """The population parameters and the alliances' intercepts (module docstring). ``base``: values
+    of the parameters held fixed (``fit.fit``); ``uncertainty=False``: the mode alone (no Hessian)."""
     t0 = time.perf_counter()
     groups = groups_of(obs)
     u: dict[str, float] = {}
-    f = fit(obs, priors=priors)
+    f = fit(obs, priors=priors, base=base, uncertainty=uncertainty)
     sd, se, done = float("nan"), {}, 1
     for done in range(1, rounds + 1):
         if not groups:
             break
-        full = {**values_held(f), **f.parameters()}
+        full = {**values_held(f), **(base or {}), **f.parameters()}
         sd, u, se = intercepts(full, groups)
-        g = fit(obs, priors=priors, intercepts=u, start=f.parameters())
+        g = fit(obs, priors=priors, intercepts=u, start=f.parameters(), base=base, uncertainty=uncertainty)
         moved = float(np.max(np.abs(g.values - f.values)))
         f = g
         if moved < 1e-3:
