@@ -17,8 +17,11 @@ Only alliances of three or more members on the first of the year count (the CSTO
 in a two-member alliance a member that leaves ends the alliance, and ATOP does not say which of the
 two left.
 
-Their third covariate, a change of the member's regime, needs regime data (Polity, V-Dem) that
-the project does not ship; it is left out, and the baseline is the weaker for it.
+Their third covariate, a change of the member's regime, needs regime data (Polity, V-Dem,
+Boix-Miller-Rosato) that the project does not ship and cannot install: no package of the Python
+registry carries any of them (the one named ``polity`` is an empty placeholder; the Our World in
+Data packages download their tables at run time, and foedus runs offline). It is left out, and the
+baseline is the weaker for it (docs/backtest.md).
 
 Fitted by maximum likelihood (``scipy.optimize.minimize``) on the member-years before the split
 year; standard errors from the inverse information matrix. The data end in 2016: a forecast from a
