@@ -177,9 +177,10 @@ PRIORS: tuple[Prior, ...] = (
           "judgement: a threatened applicant is invited sooner (Finland and Sweden: seven weeks); weak",
           known=dt.date(2022, 6, 29)),   # Finland and Sweden invited after seven weeks
     Prior("suspend_rise", 0.0, 1.0,
-          "judgement: no direction known beforehand (two years of unpaid dues can suspend rights, facts; a long freeze "
-          "may become the status quo); sd 1: a year frozen changes the odds by a factor of e at most, about",
-          known=dt.date(2025, 12, 31)),   # Armenia frozen, not suspended, through 2025
+          "judgement: no direction known beforehand — the CSTO's suspension procedure (18 Jun 2004) lets the council "
+          "suspend at any time and two years of unpaid dues can suspend rights (a rising hazard), while a long freeze "
+          "may become the status quo (a falling one); sd 1: a year frozen changes the odds by a factor of e at most, about",
+          known=dt.date(2004, 6, 18)),   # the CSTO's suspension procedure of 18 Jun 2004: the rule it reads
     Prior("hazard_ratify", -0.5, 2.0, "judgement: most NATO allies ratified Finland's accession within months (facts); weak",
           known=dt.date(2023, 4, 4)),   # Finland's accession
     Prior("ratify_grievance", 1.0, 1.0,

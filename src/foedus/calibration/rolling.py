@@ -130,19 +130,46 @@ def fold_rows(fold: leave_out.Fold) -> list[dict]:
     return rows
 
 
+def _job(item: tuple) -> tuple:
+    """One split, or the ATOP groups left out, in whichever process runs it (scenarios reloaded there
+    from their folders: a loaded scenario does not travel between processes)."""
+    what, folders, runs, seed, folds, fold_runs = item
+    from foedus.api import load_scenario
+
+    scenarios = [load_scenario(f) for f in folders]
+    if what == "folds":
+        return what, leave_out.leave_out(scenarios, folds, fold_runs, seed)
+    return what, one_split(scenarios, what, runs, seed)
+
+
 def rolling(scenarios, splits: Sequence[dt.date] = SPLITS, runs: int = 500, seed: int = 0,
             progress: Callable[[str], None] | None = None, folds: int = leave_out.FOLDS,
-            fold_runs: int | None = None) -> Rolling:
+            fold_runs: int | None = None, workers: int = 1) -> Rolling:
     """The table at ``splits``, and with ``folds`` > 0 the ATOP alliances left out in that many groups
-    (``fold_runs`` runs per alliance-decade; default ``runs``)."""
+    (``fold_runs`` runs per alliance-decade; default ``runs``). ``workers`` > 1: the splits and the
+    groups run in that many processes, with the same results (each split has its own fit and seeds)."""
+    todo = [*splits] + (["folds"] if folds else [])
+    done: dict = {}
+    if workers > 1:
+        from foedus.ensemble.executors import ProcessExecutor
+
+        items = [(w, tuple(str(sc.path) for sc in scenarios), runs, seed, folds, fold_runs or runs) for w in todo]
+        with ProcessExecutor(workers) as ex:
+            for what, res in ex.map(_job, items):
+                done[what] = res
+                if progress is not None:
+                    progress(what if isinstance(what, str) else what.isoformat())
+    else:
+        for what in todo:
+            done[what] = (leave_out.leave_out(scenarios, folds, fold_runs or runs, seed) if what == "folds"
+                          else one_split(scenarios, what, runs, seed))
+            if progress is not None:
+                progress(what if isinstance(what, str) else what.isoformat())
     rows, cells, logits = [], [], {}
     for split in splits:
-        r, c, lg = one_split(scenarios, split, runs, seed)
+        r, c, lg = done[split]
         rows, cells, logits[split.isoformat()] = rows + r, cells + c, lg
-        if progress is not None:
-            progress(split.isoformat())
-    groups = leave_out.leave_out(scenarios, folds, fold_runs or runs, seed,
-                                 progress=None if progress is None else lambda k: progress(f"fold {k}")) if folds else []
+    groups = done.get("folds", [])
     for fold in groups:
         rows += fold_rows(fold)
     return Rolling(tuple(splits), runs, seed, rows + _pooled(rows), cells, logits, groups)

@@ -209,6 +209,8 @@ def backtest_cmd(
     folds: int = typer.Option(3, "--folds", help="--splits: the ATOP alliances of the pooled fit left out in this many "
                               "groups, each forecast by a fit without it (0: none)"),
     fold_runs: int = typer.Option(200, "--fold-runs", help="--splits: runs of each left-out ATOP alliance-decade"),
+    workers: int = typer.Option(1, "--workers", help="--splits: processes running the splits and the left-out groups "
+                                "side by side (the same results whatever the number)"),
     out: Path = typer.Option(None, "-o", "--out", help="folder for decisions.csv and summary.json (--split only)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
@@ -229,6 +231,8 @@ def backtest_cmd(
             raise ArgumentError("--folds", "0 (none) or a whole number of groups from 2 to 21", folds)
         if fold_runs < 1 or fold_runs > 100_000:
             raise ArgumentError("--fold-runs", "a whole number of runs from 1 to 100000", fold_runs)
+        if workers < 1 or workers > 64:
+            raise ArgumentError("--workers", "a whole number of processes from 1 to 64", workers)
     split_d = parse_date(split, "--split")
     if out is not None:
         replaceable_folder(out, BACKTEST_FILES, "a backtest folder")
@@ -238,7 +242,7 @@ def backtest_cmd(
     obs = build(loaded)
     first, last = obs.span()
     if splits is not None:
-        _rolling(loaded, _split_dates(splits, first, last), runs, seed, as_json, folds, fold_runs)
+        _rolling(loaded, _split_dates(splits, first, last), runs, seed, as_json, folds, fold_runs, workers)
         return
     if not first < split_d <= last:
         raise ArgumentError("--split", f"a date inside the record ({first:%Y-%m} .. {last:%Y-%m})", split)
@@ -316,13 +320,14 @@ _SHORT = {"model": "model", "base_rate": "base", "exit_logit": "logit", "nobody_
 _LETTER = {"base_rate": "B", "exit_logit": "L", "nobody_moves": "S"}
 
 
-def _rolling(loaded, split_ds: list[dt.date], runs: int, seed: int, as_json: bool, folds: int, fold_runs: int) -> None:
+def _rolling(loaded, split_ds: list[dt.date], runs: int, seed: int, as_json: bool, folds: int, fold_runs: int,
+             workers: int) -> None:
     from foedus.calibration.backtest import FORECASTERS
     from foedus.calibration.horizons import CLASSES
     from foedus.calibration.rolling import rolling
 
     with err_console.status("fitting and forecasting at each split", spinner="dots") if err_console.is_terminal else _null():
-        r = rolling(loaded, split_ds, runs, seed, folds=folds, fold_runs=fold_runs)
+        r = rolling(loaded, split_ds, runs, seed, folds=folds, fold_runs=fold_runs, workers=workers)
     if as_json:
         emit_json({"splits": [d.isoformat() for d in r.splits], "runs": r.runs, "seed": r.seed, "rows": r.rows,
                    "cells": [{"alliance": c.alliance, "split": c.split.isoformat(), "years": c.years, "event": c.event,
