@@ -3,6 +3,8 @@ scored out of sample against the baselines."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -65,3 +67,12 @@ def test_the_exit_logit_of_a_group_is_fitted_without_its_alliances():
     every = exit_logit.member_years(2017)[1]
     without = exit_logit.member_years(2017, frozenset(SOME))[1]
     assert 0 < len(without) < len(every)
+
+
+def test_the_rolling_table_is_the_same_whatever_the_number_of_processes():
+    from foedus.calibration.rolling import rolling
+
+    csto = [foedus.load_scenario("csto")]
+    one = rolling(csto, [dt.date(2024, 1, 1)], runs=10, seed=1, folds=0)
+    two = rolling(csto, [dt.date(2024, 1, 1)], runs=10, seed=1, folds=0, workers=2)
+    assert one.rows == two.rows

@@ -157,9 +157,11 @@ def count_cells(fitted: dict[str, float], held: Sequence[int], runs: int, seed: 
 
 
 def leave_out(scenarios, folds: int = FOLDS, runs: int = 200, seed: int = 0,
-              progress: Callable[[int], None] | None = None, atopids: tuple[int, ...] | None = None) -> list[Fold]:
+              progress: Callable[[int], None] | None = None, atopids: tuple[int, ...] | None = None,
+              only: int | None = None) -> list[Fold]:
     """Each group of the catalogue's fitted half left out of the pooled fit and forecast (module
-    docstring). ``atopids``: only these alliances of the fitted half (default: all of it)."""
+    docstring). ``atopids``: only these alliances of the fitted half (default: all of it); ``only``:
+    that group alone (the others' results do not depend on it)."""
     from foedus.calibration.catalogue import decisions
     from foedus.calibration.observations import build
     from foedus.model.posterior import fitted_values
@@ -169,7 +171,7 @@ def leave_out(scenarios, folds: int = FOLDS, runs: int = 200, seed: int = 0,
     records = decisions(atopids=atopids, recorded=recorded).observations.records
     base = {n: v for n, v in fitted_values(CALIBRATED).items() if n not in LEAVING}
     out = []
-    for k in range(folds):
+    for k in range(folds) if only is None else [only]:
         test = [r for r in records if fold_of(_atopid(r.group), folds) == k]
         train = [r for r in records if fold_of(_atopid(r.group), folds) != k]
         held = tuple(sorted({_atopid(r.group) for r in test}))

@@ -137,8 +137,8 @@ def _job(item: tuple) -> tuple:
     from foedus.api import load_scenario
 
     scenarios = [load_scenario(f) for f in folders]
-    if what == "folds":
-        return what, leave_out.leave_out(scenarios, folds, fold_runs, seed)
+    if isinstance(what, int):   # one group of ATOP alliances left out
+        return what, leave_out.leave_out(scenarios, folds, fold_runs, seed, only=what)
     return what, one_split(scenarios, what, runs, seed)
 
 
@@ -148,7 +148,7 @@ def rolling(scenarios, splits: Sequence[dt.date] = SPLITS, runs: int = 500, seed
     """The table at ``splits``, and with ``folds`` > 0 the ATOP alliances left out in that many groups
     (``fold_runs`` runs per alliance-decade; default ``runs``). ``workers`` > 1: the splits and the
     groups run in that many processes, with the same results (each split has its own fit and seeds)."""
-    todo = [*splits] + (["folds"] if folds else [])
+    todo = [*range(folds), *splits]   # the left-out groups first: each is the longest job
     done: dict = {}
     if workers > 1:
         from foedus.ensemble.executors import ProcessExecutor
@@ -158,18 +158,18 @@ def rolling(scenarios, splits: Sequence[dt.date] = SPLITS, runs: int = 500, seed
             for what, res in ex.map(_job, items):
                 done[what] = res
                 if progress is not None:
-                    progress(what if isinstance(what, str) else what.isoformat())
+                    progress(f"fold {what}" if isinstance(what, int) else what.isoformat())
     else:
         for what in todo:
-            done[what] = (leave_out.leave_out(scenarios, folds, fold_runs or runs, seed) if what == "folds"
-                          else one_split(scenarios, what, runs, seed))
+            done[what] = (leave_out.leave_out(scenarios, folds, fold_runs or runs, seed, only=what)
+                          if isinstance(what, int) else one_split(scenarios, what, runs, seed))
             if progress is not None:
-                progress(what if isinstance(what, str) else what.isoformat())
+                progress(f"fold {what}" if isinstance(what, int) else what.isoformat())
     rows, cells, logits = [], [], {}
     for split in splits:
         r, c, lg = done[split]
         rows, cells, logits[split.isoformat()] = rows + r, cells + c, lg
-    groups = done.get("folds", [])
+    groups = [f for k in range(folds) for f in done[k]]
     for fold in groups:
         rows += fold_rows(fold)
     return Rolling(tuple(splits), runs, seed, rows + _pooled(rows), cells, logits, groups)

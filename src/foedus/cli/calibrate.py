@@ -208,7 +208,7 @@ def backtest_cmd(
     seed: int = typer.Option(0, "--seed", help="--splits: seed of the multi-year forecasts"),
     folds: int = typer.Option(3, "--folds", help="--splits: the ATOP alliances of the pooled fit left out in this many "
                               "groups, each forecast by a fit without it (0: none)"),
-    fold_runs: int = typer.Option(200, "--fold-runs", help="--splits: runs of each left-out ATOP alliance-decade"),
+    fold_runs: int = typer.Option(100, "--fold-runs", help="--splits: runs of each left-out ATOP alliance-decade"),
     workers: int = typer.Option(1, "--workers", help="--splits: processes running the splits and the left-out groups "
                                 "side by side (the same results whatever the number)"),
     out: Path = typer.Option(None, "-o", "--out", help="folder for decisions.csv and summary.json (--split only)"),
