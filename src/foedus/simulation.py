@@ -13,6 +13,7 @@ from foedus.ensemble.draws import draw_models
 from foedus.ensemble.executors import Executor
 from foedus.ensemble.runner import run_ensemble
 from foedus.errors import ArgumentError
+from foedus.model import posterior
 from foedus.model.parameters import Parameters
 from foedus.output import new_folder
 from foedus.results import tables
@@ -38,18 +39,6 @@ def _refuse_after_end(data: ScenarioFiles, start: dt.date) -> None:
         raise ArgumentError("--from", f"a date before the end of the {st.alliance.treaty} "
                             f"({st.ended.isoformat()}, {st.end_cause.value}): nothing is simulated after a treaty's end",
                             start.isoformat())
-
-
-def _coded(data: ScenarioFiles, name: str):
-    """The record read with the named coding, that coding's posterior and fitted values."""
-    from foedus.model import posterior
-    from foedus.scenario.codings import apply, coding
-
-    c = coding(name)
-    path = c.calibration()
-    if not path.is_file():
-        raise ArgumentError("--coding", f"a coding with its calibration (foedus calibrate --coding {name} -o {path})", name)
-    return apply(data, c), posterior.read(path), posterior.fitted_values(path)
 
 
 def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.date | None = None, months: int = 120,
@@ -90,7 +79,7 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         data, name, path, shash = sc.data, sc.name, str(sc.path), sc.hash
         reference = sc.reference
-    data, post, fitted = _coded(data, coding) if coding is not None else (data, None, {})
+    data, post, fitted = posterior.coded(data, coding) if coding is not None else (data, None, {})
     if shash is None or data is not getattr(scenario, "data", data):
         import hashlib
         shash = hashlib.sha256(data.model_dump_json().encode()).hexdigest()[:16]

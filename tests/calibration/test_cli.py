@@ -41,7 +41,7 @@ def test_backtest_end_to_end_on_the_csto_record(tmp_path):
 
 
 def test_backtest_at_rolling_splits_gives_one_table_one_step_and_multi_year():
-    r = foedus("backtest", "--splits", "2024", "--scenarios", "csto", "--runs", "20", "--json")
+    r = foedus("backtest", "--splits", "2024", "--scenarios", "csto", "--runs", "20", "--folds", "0", "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     scored = {(row["split"], row["scored"]) for row in out["rows"]}
@@ -91,6 +91,8 @@ def test_sensitivity_end_to_end_with_a_table_and_a_plot(tmp_path):
     (("backtest", "--splits", "2010,soon"), "--splits"),
     (("backtest", "--splits", "2010", "-o", "somewhere"), "-o"),
     (("backtest", "--splits", "2010", "--runs", "0"), "--runs"),
+    (("backtest", "--splits", "2010", "--folds", "1"), "--folds"),
+    (("backtest", "--splits", "2010", "--fold-runs", "0"), "--fold-runs"),
     (("sensitivity", "csto", "--method", "fast"), "--method"),
     (("sensitivity", "csto", "--method", "sobol", "--samples", "10"), "power of 2"),
     (("sensitivity", "csto", "--param", "no_such_thing", "--param", "hazard_freeze"), "--param"),

@@ -60,8 +60,34 @@ def test_a_coded_forecast_runs_on_the_coding_s_calibration():
     assert all(res.manifest["parameters"][k] == pytest.approx(v) for k, v in fitted.items())
 
 
+def test_a_retrodiction_with_uzbekistan_2012_as_a_withdrawal_counts_a_notice_and_an_exit_not_a_suspension():
+    from foedus.model.posterior import fitted_values
+    from foedus.retrodiction import retrodict
+    from foedus.scenario.codings import coding
+
+    plain = retrodict("csto", "2010-01-01", "2013-12", runs=20, seed=0).rows.set_index("event")["real"]
+    coded = retrodict("csto", "2010-01-01", "2013-12", runs=20, seed=0, coding="uzb-2012-withdrawal")
+    real = coded.rows.set_index("event")["real"]
+    assert (plain["suspensions"], plain["notices"], plain["exits"]) == (1, 0, 0)
+    assert (real["suspensions"], real["notices"], real["exits"]) == (0, 1, 1)
+    # the coded record run on the coding's own calibration: the same runs, draw for draw
+    by_hand = retrodict(foedus.load_scenario("csto").coded("uzb-2012-withdrawal").data, "2010-01-01", "2013-12",
+                        runs=20, seed=0, parameters=fitted_values(coding("uzb-2012-withdrawal").calibration()))
+    assert coded.draws.equals(by_hand.draws)
+    shipped = retrodict(foedus.load_scenario("csto").coded("uzb-2012-withdrawal").data, "2010-01-01", "2013-12",
+                        runs=20, seed=0)
+    assert not coded.draws.equals(shipped.draws)
+
+
+def test_a_retrodiction_with_a_coding_refuses_a_parameter_file_too(cli, tmp_path):
+    code, out, err = cli("retrodict", "csto", "--from", "2010-01", "--to", "2012-12", "--runs", "4",
+                         "--coding", "uzb-2012-withdrawal", "--parameters", "src/foedus/model/calibrated.toml")
+    assert code == 2 and "--parameters" in err and len(err.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize("command", [["simulate", "csto", "--months", "3", "--runs", "4"],
                                      ["compare", "csto", "--variant", "war-ends-2026", "--months", "3", "--runs", "4"],
+                                     ["retrodict", "csto", "--from", "2010-01", "--to", "2012-12", "--runs", "4"],
                                      ["calibrate"]])
 def test_an_unknown_coding_is_one_line_and_exit_2(cli, tmp_path, command):
     code, out, err = cli(*command, "--coding", "uzbekistan-stayed", "-o", str(tmp_path / "x"))

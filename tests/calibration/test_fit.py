@@ -24,7 +24,7 @@ def test_fit_recovers_known_parameters_from_a_record_simulated_by_the_model():
     sim = likelihood.draw(TRUE, Observations(csto.records * 12), np.random.default_rng(7))
     moves = sum(int((r.rows["member:active"].y != 0).sum()) for r in sim.records)
     assert moves > 20                                  # the simulated record is not the real one
-    priors = tuple(fitmod.Prior(n, -3.0 if n.startswith("hazard") else 0.0, 10.0, "wide") for n in TRUE)
+    priors = tuple(fitmod.Prior(n, -3.0 if n.startswith("hazard") else 0.0, 10.0, "wide", known=fitmod.TREATY_KNOWN) for n in TRUE)
     f = fitmod.fit(sim, None, priors)
     assert f.converged and f.hessian_ok
     for name, value, se in zip(f.names, f.values, f.se):

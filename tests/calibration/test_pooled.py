@@ -8,7 +8,7 @@ import pytest
 
 from foedus.calibration import likelihood
 from foedus.calibration.catalogue import decisions, fitted_alliances
-from foedus.calibration.fit import Prior, identification
+from foedus.calibration.fit import TREATY_KNOWN, Prior, identification
 from foedus.calibration.observations import Observations
 from foedus.calibration.pooled import fit_pooled
 from foedus.errors import ArgumentError
@@ -63,7 +63,7 @@ def test_the_pooled_fit_recovers_known_values_on_synthetic_alliances():
     values = dict(Parameters(truth).values)
     obs = likelihood.draw(values, Observations(recs), rng, truth_u)
     assert sum(int(r.rows["member:exit"].y.sum()) for r in obs.records) > 20
-    priors = (Prior("hazard_notice", -8.0, 10.0, "test"), Prior("hazard_denounce", -8.0, 10.0, "test"))
+    priors = (Prior("hazard_notice", -8.0, 10.0, "test", known=TREATY_KNOWN), Prior("hazard_denounce", -8.0, 10.0, "test", known=TREATY_KNOWN))
     pf = fit_pooled(obs, priors=priors)
     for name, value, se in zip(pf.fit.names, pf.fit.values, pf.fit.se):
         assert abs(value - truth[name]) < 3 * se and se < 1.0, (name, value, se)

@@ -17,8 +17,11 @@ Only alliances of three or more members on the first of the year count (the CSTO
 in a two-member alliance a member that leaves ends the alliance, and ATOP does not say which of the
 two left.
 
-Their third covariate, a change of the member's regime, needs regime data (Polity, V-Dem) that
-the project does not ship; it is left out, and the baseline is the weaker for it.
+Their third covariate, a change of the member's regime, needs regime data (Polity, V-Dem,
+Boix-Miller-Rosato) that the project does not ship and cannot install: no package of the Python
+registry carries any of them (the one named ``polity`` is an empty placeholder; the Our World in
+Data packages download their tables at run time, and foedus runs offline). It is left out, and the
+baseline is the weaker for it (docs/backtest.md).
 
 Fitted by maximum likelihood (``scipy.optimize.minimize``) on the member-years before the split
 year; standard errors from the inverse information matrix. The data end in 2016: a forecast from a
@@ -93,14 +96,17 @@ def _left_by_choice(al, spell) -> bool:
 
 
 @cache
-def member_years(before_year: int) -> tuple[np.ndarray, np.ndarray]:
-    """(X, y) of every ATOP member-year before ``before_year`` with its covariates."""
+def member_years(before_year: int, without: frozenset[int] = frozenset()) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) of every ATOP member-year before ``before_year`` with its covariates, but those of the
+    alliances ``without`` (ATOP numbers: the alliances a leave-out fold holds out)."""
     from foedus.catalogue.loader import catalogue
 
     cat = catalogue()
     entries = _entries(cat)
     X, y = [], []
     for al in cat.alliances.values():
+        if al.atopid in without:
+            continue
         for s in al.spells:
             last = min(x.year for x in (s.exit, al.end, dt.date(DATA_END, 12, 31), dt.date(before_year - 1, 12, 31)) if x)
             for year in range(s.entry.year + 1, last + 1):
@@ -114,11 +120,12 @@ def member_years(before_year: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(X), np.array(y)
 
 
-def fit(before_year: int) -> ExitLogit:
-    """Maximum likelihood on the ATOP member-years before ``before_year``."""
+def fit(before_year: int, without: frozenset[int] = frozenset()) -> ExitLogit:
+    """Maximum likelihood on the ATOP member-years before ``before_year``, but those of the alliances
+    ``without``."""
     from scipy.optimize import minimize
 
-    X, y = member_years(before_year)
+    X, y = member_years(before_year, frozenset(without))
 
     def nll(b):
         z = X @ b

@@ -43,12 +43,31 @@ from foedus.errors import ArgumentError
 from foedus.model.parameters import registry
 
 
+#: A judgement that names no event reads the treaties themselves (the North Atlantic Treaty, 4 April 1949).
+TREATY_KNOWN = dt.date(1949, 4, 4)
+
+
 @dataclass(frozen=True)
 class Prior:
+    """A fitted parameter's prior: a normal on the parameter's scale, its source, and ``known``, the
+    date from which it could have been written (its source's publication — a year alone: its last
+    day — or, for a judgement, the latest event it rests on). A backtest split before ``known`` uses
+    ``earlier`` (the prior of an earlier source, itself dated) where there is one, else a vague prior."""
+
     name: str
     mean: float
     sd: float
     source: str
+    known: dt.date
+    earlier: Prior | None = None
+
+    def __post_init__(self):
+        if not isinstance(self.known, dt.date):
+            raise ArgumentError(f"prior {self.name}", "the date from which it was known (known=datetime.date)",
+                                self.known)
+        if self.earlier is not None and not (self.earlier.name == self.name and self.earlier.known < self.known):
+            raise ArgumentError(f"prior {self.name}", "an earlier prior of the same parameter, known before it",
+                                self.earlier.name)
 
     def logpdf(self, x: float) -> float:
         z = (x - self.mean) / self.sd
@@ -58,128 +77,123 @@ class Prior:
         p = registry()[self.name]
         return f"normal(mean={self.mean:g}, sd={self.sd:g}) truncated to [{p.lower:g}, {p.upper:g}]"
 
+    def as_known(self, before: dt.date) -> Prior:
+        """This prior as it could have been written before ``before``."""
+        if self.known < before:
+            return self
+        if self.earlier is not None:
+            return self.earlier.as_known(before)
+        return Prior(self.name, self.mean, max(self.sd, 3.0),
+                     f"vague: the source of the prior ({self.known}) is not known before {before}", known=TREATY_KNOWN)
+
 
 _LOGIT_41 = math.log(0.41 / 0.59)
 #: The fitted parameters and their priors, with sources.
 PRIORS: tuple[Prior, ...] = (
     *(Prior(f"crisis_scale_{t}", 1.0, 1.0,
             "judgement: the scenario's rates as written (COW MID disputes, judgements from the record); the record's "
-            "crises of the type, pooled over members and alliances, move it; weak")
+            "crises of the type, pooled over members and alliances, move it; weak",
+            known=TREATY_KNOWN)
       for t in ("armed_attack", "member_clash", "unrest", "threat")),
     Prior("decision_base_deploy", round(_LOGIT_41 - 1.0, 3), 1.5,
           "facts: Berkemeier & Fuhrmann 2018 — 41% of defence-pact commitments honoured; centred so that a covered "
           "member at no cost says yes with probability 0.41 (base + obligation prior mean = logit 0.41); sd 1.5 spans "
-          "their 22% (1945-2003) to Leeds 2003's ~75%"),
+          "their 22% (1945-2003) to Leeds 2003's ~75%",
+          known=dt.date(2018, 12, 31),   # Berkemeier & Fuhrmann 2018
+          earlier=Prior("decision_base_deploy", round(math.log(0.75 / 0.25) - 1.0, 3), 1.5,
+                        "Leeds 2003: ~75% of defence commitments honoured 1816-1944 (the prior known before "
+                        "Berkemeier & Fuhrmann 2018); centred as the later prior is", known=dt.date(2003, 12, 31))),
     Prior("decision_obligation", 1.0, 1.0,
           "facts: Leeds, Long & Mitchell 2000 (74.5% once obligations are coded precisely) against Sabrosky 1980 (27%): "
-          "a treaty obligation raises the odds of help; mean 1 (odds x2.7), judgement"),
+          "a treaty obligation raises the odds of help; mean 1 (odds x2.7), judgement",
+          known=dt.date(2000, 12, 31)),   # Leeds, Long & Mitchell 2000
     Prior("decision_base_limited", 0.5, 1.5,
           "judgement: limited help (a monitoring mission, a statement, consultations) is cheap and usual — "
-          "consultations were held every time NATO allies asked (facts)"),
+          "consultations were held every time NATO allies asked (facts)",
+          known=dt.date(2022, 2, 24)),   # NATO's Art 4 consultations of 24 Feb 2022
     Prior("decision_shock_sd", 1.5, 1.0,
           "judgement: a council's members move together (the patron leads, the moment's politics weigh on all); an "
           "sd of 1.5 on the utility scale lets one request's answer range from near-certain consent to near-certain "
-          "refusal at the same features; weak"),
+          "refusal at the same features; weak",
+          known=TREATY_KNOWN),
     Prior("decision_abstain_band", 3.0, 1.5,
           "judgement (the model default): the band of utility in which a member abstains rather than blocks; the "
           "CSTO's answers since its abstention rule of Dec 2010 (refusals of Armenia 2021 and 2022, help to Kazakhstan "
-          "2022) inform it; weak"),
+          "2022) inform it; weak",
+          known=dt.date(2022, 9, 13)),   # the CSTO's answers to Armenia and Kazakhstan
     Prior("decision_silence", 0.95, 0.1,
           "judgement: NATO's silence procedure — a decision passes unless an ally breaks the silence (facts: the "
-          "North Atlantic Council decides by consensus); NATO held consultations every time an ally asked; weak"),
-    Prior("request_base_armed_attack", 1.0, 2.0, "judgement: a member under armed attack usually asks (model default)"),
+          "North Atlantic Council decides by consensus); NATO held consultations every time an ally asked; weak",
+          known=dt.date(2025, 9, 30)),   # NATO's consultations, every one it was asked for
+    Prior("request_base_armed_attack", 1.0, 2.0, "judgement: a member under armed attack usually asks (model default)",
+          known=TREATY_KNOWN),
     Prior("request_base_member_clash", -3.0, 2.0,
-          "judgement: members rarely ask their alliance against a fellow member (model default)"),
-    Prior("request_base_unrest", 0.0, 2.0, "judgement: even odds for a regime facing unrest (model default)"),
-    Prior("request_base_threat", -1.0, 2.0, "judgement (model default); weak"),
+          "judgement: members rarely ask their alliance against a fellow member (model default)",
+          known=TREATY_KNOWN),
+    Prior("request_base_unrest", 0.0, 2.0, "judgement: even odds for a regime facing unrest (model default)",
+          known=TREATY_KNOWN),
+    Prior("request_base_threat", -1.0, 2.0, "judgement (model default); weak",
+          known=TREATY_KNOWN),
     Prior("request_power", 4.0, 2.0,
           "judgement: Morrow 1991 — in an asymmetric alliance the major power gives security and the minor ones ask "
-          "for it; at 4 the leader itself asks with odds e^-4 of a small member's in the same crisis; weak"),
+          "for it; at 4 the leader itself asks with odds e^-4 of a small member's in the same crisis; weak",
+          known=dt.date(1991, 12, 31)),   # Morrow 1991
     Prior("hazard_freeze", -7.0, 2.5,
           "judgement: opportunistic abrogation is rare (Leeds & Savun 2007); -7 is about one freeze per 90 member-years "
-          "at margin 0; sd 2.5 spans one per 8 to one per 1,000 member-years"),
-    Prior("hazard_notice", -8.5, 2.5, "judgement: formal notice is rarer than a freeze (model default); weak"),
-    Prior("hazard_return", -4.0, 2.0, "judgement: a frozen member returns within a few years at margin 0; weak"),
+          "at margin 0; sd 2.5 spans one per 8 to one per 1,000 member-years",
+          known=dt.date(2007, 12, 31)),   # Leeds & Savun 2007
+    Prior("hazard_notice", -8.5, 2.5, "judgement: formal notice is rarer than a freeze (model default); weak",
+          known=TREATY_KNOWN),
+    Prior("hazard_return", -4.0, 2.0, "judgement: a frozen member returns within a few years at margin 0; weak",
+          known=TREATY_KNOWN),
     Prior("hazard_lapse", -1.0, 2.0,
-          "judgement: at a renewal window leaving costs nothing but the decision; centred near one in four; weak"),
+          "judgement: at a renewal window leaving costs nothing but the decision; centred near one in four; weak",
+          known=dt.date(1999, 4, 20)),   # the CSTO's renewal window of 1999
     Prior("member_credibility", 4.0, 3.0,
           "judgement: Morrow 1991 — members trade autonomy for security, so the alliance's value rests on the belief "
-          "that it helps (model default 4); weak"),
+          "that it helps (model default 4); weak",
+          known=dt.date(1991, 12, 31)),   # Morrow 1991
     Prior("hazard_suspend", -5.0, 2.0,
           "judgement: the council suspends a frozen member rarely and slowly (two years of unpaid contributions can "
           "suspend rights, facts); -5 is about one chance in 150 a month in the month after a freeze, rising with "
-          "suspend_rise; weak"),
+          "suspend_rise; weak",
+          known=dt.date(2012, 12, 19)),   # Uzbekistan suspended, Dec 2012
     Prior("hazard_apply", -6.0, 2.0,
           "judgement: about one application per 400 state-months outside an alliance at alignment 0 (sixteen NATO "
-          "applications, 1992-2025, among about 3,000 such state-months, is about one per 200); weak"),
-    Prior("apply_alignment", 3.0, 2.0, "judgement: a state aligned with the patron applies sooner (model default); weak"),
+          "applications, 1992-2025, among about 3,000 such state-months, is about one per 200); weak",
+          known=dt.date(2025, 12, 31)),   # NATO's applications counted through 2025
+    Prior("apply_alignment", 3.0, 2.0, "judgement: a state aligned with the patron applies sooner (model default); weak",
+          known=TREATY_KNOWN),
     Prior("apply_threat", 1.0, 2.0,
-          "judgement: threat drives applications (Finland and Sweden applied after the invasion of February 2022); weak"),
+          "judgement: threat drives applications (Finland and Sweden applied after the invasion of February 2022); weak",
+          known=dt.date(2022, 5, 18)),   # Finland's and Sweden's applications
     Prior("apply_outside", 1.0, 2.0,
-          "judgement: a state with an outside option (another alliance, another orientation) applies less; weak"),
+          "judgement: a state with an outside option (another alliance, another orientation) applies less; weak",
+          known=TREATY_KNOWN),
     Prior("invite_base", -4.0, 2.0,
-          "judgement: NATO invited 13 aspirants after about 800 applicant-months, 1999-2022 (record); weak"),
+          "judgement: NATO invited 13 aspirants after about 800 applicant-months, 1999-2022 (record); weak",
+          known=dt.date(2022, 6, 29)),   # NATO's invitations counted through 2022
     Prior("invite_threat", 1.0, 2.0,
-          "judgement: a threatened applicant is invited sooner (Finland and Sweden: seven weeks); weak"),
+          "judgement: a threatened applicant is invited sooner (Finland and Sweden: seven weeks); weak",
+          known=dt.date(2022, 6, 29)),   # Finland and Sweden invited after seven weeks
     Prior("suspend_rise", 0.0, 1.0,
-          "judgement: no direction known beforehand (two years of unpaid dues can suspend rights, facts; a long freeze "
-          "may become the status quo); sd 1: a year frozen changes the odds by a factor of e at most, about"),
-    Prior("hazard_ratify", -0.5, 2.0, "judgement: most NATO allies ratified Finland's accession within months (facts); weak"),
+          "judgement: no direction known beforehand — the CSTO's suspension procedure (18 Jun 2004) lets the council "
+          "suspend at any time and two years of unpaid dues can suspend rights (a rising hazard), while a long freeze "
+          "may become the status quo (a falling one); sd 1: a year frozen changes the odds by a factor of e at most, about",
+          known=dt.date(2004, 6, 18)),   # the CSTO's suspension procedure of 18 Jun 2004: the rule it reads
+    Prior("hazard_ratify", -0.5, 2.0, "judgement: most NATO allies ratified Finland's accession within months (facts); weak",
+          known=dt.date(2023, 4, 4)),   # Finland's accession
     Prior("ratify_grievance", 1.0, 1.0,
-          "judgement: a grievance slows ratification (Sweden: 22 months, Turkey and Hungary last; facts)"),
+          "judgement: a grievance slows ratification (Sweden: 22 months, Turkey and Hungary last; facts)",
+          known=dt.date(2024, 3, 7)),   # Sweden's accession
 )
 FITTED = tuple(p.name for p in PRIORS)
 
-_TREATY = dt.date(1949, 4, 4)   # a judgement that names no event reads the treaties themselves
-#: The date from which each prior was known: its source's publication (a year only: its last day), or
-#: for a judgement the latest event it rests on. A backtest split before it uses :func:`priors_known`'s
-#: stand-in: the prior of an earlier source where one is given here, else a vague prior (sd 3).
-PRIOR_KNOWN: dict[str, dt.date] = {
-    "decision_base_deploy": dt.date(2018, 12, 31),       # Berkemeier & Fuhrmann 2018
-    "decision_obligation": dt.date(2000, 12, 31),        # Leeds, Long & Mitchell 2000
-    "decision_base_limited": dt.date(2022, 2, 24),       # NATO's Art 4 consultations of 24 Feb 2022
-    "request_base_armed_attack": _TREATY, "request_base_member_clash": _TREATY,
-    "request_base_unrest": _TREATY, "request_base_threat": _TREATY,
-    "hazard_freeze": dt.date(2007, 12, 31),              # Leeds & Savun 2007
-    "hazard_notice": _TREATY, "hazard_return": _TREATY,
-    "hazard_lapse": dt.date(1999, 4, 20),                # the CSTO's renewal window of 1999
-    "member_credibility": dt.date(1991, 12, 31),         # Morrow 1991
-    "hazard_suspend": dt.date(2012, 12, 19),             # Uzbekistan suspended, Dec 2012
-    "hazard_ratify": dt.date(2023, 4, 4),                # Finland's accession
-    "ratify_grievance": dt.date(2024, 3, 7),             # Sweden's accession
-    "hazard_apply": dt.date(2025, 12, 31),               # NATO's applications counted through 2025
-    "apply_alignment": _TREATY, "apply_outside": _TREATY,
-    "apply_threat": dt.date(2022, 5, 18),                # Finland's and Sweden's applications
-    "invite_base": dt.date(2022, 6, 29),                 # NATO's invitations counted through 2022
-    "invite_threat": dt.date(2022, 6, 29),               # Finland and Sweden invited after seven weeks
-    "suspend_rise": dt.date(2025, 12, 31),               # Armenia frozen, not suspended, through 2025
-    **{f"crisis_scale_{t}": _TREATY for t in ("armed_attack", "member_clash", "unrest", "threat")},
-    "decision_shock_sd": _TREATY,
-    "decision_abstain_band": dt.date(2022, 9, 13),       # the CSTO's answers to Armenia and Kazakhstan
-    "decision_silence": dt.date(2025, 9, 30),            # NATO's consultations, every one it was asked for
-    "request_power": dt.date(1991, 12, 31),              # Morrow 1991
-}
-#: What was known before a later prior's source: Leeds 2003, ~75% of commitments honoured 1816-1944.
-EARLIER_PRIORS: dict[str, Prior] = {
-    "decision_base_deploy": Prior("decision_base_deploy", round(math.log(0.75 / 0.25) - 1.0, 3), 1.5,
-                                  "Leeds 2003: ~75% of defence commitments honoured 1816-1944 (the prior known "
-                                  "before Berkemeier & Fuhrmann 2018); centred as the later prior is"),
-}
-
-
 def priors_known(before: dt.date, priors: tuple[Prior, ...] = PRIORS) -> tuple[Prior, ...]:
-    """The priors as they could have been written before ``before`` (``PRIOR_KNOWN``)."""
-    out = []
-    for p in priors:
-        known = PRIOR_KNOWN.get(p.name)
-        if known is None:
-            raise ArgumentError("prior", "a prior with the date it was known (fit.PRIOR_KNOWN)", p.name)
-        if known < before:
-            out.append(p)
-        else:
-            out.append(EARLIER_PRIORS.get(p.name) or Prior(
-                p.name, p.mean, max(p.sd, 3.0), f"vague: the source of the prior ({known}) is not known before {before}"))
-    return tuple(out)
+    """The priors as they could have been written before ``before``: each prior whose source was known
+    by then, else its ``earlier`` stand-in where one was known by then, else a vague prior (sd 3)
+    about the same centre."""
+    return tuple(p.as_known(before) for p in priors)
 
 
 @dataclass(frozen=True)

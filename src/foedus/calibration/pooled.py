@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from foedus.calibration import likelihood
-from foedus.calibration.fit import PRIORS, Fit, Prior, fit
+from foedus.calibration.fit import PRIORS, TREATY_KNOWN, Fit, Prior, fit
 from foedus.calibration.observations import Observations
 
 #: The pooled fit's parameters: those of ``foedus calibrate`` and the hazard of denouncing a treaty that
@@ -40,7 +40,7 @@ from foedus.calibration.observations import Observations
 POOLED_PRIORS: tuple[Prior, ...] = PRIORS + (
     Prior("hazard_denounce", -9.0, 2.5,
           "judgement: a denunciation outside the treaty is rarer than a notice under it (hazard_notice's prior "
-          "-8.5); sd 2.5 as the other hazards of leaving; weak"),
+          "-8.5); sd 2.5 as the other hazards of leaving; weak", known=TREATY_KNOWN),
 )
 #: The intercepts' grid (logit units) on which each alliance's log-likelihood is interpolated.
 GRID = np.linspace(-6.0, 6.0, 25)
@@ -107,19 +107,21 @@ def intercepts(values: dict[str, float], groups: dict[str, Observations]):
     return sd, {g: u for g, (u, _) in modes.items()}, {g: 1.0 / math.sqrt(c) for g, (_, c) in modes.items()}
 
 
-def fit_pooled(obs: Observations, priors: tuple[Prior, ...] = POOLED_PRIORS, rounds: int = ROUNDS) -> PooledFit:
-    """The population parameters and the alliances' intercepts (module docstring)."""
+def fit_pooled(obs: Observations, priors: tuple[Prior, ...] = POOLED_PRIORS, rounds: int = ROUNDS,
+               base: dict[str, float] | None = None, uncertainty: bool = True) -> PooledFit:
+    """The population parameters and the alliances' intercepts (module docstring). ``base``: values
+    of the parameters held fixed (``fit.fit``); ``uncertainty=False``: the mode alone (no Hessian)."""
     t0 = time.perf_counter()
     groups = groups_of(obs)
     u: dict[str, float] = {}
-    f = fit(obs, priors=priors)
+    f = fit(obs, priors=priors, base=base, uncertainty=uncertainty)
     sd, se, done = float("nan"), {}, 1
     for done in range(1, rounds + 1):
         if not groups:
             break
-        full = {**values_held(f), **f.parameters()}
+        full = {**values_held(f), **(base or {}), **f.parameters()}
         sd, u, se = intercepts(full, groups)
-        g = fit(obs, priors=priors, intercepts=u, start=f.parameters())
+        g = fit(obs, priors=priors, intercepts=u, start=f.parameters(), base=base, uncertainty=uncertainty)
         moved = float(np.max(np.abs(g.values - f.values)))
         f = g
         if moved < 1e-3:

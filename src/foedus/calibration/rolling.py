@@ -8,6 +8,10 @@ decision is scored (one step: every decision, and the members' own decisions apa
 "nobody moves" has a say), and the counts of events 1, 3 and 5 years on
 (:mod:`foedus.calibration.horizons`). Pooled rows sum the log scores and average the Brier scores
 and CRPS over every split's decisions or cells.
+
+Beside the splits in time, the alliances of the ATOP catalogue left out of the pooled fit
+(:mod:`foedus.calibration.leave_out`): each group's member-months and renewal windows (one step)
+and each of its alliance-decades' count of members leaving, rows ``atop``, ``fold K``.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from foedus.calibration import exit_logit, horizons
+from foedus.calibration import exit_logit, horizons, leave_out
 from foedus.calibration.backtest import FORECASTERS, backtest, scores
 from foedus.chronology import add_months
 from foedus.model.parameters import registry
@@ -36,6 +40,7 @@ class Rolling:
     rows: list[dict]                  # the table: per alliance, split (or "pooled") and what is scored
     cells: list[horizons.Cell]        # every multi-year cell
     logits: dict[str, list[dict]]     # split -> the exit logit's coefficients
+    folds: list[leave_out.Fold]       # the ATOP alliances left out of the pooled fit, by group
 
 
 def _wins(row: dict) -> dict:
@@ -111,12 +116,60 @@ def one_split(scenarios, split: dt.date, runs: int, seed: int) -> tuple[list[dic
     return rows, cells, logit.table()
 
 
+def fold_rows(fold: leave_out.Fold) -> list[dict]:
+    """The rows of one group of ATOP alliances left out: one step, and the counts per alliance-decade."""
+    from foedus.calibration.backtest import scores
+
+    rows = [_step_row("atop", f"fold {fold.fold}", scores(fold.decisions), "one-step members")]
+    if fold.cells:
+        row = {"alliance": "atop", "split": f"fold {fold.fold}", "scored": "counts decade", "n": len(fold.cells)}
+        for f in FORECASTERS:
+            row[f"{f}_log"] = float(sum(c.log[f] for c in fold.cells))
+            row[f"{f}_score"] = float(np.mean([c.crps[f] for c in fold.cells]))
+        rows.append(row | _wins(row))
+    return rows
+
+
+def _job(item: tuple) -> tuple:
+    """One split, or the ATOP groups left out, in whichever process runs it (scenarios reloaded there
+    from their folders: a loaded scenario does not travel between processes)."""
+    what, folders, runs, seed, folds, fold_runs = item
+    from foedus.api import load_scenario
+
+    scenarios = [load_scenario(f) for f in folders]
+    if isinstance(what, int):   # one group of ATOP alliances left out
+        return what, leave_out.leave_out(scenarios, folds, fold_runs, seed, only=what)
+    return what, one_split(scenarios, what, runs, seed)
+
+
 def rolling(scenarios, splits: Sequence[dt.date] = SPLITS, runs: int = 500, seed: int = 0,
-            progress: Callable[[dt.date], None] | None = None) -> Rolling:
+            progress: Callable[[str], None] | None = None, folds: int = leave_out.FOLDS,
+            fold_runs: int | None = None, workers: int = 1) -> Rolling:
+    """The table at ``splits``, and with ``folds`` > 0 the ATOP alliances left out in that many groups
+    (``fold_runs`` runs per alliance-decade; default ``runs``). ``workers`` > 1: the splits and the
+    groups run in that many processes, with the same results (each split has its own fit and seeds)."""
+    todo = [*range(folds), *splits]   # the left-out groups first: each is the longest job
+    done: dict = {}
+    if workers > 1:
+        from foedus.ensemble.executors import ProcessExecutor
+
+        items = [(w, tuple(str(sc.path) for sc in scenarios), runs, seed, folds, fold_runs or runs) for w in todo]
+        with ProcessExecutor(workers) as ex:
+            for what, res in ex.map(_job, items):
+                done[what] = res
+                if progress is not None:
+                    progress(f"fold {what}" if isinstance(what, int) else what.isoformat())
+    else:
+        for what in todo:
+            done[what] = (leave_out.leave_out(scenarios, folds, fold_runs or runs, seed, only=what)
+                          if isinstance(what, int) else one_split(scenarios, what, runs, seed))
+            if progress is not None:
+                progress(f"fold {what}" if isinstance(what, int) else what.isoformat())
     rows, cells, logits = [], [], {}
     for split in splits:
-        r, c, lg = one_split(scenarios, split, runs, seed)
+        r, c, lg = done[split]
         rows, cells, logits[split.isoformat()] = rows + r, cells + c, lg
-        if progress is not None:
-            progress(split)
-    return Rolling(tuple(splits), runs, seed, rows + _pooled(rows), cells, logits)
+    groups = [f for k in range(folds) for f in done[k]]
+    for fold in groups:
+        rows += fold_rows(fold)
+    return Rolling(tuple(splits), runs, seed, rows + _pooled(rows), cells, logits, groups)

@@ -206,6 +206,11 @@ def backtest_cmd(
     alliance: str = typer.Option(None, "--alliance", help="list and score only this alliance's decisions (the fit uses every scenario)"),
     runs: int = typer.Option(500, "--runs", help="--splits: runs of each multi-year forecast"),
     seed: int = typer.Option(0, "--seed", help="--splits: seed of the multi-year forecasts"),
+    folds: int = typer.Option(3, "--folds", help="--splits: the ATOP alliances of the pooled fit left out in this many "
+                              "groups, each forecast by a fit without it (0: none)"),
+    fold_runs: int = typer.Option(100, "--fold-runs", help="--splits: runs of each left-out ATOP alliance-decade"),
+    workers: int = typer.Option(1, "--workers", help="--splits: processes running the splits and the left-out groups "
+                                "side by side (the same results whatever the number)"),
     out: Path = typer.Option(None, "-o", "--out", help="folder for decisions.csv and summary.json (--split only)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
@@ -222,6 +227,12 @@ def backtest_cmd(
             raise ArgumentError("--runs", "a whole number of runs from 1 to 100000", runs)
         if seed < 0:
             raise ArgumentError("--seed", "a non-negative whole number", seed)
+        if isinstance(folds, bool) or folds < 0 or folds == 1 or folds > 21:
+            raise ArgumentError("--folds", "0 (none) or a whole number of groups from 2 to 21", folds)
+        if fold_runs < 1 or fold_runs > 100_000:
+            raise ArgumentError("--fold-runs", "a whole number of runs from 1 to 100000", fold_runs)
+        if workers < 1 or workers > 64:
+            raise ArgumentError("--workers", "a whole number of processes from 1 to 64", workers)
     split_d = parse_date(split, "--split")
     if out is not None:
         replaceable_folder(out, BACKTEST_FILES, "a backtest folder")
@@ -231,7 +242,7 @@ def backtest_cmd(
     obs = build(loaded)
     first, last = obs.span()
     if splits is not None:
-        _rolling(loaded, _split_dates(splits, first, last), runs, seed, as_json)
+        _rolling(loaded, _split_dates(splits, first, last), runs, seed, as_json, folds, fold_runs, workers)
         return
     if not first < split_d <= last:
         raise ArgumentError("--split", f"a date inside the record ({first:%Y-%m} .. {last:%Y-%m})", split)
@@ -309,23 +320,31 @@ _SHORT = {"model": "model", "base_rate": "base", "exit_logit": "logit", "nobody_
 _LETTER = {"base_rate": "B", "exit_logit": "L", "nobody_moves": "S"}
 
 
-def _rolling(loaded, split_ds: list[dt.date], runs: int, seed: int, as_json: bool) -> None:
+def _rolling(loaded, split_ds: list[dt.date], runs: int, seed: int, as_json: bool, folds: int, fold_runs: int,
+             workers: int) -> None:
     from foedus.calibration.backtest import FORECASTERS
     from foedus.calibration.horizons import CLASSES
     from foedus.calibration.rolling import rolling
 
     with err_console.status("fitting and forecasting at each split", spinner="dots") if err_console.is_terminal else _null():
-        r = rolling(loaded, split_ds, runs, seed)
+        r = rolling(loaded, split_ds, runs, seed, folds=folds, fold_runs=fold_runs, workers=workers)
     if as_json:
         emit_json({"splits": [d.isoformat() for d in r.splits], "runs": r.runs, "seed": r.seed, "rows": r.rows,
                    "cells": [{"alliance": c.alliance, "split": c.split.isoformat(), "years": c.years, "event": c.event,
                               "real": c.real, "model_mean": c.mean, "log": c.log, "crps": c.crps} for c in r.cells],
-                   "exit_logit": r.logits})
+                   "exit_logit": r.logits,
+                   "left_out": [{"fold": f.fold, "atopids": list(f.alliances), "fitted": f.fitted, "fold_runs": fold_runs,
+                                 "cells": [{"atopid": c.atopid, "start": c.start.isoformat(), "stop": c.stop.isoformat(),
+                                            "real": c.real, "model_mean": c.mean, "log": c.log, "crps": c.crps}
+                                           for c in f.cells]} for f in r.folds]})
         return
     t = Table(title="Backtest at rolling splits: the model against three baselines", box=box.SIMPLE_HEAD, padding=(0, 1),
               caption="log: summed (higher better); score: Brier score (one-step) or CRPS (counts at 1, 3, 5 years), mean "
                       "(lower better); beats: the baselines the model beats (B base rate per alliance and type, L exit logit, "
-                      f"S nobody moves); counts of {', '.join(CLASSES)}; {runs} runs, seed {seed}")
+                      f"S nobody moves); counts of {', '.join(CLASSES)}; {runs} runs, seed {seed}"
+                      + (f"; atop: the ATOP alliances left out of the pooled fit in {folds} groups, their member-months "
+                         f"and renewals (1-step mem) and each alliance-decade's members leaving (decade, {fold_runs} runs)"
+                         if folds else ""))
     for c in ("alliance", "split", "scored", "n", *[f"log\n{_SHORT[f]}" for f in FORECASTERS],
               *[f"score\n{_SHORT[f]}" for f in FORECASTERS], "beats\nlog", "beats\nscore"):
         t.add_column(c, justify="left" if c in ("alliance", "split", "scored") or c.startswith("beats") else "right",
@@ -334,7 +353,7 @@ def _rolling(loaded, split_ds: list[dt.date], runs: int, seed: int, as_json: boo
     for i, row in enumerate(r.rows):
         if i == first_pooled:
             t.add_section()
-        t.add_row(row["alliance"], row["split"][:4] if row["split"] != "pooled" else "pooled",
+        t.add_row(row["alliance"], row["split"] if row["split"] in ("pooled",) or row["split"].startswith("fold") else row["split"][:4],
                   row["scored"].replace("one-step members", "1-step mem").replace("one-step", "1-step").replace("counts ", ""),
                   str(row["n"]), *[_num(row[f"{f}_log"], "{:.1f}") for f in FORECASTERS],
                   *[_num(row[f"{f}_score"], "{:.4f}") for f in FORECASTERS],

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from foedus.cli.app import PARAM_DRAWS_HELP, PRIOR_DRAWS_HELP, app, console, emit_json, err_console
+from foedus.cli.app import CODING_HELP, PARAM_DRAWS_HELP, PRIOR_DRAWS_HELP, app, console, emit_json, err_console
 from foedus.cli.catalogue import catalogue_app
 from foedus.errors import ArgumentError
 from foedus.model.posterior import check_draws, default_draws
@@ -57,6 +57,7 @@ def retrodict_cmd(
                                     "(e.g. src/foedus/model/calibrated-pooled.toml) in the place of the shipped fit"),
     param_draws: int = typer.Option(None, "--param-draws", show_default=False, help=PARAM_DRAWS_HELP),
     prior_draws: bool = typer.Option(False, "--prior-draws", help=PRIOR_DRAWS_HELP),
+    coding: str = typer.Option(None, "--coding", help=CODING_HELP),
     as_json: bool = typer.Option(False, "--json", help="print JSON: the rows and the summary"),
 ) -> None:
     """Simulate each scenario from --from to --to with every decision free and compare, per class of
@@ -67,6 +68,13 @@ def retrodict_cmd(
         raise ArgumentError("--chunk-size", "a whole number of runs, at least 1", chunk_size)
     param_draws = check_draws(default_draws(param_draws, runs))
     _check_out(out)
+    if coding is not None:
+        from foedus.scenario.codings import coding as named
+
+        named(coding)   # an unknown name fails before anything runs
+        if parameters is not None:
+            raise ArgumentError("--parameters", "no parameter file with --coding (a coding brings its own calibration)",
+                                str(parameters))
     fitted = _parameter_file(parameters)
     results = []
     with Progress(TextColumn("retrodicting {task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
@@ -76,10 +84,10 @@ def retrodict_cmd(
             results.append(retrodict(name, start, end, runs=runs, seed=seed, chunk_size=chunk_size, executor=executor,
                                      workers=workers, parameters=fitted,
                                      progress=lambda done, t=task: bar.update(t, completed=done),
-                                     param_draws=param_draws, prior_draws=prior_draws))
+                                     param_draws=param_draws, prior_draws=prior_draws, coding=coding))
     rows = pd.concat([r.rows for r in results], ignore_index=True)
     doc = {"runs": runs, "seed": seed, "param_draws": max(1, param_draws), "prior_draws": prior_draws,
-           "scenarios": [r.scenario for r in results],
+           **({"coding": coding} if coding else {}), "scenarios": [r.scenario for r in results],
            "rows": [row for r in results for row in r.to_json()["rows"]], "summary": summarise(rows)}
     if out is not None:
         from foedus.report.retrodiction import write_retrodiction
@@ -90,7 +98,8 @@ def retrodict_cmd(
         return
     title = (f"Retrodiction: {runs} runs per alliance, seed {seed}"
              + (f", {param_draws} parameter draws" + (" (judgements too)" if prior_draws else "") if param_draws > 1
-                else ", the fitted parameters"))
+                else ", the fitted parameters")
+             + (f", coding {coding}" if coding else ""))
     wide = console if console.is_terminal else Console(width=120)  # a pipe or a file: no need to squeeze
     wide.print(retrodiction_table(rows, title))
     wide.print(summary_line(doc["summary"]), highlight=False, soft_wrap=True)

@@ -72,6 +72,19 @@ def fitted_values(path: str | Path) -> dict[str, float]:
     return {k: float(v["value"]) if isinstance(v, dict) else float(v) for k, v in doc.get("parameters", {}).items()}
 
 
+def coded(data, name: str):
+    """A scenario's files read with the named coding of contested facts (``foedus.scenario.codings``),
+    with that coding's posterior and fitted values (its calibration, ``foedus calibrate --coding``):
+    ``(data, posterior, {name: value})``. A coding without its calibration: a one-line ArgumentError."""
+    from foedus.scenario.codings import apply, coding
+
+    c = coding(name)
+    path = c.calibration()
+    if not path.is_file():
+        raise ArgumentError("--coding", f"a coding with its calibration (foedus calibrate --coding {name} -o {path})", name)
+    return apply(data, c), read(path), fitted_values(path)
+
+
 def check_draws(k, flag: str = "--param-draws") -> int:
     """A whole number of draws, 0 or more (0 and 1: the mode only)."""
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0 or k > 10_000:

@@ -103,13 +103,17 @@ def retrodict(scenario, start: str | dt.date, end: str | dt.date, runs: int = 30
               chunk_size: int = 1000, executor: str = "serial", workers: int | None = None,
               parameters: Mapping[str, float] | None = None, alliance_end: dt.date | None = None,
               progress: Callable[[int], None] | None = None, param_draws: int = 1,
-              prior_draws: bool = False) -> Retrodiction:
+              prior_draws: bool = False, coding: str | None = None) -> Retrodiction:
     """Simulate ``scenario`` (a name, a folder, a loaded Scenario or ScenarioFiles) from ``start``
     through the end of ``end``'s month, ``runs`` runs, and compare each class of event with the
     record of its focus alliance. ``alliance_end``: the alliance's end where a data set dates it.
-    ``param_draws``, ``prior_draws``: the runs split across parameter draws (``foedus.simulate``)."""
+    ``param_draws``, ``prior_draws``: the runs split across parameter draws (``foedus.simulate``).
+    ``coding``: a named coding of contested facts (``foedus.scenario.codings``): the record read that
+    way, both the state the simulation starts from and the real counts, with that coding's
+    calibration and posterior in the place of the shipped fit (``parameters`` still override it)."""
     from foedus.api import Scenario, load_scenario
     from foedus.engine.compile import compile_model
+    from foedus.model import posterior
     from foedus.model.parameters import Parameters
     from foedus.scenario.schema import ScenarioFiles
 
@@ -121,12 +125,15 @@ def retrodict(scenario, start: str | dt.date, end: str | dt.date, runs: int = 30
     if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
         raise ArgumentError("--runs", "a whole number of runs, at least 1", runs)
     months = month_index(end_d) - month_index(start_d) + 1
+    data, post, fitted = posterior.coded(data, coding) if coding is not None else (data, None, {})
     data = drawn_crises(data)
-    params = Parameters.for_scenario(data.parameters, extra=dict(parameters or {}))
+    fitted = {k: v for k, v in fitted.items() if k not in data.parameters}
+    params = Parameters.for_scenario(data.parameters, extra={**fitted, **dict(parameters or {})})
     model = compile_model(data, start_d, months, params, data.scenario.name)
     from foedus.ensemble.draws import draw_models
 
-    _, models = draw_models(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})}, runs)
+    _, models = draw_models(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})}, runs,
+                            post)
     draws = simulated_counts(model, runs, seed, chunk_size, executor, workers, progress, models)
     focus = data.scenario.focus
     real = real_counts(data, focus, start_d, end_d, alliance_end)
