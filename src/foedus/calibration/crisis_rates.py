@@ -68,7 +68,7 @@ class MemberDecade:
         return self.last_year - self.first_year + 1
 
     def row(self) -> list[float]:
-        """The covariates in the order of :data:`COVARIATES`."""
+        """The covariates in the order of :data:`COVARIATES` but the last (the exposure, ``log_years``)."""
         return [1.0, math.log((self.prior + 0.5) / WINDOW_YEARS), math.log(max(self.cinc, CINC_FLOOR)),
                 math.log1p(self.neighbours), (self.first_year // 10 * 10 - 1950) / 10]
 
@@ -122,10 +122,17 @@ class Design:
     names: dict[str, tuple]            # per grouping: the levels (alliance number, state code, row)
 
 
-def design(rows: list[MemberDecade], centre: np.ndarray | None = None) -> Design:
+def covariates(rows: list[MemberDecade], centre: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The rows' covariates (:data:`COVARIATES`), centred on ``centre`` (by default their own means)
+    but for the intercept, and the centre."""
     X = np.array([r.row() + [math.log(r.years)] for r in rows], dtype=float)
     centre = X[:, 1:].mean(axis=0) if centre is None else centre
     X[:, 1:] -= centre
+    return X, centre
+
+
+def design(rows: list[MemberDecade]) -> Design:
+    X, centre = covariates(rows)
     keys = {"alliance": [r.atopid for r in rows], "state": [r.member for r in rows],
             "member_decade": list(range(len(rows)))}
     levels, names = {}, {}
@@ -296,16 +303,20 @@ def member_rates(f: CrisisRateFit, rows: list[MemberDecade], draws: int, rng: np
     the fixed part at the cell's covariates; the alliance's intercept (learnt if the fit saw it,
     else drawn from the population) shared by the members; each state's (learnt from its other
     alliances, else drawn); each member-decade's own, drawn."""
-    X = np.array([r.row() + [math.log(r.years)] for r in rows], dtype=float)
-    X[:, 1:] -= f.centre
-    eta = X @ f.beta
+    if not rows:
+        return np.zeros((draws, 0))
+    eta = covariates(rows, f.centre)[0] @ f.beta
 
-    def effect(g: str, level: int, size) -> np.ndarray:
-        m, s = f.effects.get(g, {}).get(level, (0.0, f.sd[g]))
-        return rng.normal(m, s, size)
+    def level(g: str, key: int) -> tuple[float, float]:
+        return f.effects.get(g, {}).get(key, (0.0, f.sd[g]))
 
-    a = effect("alliance", rows[0].atopid, draws) if rows else np.zeros(draws)
-    s = np.column_stack([effect("state", r.member, draws) for r in rows]) if rows else np.zeros((draws, 0))
-    e = rng.normal(0.0, f.sd["member_decade"], (draws, len(rows)))
+    # one row of standard normals per draw, filled in draw order: draw k is the same however many are drawn
+    n = len(rows)
+    z = rng.standard_normal((draws, 1 + 2 * n))
+    ma, sa = level("alliance", rows[0].atopid)
+    ms, ss = np.array([level("state", r.member) for r in rows]).T
+    a = ma + sa * z[:, :1]
+    s = ms + ss * z[:, 1:n + 1]
+    e = f.sd["member_decade"] * z[:, n + 1:]
     months = np.array([12 * r.years for r in rows], dtype=float)
-    return np.exp(eta + a[:, None] + s + e) / months
+    return np.exp(eta + a + s + e) / months
