@@ -320,3 +320,20 @@ def member_rates(f: CrisisRateFit, rows: list[MemberDecade], draws: int, rng: np
     e = f.sd["member_decade"] * z[:, n + 1:]
     months = np.array([12 * r.years for r in rows], dtype=float)
     return np.exp(eta + a + s + e) / months
+
+
+def fit_fitted_half(since: int = 1945, min_members: int = 3, obligation: str | None = "defense") -> CrisisRateFit:
+    """The fit on the member-decades of the catalogue's fitted half (the held-out half is never read)."""
+    from foedus.catalogue.loader import catalogue
+    from foedus.retrodiction.catalogue import pacts
+
+    cat = catalogue()
+    return fit_crisis_rates(panel(cat, pacts(cat, since, min_members, obligation, half="fitted")))
+
+
+def write(f: CrisisRateFit, path, command: str):
+    """The fit's file (``path``: beside the pooled parameter file, :data:`SHIPPED` by name)."""
+    import tomli_w
+
+    path.write_text(tomli_w.dumps(to_document(f, command)))
+    return path
