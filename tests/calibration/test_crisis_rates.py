@@ -111,6 +111,24 @@ def test_a_catalogue_cell_gives_each_run_its_own_rates_whatever_the_chunking():
     assert not window.rows.equals(one.rows)
 
 
+def _one_line(code: int, err: str) -> str:
+    lines = err.strip("\n").split("\n")
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("foedus: error: ") and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_an_unknown_choice_of_crisis_rates_is_one_line_and_exit_2(cli):
+    line = _one_line(*cli("catalogue", "retrodict", "--runs", "2", "--crisis-rates", "guess")[::2])
+    assert "--crisis-rates" in line and "pooled or window" in line
+
+
+def test_the_pooled_fit_does_not_overwrite_a_users_file_beside_its_own(cli, tmp_path):
+    mine = tmp_path / "crisis-rates.toml"
+    mine.write_text("my notes")
+    _one_line(*cli("calibrate", "--pooled", "-o", str(tmp_path / "pooled.toml"))[::2])
+    assert mine.read_text() == "my notes" and not (tmp_path / "pooled.toml").exists()
+
+
 def test_an_unknown_choice_of_crisis_rates_is_named():
     from foedus.errors import ArgumentError
     from foedus.retrodiction.catalogue import retrodict_catalogue

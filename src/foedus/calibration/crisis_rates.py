@@ -331,9 +331,16 @@ def fit_fitted_half(since: int = 1945, min_members: int = 3, obligation: str | N
     return fit_crisis_rates(panel(cat, pacts(cat, since, min_members, obligation, half="fitted")))
 
 
+MARK = "Written by foedus.calibration.crisis_rates"
+
+
 def write(f: CrisisRateFit, path, command: str):
-    """The fit's file (``path``: beside the pooled parameter file, :data:`SHIPPED` by name)."""
+    """The fit's file (``path``: beside the pooled parameter file, :data:`SHIPPED` by name); a file
+    foedus did not write is refused, not overwritten."""
     import tomli_w
 
-    path.write_text(tomli_w.dumps(to_document(f, command)))
-    return path
+    from foedus.output import new_file, write_file
+
+    path = new_file(path, MARK, "a crisis-rate file")
+    header = f"# Crisis rates pooled across alliances, fitted by `foedus calibrate --pooled`.\n# {MARK}: regenerate, do not edit by hand.\n\n"
+    return write_file(path, (header + tomli_w.dumps(to_document(f, command))).encode("utf-8"))

@@ -83,6 +83,10 @@ def calibrate_cmd(
 
         named(coding)   # an unknown name is refused before anything is written
     new_file(out, fitmod.MARK, "a parameter file")  # refused before the fit, not after
+    if pooled:
+        from foedus.calibration import crisis_rates
+
+        new_file(Path(out).with_name(crisis_rates.SHIPPED), crisis_rates.MARK, "a crisis-rate file")
     obs, hashes = _observations(scenarios, coding)
     command = _command("foedus calibrate" + (f" --until {until}" if until else "") + (" --pooled" if pooled else "")
                        + f" --scenarios {scenarios}" + (f" --coding {coding}" if coding else "") + f" -o {out}")
