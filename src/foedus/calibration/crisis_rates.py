@@ -6,10 +6,11 @@ The unit is a member in an alliance-decade (the catalogue retrodiction's cells,
 ``retrodiction.catalogue.decades``, to 2010 where MID 4.3 ends). Its count is the disputes begun in
 the cell's years against the member, counted as the scenario's crisis rates count them
 (``catalogue.crises.disputes_against``: one per initiator, type and dispute). The count is Poisson,
-with the cell's years as exposure, and its log rate is
+with the cell's years as exposure (its coefficient fitted, not fixed at 1), and
+its log mean is (the covariates centred on the panel's means)
 
     b0 + b_prior * log((prior + 1/2) / 10) + b_cinc * log(cinc) + b_contig * log(1 + neighbours)
-       + b_decade * (decade - 1950) / 10 + a_alliance + s_state + e_member-decade
+       + b_decade * (decade - 1950) / 10 + b_years * log(years) + a_alliance + s_state + e_member-decade
 
 - ``prior``: the member's disputes in the ten years up to the cell's first year (what the scenario's
   rates are built from: known at the cell's start);
@@ -20,10 +21,11 @@ with the cell's years as exposure, and its log rate is
   state's (one per state across all its alliances), and the member-decade's own (the extra
   dispersion of a decade against its expected count: a negative-binomial-like Poisson-lognormal).
 
-The fit is statsmodels' ``PoissonBayesMixedGLM`` by variational Bayes (mean-field normal posteriors
-of the fixed effects, of every random intercept, and of the log sds): a well-kept implementation
-of crossed random effects, which a Laplace treatment of one grouping (``calibration.pooled``) does
-not cover. It reads the fitted half of the catalogue only (``retrodiction.catalogue.held_out``).
+The fit is empirical Bayes with Laplace's method (:func:`fit_crisis_rates`), as ``calibration.pooled``
+treats the alliances' intercepts on exits, here with three crossed groupings: the population sds
+maximise the approximate marginal likelihood, the fixed effects and intercepts are their modes at
+those sds. (statsmodels' variational ``PoissonBayesMixedGLM`` diverged on these data.) It reads
+the fitted half of the catalogue only (``retrodiction.catalogue.held_out``).
 
 A cell to simulate (:func:`member_rates`) gets, per draw, the members' monthly rates: the fixed
 part at the cell's covariates, the alliance's intercept (a held-out alliance: drawn from the
@@ -37,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -290,6 +293,7 @@ def from_document(doc: dict) -> CrisisRateFit:
                          doc["provenance"]["disputes"])
 
 
+@cache
 def shipped() -> CrisisRateFit:
     """The fit that ships with foedus (``src/foedus/model/crisis-rates.toml``)."""
     import tomllib

@@ -145,8 +145,8 @@ def prepare_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date
 
 # --- crisis rates pooled across alliances (calibration.crisis_rates) ---------------------------------
 
-#: "pooled": each member's rate from the pooled fit, its alliance's, state's and decade's effects
-#: drawn; "window": the COW MID rates of the ten years up to the cell, as written (one value per cell).
+#: "pooled": each member's rate from the pooled fit, its alliance's, state's and member-decade's
+#: effects drawn per run; "window": the COW MID rates of the ten years up to the cell, as written (one value per cell).
 CRISIS_RATES = ("pooled", "window")
 
 
