@@ -49,7 +49,7 @@ def timed(job: CellJob) -> tuple[float, float, float, float]:
     cat = catalogue()
     t0 = time.process_time()
     try:
-        prep = prepare_cell(cat, cat.alliance(job.atopid), job.start, job.stop, job.decade_end, job.seed)
+        prep = prepare_cell(cat, cat.alliance(job.atopid), job.start, job.stop, job.decade_end, job.seed, runs=job.runs)
     except DataQuirk:
         return time.process_time() - t0, 0.0, 0.0, 0.0
     t1 = time.process_time()

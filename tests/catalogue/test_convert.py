@@ -228,3 +228,18 @@ def test_a_defence_pledge_against_a_named_adversary_names_it():
     cd = to_scenario(3200, 1960, crises=False).alliances[0].collective_defence  # defcoadv=1, statthr1=740
     assert cd.adversaries == ("JPN",)
     assert to_scenario(3180, 2012, crises=False).alliances[0].collective_defence.adversaries == ()
+
+
+def test_a_member_without_military_expenditure_in_nmc_gets_its_cinc_share_at_that_years_price():
+    from foedus.catalogue.convert import to_scenario
+    from foedus.catalogue.loader import catalogue
+
+    cat = catalogue()
+    cuba = cat.capability(40, 1945)
+    assert cuba.milex is None and cuba.cinc > 0          # NMC codes Cuba's 1945 expenditure -9
+    files = to_scenario(3075, 1947, cat)                  # the Rio Treaty, Cuba a member
+    cap = {s.cow: s.capability for s in files.states}[40]
+    usa = cat.capability(2, 1947)
+    want = cat.capability(40, 1947).cinc * cat.milex_per_cinc(1947) / 1e6
+    assert cap.milex_usd_bn == pytest.approx(want, rel=1e-5) and 0 < cap.milex_usd_bn < usa.milex / 1e6
+    assert "estimated from its CINC" in cap.source

@@ -189,8 +189,14 @@ def _state(cat: Catalogue, ccode: int, year: int, note: str | None = None) -> St
         src = f"COW NMC v6.0, {cap.year}"
         if cap.year != year:
             src += f" (nearest year with data; none for {year})"
+        milex = cap.milex
+        ratio = cat.milex_per_cinc(cap.year) if milex is None and cap.cinc else None
+        if ratio is not None:   # NMC has no expenditure: the state's CINC share at that year's price (else no capacity)
+            milex = cap.cinc * ratio
+            src += (f"; military expenditure missing in NMC, estimated from its CINC {cap.cinc:.6g} times the "
+                    f"{cap.year} expenditure per unit of CINC of the states NMC gives both")
         capability = Capability(year=cap.year, personnel_k=cap.milper, source=src,
-                                milex_usd_bn=None if cap.milex is None else round(cap.milex / 1e6, 6))
+                                milex_usd_bn=None if milex is None else round(milex / 1e6, 6))
     notes = [f"regime: foedus default '{DEFAULT_REGIME.value}' (no regime data in the catalogue)"]
     if note:
         notes.insert(0, note)

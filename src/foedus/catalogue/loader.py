@@ -302,6 +302,14 @@ class Catalogue:
         return self.capabilities[(ccode, before[-1] if before else years[0])]
 
     @cache  # noqa: B019 - one catalogue per process
+    def milex_per_cinc(self, year: int) -> float | None:
+        """Military expenditure (thousands of US$) per unit of CINC in ``year``, over the states
+        whose NMC row has both: what a state's share of world capability buys that year."""
+        both = [c for (_, y), c in self.capabilities.items() if y == year and c.milex is not None and c.cinc]
+        cinc = sum(c.cinc for c in both)
+        return sum(c.milex for c in both) / cinc if cinc > 0 else None
+
+    @cache  # noqa: B019 - one catalogue per process
     def _years(self) -> dict[int, tuple[tuple[int, int], ...]]:
         out: dict[int, list[tuple[int, int]]] = {}
         for key in self.capabilities:

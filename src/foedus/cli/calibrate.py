@@ -83,6 +83,10 @@ def calibrate_cmd(
 
         named(coding)   # an unknown name is refused before anything is written
     new_file(out, fitmod.MARK, "a parameter file")  # refused before the fit, not after
+    if pooled:
+        from foedus.calibration import crisis_rates
+
+        new_file(Path(out).with_name(crisis_rates.SHIPPED), crisis_rates.MARK, "a crisis-rate file")
     obs, hashes = _observations(scenarios, coding)
     command = _command("foedus calibrate" + (f" --until {until}" if until else "") + (" --pooled" if pooled else "")
                        + f" --scenarios {scenarios}" + (f" --coding {coding}" if coding else "") + f" -o {out}")
@@ -95,6 +99,9 @@ def calibrate_cmd(
             doc = provenance(f, obs, command, hashes)
     if coding is not None:
         doc["provenance"]["coding"] = coding
+    crisis = _crisis_rates(out, command, since, min_members, obligation) if pooled else None
+    if crisis is not None:
+        doc["crisis_rates"] = {n: {"value": v, "se": s, "data_share": sh} for n, v, s, sh in crisis.parameter_rows()}
     path = write(out, doc)
     _record_run(scenarios, command, until_d, doc, f, path)
     if as_json:
@@ -108,6 +115,8 @@ def calibrate_cmd(
                 f"alliance-decades, {pool['catalogue']['exits_scored']} exits scored ({pool['catalogue']['exits_left_out']} "
                 f"left out: the engine cannot make them); alliances' intercepts on the hazards of leaving: sd {pool['sd']:.3f} "
                 f"(empirical Bayes, rounds: {pool['rounds']}, {pool['seconds']:.0f} s)")
+    if crisis is not None:
+        _print_crisis_rates(w, crisis, out)
     ident = doc["identification"]
     w.print(f"identified by the data (data share of the posterior precision above a half): {ident['identified']} of "
             f"{ident['parameters']} parameters")
@@ -130,6 +139,31 @@ def _pooled(obs, hashes, scenarios, command, since, min_members, obligation):
     both = Observations(obs.records + cat.observations.records)
     pf = fit_pooled(both)
     return pf.fit, pooled_provenance(pf, cat, both, command, hashes)
+
+
+def _crisis_rates(out: Path, command: str, since: int, min_members: int, obligation: str):
+    """The crisis rates pooled across alliances (``calibration.crisis_rates``), fitted on the same
+    fitted half, written beside the parameter file as ``crisis-rates.toml``."""
+    from foedus.calibration import crisis_rates
+    from foedus.catalogue.search import obligation_code
+
+    code = None if obligation.strip().lower() == "any" else obligation_code(obligation)
+    f = crisis_rates.fit_fitted_half(since, min_members, code)
+    crisis_rates.write(f, Path(out).with_name(crisis_rates.SHIPPED), command)
+    return f
+
+
+def _print_crisis_rates(w: Console, f, out: Path) -> None:
+    t = Table(title=f"Crisis rates pooled across alliances: {f.rows} member-decades, {f.disputes} COW MID disputes",
+              box=box.SIMPLE_HEAD, caption="empirical Bayes (Laplace); se of a log sd: from the curvature of the "
+                                           "marginal likelihood; data share: 1 - prior precision / posterior precision")
+    for c in ("parameter", "value", "se", "data share"):
+        t.add_column(c, justify="left" if c == "parameter" else "right")
+    for name, v, s, sh in f.parameter_rows():
+        t.add_row(name, f"{v:.3f}", _num(s), _num(sh, "{:.2f}"))
+    w.print(t)
+    w.print("population sds: " + ", ".join(f"{g} {v:.3f}" for g, v in f.sd.items())
+            + f"; written: {Path(out).with_name('crisis-rates.toml')}")
 
 
 def _record_run(scenarios, command, until_d, doc, f, path) -> None:

@@ -156,6 +156,8 @@ def catalogue_retrodict_cmd(
     out: Path = typer.Option(None, "-o", "--out", help="folder for retrodiction.json, rows.csv, the figure and report.html"),
     parameters: Path = typer.Option(None, "--parameters", help="a parameter file written by foedus calibrate "
                                     "(e.g. src/foedus/model/calibrated-pooled.toml) in the place of the shipped fit"),
+    crisis_rates: str = typer.Option("pooled", "--crisis-rates", help="pooled (the members' rates from the fit pooled "
+                                     "across alliances, drawn) or window (COW MID's ten years before each decade, as written)"),
 ) -> None:
     """Retrodict ATOP alliances by decade: the simulated member exits and accessions of each
     alliance-decade against ATOP's, the held-out half by default (docs/retrodiction.md)."""
@@ -173,7 +175,7 @@ def catalogue_retrodict_cmd(
                   TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("cells", total=None)
         res = retrodict_catalogue(since, min_members, code, half, runs, seed, executor, workers, parameters=fitted,
-                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
+                                  crisis_rates=crisis_rates, progress=lambda done, total: bar.update(task, completed=done, total=total))
     doc = _catalogue_doc(res)
     if out is not None:
         from foedus.report.retrodiction import write_retrodiction

@@ -86,6 +86,9 @@ class Model:
     invite_slots: np.ndarray  # (A, N applicants, N) uint64
     ratify_slots: np.ndarray  # (A, N applicants, N) uint64
     notes: tuple[str, ...] = field(default=())
+    #: (runs, sources) each run's own crisis rates, in the place of ``src_rate`` (the catalogue
+    #: retrodiction's draws of pooled rates); row k is global run k
+    src_rate_per_run: np.ndarray | None = None
 
     regime = property(lambda self: self.terms.regime)
     ties = property(lambda self: self.terms.ties)

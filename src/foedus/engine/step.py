@@ -254,7 +254,8 @@ def _crises(model: Model, st: ChunkState, mo: Month) -> tuple[np.ndarray, ...]:
     K = len(model.src_rate)
     if K:
         u = mo.draw("crises", model.crisis_slots)   # (R, 2K): one call
-        fired = u[:, :K] < crises.p_arrival(p, model.src_rate, tl.threat[t][model.src_victim], model.src_type)
+        rate = model.src_rate if model.src_rate_per_run is None else model.src_rate_per_run[st.runs]
+        fired = u[:, :K] < crises.p_arrival(p, rate, tl.threat[t][model.src_victim], model.src_type)
         fr_, fk_ = np.divmod(np.flatnonzero(fired), K)   # the sources that fired, in the order of fired's cells
         cr, ci, ck, sev = crises.select_sparse(fr_, fk_, crises.severity(p, u[fr_, K + fk_]), model.src_victim, N)
         ctype, caggr = model.src_type[ck], model.src_aggressor[ck]

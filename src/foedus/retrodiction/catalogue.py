@@ -19,11 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
+
+from foedus.calibration import crisis_rates as pooled_crises
 
 from foedus.catalogue.convert import QUIRKS, DataQuirk, to_scenario
 from foedus.catalogue.crises import MID_LAST, disputes_against
@@ -37,6 +39,7 @@ from foedus.model.parameters import Parameters
 from foedus.retrodiction import rows_for, scores, summarise
 from foedus.retrodiction.events import real_counts
 from foedus.retrodiction.simulated import SIMULATED, simulated_counts
+from foedus.scenario.schema import CrisisSource, CrisisType, ScenarioFiles
 from foedus.treaty.membership import MEMBER_STANDINGS
 
 #: What ATOP and COW MID record, and so what a catalogue cell compares.
@@ -117,10 +120,16 @@ class PreparedCell:
 
 
 def prepare_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date, decade_end: dt.date,
-                 seed: int, parameters: dict[str, float] | None = None) -> PreparedCell:
+                 seed: int, parameters: dict[str, float] | None = None, crisis_rates: str = "pooled",
+                 runs: int = 1000) -> PreparedCell:
     """What a cell costs before its first simulated month: the scenario, its model, the record
-    replayed and counted, the MID disputes of its years."""
+    replayed and counted, the MID disputes of its years; with ``crisis_rates`` "pooled", each of
+    the ``runs`` its own draw of the members' crisis rates (:func:`pooled_crisis_draws`)."""
+    if crisis_rates not in CRISIS_RATES:
+        raise ArgumentError("--crisis-rates", " or ".join(CRISIS_RATES), crisis_rates)
     files = to_scenario(al.atopid, start.year, cat)
+    rows = pooled_crises.member_decades(cat, al, start, stop) if crisis_rates == "pooled" else []
+    files = with_every_victim(files, [cat.abb(r.member) for r in rows], start)
     months = month_index(stop) - month_index(start) + 1
     # a cell's crises are COW MID disputes, the kind its rates count: the record's scales do not apply
     params = Parameters.for_scenario(files.parameters, extra={**(parameters or {}), **crises.AS_WRITTEN})
@@ -128,7 +137,47 @@ def prepare_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date
     real = real_counts(files, files.scenario.focus, start, stop)
     real["alliance_ends"] = int(al.end is not None and start < al.end <= decade_end)
     real["crises"] = mid_crises(cat, al, start, stop)
-    return PreparedCell(al.atopid, files.scenario.focus, start, stop, model, cell_seed(seed, al.atopid, start), real)
+    cseed = cell_seed(seed, al.atopid, start)
+    if rows:
+        model = pooled_crisis_draws(model, rows, [cat.abb(r.member) for r in rows], cseed, runs)
+    return PreparedCell(al.atopid, files.scenario.focus, start, stop, model, cseed, real)
+
+
+# --- crisis rates pooled across alliances (calibration.crisis_rates) ---------------------------------
+
+#: "pooled": each member's rate from the pooled fit, its alliance's, state's and member-decade's
+#: effects drawn per run; "window": the COW MID rates of the ten years up to the cell, as written (one value per cell).
+CRISIS_RATES = ("pooled", "window")
+
+
+def with_every_victim(files: ScenarioFiles, victims: list[str], start: dt.date) -> ScenarioFiles:
+    """The scenario with a crisis source (rate 0, an unnamed initiator's threat) for each of
+    ``victims`` that has none: a member with no dispute in the ten years before can have one in the
+    decade, at the rate the pooled fit gives it (:func:`pooled_crisis_draws`)."""
+    have = {c.victim for c in files.behaviour.crisis}
+    extra = tuple(CrisisSource(victim=v, type=CrisisType.threat, aggressor=None, rate=0.0, known=start,
+                               source="a member with no COW MID dispute in the window: its rate is the pooled fit's")
+                  for v in dict.fromkeys(victims) if v not in have)
+    if not extra:
+        return files
+    behaviour = files.behaviour.model_copy(update={"crisis": files.behaviour.crisis + extra})
+    return files.model_copy(update={"behaviour": behaviour})
+
+
+def pooled_crisis_draws(model: Model, rows: list, victims: list[str], seed: int, runs: int) -> Model:
+    """The model with each run's own draw of the members' monthly crisis rates
+    (``crisis_rates.member_rates``): each member's sources keep their shares of its window's rates
+    (who initiates, which type) and are scaled to the drawn total; a member without a window rate
+    has its one unnamed source. The draws are seeded by the cell's seed alone; run k has row k."""
+    fit = pooled_crises.shipped()
+    rates = pooled_crises.member_rates(fit, rows, runs, np.random.default_rng([seed, 0x637269736573]))
+    index = {c: k for k, c in enumerate(model.codes)}
+    share = np.zeros((len(victims), len(model.src_rate)))
+    for j, v in enumerate(victims):
+        mine = model.src_victim == index[v]
+        total = model.src_rate[mine].sum()
+        share[j, mine] = model.src_rate[mine] / total if total > 0 else 1.0 / mine.sum()
+    return replace(model, src_rate_per_run=rates @ share)
 
 
 def cell_from_draws(prep: PreparedCell, draws: np.ndarray) -> Cell:
@@ -144,10 +193,11 @@ def cell_from_draws(prep: PreparedCell, draws: np.ndarray) -> Cell:
 
 
 def run_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date, decade_end: dt.date, runs: int,
-             seed: int, chunk_size: int = 1000, parameters: dict[str, float] | None = None) -> Cell:
+             seed: int, chunk_size: int = 1000, parameters: dict[str, float] | None = None,
+             crisis_rates: str = "pooled") -> Cell:
     """One alliance-decade: its scenario, its simulated counts (serially: cells run in parallel),
     its rows for the classes ATOP records. ``parameters``: values in the place of the shipped fit's."""
-    prep = prepare_cell(cat, al, start, stop, decade_end, seed, parameters)
+    prep = prepare_cell(cat, al, start, stop, decade_end, seed, parameters, crisis_rates, runs)
     return cell_from_draws(prep, simulated_counts(prep.model, runs, prep.seed, chunk_size))
 
 
@@ -160,6 +210,7 @@ class CellJob:
     runs: int
     seed: int
     parameters: tuple[tuple[str, float], ...] = ()
+    crisis_rates: str = "pooled"
 
 
 def run_job(job: CellJob) -> Cell | dict:
@@ -168,15 +219,16 @@ def run_job(job: CellJob) -> Cell | dict:
     cat = catalogue()
     try:
         return run_cell(cat, cat.alliance(job.atopid), job.start, job.stop, job.decade_end, job.runs, job.seed,
-                        parameters=dict(job.parameters))
+                        parameters=dict(job.parameters), crisis_rates=job.crisis_rates)
     except DataQuirk as exc:
         return {"atopid": job.atopid, "start": job.start.isoformat(), "why": str(exc)}
 
 
 def jobs(since: int = 1945, min_members: int = 3, obligation: str | None = "defense", half: str = "held-out",
-         runs: int = 300, seed: int = 0, parameters: dict[str, float] | None = None) -> list[CellJob]:
+         runs: int = 300, seed: int = 0, parameters: dict[str, float] | None = None,
+         crisis_rates: str = "pooled") -> list[CellJob]:
     fixed = tuple(sorted((parameters or {}).items()))
-    return [CellJob(al.atopid, *c, runs, seed, fixed) for al in pacts(catalogue(), since, min_members, obligation, half)
+    return [CellJob(al.atopid, *c, runs, seed, fixed, crisis_rates) for al in pacts(catalogue(), since, min_members, obligation, half)
             for c in decades(al)]
 
 
@@ -199,7 +251,7 @@ def longest_first(todo: list[CellJob]) -> list[int]:
 def retrodict_catalogue(since: int = 1945, min_members: int = 3, obligation: str | None = "defense",
                         half: str = "held-out", runs: int = 300, seed: int = 0, executor: str = "serial",
                         workers: int | None = None, progress: Callable[[int, int], None] | None = None,
-                        parameters: dict[str, float] | None = None) -> dict:
+                        parameters: dict[str, float] | None = None, crisis_rates: str = "pooled") -> dict:
     """Every alliance-decade of the chosen alliances; the rows, and the summary: coverage and PIT
     histogram over the cells, the total of member exits against the 90% interval of the simulated
     total, and the rank correlation across alliances of simulated (mean) and real exits. Cells run
@@ -207,7 +259,9 @@ def retrodict_catalogue(since: int = 1945, min_members: int = 3, obligation: str
     the rows come back in ATOP order: the same results whatever the executor or worker count."""
     if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
         raise ArgumentError("--runs", "a whole number of runs, at least 1", runs)
-    todo = jobs(since, min_members, obligation, half, runs, seed, parameters)
+    if crisis_rates not in CRISIS_RATES:
+        raise ArgumentError("--crisis-rates", " or ".join(CRISIS_RATES), crisis_rates)
+    todo = jobs(since, min_members, obligation, half, runs, seed, parameters, crisis_rates)
     done: dict[int, Cell | dict] = {}
     with make_executor(executor, workers) as ex:
         for k, res in ex.map(_indexed, [(k, todo[k]) for k in longest_first(todo)]):
@@ -218,7 +272,7 @@ def retrodict_catalogue(since: int = 1945, min_members: int = 3, obligation: str
     cells = [c for c in ordered if isinstance(c, Cell)]
     skipped = [c for c in ordered if not isinstance(c, Cell)]
     return catalogue_summary(cells, skipped, {"since": since, "min_members": min_members, "obligation": obligation,
-                                              "half": half, "runs": runs, "seed": seed,
+                                              "half": half, "runs": runs, "seed": seed, "crisis_rates": crisis_rates,
                                               "alliances": len({j.atopid for j in todo})})
 
 
