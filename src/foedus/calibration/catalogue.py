@@ -197,7 +197,7 @@ def decisions(since: int = 1945, min_members: int = 3, obligation: str | None = 
                               tuple(skipped))
 
 
-def _opt_in(al) -> bool:
+def opt_in(al) -> bool:
     """An ATOP treaty of a fixed term renewed by the parties' new agreement in some phase (the
     converter's ``Term(renewal="opt_in")``: ATOP ``speclgth`` 1, ``length`` > 0, ``proren`` 1)."""
     return any(r.codes.get("speclgth") == 1 and (r.codes.get("length") or 0) > 0 and r.codes.get("proren") == 1
@@ -215,7 +215,7 @@ def renewal_decisions(since: int = 1815, min_members: int = 2, exclude: frozense
     cat = catalogue()
     recs = []
     for al in fitted_alliances(since, min_members, None):
-        if al.atopid in exclude or not _opt_in(al):
+        if al.atopid in exclude or not opt_in(al):
             continue
         for start, stop, _ in decades(al):
             try:
