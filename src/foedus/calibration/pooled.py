@@ -43,7 +43,8 @@ POOLED_PRIORS: tuple[Prior, ...] = PRIORS + (
           "judgement: a denunciation outside the treaty is rarer than a notice under it (hazard_notice's prior "
           "-8.5); sd 2.5 as the other hazards of leaving; weak"),
     # the parties' ending of an alliance (``model.dissolution``): the CSTO and NATO never ended, ATOP's ends inform it
-    Prior("hazard_dissolve", -7.0, 2.5, "judgement: its declared default; sd 2.5 as the hazards of leaving; weak"),
+    Prior("hazard_dissolve", -7.0, 2.5, "judgement: about one alliance in a hundred ended by its parties a year; "
+          "sd 2.5 as the hazards of leaving; weak"),
     Prior("dissolve_age", 0.0, 1.0, "judgement: no direction assumed; weak"),
     Prior("dissolve_members", 0.0, 1.0, "judgement: no direction assumed; weak"),
     Prior("dissolve_leader_share", 0.0, 2.0, "judgement: no direction assumed; weak (a share spans less than 1)"),

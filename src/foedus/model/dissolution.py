@@ -25,8 +25,8 @@ The engine draws it at the start of the month's treaty calendar, from its own na
 scores every alliance-month of the record with the same function (``observations._alliance_months``):
 the month of an end the calendar does not make, against every other month in force. The CSTO and
 NATO never ended; only ATOP's ends identify the parameters, so they are fitted by the pooled fit
-(``foedus calibrate --pooled``) and held at their declared values by the fit on the CSTO and NATO
-records alone, which cannot tell them apart from zero.
+(``foedus calibrate --pooled``), whose values are their declared defaults, and held there by the fit
+on the CSTO's and NATO's records alone, which cannot identify them.
 """
 
 from __future__ import annotations
@@ -37,20 +37,25 @@ import numpy as np
 
 from foedus.model._math import sigmoid
 from foedus.model.mechanism import Feature, Mechanism
-from foedus.model.parameters import JUDGEMENT, Param
+from foedus.model.parameters import Param
+
+#: Where the declared defaults come from: the only fit that identifies them (the CSTO and NATO never ended).
+POOLED = ("the pooled fit, foedus calibrate --pooled (calibrated-pooled.toml; docs/calibration.md §5): 5,124 "
+          "alliance-months of 21 ATOP defence pacts with 11 ends, and the CSTO's and NATO's 1,296 without one")
 
 PARAMS = (
-    Param("hazard_dissolve", "logit", -7.0, -20, 5,
-          JUDGEMENT + "; the order of ATOP's crude rate of ends by act in post-1945 defence pacts (docs/model.md §9)",
+    Param("hazard_dissolve", "logit", -4.348, -20, 5, POOLED + "; prior N(-7, 2.5), judgement",
           "dissolution", "monthly log-odds that the parties end the alliance, at age 0, one party, leader share 0"),
-    Param("dissolve_age", "logit per decade in force", 0.0, -5, 5,
-          JUDGEMENT + ": no direction assumed (Bennett 1997 tests duration dependence)", "dissolution",
+    Param("dissolve_age", "logit per decade in force", -0.206, -5, 5,
+          POOLED + "; prior N(0, 1), judgement: no direction assumed (Bennett 1997 tests duration dependence)",
+          "dissolution",
           "how the odds of ending change with each decade since entry into force"),
-    Param("dissolve_members", "logit per unit log(parties)", 0.0, -5, 5,
-          JUDGEMENT + ": no direction assumed", "dissolution",
+    Param("dissolve_members", "logit per unit log(parties)", -0.723, -5, 5,
+          POOLED + "; prior N(0, 1), judgement: no direction assumed", "dissolution",
           "how the odds of ending change with the number of parties (per doubling: times log 2)"),
-    Param("dissolve_leader_share", "logit per unit share", 0.0, -10, 10,
-          JUDGEMENT + ": no direction assumed (capability concentration, Bennett 1997)", "dissolution",
+    Param("dissolve_leader_share", "logit per unit share", -0.678, -10, 10,
+          POOLED + "; prior N(0, 2), judgement: no direction assumed (capability concentration, Bennett 1997)",
+          "dissolution",
           "how the odds of ending change with the largest party's share of the parties' military spending"),
 )
 
