@@ -16,7 +16,8 @@ from foedus import features
 from foedus.calibration.observations import APPLICATIONS_SINCE, build_alliance, Observations
 from foedus.chronology import month_index, month_start
 from foedus.ledger.replay import replay
-from foedus.model import accession, credibility, crises, decision, membership, requests
+from foedus.model import accession, credibility, crises, decision, dissolution, membership, requests
+from foedus.treaty.term import term_ends
 from foedus.model._math import regime_score
 from foedus.model.parameters import Parameters, registry
 from foedus.model.timeline import CRISIS_CODES, value_on
@@ -175,6 +176,22 @@ def brute_force_loglik(data, params) -> float:
                     break                     # a member that leaves in the month has no say in it
                 pr = float(accession.p_ratify(p, aff[idx[j], idx[c]], grv.get((j, c), 0.0)))
                 ll += math.log(pr if ratified and m == month_index(ratified) else 1.0 - pr)
+    # the parties' ending of the alliance: each month after entry into force, outside term ends and
+    # renewal windows, with a party on the eve of the month
+    calendar = {month_index(d) for d in term_ends(al, data.scenario.end)} if al.term is not None else set()
+    calendar |= {month_index(d) for d in (al.renewal.windows if al.renewal else ())}
+    ended = {month_index(e.date) for e in applied if e.type.value == "end"}
+    milex = {s.iso3: (s.capability.milex_usd_bn or 0.0) if s.capability else 0.0 for s in data.states}
+    for m in range(first + 1, min(ended | {last}) + 1):
+        eve = month_start(m) - dt.timedelta(days=1)
+        parties = [c for c in codes if standing(eve, c) in (S.active, S.frozen, S.notice, S.suspended)]
+        if m in calendar or not parties:
+            continue
+        spend = [milex[c] * value_on(tl, c, "capability_factor", month_start(m), 1.0) for c in parties]
+        share = max(spend) / sum(spend) if sum(spend) > 0 else 1.0 / len(parties)
+        f = dissolution.AllianceFeatures(np.array((m - first) / 120), np.array(len(parties)), np.array(share))
+        pd_ = float(dissolution.p_dissolve(p, f))
+        ll += math.log(pd_ if m in ended else 1.0 - pd_)
     return ll
 
 

@@ -50,6 +50,21 @@ def test_an_atop_exit_is_scored_as_the_members_way_out():
     assert np.allclose(P.sum(1), 1.0) and (P[:, 1] > 0).all()
 
 
+def test_the_renewal_rule_is_scored_at_the_opt_in_windows_of_every_fitted_alliance_since_1815():
+    """None of the post-1945 defence pacts renews by a new agreement; the fitted half's treaties that
+    do, of any obligation since 1815, give their windows alone (Turkey, 1841, and Bangladesh, 1997,
+    did not renew) -- and nothing of the held-out half."""
+    from foedus.calibration.catalogue import opt_in, renewal_decisions
+
+    assert not any(opt_in(al) for al in fitted_alliances())
+    obs = renewal_decisions(exclude=frozenset({4220, 3180}))
+    lapses = sorted(w for r in obs.records for w, y in zip(r.rows["renewal"].what, r.rows["renewal"].y) if y)
+    assert lapses == ["1841-07 TUR renewal window: lapse", "1997-03 BNG renewal window: lapse"]
+    assert not any(held_out(int(r.group.split("-")[1])) for r in obs.records)
+    assert all(len(rw.y) == 0 for r in obs.records for k, rw in r.rows.items() if k != "renewal")
+    assert {s.kind for s in likelihood.score(Parameters({}).values, obs)} == {"renewal"}
+
+
 def test_the_pooled_fit_recovers_known_values_on_synthetic_alliances():
     """Twelve synthetic alliances (copies of small ATOP alliance-decades), each with its own
     intercept drawn from N(0, 0.8^2), exits drawn from the model at hazard_notice -4.5 and

@@ -28,6 +28,7 @@ ENDS = COUNTERS.index("alliance_ends")
 
 
 def _run(data, start, months, runs=100, seed=3, **params):
+    params.setdefault("hazard_dissolve", -20.0)   # the calendar's ends alone (the parties' own: test_dissolution)
     model = compile_model(data, start, months, Parameters.for_scenario(data.parameters, extra=params))
     months_seen = []
     state = run_months(model, np.arange(runs), seed,

@@ -11,7 +11,7 @@ from foedus.model.parameters import registry
 def test_every_mechanism_is_found_in_its_module_in_order():
     found = mechanisms()
     assert [m.name for m in found] == ["timeline", "crises", "requests", "decision", "credibility", "membership",
-                                       "accession", "contagion"]
+                                       "accession", "contagion", "dissolution"]
     assert [m.number for m in found] == sorted(m.number for m in found)
 
 

@@ -31,7 +31,7 @@ def cat():
 def straightforward_rows(prep, draws) -> pd.DataFrame:
     """Every class's row, then the ones ATOP cannot compare blanked in the table and the rest dropped."""
     rows = rows_for(prep.alliance, prep.start, prep.stop, draws, prep.real, prep.seed)
-    blank = ["alliance_ends"] + ([] if prep.model.admission[prep.model.focus] else ["accessions"])
+    blank = [] if prep.model.admission[prep.model.focus] else ["accessions"]
     rows = rows.astype({"inside": object})
     rows.loc[rows["event"].isin(blank), ["mean", "q05", "q95", "pit", "inside", "simulated"]] = \
         [np.nan, np.nan, np.nan, np.nan, None, False]

@@ -49,7 +49,9 @@ def test_a_retrodiction_row_per_class_with_the_real_count_beside_the_runs():
     rows = r.rows.set_index("event")
     assert rows.loc["freezes", "real"] == 1 and rows.loc["suspensions", "real"] == 1   # Uzbekistan, 2012
     assert rows.loc["requests", "mean"] == r.draws["requests"].mean()
-    assert rows.loc["alliance_ends", "simulated"] and rows.loc["alliance_ends", "mean"] == 0   # no term ends
+    # no term ends in 2010-12; the parties' own ending is rare (``model.dissolution``)
+    assert rows.loc["alliance_ends", "simulated"] and rows.loc["alliance_ends", "real"] == 0
+    assert rows.loc["alliance_ends", "mean"] < 0.1
     assert r.summary()["cells"] == len(SIMULATED)
 
 
@@ -60,4 +62,5 @@ def test_the_sino_soviet_treaty_ends_in_the_record_and_in_the_runs_where_chinas_
     ends = r.draws["alliance_ends"]
     assert set(ends) <= {0, 1} and ends.sum() > 0
     # the treaty's end is not an exit: China's notice falling due is the only exit of a run that ends
-    assert (r.draws["exits"][ends == 1] == 1).all()
+    # (none in a run whose parties ended the treaty before the term's end)
+    assert (r.draws["exits"][ends == 1] <= 1).all() and (r.draws["exits"][ends == 1] == 1).any()

@@ -1,7 +1,7 @@
 """The decisions of the ATOP catalogue, for the pooled fit (docs/calibration.md, "Pooled fit").
 
 ATOP records who entered an alliance and when each member left, not requests, freezes or notices.
-So an ATOP alliance adds two kinds of decision to the likelihood, scored by the same functions as
+So an ATOP alliance adds three kinds of decision to the likelihood, scored by the same functions as
 the CSTO's and NATO's records (``membership.hazards``, ``membership.category_probs``,
 ``membership.p_lapse``):
 
@@ -18,6 +18,9 @@ the CSTO's and NATO's records (``membership.hazards``, ``membership.category_pro
   member's (the engine's patron never leaves its own alliance), or one no notice could have made
   on its date -- is left out, and counted in :attr:`CatalogueDecisions.left_out`.
 - ``renewal`` -- at a renewal window, each member renews or lapses (``observations``, unchanged).
+- ``dissolution`` -- each month of the cell the alliance is in force, it continues or its parties
+  end it (``dissolution.p_dissolve``; ``observations._alliance_months``): ATOP's end of the
+  alliance, where it is not the end of a term the converted treaty states.
 
 Each alliance-decade is built from the scenario the retrodiction simulates for it
 (``catalogue.convert.to_scenario`` for the decade's first year: the provisions in force, COW
@@ -121,6 +124,8 @@ def cell_record(files, start, stop, group: str) -> tuple[AllianceRecord, int, in
     rows["member:exit"] = exit_rows
     rows["renewal"] = Rows("renewal", rw.y[rw_keep], rw.known[rw_keep], rw.alliance[rw_keep], rw.actor[rw_keep],
                            rw.what[rw_keep])
+    am = _alliance_month_rows(rec, m0, m1)
+    rows["dissolution"] = _take(rec.rows["dissolution"], am)
     # the decisions to leave are defections, as the engine's notices are (momentum)
     dm_all = np.array(sorted(dm for _, dm in notices) + sorted(m for _, m in lapses), dtype=np.int64)
     out = replace(rec, mm_state=rec.mm_state[keep], mm_month=rec.mm_month[keep], mm_standing=rec.mm_standing[keep],
@@ -128,13 +133,25 @@ def cell_record(files, start, stop, group: str) -> tuple[AllianceRecord, int, in
                   cf_months=np.zeros(0), cf_row=np.zeros(0, np.int64),
                   def_month=np.concatenate([rec.def_month, dm_all]),
                   def_count=np.concatenate([rec.def_count, np.ones(len(dm_all))]),
-                  rows=rows, group=group, cache={},
+                  rows=rows, group=group, cache={}, am_month=rec.am_month[am], am_age=rec.am_age[am],
+                  am_members=rec.am_members[am], am_share=rec.am_share[am],
                   # scored here: the exits and the renewals alone (ATOP records no crises, requests,
                   # applications or ratifications of the kinds the CSTO's and NATO's records hold)
                   cr_type=np.zeros(0, np.int64), rq_state=np.zeros(0, np.int64), ap_alignment=np.zeros(0),
                   iv_affinity=np.zeros(0), rt_affinity=np.zeros(0))
     scored = sum(1 for (_, dm) in notices if m0 <= dm <= m1) + sum(1 for (_, m) in lapses if m0 <= m <= m1)
     return out, scored, sum(1 for m in left_out if m0 <= m <= m1)
+
+
+def _alliance_month_rows(rec: AllianceRecord, m0: int, m1: int) -> np.ndarray:
+    """The cell's ``dissolution`` rows: its months, and the month of the alliance's end where the
+    cell stops the day before it (an end on the first of a month falls in the month after the cell)."""
+    y = rec.rows["dissolution"].y
+    return ((rec.am_month >= m0) & (rec.am_month <= m1)) | ((y == 1) & (rec.am_month == m1 + 1))
+
+
+def _take(r: Rows, sel: np.ndarray) -> Rows:
+    return Rows(r.kind, r.y[sel], r.known[sel], r.alliance[sel], r.actor[sel], r.what[sel])
 
 
 def fitted_alliances(since: int = 1945, min_members: int = 3, obligation: str | None = "defense",
@@ -178,3 +195,38 @@ def decisions(since: int = 1945, min_members: int = 3, obligation: str | None = 
             left_out += lo
     return CatalogueDecisions(Observations(tuple(recs)), tuple(al.atopid for al in chosen), cells, exits, left_out,
                               tuple(skipped))
+
+
+def opt_in(al) -> bool:
+    """An ATOP treaty of a fixed term renewed by the parties' new agreement in some phase (the
+    converter's ``Term(renewal="opt_in")``: ATOP ``speclgth`` 1, ``length`` > 0, ``proren`` 1)."""
+    return any(r.codes.get("speclgth") == 1 and (r.codes.get("length") or 0) > 0 and r.codes.get("proren") == 1
+               for r in al.rows)
+
+
+def renewal_decisions(since: int = 1815, min_members: int = 2, exclude: frozenset[int] = frozenset()) -> Observations:
+    """The ``renewal`` rows alone (each member renews or lapses at a window) of every alliance of the
+    fitted half since ``since`` whose treaty renews by the parties' new agreement, whatever its
+    obligation (none of the post-1945 defence pacts does): the renewal rule fitted across alliances,
+    not on the CSTO's one window of 1999. ``exclude``: ATOP numbers read already."""
+    from foedus.catalogue import DataQuirk, catalogue, to_scenario
+    from foedus.retrodiction.catalogue import decades
+
+    cat = catalogue()
+    recs = []
+    for al in fitted_alliances(since, min_members, None):
+        if al.atopid in exclude or not opt_in(al):
+            continue
+        for start, stop, _ in decades(al):
+            try:
+                files = to_scenario(al.atopid, start.year, cat)
+            except DataQuirk:
+                continue
+            rec, _, _ = cell_record(files, start, stop, f"atop-{al.atopid}")
+            if not len(rec.rows["renewal"].y):
+                continue
+            rows = {k: _take(r, np.zeros(len(r.y), bool)) if k != "renewal" else r for k, r in rec.rows.items()}
+            recs.append(replace(rec, rows=rows, am_month=rec.am_month[:0], am_age=rec.am_age[:0],
+                                am_members=rec.am_members[:0], am_share=rec.am_share[:0]))
+    return Observations(tuple(recs))
+

@@ -3,7 +3,7 @@ real state then (DESIGN, "Calibration without simulation noise").
 
 Every probability comes from the model's own functions — ``crises.p_arrival``, ``membership.hazards``,
 ``membership.p_lapse``, ``membership.p_suspend``, ``membership.p_reinstate``, ``requests.p_request``,
-``decision.outcome_probs``, ``accession.p_ratify`` — evaluated on the features of :mod:`foedus.calibration.observations`;
+``decision.outcome_probs``, ``accession.p_ratify``, ``dissolution.p_dissolve`` — evaluated on the features of :mod:`foedus.calibration.observations`;
 what depends on the parameters (each member's belief, the alliance's momentum) is recomputed here
 in closed form: a belief is the prior plus every recorded outcome's increment decayed by
 ``d**(months since)`` (the same recursion as ``credibility.from_record``), momentum the recorded
@@ -29,7 +29,7 @@ import numpy as np
 
 from foedus import features
 from foedus.calibration.observations import LABELS, AllianceRecord, Observations, window
-from foedus.model import accession, credibility, crises, decision, membership, requests
+from foedus.model import accession, credibility, crises, decision, dissolution, membership, requests
 from foedus.treaty.membership import Standing
 
 S = Standing
@@ -250,6 +250,9 @@ def score(params, obs: Observations, intercepts: Mapping[str, float] | None = No
         if len(rec.rt_affinity):
             pr = accession.p_ratify(p, rec.rt_affinity, rec.rt_grievance)
             out.append(Scored("ratification", rec, np.stack([1 - pr, pr], 1), rows["ratification"].y))
+        if len(rec.am_month):
+            pd_ = dissolution.p_dissolve(p, dissolution.AllianceFeatures(rec.am_age, rec.am_members, rec.am_share))
+            out.append(Scored("dissolution", rec, np.stack([1 - pd_, pd_], 1), rows["dissolution"].y))
     return out
 
 

@@ -67,6 +67,7 @@ from foedus.features import (
     treaty_flags,
 )
 from foedus.model.accession import council_affinity
+from foedus.model.dissolution import alliance_features
 from foedus.model.timeline import CRISIS_CODES, Series, series
 from foedus.scenario.known import current
 from foedus.scenario.schema import CrisisType, EventType, ScenarioFiles
@@ -91,6 +92,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "application": ("stay out", "apply"),
     "invitation": ("wait", "invite"),
     "ratification": ("wait", "ratify"),
+    "dissolution": ("continues", "ends"),
 }
 KINDS = tuple(LABELS)
 _OUTCOME_CODE = {"deployed": 0, "limited": 1, "consulted": 1, "refused": 2}
@@ -177,6 +179,11 @@ class AllianceRecord:
     #: the group whose random intercept the pooled fit gives this record (the ATOP alliance of a cell)
     group: str = ""
     cache: dict = field(default_factory=dict, compare=False, repr=False)   # features by the parameters they need
+    # alliance-months (a,) in force, outside a term's end: the parties' ending of the alliance (``dissolution``)
+    am_month: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    am_age: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    am_members: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    am_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def regime(self) -> np.ndarray:
@@ -360,6 +367,37 @@ def _member_months(x: _Replayed) -> dict[str, np.ndarray]:
     return dict(mm_state=np.array(mm["state"], dtype=np.int64), mm_month=np.array(mm["month"], dtype=np.int64),
                 mm_standing=np.array(mm["standing"], dtype=np.int64), rw_row=_arr(council["renewal"], np.int64),
                 cf_months=_arr(council["months"]), cf_row=_arr(council["row"], np.int64))
+
+
+_PARTIES = frozenset({S.active, S.frozen, S.notice, S.suspended})
+
+
+def _alliance_months(x: _Replayed) -> dict[str, np.ndarray]:
+    """The ``dissolution`` rows: each month the alliance is in force with a party on the eve of the
+    month, after the month of entry into force and outside the months in which a term ends or a
+    renewal window falls (the engine's ``_dissolve``): it ends in the month of a recorded end that
+    neither the calendar nor the members' lapses make."""
+    ends = sorted(month_index(e.date) for e in x.applied if e.type == EventType.end)
+    last = ends[0] if ends else x.m_last
+    codes = [c for c in x.codes if c in x.hist]
+    spend = x.terms.milex if x.terms.milex is not None else np.zeros(len(x.codes))
+    out = {k: [] for k in ("month", "age", "members", "share")}
+    for m in range(max(x.flags.in_force_month + 1, x.m_first), last + 1):
+        if m in x.flags.term_end_months or m in x.flags.renewal_months:
+            continue
+        eve = month_start(m) - dt.timedelta(days=1)
+        parties = np.zeros(len(x.codes), bool)
+        parties[[x.idx[c] for c in codes if _standing_on(x.hist[c], eve) in _PARTIES]] = True
+        f = alliance_features(parties, spend * x.tl.capability[m - x.m_first], m - x.flags.in_force_month)
+        if f.members == 0:
+            continue
+        ended = m in ends
+        for k, v in (("month", m), ("age", f.age), ("members", f.members), ("share", f.leader_share)):
+            out[k].append(v)
+        x.add("dissolution", int(ended), _d(month_start(m + 1)), x.al.id,
+              f"{month_start(m):%Y-%m} {x.al.id}: {'ends' if ended else 'continues'}")
+    return dict(am_month=_arr(out["month"], np.int64), am_age=_arr(out["age"]),
+                am_members=_arr(out["members"], np.int64), am_share=_arr(out["share"]))
 
 
 def _arr(x, dtype=float, shape=(0,)):
@@ -558,7 +596,7 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
     """Extract the decisions of ``alliance_id`` from the full replay of ``data``."""
     x = _replayed(data, alliance_id, replayed)
     parts = {**_member_months(x), **_beliefs_and_defections(x), **_crisis_months(x), **_requests(x),
-             **_applications(x), **_ratifications(x)}
+             **_applications(x), **_ratifications(x), **_alliance_months(x)}
     return AllianceRecord(
         scenario=scenario or data.scenario.name, alliance=alliance_id, codes=x.codes, months=x.months,
         terms=x.terms, flags=x.flags, tl=x.tl, **parts,

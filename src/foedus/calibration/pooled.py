@@ -35,12 +35,20 @@ from foedus.calibration import likelihood
 from foedus.calibration.fit import PRIORS, TREATY_KNOWN, Fit, Prior, fit
 from foedus.calibration.observations import Observations
 
-#: The pooled fit's parameters: those of ``foedus calibrate`` and the hazard of denouncing a treaty that
-#: gives no way out, which only the catalogue informs (the CSTO's and NATO's treaties have a withdrawal clause).
+#: The pooled fit's parameters: those of ``foedus calibrate``, the hazard of denouncing a treaty that
+#: gives no way out, which only the catalogue informs (the CSTO's and NATO's treaties have a withdrawal
+#: clause), and the parties' ending of a whole alliance, which only the catalogue's ends inform.
 POOLED_PRIORS: tuple[Prior, ...] = PRIORS + (
     Prior("hazard_denounce", -9.0, 2.5,
           "judgement: a denunciation outside the treaty is rarer than a notice under it (hazard_notice's prior "
           "-8.5); sd 2.5 as the other hazards of leaving; weak", known=TREATY_KNOWN),
+    # the parties' ending of an alliance (``model.dissolution``): the CSTO and NATO never ended, ATOP's ends inform it
+    Prior("hazard_dissolve", -7.0, 2.5, "judgement: about one alliance in a hundred ended by its parties a year; "
+          "sd 2.5 as the hazards of leaving; weak", known=TREATY_KNOWN),
+    Prior("dissolve_age", 0.0, 1.0, "judgement: no direction assumed; weak", known=TREATY_KNOWN),
+    Prior("dissolve_members", 0.0, 1.0, "judgement: no direction assumed; weak", known=TREATY_KNOWN),
+    Prior("dissolve_leader_share", 0.0, 2.0, "judgement: no direction assumed; weak (a share spans less than 1)",
+          known=TREATY_KNOWN),
 )
 #: The intercepts' grid (logit units) on which each alliance's log-likelihood is interpolated.
 GRID = np.linspace(-6.0, 6.0, 25)

@@ -126,7 +126,7 @@ def calibrate_cmd(
 def _pooled(obs, hashes, scenarios, command, since, min_members, obligation):
     """The pooled fit's parameters and its file (``calibration.pooled``)."""
     from foedus.api import load_scenario
-    from foedus.calibration.catalogue import decisions
+    from foedus.calibration.catalogue import decisions, renewal_decisions
     from foedus.calibration.observations import Observations
     from foedus.calibration.pooled import fit_pooled, pooled_provenance
     from foedus.catalogue.search import obligation_code
@@ -136,9 +136,17 @@ def _pooled(obs, hashes, scenarios, command, since, min_members, obligation):
     code = None if obligation.strip().lower() == "any" else obligation_code(obligation)
     recorded = frozenset(a.atop_id for n in hashes for a in load_scenario(n).data.alliances if getattr(a, "atop_id", None))
     cat = decisions(since, min_members, code, recorded=recorded)
-    both = Observations(obs.records + cat.observations.records)
+    renewals = renewal_decisions(exclude=recorded | frozenset(cat.alliances))
+    both = Observations(obs.records + cat.observations.records + renewals.records)
     pf = fit_pooled(both)
-    return pf.fit, pooled_provenance(pf, cat, both, command, hashes)
+    doc = pooled_provenance(pf, cat, both, command, hashes)
+    rw = [r.rows["renewal"] for r in renewals.records]
+    doc["pooling"]["renewals"] = {
+        "what": "the renewal windows (renew or lapse) of the fitted half's treaties that renew by the parties' new "
+                "agreement, since 1815, any obligation (calibration.catalogue.renewal_decisions)",
+        "alliances": sorted({r.group for r in renewals.records}), "windows": int(sum(len(r.y) for r in rw)),
+        "lapses": int(sum(int(r.y.sum()) for r in rw))}
+    return pf.fit, doc
 
 
 def _crisis_rates(out: Path, command: str, since: int, min_members: int, obligation: str):

@@ -85,6 +85,7 @@ class Model:
     shock_slots: np.ndarray   # (A, N victims) uint64: the request-level shock of the council's votes
     invite_slots: np.ndarray  # (A, N applicants, N) uint64
     ratify_slots: np.ndarray  # (A, N applicants, N) uint64
+    end_slots: np.ndarray     # (A,) uint64: the parties' ending of the alliance (``model.dissolution``)
     notes: tuple[str, ...] = field(default=())
     #: (runs, sources) each run's own crisis rates, in the place of ``src_rate`` (the catalogue
     #: retrodiction's draws of pooled rates); row k is global run k
@@ -189,12 +190,13 @@ def _treaty_arrays(data: ScenarioFiles, m0: int, months: int) -> dict[str, np.nd
                             dtype=np.uint64).reshape(A, n, n)
     ratify_slots = np.array([[[code(f"{al.id}|ratify|{i}|{j}") for j in codes] for i in codes] for al in alliances],
                             dtype=np.uint64).reshape(A, n, n)
+    end_slots = np.array([code(f"{al.id}|end") for al in alliances], dtype=np.uint64)
     return dict(patron=patron, leader=leader, in_area=in_area, in_force_month=in_force_month, abstention=abstention,
                 renewal=renewal, suspension=suspension, notice_months=notice_months, earliest_month=earliest,
                 can_notice=np.array([f.can_notice for f in flags], dtype=bool), notice_due_at=notice_due_at,
                 term_end=term_end, expires=np.array([f.expires for f in flags], dtype=bool),
                 admission=admission, state_slots=state_slots, vote_slots=vote_slots, shock_slots=shock_slots, invite_slots=invite_slots,
-                ratify_slots=ratify_slots)
+                ratify_slots=ratify_slots, end_slots=end_slots)
 
 
 def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params: Parameters | None = None,

@@ -2,7 +2,7 @@
 short function ``(model, chunk state, month)`` over arrays (month ``t`` after the start, calendar
 month ``m``):
 
-0. ``treaty_calendar``: entry into force; notices that fall due take effect (``Action.withdraw``);
+0. ``treaty_calendar``: the parties may end the alliance (``dissolution.p_dissolve``); entry into force; notices that fall due take effect (``Action.withdraw``);
    at the end of a term that does not renew the treaty ends in every run (``Action.end``); at the
    end of one that renews tacitly it ends where fewer than two parties remain;
 1-2. ``draw_crises``: arrivals per source, severity, the most severe per victim; injected crises
@@ -43,14 +43,15 @@ from foedus import features
 from foedus.chronology import month_start
 from foedus.engine.compile import NO_MONTH, Model
 from foedus.engine.streams import run_states, stream_key, uniforms
-from foedus.model import accession, contagion, credibility, crises, decision, membership, requests
+from foedus.model import accession, contagion, credibility, crises, decision, dissolution, membership, requests
 from foedus.model.timeline import NO_CRISIS
 from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, awaited_ratifications, step_array
 from foedus.treaty.procedure import council_answer
 
 S = Standing
 #: The named random streams of a month, one per kind of draw (``Month.draw``; ``engine.streams``).
-STREAMS = ("crises", "requests", "decision", "membership", "council", "renewal", "accession", "ratification")
+STREAMS = ("dissolution", "crises", "requests", "decision", "membership", "council", "renewal", "accession",
+           "ratification")
 _VOTING = tuple(sorted(VOTING_STANDINGS))
 _IS_VOTING = np.isin(np.arange(len(S)), _VOTING)   # lookup by standing code: cheaper than np.isin each month
 _EXITS = np.array([S.frozen, S.notice, S.withdrawn, S.suspended, S.expelled], dtype=np.int8)
@@ -348,10 +349,31 @@ def _term_end(model: Model, st: ChunkState, mo: Month, a: int) -> None:
     _end_treaty(model, st, mo, a, parties < 2)
 
 
+_PARTIES = np.isin(np.arange(len(S)), [S.active, S.frozen, S.notice, S.suspended])
+
+
+def _dissolve(model: Model, st: ChunkState, mo: Month, a: int) -> None:
+    """The parties end the alliance (``dissolution.p_dissolve``) in the runs where it is in force
+    and was in force the month before, outside a month in which a term ends or a renewal window
+    falls (the calendar's and the members' own decisions: ``_term_end``, ``_renewal``)."""
+    if mo.m <= model.in_force_month[a] or model.term_end[a, mo.t] or model.renewal[a, mo.t]:
+        return
+    alive = st.ended[:, a] < 0
+    if not alive.any():
+        return
+    parties = _PARTIES[st.standing[:, a, :]]
+    spending = (model.terms.milex if model.terms.milex is not None else np.zeros(model.n_states)) * model.tl.capability[mo.t]
+    f = dissolution.alliance_features(parties, spending, mo.m - model.in_force_month[a])
+    u = mo.draw("dissolution", model.end_slots[a:a + 1])[:, 0]
+    _end_treaty(model, st, mo, a, alive & (u < dissolution.p_dissolve(model.params, f)))
+
+
 def treaty_calendar(model: Model, st: ChunkState, mo: Month) -> None:
-    """Entry into force; notices that fall due take effect (``Action.withdraw``); the end of a term
-    that expires or renews tacitly (:func:`_term_end`)."""
+    """The parties' ending of the alliance (:func:`_dissolve`); entry into force; notices that fall
+    due take effect (``Action.withdraw``); the end of a term that expires or renews tacitly
+    (:func:`_term_end`)."""
     for a in range(len(model.alliances)):
+        _dissolve(model, st, mo, a)
         if mo.m == model.in_force_month[a]:
             _move(st, a, Action.in_force, st.standing[:, a, :] == S.signatory, mo.m)
         r, i = _cells_of(st, a, S.notice)

@@ -8,7 +8,8 @@ from after the cell's start but the record it is scored on). ATOP records entrie
 alliance's end, not requests, freezes or notices, so only the classes it records are compared:
 crises (COW MID disputes against members, to 2010, where MID ends), member exits (by any cause: ATOP does not code it), accessions (simulated only where the treaty
 has an admission procedure, which ``to_scenario`` gives none), and the
-alliance's end (its real count only: the engine ends a treaty at a term end, but a cell stops before the end). A member leaving because the whole alliance ended is
+alliance's end (the engine ends a treaty at a term end, or by its parties' act, ``model.dissolution``,
+in any month of the cell). A member leaving because the whole alliance ended is
 the end, not an exit: a cell stops the day before the alliance's end.
 
 Half of the alliances are held out of any fit by a rule that depends on the ATOP number alone
@@ -181,12 +182,13 @@ def pooled_crisis_draws(model: Model, rows: list, victims: list[str], seed: int,
 
 
 def cell_from_draws(prep: PreparedCell, draws: np.ndarray) -> Cell:
-    """The cell's rows for the classes ATOP records: a cell stops the day before the alliance's end,
-    so the end is compared by its real count alone; without an admission procedure the engine cannot
-    make a member; MID 4.3 ends in 2010, so a later cell has no record of crises to compare."""
+    """The cell's rows for the classes ATOP records: the alliance's end in the cell (the real one
+    dated the day after the cell's last day) against the runs' ends in its months; without an
+    admission procedure the engine cannot make a member; MID 4.3 ends in 2010, so a later cell has
+    no record of crises to compare."""
     model = prep.model
     classes = tuple(c for c in ATOP_CLASSES if c != "crises" or prep.stop.year <= MID_LAST)
-    blank = ("alliance_ends",) + (() if model.admission[model.focus] else ("accessions",))
+    blank = () if model.admission[model.focus] else ("accessions",)
     rows = rows_for(prep.alliance, prep.start, prep.stop, draws, prep.real, prep.seed, classes, blank)
     members = int(np.isin(model.standing0[model.focus], sorted(MEMBER_STANDINGS)).sum())
     return Cell(prep.atopid, prep.start, prep.stop, members, rows, draws[:, SIMULATED.index("exits")])

@@ -4,7 +4,8 @@ One home for what counts as what: a class is named once here, with the record's 
 make it and whether the engine can produce it. A class the engine cannot produce would be compared
 as such -- its real count shown, no simulated distribution -- never faked. The engine produces an
 alliance's end at the end of a term that does not renew, or that renews tacitly with fewer than two
-parties left (``engine.step._term_end``); not a dissolution or termination by the parties."""
+parties left (``engine.step._term_end``), and by the parties' act: a dissolution or termination
+(``model.dissolution``)."""
 
 from __future__ import annotations
 

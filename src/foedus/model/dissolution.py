@@ -1,0 +1,103 @@
+"""Mechanism 9, dissolution: the parties end the whole alliance by their own act.
+
+A treaty's calendar ends it at the end of a term that does not renew (``engine.step._term_end``);
+most alliances that end do not end that way but by the parties' act -- dissolved by agreement,
+terminated, superseded, abandoned once their purpose is met, or broken by war between members
+(ATOP's termination codes, ``catalogue.exits.END_CAUSE``). Each month an alliance in force, outside
+a month in which a term ends or a renewal window falls (there the calendar and the members' lapses
+decide), ends with
+
+    p_dissolve = sigmoid(hazard_dissolve + dissolve_age * age + dissolve_members * log(members)
+                         + dissolve_leader_share * leader_share)
+
+where ``age`` is the decades since the treaty entered into force, ``members`` the parties (active,
+frozen, under notice or suspended) when the month begins, and ``leader_share`` the largest party's
+share of the parties' military spending (the scenario's capabilities, COW NMC ``milex`` for ATOP
+alliances, times the timeline's capability factor): the covariates the alliance-duration
+literature tests (age and size; capability concentration, Bennett 1997, "Testing alternative models
+of alliance duration, 1816-1984", American Journal of Political Science 41(3): 846-878; changes in
+power, Leeds & Savun 2007, "Terminating alliances: why do states abrogate agreements?", Journal of
+Politics 69(4): 1118-1132). An alliance the mechanism ends ends as a term's end does: every party
+leaves by the treaty's end, nothing is owed after it, nobody joins it again.
+
+The engine draws it at the start of the month's treaty calendar, from its own named stream
+(``dissolution``: one uniform per run and alliance), so it shifts no other draw. The likelihood
+scores every alliance-month of the record with the same function (``observations._alliance_months``):
+the month of an end the calendar does not make, against every other month in force. The CSTO and
+NATO never ended; only ATOP's ends identify the parameters, so they are fitted by the pooled fit
+(``foedus calibrate --pooled``), whose values are their declared defaults, and held there by the fit
+on the CSTO's and NATO's records alone, which cannot identify them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from foedus.model._math import sigmoid
+from foedus.model.mechanism import Feature, Mechanism
+from foedus.model.parameters import Param
+
+#: Where the declared defaults come from: the only fit that identifies them (the CSTO and NATO never ended).
+POOLED = ("the pooled fit, foedus calibrate --pooled (calibrated-pooled.toml; docs/calibration.md §5): 5,124 "
+          "alliance-months of 21 ATOP defence pacts with 11 ends, and the CSTO's and NATO's 1,296 without one")
+
+PARAMS = (
+    Param("hazard_dissolve", "logit", -4.348, -20, 5, POOLED + "; prior N(-7, 2.5), judgement",
+          "dissolution", "monthly log-odds that the parties end the alliance, at age 0, one party, leader share 0"),
+    Param("dissolve_age", "logit per decade in force", -0.206, -5, 5,
+          POOLED + "; prior N(0, 1), judgement: no direction assumed (Bennett 1997 tests duration dependence)",
+          "dissolution",
+          "how the odds of ending change with each decade since entry into force"),
+    Param("dissolve_members", "logit per unit log(parties)", -0.723, -5, 5,
+          POOLED + "; prior N(0, 1), judgement: no direction assumed", "dissolution",
+          "how the odds of ending change with the number of parties (per doubling: times log 2)"),
+    Param("dissolve_leader_share", "logit per unit share", -0.678, -10, 10,
+          POOLED + "; prior N(0, 2), judgement: no direction assumed (capability concentration, Bennett 1997)",
+          "dissolution",
+          "how the odds of ending change with the largest party's share of the parties' military spending"),
+)
+
+
+@dataclass(frozen=True)
+class AllianceFeatures:
+    """The features of an alliance-month, arrays of one shape (runs, or record months)."""
+
+    age: np.ndarray            # decades since entry into force
+    members: np.ndarray        # parties when the month begins
+    leader_share: np.ndarray   # the largest party's share of the parties' military spending
+
+
+def alliance_features(parties, spending, months_in_force) -> AllianceFeatures:
+    """``parties`` (..., N) bool, ``spending`` (..., N) or (N,) each state's military spending (its
+    capability factor applied), ``months_in_force`` broadcastable to ``parties.shape[:-1]``. Where the
+    parties' spending is unknown (all zero) the shares are equal: 1 / members."""
+    parties = np.asarray(parties, dtype=bool)
+    spend = np.where(parties, np.asarray(spending, dtype=float), 0.0)
+    n = parties.sum(-1)
+    total = spend.sum(-1)
+    share = np.where(total > 0, spend.max(-1) / np.where(total > 0, total, 1.0), 1.0 / np.maximum(n, 1))
+    age = np.broadcast_to(np.asarray(months_in_force, dtype=float) / 120.0, n.shape)
+    return AllianceFeatures(age=age, members=n, leader_share=share)
+
+
+def p_dissolve(params, f: AllianceFeatures):
+    """Monthly probability that the parties end the alliance (none without a party)."""
+    z = (params["hazard_dissolve"] + params["dissolve_age"] * f.age
+         + params["dissolve_members"] * np.log(np.maximum(f.members, 1))
+         + params["dissolve_leader_share"] * f.leader_share)
+    return np.where(np.asarray(f.members) > 0, sigmoid(z), 0.0)
+
+
+MECHANISM = Mechanism(
+    9, "dissolution",
+    features=(
+        Feature("age", "decades", "months since the treaty entered into force, on the month's first day",
+                "the same (Model.in_force_month)"),
+        Feature("members", "parties", "the parties in the replayed standings on the eve of the month",
+                "the run's parties at the start of the month's treaty calendar"),
+        Feature("leader_share", "share in [0, 1]", "the largest party's share of the parties' milex (states.toml) "
+                "times the timeline's capability factor", "the same, per run"),
+    ),
+    params=PARAMS, functions=(alliance_features, p_dissolve))
