@@ -66,6 +66,9 @@ PRIORS: tuple[Prior, ...] = (
             "judgement: the scenario's rates as written (COW MID disputes, judgements from the record); the record's "
             "crises of the type, pooled over members and alliances, move it; weak")
       for t in ("armed_attack", "member_clash", "unrest", "threat")),
+    Prior("crisis_scale_shared", 1.0, 1.0,
+          "judgement: the shared sources' rates as written (Russia's uses of force against a neighbour); the "
+          "record's shared crises (NATO, 2014 and 2022) move it; weak"),
     Prior("decision_base_deploy", round(_LOGIT_41 - 1.0, 3), 1.5,
           "facts: Berkemeier & Fuhrmann 2018 — 41% of defence-pact commitments honoured; centred so that a covered "
           "member at no cost says yes with probability 0.41 (base + obligation prior mean = logit 0.41); sd 1.5 spans "
@@ -154,6 +157,7 @@ PRIOR_KNOWN: dict[str, dt.date] = {
     "invite_threat": dt.date(2022, 6, 29),               # Finland and Sweden invited after seven weeks
     "suspend_rise": dt.date(2025, 12, 31),               # Armenia frozen, not suspended, through 2025
     **{f"crisis_scale_{t}": _TREATY for t in ("armed_attack", "member_clash", "unrest", "threat")},
+    "crisis_scale_shared": _TREATY,
     "decision_shock_sd": _TREATY,
     "decision_abstain_band": dt.date(2022, 9, 13),       # the CSTO's answers to Armenia and Kazakhstan
     "decision_silence": dt.date(2025, 9, 30),            # NATO's consultations, every one it was asked for

@@ -251,16 +251,21 @@ def _crises(model: Model, st: ChunkState, mo: Month) -> tuple[np.ndarray, ...]:
     order; drawn from the sources (the most severe per victim), then the timeline's injected
     crises, which replace any drawn crisis of their victim in every run."""
     p, tl, R, N, t = model.params, model.tl, len(st.runs), model.n_states, mo.t
-    K = len(model.src_rate)
+    K, J = len(model.src_rate), len(model.sh_rate)
+    fr_, fk_, us = _NONE[0], _NONE[1], np.zeros(0)
     if K:
         u = mo.draw("crises", model.crisis_slots)   # (R, 2K): one call
         fired = u[:, :K] < crises.p_arrival(p, model.src_rate, tl.threat[t][model.src_victim], model.src_type)
         fr_, fk_ = np.divmod(np.flatnonzero(fired), K)   # the sources that fired, in the order of fired's cells
-        cr, ci, ck, sev = crises.select_sparse(fr_, fk_, crises.severity(p, u[fr_, K + fk_]), model.src_victim, N)
-        ctype, caggr = model.src_type[ck], model.src_aggressor[ck]
-    else:
-        cr, ci = _NONE
-        ctype, caggr, sev = np.zeros(0, np.int8), np.zeros(0, np.int64), np.zeros(0)
+        us = u[fr_, K + fk_]
+    if J:   # shared sources: one event exposes several states with one severity (crises.shared_cells)
+        u = mo.draw("crises", model.sh_slots)   # (R, 2J)
+        fired = u[:, :J] < crises.p_shared(p, model.sh_rate, crises.exposed_threat(tl.threat[t], model.sh_exposed))
+        sr, sj = np.divmod(np.flatnonzero(fired), J)
+        sr, sk, su = crises.shared_cells(sr, sj, u[sr, J + sj], model.sh_pairs)
+        fr_, fk_, us = np.concatenate([fr_, sr]), np.concatenate([fk_, K + sk]), np.concatenate([us, su])
+    cr, ci, ck, sev = crises.select_sparse(fr_, fk_, crises.severity(p, us), model.origin_victim, N)
+    ctype, caggr = model.origin_type[ck], model.origin_aggressor[ck]
     inj = tl.crisis_type[t] >= 0
     if inj.any():
         keep = ~inj[ci]
