@@ -35,7 +35,7 @@ def test_the_eastern_flank_is_one_shared_crisis_of_nine_allies(nato):
 def test_a_shared_crisis_befalls_every_exposed_ally_in_the_same_run_with_one_severity(nato):
     # individual sources silenced: every crisis of the month is the shared one
     off = {f"crisis_scale_{t}": 0.05 for t in ("armed_attack", "member_clash", "unrest", "threat")}
-    model, (cr, ci, ctype, caggr, sev) = _month_crises(nato.data, {**off, "crisis_scale_shared": 10.0, "crisis_rate_scale": 10.0})
+    model, (cr, ci, ctype, caggr, sev, shared_cell) = _month_crises(nato.data, {**off, "crisis_scale_shared": 10.0, "crisis_rate_scale": 10.0})
     exposed = {model.codes.index(c) for c in EXPOSED}
     by_run = {}
     for r, i, s in zip(cr, ci, sev):
@@ -45,6 +45,7 @@ def test_a_shared_crisis_befalls_every_exposed_ally_in_the_same_run_with_one_sev
     for cells in shared:
         sevs = {s for i, s in cells if i in exposed}
         assert len(sevs) == 1                    # one event, one severity
+    assert shared_cell[np.isin(ci, list(exposed))].mean() > 0.9   # marked shared: the request's odds know it
     # the individual sources, nearly silent, hit a few allies only, never the nine together
     assert all(len(cells) < 9 for cells in by_run.values() if cells not in shared)
     assert set(caggr[np.isin(ci, list(exposed))]) <= {model.codes.index("RUS"), -1}

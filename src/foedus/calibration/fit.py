@@ -98,6 +98,9 @@ PRIORS: tuple[Prior, ...] = (
     Prior("request_power", 4.0, 2.0,
           "judgement: Morrow 1991 — in an asymmetric alliance the major power gives security and the minor ones ask "
           "for it; at 4 the leader itself asks with odds e^-4 of a small member's in the same crisis; weak"),
+    Prior("request_shared", 0.0, 1.5,
+          "judgement: an ally exposed by an act against its neighbour may ask more or less readily than one "
+          "threatened itself; no direction known beforehand; weak"),
     Prior("hazard_freeze", -7.0, 2.5,
           "judgement: opportunistic abrogation is rare (Leeds & Savun 2007); -7 is about one freeze per 90 member-years "
           "at margin 0; sd 2.5 spans one per 8 to one per 1,000 member-years"),
@@ -162,6 +165,7 @@ PRIOR_KNOWN: dict[str, dt.date] = {
     "decision_abstain_band": dt.date(2022, 9, 13),       # the CSTO's answers to Armenia and Kazakhstan
     "decision_silence": dt.date(2025, 9, 30),            # NATO's consultations, every one it was asked for
     "request_power": dt.date(1991, 12, 31),              # Morrow 1991
+    "request_shared": _TREATY,
 }
 #: What was known before a later prior's source: Leeds 2003, ~75% of commitments honoured 1816-1944.
 EARLIER_PRIORS: dict[str, Prior] = {

@@ -207,7 +207,8 @@ def score(params, obs: Observations, intercepts: Mapping[str, float] | None = No
             cred = _cached(rec, ("rq",) + tuple(p[k] for k in _CRED), lambda: beliefs(p, rec, rec.rq_month, rec.rq_state))
             sev, w = _severity_weights(p, rec)
             power = requests.power_share(rec.terms.milex, rec.rq_state, rec.flags.leader)
-            pr = requests.p_request(p, rec.rq_type[:, None], sev, cred[:, None], power[:, None])      # (q, Q)
+            pr = requests.p_request(p, rec.rq_type[:, None], sev, cred[:, None], power[:, None],
+                                    rec.rq_group[:, None] >= 0)                                   # (q, Q)
             w, after = shared_severity(w, pr, rows["request"].y, rec.rq_group)
             p_ask = (w * pr).sum(1)
             out.append(Scored("request", rec, np.stack([p_ask, 1 - p_ask], 1), rows["request"].y))
