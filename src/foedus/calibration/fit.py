@@ -95,6 +95,9 @@ PRIORS: tuple[Prior, ...] = (
             "crises of the type, pooled over members and alliances, move it; weak",
             known=TREATY_KNOWN)
       for t in ("armed_attack", "member_clash", "unrest", "threat")),
+    Prior("crisis_scale_shared", 1.0, 1.0,
+          "judgement: the shared sources' rates as written (Russia's uses of force against a neighbour); the "
+          "record's shared crises (NATO, 2014 and 2022) move it; weak", known=TREATY_KNOWN),
     Prior("decision_base_deploy", round(_LOGIT_41 - 1.0, 3), 1.5,
           "facts: Berkemeier & Fuhrmann 2018 — 41% of defence-pact commitments honoured; centred so that a covered "
           "member at no cost says yes with probability 0.41 (base + obligation prior mean = logit 0.41); sd 1.5 spans "
@@ -138,6 +141,9 @@ PRIORS: tuple[Prior, ...] = (
           "judgement: Morrow 1991 — in an asymmetric alliance the major power gives security and the minor ones ask "
           "for it; at 4 the leader itself asks with odds e^-4 of a small member's in the same crisis; weak",
           known=dt.date(1991, 12, 31)),   # Morrow 1991
+    Prior("request_shared", 0.0, 1.5,
+          "judgement: an ally exposed by an act against its neighbour may ask more or less readily than one "
+          "threatened itself; no direction known beforehand; weak", known=TREATY_KNOWN),
     Prior("hazard_freeze", -7.0, 2.5,
           "judgement: opportunistic abrogation is rare (Leeds & Savun 2007); -7 is about one freeze per 90 member-years "
           "at margin 0; sd 2.5 spans one per 8 to one per 1,000 member-years",

@@ -15,6 +15,11 @@ Crisis severity is not on the record. A request's probability is integrated over
 severity law (Kumaraswamy, ``crises.severity_density``) by Gauss-Legendre quadrature, and the
 outcome of a request that was made over the severity given that it was made (density
 proportional to ``f(s) * p_request(s)``): ``P(ask, outcome) = P(ask) * P(outcome | ask)``.
+The exposed members of one shared crisis (``crises.shared_cells``) face one severity: their rows
+are scored in turn, each over the severity given the answers of the rows before it, so that the
+product of the rows' probabilities is the group's joint probability
+``∫ f(s) Π_i p_i(s)^ask_i (1 - p_i(s))^(1 - ask_i) ds``; the outcome of a request of the group is
+averaged over the severity given the whole group's answers.
 
 One evaluation on the CSTO and NATO records (~25,000 decisions) takes a few milliseconds.
 """
@@ -196,6 +201,22 @@ def _membership_probs(p, rec: AllianceRecord) -> list[tuple[str, np.ndarray]]:
     return out
 
 
+def shared_severity(w, pr, y, group):
+    """Severity weights of each request row given the answers of the earlier rows of its shared
+    crisis (``group`` >= 0: one severity for the group), and each group's weights given all its
+    answers. ``w``: the rows' weights of the severity law (q, Q); ``pr``: P(ask) at the nodes (q, Q);
+    ``y``: 0 asked, 1 no request."""
+    w = np.array(w, dtype=float)
+    after = {}
+    for g in np.unique(group[group >= 0]):
+        acc = w[np.flatnonzero(group == g)[0]].copy()
+        for k in np.flatnonzero(group == g):
+            w[k] = acc / max(acc.sum(), TINY)
+            acc = acc * (pr[k] if y[k] == 0 else 1.0 - pr[k])
+        after[int(g)] = acc
+    return w, after
+
+
 #: The hazards of leaving that a random intercept of an alliance shifts (the pooled fit, ``calibration.pooled``).
 LEAVING = ("hazard_notice", "hazard_lapse", "hazard_denounce")
 
@@ -224,6 +245,9 @@ def score(params, obs: Observations, intercepts: Mapping[str, float] | None = No
         if len(rec.cr_type):
             pc = crises.p_arrival(p, rec.cr_rate, 1.0, rec.cr_type)
             out.append(Scored("crisis", rec, np.stack([1 - pc, pc], 1), rows["crisis"].y))
+        if len(rec.sc_rate):
+            ps = crises.p_shared(p, rec.sc_rate, 1.0)
+            out.append(Scored("crisis:shared", rec, np.stack([1 - ps, ps], 1), rows["crisis:shared"].y))
         if len(rows["council:suspended"].y):
             pr = membership.p_reinstate(p, rows["council:suspended"].y.shape)
             out.append(Scored("council:suspended", rec, np.stack([1 - pr, pr], 1), rows["council:suspended"].y))
@@ -231,11 +255,16 @@ def score(params, obs: Observations, intercepts: Mapping[str, float] | None = No
             cred = _cached(rec, ("rq",) + tuple(p[k] for k in _CRED), lambda: beliefs(p, rec, rec.rq_month, rec.rq_state))
             sev, w = _severity_weights(p, rec)
             power = requests.power_share(rec.terms.milex, rec.rq_state, rec.flags.leader)
-            pr = requests.p_request(p, rec.rq_type[:, None], sev, cred[:, None], power[:, None])      # (q, Q)
+            pr = requests.p_request(p, rec.rq_type[:, None], sev, cred[:, None], power[:, None],
+                                    rec.rq_group[:, None] >= 0)                                   # (q, Q)
+            w, after = shared_severity(w, pr, rows["request"].y, rec.rq_group)
             p_ask = (w * pr).sum(1)
             out.append(Scored("request", rec, np.stack([p_ask, 1 - p_ask], 1), rows["request"].y))
             if len(rec.oc_rq):
                 post = w[rec.oc_rq] * pr[rec.oc_rq]
+                for j, g in enumerate(rec.rq_group[rec.oc_rq]):   # a shared crisis: given every member's answer
+                    if g >= 0:
+                        post[j] = after[int(g)]
                 post = post / np.maximum(post.sum(1, keepdims=True), TINY)              # severity | asked
                 P = (_answers_by_severity(p, rec, sev) * post[:, :, None]).sum(1)
                 for kind, sel in (("outcome:request", ~rec.oc_consultation), ("outcome:consultation", rec.oc_consultation)):

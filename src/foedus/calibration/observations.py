@@ -27,11 +27,17 @@ Decisions, by kind (each a categorical outcome):
   (victim and type, the rates of its sources summed): a crisis of that type on the record
   (a request, a consultation, the first actor of a clash, a ``crisis`` without a request), or
   none (category 0, as a month in which nothing moves). Crises on the record that no source can produce (the United States, 11 September 2001)
-  are left out: the engine cannot draw them either.
+  are left out: the engine cannot draw them either. A crisis the record names as part of a shared
+  crisis is the shared source's, not the member's own.
+- ``crisis:shared`` — each month and each shared crisis source of the scenario (``behaviour.toml``
+  ``[[shared_crisis]]``), while one of its exposed states is a member: the record's events of that
+  shared crisis in the month, or none.
 - ``request`` — a member in a standing that may invoke the alliance suffers a crisis the record
   names (a request, a consultation, an armed clash between members, a ``crisis`` in which the
   member did not ask: Armenia in the Karabakh war of 2020, Britain after Salisbury): it asks, or not. Severity is
-  not recorded: the likelihood integrates over the model's severity law.
+  not recorded: the likelihood integrates over the model's severity law. The rows of one shared
+  crisis (its events in one month: one row per exposed member) form a group, ``rq_group``: one
+  severity for all of them, so the likelihood scores their joint arrival.
 - ``outcome:request`` / ``outcome:consultation`` — the council's answer: deployed / limited / refused
   (a consultation held counts as limited help, as ``credibility`` counts it).
 - ``application`` — from January 1992 (:data:`APPLICATIONS_SINCE`), each month a state of the
@@ -66,6 +72,8 @@ from foedus.features import (
     terms,
     treaty_flags,
 )
+from foedus.errors import ScenarioError
+from foedus.model import crises
 from foedus.model.accession import council_affinity
 from foedus.model.dissolution import alliance_features
 from foedus.model.timeline import CRISIS_CODES, Series, series
@@ -86,6 +94,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "council:suspended": ("stay", "reinstate"),
     "renewal": ("renew", "lapse"),
     "crisis": ("none", "crisis"),
+    "crisis:shared": ("none", "crisis"),
     "request": ("ask", "no request"),
     "outcome:request": ("deployed", "limited", "refused"),
     "outcome:consultation": ("deployed", "limited", "refused"),
@@ -152,6 +161,7 @@ class AllianceRecord:
     rq_month: np.ndarray
     rq_type: np.ndarray
     rq_severity: np.ndarray       # recorded severity (timeline), NaN: integrate over the severity law
+    rq_group: np.ndarray          # (q,) the shared crisis the row belongs to (one severity), -1 none
     # outcomes (K,), (K, N)
     oc_rq: np.ndarray             # (K,) index of the matching request row (its severity and belief)
     oc_covered: np.ndarray
@@ -178,6 +188,8 @@ class AllianceRecord:
     rows: dict[str, Rows] = field(default_factory=dict)
     #: the group whose random intercept the pooled fit gives this record (the ATOP alliance of a cell)
     group: str = ""
+    #: shared crisis months (s,): the source's rate times its exposed states' mean threat
+    sc_rate: np.ndarray = field(default_factory=lambda: np.zeros(0))
     cache: dict = field(default_factory=dict, compare=False, repr=False)   # features by the parameters they need
     # alliance-months (a,) in force, outside a term's end: the parties' ending of the alliance (``dissolution``)
     am_month: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -479,7 +491,7 @@ def _crisis_months(x: _Replayed) -> dict[str, np.ndarray]:
             rate[key] = rate.get(key, 0.0) + c.rate
     seen = set()
     for e in x.applied:
-        if e.type in _CRISIS_EVENTS:
+        if e.type in _CRISIS_EVENTS and _shared_of(x, e) is None:
             for v in e.actors[:1] if e.type == EventType.clash else e.actors:
                 if v in x.idx:
                     seen.add((x.idx[v], CRISIS_CODES[_crisis_type(e)], month_index(e.date)))
@@ -499,10 +511,51 @@ def _crisis_months(x: _Replayed) -> dict[str, np.ndarray]:
     return dict(cr_type=_arr(ctype, np.int64), cr_rate=_arr(cx))
 
 
+def _shared_of(x: _Replayed, e):
+    """The shared crisis source (``behaviour.toml``, as known) that a record event is part of, or None."""
+    if e.shared_crisis is None:
+        return None
+    return next((c for c in x.data.behaviour.shared_crisis if c.name == e.shared_crisis), None)
+
+
+def _shared_months(x: _Replayed) -> dict[str, np.ndarray]:
+    """Each month (from ``behaviour.crisis_rates_since``) and shared crisis source while one of its
+    exposed states is a member: the source's events on the record in the month, or none."""
+    since = x.data.behaviour.crisis_rates_since
+    first = month_index(since) if since else x.m_first
+    rate = []
+    for c in x.data.behaviour.shared_crisis:
+        hits = {month_index(e.date) for e in x.applied if e.shared_crisis == c.name}
+        exposed = np.isin(np.array(x.codes), c.exposed)
+        for m in x.months[x.months >= first]:
+            m = int(m)
+            on = month_start(m) - dt.timedelta(days=1)
+            if not any(_standing_on(x.hist.get(v, []), on) in MEMBER_STANDINGS for v in c.exposed):
+                continue
+            rate.append(c.rate * float(crises.exposed_threat(x.tl.threat[m - x.m_first], exposed[None])[0]))
+            x.add("crisis:shared", int(m in hits), _d(month_start(m + 1)), c.name,
+                  f"{month_start(m):%Y-%m} {c.name}: {'crisis' if m in hits else 'none'}")
+    return dict(sc_rate=_arr(rate))
+
+
+def _check_group(x: _Replayed, c, events: list, named: set) -> None:
+    """The record's events of one shared crisis in a month name every exposed member that may
+    invoke the alliance (asking or not): the engine gives each of them the crisis."""
+    d = events[0].date
+    missing = [v for v in c.exposed if v in x.idx and v not in named
+               and _standing_on(x.hist.get(v, []), d) in BOUND_STANDINGS]
+    if missing:
+        raise ScenarioError("record.toml", f"event {d} shared_crisis = '{c.name}'",
+                            f"a crisis, request or consultation of the shared crisis for each exposed member "
+                            f"(behaviour.toml exposed); missing: {', '.join(missing)}")
+
+
 def _requests(x: _Replayed) -> dict[str, np.ndarray]:
     """Requests (asked or not) and the council's answers."""
     n = len(x.codes)
-    rq = {k: [] for k in ("state", "month", "type", "severity")}
+    rq = {k: [] for k in ("state", "month", "type", "severity", "group")}
+    groups: dict[tuple[str, int], int] = {}
+    members: dict[int, tuple] = {}
     oc = {k: [] for k in ("cons", "rq", "covered", "type", "salience", "av", "ag", "rv", "spare", "elig", "frozen", "patron", "abst")}
     for e in x.applied:
         if e.type not in _CRISIS_EVENTS:
@@ -510,11 +563,19 @@ def _requests(x: _Replayed) -> dict[str, np.ndarray]:
         tt = min(max(month_index(e.date) - x.m_first, 0), len(x.months) - 1)
         ctype = _crisis_type(e)
         first_row = _asked(x, e, CRISIS_CODES[ctype], tt, rq)
+        c = _shared_of(x, e)
+        g = groups.setdefault((c.name, month_index(e.date)), len(groups)) if c is not None else -1
+        rq["group"] += [g] * (len(rq["state"]) - len(rq["group"]))
+        if c is not None:
+            src, evs, named = members.setdefault(g, (c, [], set()))
+            evs.append(e), named.update(e.actors)
         if e.type in (EventType.request, EventType.consultation) and e.outcome is not None and first_row is not None:
             _answer(x, e, CRISIS_CODES[ctype], tt, first_row, oc)
+    for c, evs, named in members.values():
+        _check_group(x, c, evs, named)
     return dict(
         rq_state=_arr(rq["state"], np.int64), rq_month=_arr(rq["month"], np.int64), rq_type=_arr(rq["type"], np.int64),
-        rq_severity=_arr(rq["severity"]),
+        rq_severity=_arr(rq["severity"]), rq_group=_arr(rq["group"], np.int64),
         oc_rq=_arr(oc["rq"], np.int64), oc_covered=_arr(oc["covered"], bool), oc_type=_arr(oc["type"], np.int64),
         oc_salience=_arr(oc["salience"]), oc_aff_victim=_arr(oc["av"], shape=(0, n)), oc_aff_aggressor=_arr(oc["ag"], shape=(0, n)),
         oc_regime_victim=_arr(oc["rv"]), oc_spare=_arr(oc["spare"], shape=(0, n)), oc_eligible=_arr(oc["elig"], bool, (0, n)),
@@ -595,8 +656,8 @@ def _ratifications(x: _Replayed) -> dict[str, np.ndarray]:
 def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenario: str | None = None) -> AllianceRecord:
     """Extract the decisions of ``alliance_id`` from the full replay of ``data``."""
     x = _replayed(data, alliance_id, replayed)
-    parts = {**_member_months(x), **_beliefs_and_defections(x), **_crisis_months(x), **_requests(x),
-             **_applications(x), **_ratifications(x), **_alliance_months(x)}
+    parts = {**_member_months(x), **_beliefs_and_defections(x), **_crisis_months(x), **_shared_months(x),
+             **_requests(x), **_applications(x), **_ratifications(x), **_alliance_months(x)}
     return AllianceRecord(
         scenario=scenario or data.scenario.name, alliance=alliance_id, codes=x.codes, months=x.months,
         terms=x.terms, flags=x.flags, tl=x.tl, **parts,

@@ -61,6 +61,15 @@ class Model:
     src_rate: np.ndarray
     victim_of: np.ndarray     # (K, N) bool
     crisis_slots: np.ndarray  # (2K,) uint64: arrival slots then severity slots
+    # shared crisis sources (J,) and their (source, exposed state) pairs (P,)
+    sh_rate: np.ndarray       # (J,)
+    sh_exposed: np.ndarray    # (J, N) bool
+    sh_pairs: tuple           # per source, its pairs' positions (int64 arrays)
+    sh_slots: np.ndarray      # (2J,) uint64: arrival slots then severity slots
+    # each origin of a crisis cell, the K sources then the P pairs: its victim, type, aggressor
+    origin_victim: np.ndarray
+    origin_type: np.ndarray
+    origin_aggressor: np.ndarray
     # scenario terms (``features.terms``: regime, ties, autonomy, outside, exit_cost, grievance)
     terms: Terms
     affinity: np.ndarray      # (N, N) members of an alliance on the start date share ``member_affinity``
@@ -199,6 +208,23 @@ def _treaty_arrays(data: ScenarioFiles, m0: int, months: int) -> dict[str, np.nd
                 ratify_slots=ratify_slots, end_slots=end_slots)
 
 
+def _shared_sources(sources, idx: dict[str, int]) -> dict:
+    """The shared crisis sources' arrays (``crises.shared_cells``); the keys with ``_`` are the
+    (source, exposed state) pairs' victims, types and aggressors, in the pairs' order."""
+    n, J = len(idx), len(sources)
+    exposed = np.zeros((J, n), bool)
+    victim, ctype, aggr, pairs = [], [], [], []
+    for j, c in enumerate(sources):
+        pairs.append(np.arange(len(victim), len(victim) + len(c.exposed), dtype=np.int64))
+        for v in c.exposed:
+            exposed[j, idx[v]] = True
+            victim.append(idx[v]), ctype.append(CRISIS_CODES[CrisisType(c.type)]), aggr.append(idx[c.aggressor] if c.aggressor else -1)
+    names = [f"shared|{c.name}" for c in sources]
+    return dict(sh_rate=np.array([c.rate for c in sources], dtype=float), sh_exposed=exposed, sh_pairs=tuple(pairs),
+                sh_slots=np.array([code(x + "|arrive") for x in names] + [code(x + "|severity") for x in names], dtype=np.uint64),
+                _victim=np.array(victim, np.int64), _type=np.array(ctype, np.int8), _aggressor=np.array(aggr, np.int64))
+
+
 def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params: Parameters | None = None,
                   scenario: str | None = None) -> Model:
     """Arrays for simulating ``months`` months of ``data`` from ``start`` (state: the replay on that date)."""
@@ -235,6 +261,10 @@ def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params
     names = [f"{c.victim}|{c.type}|{c.aggressor or ''}" for c in b.crisis]
     crisis_slots = np.array([code(x + "|arrive") for x in names] + [code(x + "|severity") for x in names], dtype=np.uint64)
 
+    shared = _shared_sources(b.shared_crisis, idx)
+    origins = dict(origin_victim=np.concatenate([src_victim, shared.pop("_victim")]),
+                   origin_type=np.concatenate([src_type, shared.pop("_type")]),
+                   origin_aggressor=np.concatenate([src_aggressor, shared.pop("_aggressor")]))
     treaty = _treaty_arrays(data, m0, months)
     focus = [al.id for al in alliances].index(sc.focus)
     return Model(
@@ -242,6 +272,6 @@ def compile_model(data: ScenarioFiles, start: str | dt.date, months: int, params
         alliance_ids=tuple(al.id for al in alliances), focus=focus, start=start, start_month=m0, months=months,
         **start_state, tl=tl,
         src_victim=src_victim, src_aggressor=src_aggressor, src_type=src_type, src_rate=src_rate,
-        victim_of=victim_of, crisis_slots=crisis_slots,
+        victim_of=victim_of, crisis_slots=crisis_slots, **shared, **origins,
         terms=tm, affinity=affinity, alliances=alliances, **treaty,
     )

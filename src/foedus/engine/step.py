@@ -248,21 +248,26 @@ def _cell_features(model: Model, st: ChunkState, t: int, a: int, cred, r, i) -> 
 
 
 def _crises(model: Model, st: ChunkState, mo: Month) -> tuple[np.ndarray, ...]:
-    """The month's crises as cells: (runs, victims, types, aggressors, severities), in row-major
+    """The month's crises as cells: (runs, victims, types, aggressors, severities, shared), in row-major
     order; drawn from the sources (the most severe per victim), then the timeline's injected
     crises, which replace any drawn crisis of their victim in every run."""
     p, tl, R, N, t = model.params, model.tl, len(st.runs), model.n_states, mo.t
-    K = len(model.src_rate)
+    K, J = len(model.src_rate), len(model.sh_rate)
+    fr_, fk_, us = _NONE[0], _NONE[1], np.zeros(0)
     if K:
         u = mo.draw("crises", model.crisis_slots)   # (R, 2K): one call
         rate = model.src_rate if model.src_rate_per_run is None else model.src_rate_per_run[st.runs]
         fired = u[:, :K] < crises.p_arrival(p, rate, tl.threat[t][model.src_victim], model.src_type)
         fr_, fk_ = np.divmod(np.flatnonzero(fired), K)   # the sources that fired, in the order of fired's cells
-        cr, ci, ck, sev = crises.select_sparse(fr_, fk_, crises.severity(p, u[fr_, K + fk_]), model.src_victim, N)
-        ctype, caggr = model.src_type[ck], model.src_aggressor[ck]
-    else:
-        cr, ci = _NONE
-        ctype, caggr, sev = np.zeros(0, np.int8), np.zeros(0, np.int64), np.zeros(0)
+        us = u[fr_, K + fk_]
+    if J:   # shared sources: one event exposes several states with one severity (crises.shared_cells)
+        u = mo.draw("crises", model.sh_slots)   # (R, 2J)
+        fired = u[:, :J] < crises.p_shared(p, model.sh_rate, crises.exposed_threat(tl.threat[t], model.sh_exposed))
+        sr, sj = np.divmod(np.flatnonzero(fired), J)
+        sr, sk, su = crises.shared_cells(sr, sj, u[sr, J + sj], model.sh_pairs)
+        fr_, fk_, us = np.concatenate([fr_, sr]), np.concatenate([fk_, K + sk]), np.concatenate([us, su])
+    cr, ci, ck, sev = crises.select_sparse(fr_, fk_, crises.severity(p, us), model.origin_victim, N)
+    ctype, caggr, shared = model.origin_type[ck], model.origin_aggressor[ck], ck >= K
     inj = tl.crisis_type[t] >= 0
     if inj.any():
         keep = ~inj[ci]
@@ -272,9 +277,10 @@ def _crises(model: Model, st: ChunkState, mo: Month) -> tuple[np.ndarray, ...]:
         ctype = np.concatenate([ctype[keep], tl.crisis_type[t][jv].astype(np.int8)])
         caggr = np.concatenate([caggr[keep], tl.crisis_aggressor[t][jv].astype(np.int64)])
         sev = np.concatenate([sev[keep], tl.crisis_severity[t][jv]])
+        shared = np.concatenate([shared[keep], np.zeros(len(jv), bool)])
         o = np.argsort(cr * N + ci, kind="stable")
-        cr, ci, ctype, caggr, sev = cr[o], ci[o], ctype[o], caggr[o], sev[o]
-    return cr, ci, ctype, caggr, sev
+        cr, ci, ctype, caggr, sev, shared = cr[o], ci[o], ctype[o], caggr[o], sev[o], shared[o]
+    return cr, ci, ctype, caggr, sev, shared
 
 
 @dataclass
@@ -288,7 +294,7 @@ class Month:
     keys: "Streams"
     runs: np.ndarray
     exits: list = field(default_factory=list)   # cells of the focus alliance that left (withdrew, froze, ...)
-    crises: tuple = ()                           # (runs, victims, types, aggressors, severities) as cells
+    crises: tuple = ()                           # (runs, victims, types, aggressors, severities, shared) as cells
     crisis: np.ndarray | None = None             # (R, N) crisis codes, -1 none
     requests: dict = field(default_factory=dict)   # alliance -> (runs, victims, types, aggressors, severities) that asked
     outcome: np.ndarray | None = None            # (R, N) the focus alliance's answers, -1 no request
@@ -403,17 +409,17 @@ def draw_crises(model: Model, st: ChunkState, mo: Month) -> None:
 def make_requests(model: Model, st: ChunkState, mo: Month) -> None:
     """Members in a standing that may invoke the alliance ask with ``requests.p_request``, on their
     beliefs before the month's outcomes."""
-    cr, ci, c_type, c_aggr, c_sev = mo.crises
+    cr, ci, c_type, c_aggr, c_sev, c_shared = mo.crises
     for a in range(len(model.alliances)):
         sv = st.standing[:, a, :][cr, ci]
         ok = (sv == S.active) | (sv == S.notice)
-        ri, vi, kt, ka, ks = cr[ok], ci[ok], c_type[ok], c_aggr[ok], c_sev[ok]
+        ri, vi, kt, ka, ks, sh = cr[ok], ci[ok], c_type[ok], c_aggr[ok], c_sev[ok], c_shared[ok]
         if len(ri):
             u = mo.draw("requests", model.state_slots[a][vi][:, None], ri)[:, 0]
             # the victims' credibility only (the same division, cell by cell)
             cred_v = credibility.mean(st.cred_a[:, a, :][ri, vi], st.cred_b[:, a, :][ri, vi])
             power = requests.power_share(model.terms.milex, vi, int(model.leader[a]))
-            asked = u < requests.p_request(model.params, kt, ks, cred_v, power)
+            asked = u < requests.p_request(model.params, kt, ks, cred_v, power, sh)
             ri, vi, kt, ka, ks = ri[asked], vi[asked], kt[asked], ka[asked], ks[asked]
         mo.requests[a] = (ri, vi, kt, ka, ks)
 

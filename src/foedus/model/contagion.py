@@ -44,7 +44,7 @@ def spread_unrest(model, st, month) -> None:
     p = model.params
     if p["unrest_contagion"] <= 0:   # off (the default): nothing spreads, nothing is drawn
         return
-    cr, ci, ctype, caggr, sev = month.crises
+    cr, ci, ctype, caggr, sev, shared = month.crises
     R, N = len(st.runs), model.n_states
     in_unrest = (ctype == UNREST) & np.isin(st.standing[cr, model.focus, ci], sorted(MEMBER_STANDINGS))
     k = np.bincount(cr[in_unrest], minlength=R)
@@ -61,8 +61,9 @@ def spread_unrest(model, st, month) -> None:
     cr, ci = np.concatenate([cr, rows[r]]), np.concatenate([ci, i])
     ctype = np.concatenate([ctype, np.full(len(r), UNREST, ctype.dtype)])
     caggr, sev = np.concatenate([caggr, np.full(len(r), -1, caggr.dtype)]), np.concatenate([sev, s_new])
+    shared = np.concatenate([shared, np.zeros(len(r), bool)])                          # caught, not shared
     o = np.argsort(cr * N + ci, kind="stable")                                         # row-major, as drawn crises are
-    month.crises = (cr[o], ci[o], ctype[o], caggr[o], sev[o])
+    month.crises = (cr[o], ci[o], ctype[o], caggr[o], sev[o], shared[o])
     month.crisis[rows[r], i] = UNREST
 
 

@@ -10,7 +10,15 @@ each other (COW MID disputes, judgements); the level of each type is ``crisis_sc
 fitted on the record's crises pooled over members and alliances (``calibration.observations``,
 kind ``crisis``: every member-month and source, crisis or none). Severity ``s`` in (0, 1) is Kumaraswamy(a, b) (a Beta-like law with a
 closed-form inverse, so it is drawn from one uniform). When several sources fire for one victim in
-a month the most severe one is the month's crisis. Rates come from the scenario (COW MID counts
+a month the most severe one is the month's crisis.
+
+A shared source (``behaviour.toml`` ``[[shared_crisis]]``) is one event that exposes several states
+at once: Russia's seizure of Crimea (NATO's consultations of 3 Mar 2014, asked by Poland, Lithuania
+and Latvia) and its invasion of Ukraine (24 Feb 2022, eight eastern allies). It fires with
+probability ``1 - exp(-rate * threat * crisis_scale_shared * crisis_rate_scale)``, ``threat`` the
+mean of the exposed states' timeline multipliers, and gives every exposed state a crisis of its
+type with one severity (:func:`shared_cells`); each exposed member then decides whether to ask, so
+the requests of one event arrive together, as the record has them. Rates come from the scenario (COW MID counts
 or judgement, with the source named); an injected timeline crisis replaces the month's draw.
 """
 
@@ -35,6 +43,10 @@ PARAMS = (
           "disputes, judgements) that are crises as the record has them, noted by the alliance")
     for t in TYPES
 ) + (
+    Param("crisis_scale_shared", "multiplier", 1.0, 0.05, 10.0,
+          "fitted on the record's shared crises (NATO: 2014-03, 2022-02; docs/calibration.md)", "crises",
+          "multiplier on the rates of the scenario's shared crises: the share of the sources' events "
+          "that the alliance's record notes"),
     Param("severity_a", "shape", 2.0, 0.2, 10.0, JUDGEMENT, "crises",
           "Kumaraswamy shape a of crisis severity (a=2, b=2: mean 0.53, most mass in 0.2-0.85)"),
     Param("severity_b", "shape", 2.0, 0.2, 10.0, JUDGEMENT, "crises",
@@ -57,6 +69,32 @@ def p_arrival(params, rate, threat, crisis_type):
     """Probability that a source of ``crisis_type`` with ``rate`` (per month) fires in a month, at
     ``threat`` multiplier."""
     return -np.expm1(-np.asarray(rate) * np.asarray(threat) * type_scale(params, crisis_type))
+
+
+def p_shared(params, rate, threat):
+    """Probability that a shared source with ``rate`` (per month) fires in a month, at the exposed
+    states' mean ``threat`` (:func:`exposed_threat`)."""
+    scale = params["crisis_scale_shared"] * params["crisis_rate_scale"]
+    return -np.expm1(-np.asarray(rate) * np.asarray(threat) * scale)
+
+
+def exposed_threat(threat, exposed):
+    """The mean timeline threat of each shared source's exposed states: ``threat`` (..., N),
+    ``exposed`` (J, N) bool; returns (..., J)."""
+    exposed = np.asarray(exposed, dtype=float)
+    return np.asarray(threat) @ exposed.T / exposed.sum(1)
+
+
+def shared_cells(r, j, u_severity, exposed_of):
+    """The cells of the shared events that fired: for runs ``r`` and shared sources ``j`` (one
+    entry per event) with severity uniforms ``u_severity``, one cell per exposed state, all with
+    the event's severity uniform. ``exposed_of``: per source, the positions of its (source, state)
+    pairs in the flat list of every source's exposed states (``Model.sh_pairs``). Returns (runs,
+    pair positions, severity uniforms)."""
+    r, j, u = np.asarray(r, np.int64), np.asarray(j, np.int64), np.asarray(u_severity)
+    n = np.array([len(exposed_of[x]) for x in j], dtype=np.int64)
+    pairs = np.concatenate([exposed_of[x] for x in j]) if len(j) else np.zeros(0, np.int64)
+    return np.repeat(r, n), pairs, np.repeat(u, n)
 
 
 def severity(params, u):
@@ -115,4 +153,4 @@ MECHANISM = Mechanism(
         Feature("u", "uniform in (0, 1)", "none: the likelihood integrates over the severity law",
                 "the 'crises' stream, the source's arrival and severity slots"),
     ),
-    params=PARAMS, functions=(type_scale, p_arrival, severity, severity_density))
+    params=PARAMS, functions=(type_scale, p_arrival, p_shared, exposed_threat, shared_cells, severity, severity_density))

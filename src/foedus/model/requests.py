@@ -4,13 +4,17 @@ A member in a standing that can invoke the alliance (``active`` or under ``notic
 member has stepped away, as Armenia did) asks with probability
 
     p = sigmoid(base[type] + request_severity * (s - 0.5) + request_credibility * (c - 0.5)
-                - request_power * w)
+                - request_power * w + request_shared * shared)
 
 rising with the crisis's severity ``s`` and with the victim's belief ``c`` (mean of its Beta
 credibility) that help will come, and falling with ``w``, the victim's military spending as a share
 of the alliance leader's (the leader itself: 1): a leading power meets a threat alone and does not
 call its allies to it (Morrow 1991: in an asymmetric alliance the major power gives security, the
-minor ones ask for it; Britain after Salisbury, 2018, invoked neither Art 4 nor Art 5). Features, all computable from the replayed record: crisis type,
+minor ones ask for it; Britain after Salisbury, 2018, invoked neither Art 4 nor Art 5). ``shared``
+marks a crisis shared by several members (``crises.shared_cells``): an act against a neighbour
+exposes the member, it does not strike it, and the odds of asking differ from those of a threat
+against the member itself (NATO 2014: three of the nine exposed allies asked; 2022: eight of nine).
+Features, all computable from the replayed record: crisis type,
 severity, the victim's credibility. Whether the treaty covers the crisis is a separate, treaty
 question (``foedus.treaty.obligations.casus_foederis_array``); a member may ask when it does not
 (Kyrgyzstan, June 2010: unrest; Kazakhstan, January 2022).
@@ -41,19 +45,26 @@ PARAMS = (
           JUDGEMENT + " prior (Morrow 1991, asymmetric alliances); fitted on the record: Britain 2018 did not ask, "
           "the United States asked once (2001)", "requests",
           "how much the victim's military spending, as a share of the alliance leader's, lowers the odds of asking"),
+    Param("request_shared", "logit", 0.0, -10, 10,
+          JUDGEMENT + " (no direction known beforehand); fitted on the record's shared crises: NATO 2014, three of "
+          "nine exposed allies asked; 2022, eight of nine", "requests",
+          "log-odds added for an exposed member of a crisis shared by several members (an act against a neighbour, "
+          "not against the member itself)"),
 )
 
 _BASE = ("request_base_armed_attack", "request_base_member_clash", "request_base_unrest", "request_base_threat")
 
 
-def p_request(params, crisis_type, severity, credibility, power=0.0):
+def p_request(params, crisis_type, severity, credibility, power=0.0, shared=False):
     """Probability that the victim asks. ``crisis_type``: int codes (timeline.CRISIS_CODES);
     ``severity`` in (0, 1); ``credibility``: the victim's belief (mean of Beta a, b); ``power``: its
-    military spending as a share of the alliance leader's (:func:`power_share`). Arrays broadcast."""
+    military spending as a share of the alliance leader's (:func:`power_share`); ``shared``: the
+    crisis is shared by several members. Arrays broadcast."""
     base = np.array([params[k] for k in _BASE])
     t = np.asarray(crisis_type)
     x = base[np.clip(t, 0, 3)] + params["request_severity"] * (np.asarray(severity) - 0.5) \
-        + params["request_credibility"] * (np.asarray(credibility) - 0.5) - params["request_power"] * np.asarray(power)
+        + params["request_credibility"] * (np.asarray(credibility) - 0.5) - params["request_power"] * np.asarray(power) \
+        + params["request_shared"] * np.asarray(shared, dtype=float)
     return np.where(t >= 0, sigmoid(x), 0.0)
 
 

@@ -10,7 +10,7 @@ on ``as_known(data, D)``: nothing dated on or after ``D`` reaches it.
 
 Versions: the same value may be given more than once with different ``known`` dates (what was
 believed in 2015, what was learnt in 2023); the key of a value is what it is about — a timeline
-change's date, state and field; a crisis source's victim, type and aggressor; an affinity's
+change's date, state and field; a crisis source's victim, type and aggressor; a shared crisis's name; an affinity's
 (unordered) pair; a state's code; a grievance's holder and target.
 """
 
@@ -27,6 +27,7 @@ T = TypeVar("T")
 KEYS: dict[str, Callable] = {
     "timeline": lambda c: (c.date, c.state, c.field, c.crisis, c.aggressor),
     "crisis": lambda c: (c.victim, c.type, c.aggressor),
+    "shared_crisis": lambda c: c.name,
     "affinity": lambda a: frozenset((a.a, a.b)),
     "state": lambda s: s.iso3,
     "grievance": lambda g: (g.holder, g.target),
@@ -50,6 +51,7 @@ def as_known(data: ScenarioFiles, before: dt.date) -> ScenarioFiles:
     b = data.behaviour
     behaviour = b.model_copy(update={
         "crisis": latest_known(b.crisis, KEYS["crisis"], before),
+        "shared_crisis": latest_known(b.shared_crisis, KEYS["shared_crisis"], before),
         "affinity": latest_known(b.affinity, KEYS["affinity"], before),
         "state": latest_known(b.state, KEYS["state"], before),
         "grievance": latest_known(b.grievance, KEYS["grievance"], before),
@@ -69,7 +71,7 @@ def known_after(data: ScenarioFiles, on: dt.date) -> list[str]:
     """Labels of the values known on or after ``on`` (what :func:`as_known` withholds)."""
     b = data.behaviour
     out = [f"timeline {c.date} {c.state} {c.field} (known {c.known})" for c in data.timeline if c.known >= on]
-    for name, items in (("crisis", b.crisis), ("affinity", b.affinity), ("state", b.state), ("grievance", b.grievance)):
+    for name, items in (("crisis", b.crisis), ("shared_crisis", b.shared_crisis), ("affinity", b.affinity), ("state", b.state), ("grievance", b.grievance)):
         out += [f"{name} {KEYS[name](x) if name != 'affinity' else '-'.join(sorted(KEYS[name](x)))} (known {x.known})"
                 for x in items if x.known >= on]
     return out

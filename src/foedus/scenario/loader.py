@@ -16,6 +16,7 @@ from foedus.scenario.schema import (
     Alliance,
     Behaviour,
     Event,
+    EventType,
     ScenarioFiles,
     ScenarioMeta,
     State,
@@ -255,6 +256,13 @@ def check_references(folder: Path, data: ScenarioFiles) -> None:
                 c = getattr(item, name)
                 if c is not None and c not in codes:
                     raise ScenarioError(f, f"{kind}[{i}].{name}", "a state declared in states.toml", c)
+    shared = set()
+    for i, sc in enumerate(b.shared_crisis):
+        shared.add(sc.name)   # versions of one shared crisis (``known``) share its name
+        _declared(f, [(f"shared_crisis[{i}].exposed[{j}]", c) for j, c in enumerate(sc.exposed)]
+                  + ([(f"shared_crisis[{i}].aggressor", sc.aggressor)] if sc.aggressor else []),
+                  codes, "a state declared in states.toml")
+    _check_shared_events(folder, data, shared)
     f = str(folder / "timeline.toml")
     last = None
     for i, c in enumerate(data.timeline):
@@ -264,6 +272,25 @@ def check_references(folder: Path, data: ScenarioFiles) -> None:
             raise ScenarioError(f, f"change[{i}].date", f"a date not before {last.isoformat()} (changes in date order)", c.date.isoformat())
         last = c.date
 
+
+def _check_shared_events(folder, data, shared: set[str]) -> None:
+    """A record event that names a shared crisis names one of behaviour.toml, and is a crisis, a
+    request or a consultation whose actors the shared crisis exposes."""
+    f = str(folder / "record.toml")
+    by_name = {sc.name: sc for sc in data.behaviour.shared_crisis}
+    for i, e in enumerate(data.events):
+        if e.shared_crisis is None:
+            continue
+        if e.shared_crisis not in shared:
+            raise ScenarioError(f, f"event[{i}].shared_crisis", "the name of a [[shared_crisis]] of behaviour.toml",
+                                e.shared_crisis)
+        if e.type not in (EventType.crisis, EventType.request, EventType.consultation):
+            raise ScenarioError(f, f"event[{i}].type", "crisis, request or consultation (an event of a shared crisis)",
+                                e.type.value)
+        for j, c in enumerate(e.actors):
+            if c not in by_name[e.shared_crisis].exposed:
+                raise ScenarioError(f, f"event[{i}].actors[{j}]", f"a state the shared crisis "
+                                    f"'{e.shared_crisis}' exposes (behaviour.toml)", c)
 
 
 def _check_coverage(f: str, i: int, a, codes: set[str], places: set[str]) -> None:

@@ -326,6 +326,8 @@ class Event(_Frozen):
     in_effect: bool = Field(True, description="denounce: whether the denunciation took effect in fact")
     successors: tuple[ISO3, ...] = Field((), description="cease: the states that succeeded it")
     body: str | None = Field(None, description="leave_body, return_body: the organisation's body")
+    shared_crisis: str | None = Field(None, description="request, consultation, crisis: the shared crisis "
+                                      "(behaviour.toml [[shared_crisis]] name) the event is part of")
     summary: str = ""
     source: str = Field(min_length=1)
     note: str | None = None
@@ -406,6 +408,28 @@ class CrisisSource(_Dated):
     note: str | None = None
 
 
+class SharedCrisisSource(_Dated):
+    """A source of crises that befall several members at once: ``rate`` per month that one event
+    (an aggressor's act against a third state, say) exposes every state of ``exposed`` to a crisis
+    of ``type`` with one severity; each exposed member then decides whether to ask its alliance
+    (NATO, 3 Mar 2014 and 24 Feb 2022). The record's events of one such crisis name it
+    (``shared_crisis``)."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="the name the record's events give it")
+    exposed: tuple[ISO3, ...] = Field(min_length=2, description="the states the event exposes")
+    type: CrisisType
+    aggressor: ISO3 | None = None
+    rate: float = Field(ge=0, le=1, description="expected shared events per month at baseline threat")
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "SharedCrisisSource":
+        if len(set(self.exposed)) != len(self.exposed):
+            raise ValueError("exposed: each state once")
+        return self
+
+
 class Affinity(_Dated):
     """Political affinity between two states, symmetric, -1 (enemies) to 1 (close allies)."""
 
@@ -441,6 +465,7 @@ class Behaviour(_Frozen):
     affinities, states' membership terms, grievances."""
 
     crisis: tuple[CrisisSource, ...] = ()
+    shared_crisis: tuple[SharedCrisisSource, ...] = ()
     affinity: tuple[Affinity, ...] = ()
     state: tuple[StateBehaviour, ...] = ()
     grievance: tuple[Grievance, ...] = ()
