@@ -16,7 +16,8 @@ def test_json_rows_have_the_documented_columns_one_per_class_and_alliance(cli):
     assert all(tuple(r) == ROW_COLUMNS for r in doc["rows"])
     csto = {r["event"]: r for r in doc["rows"] if r["alliance"] == "csto"}
     assert csto["suspensions"]["real"] == 1 and csto["freezes"]["real"] == 1   # Uzbekistan, 2012
-    assert csto["alliance_ends"]["mean"] == 0 and csto["alliance_ends"]["real"] == 0   # no term end: never ends
+    # no term end; the parties' own ending of the alliance is rare (docs/model.md §9)
+    assert csto["alliance_ends"]["real"] == 0 and 0 <= csto["alliance_ends"]["mean"] < 0.2
     assert doc["summary"]["cells"] == 2 * len(NAMES)
     assert sum(doc["summary"]["pit_histogram"]) == doc["summary"]["cells"]
 
