@@ -193,7 +193,10 @@ def test_a_member_denounces_a_treaty_without_a_way_out_as_often_in_the_engine_as
     files, rec = no_way_out
     assert not rec.can_notice
     m = int(rec.mm_month.min()) + 12
-    p = Parameters({"hazard_denounce": denounce, "hazard_freeze": freeze, "crisis_rate_scale": 0.0})
+    # the parties' ending of the whole alliance (its own decision, scored by its own rows) held off:
+    # in the engine it would withdraw every member, which the member's own decision does not say
+    p = Parameters({"hazard_denounce": denounce, "hazard_freeze": freeze, "crisis_rate_scale": 0.0,
+                    "hazard_dissolve": -20.0})
     s = next(x for x in likelihood.score(p, likelihood.Observations((rec,))) if x.kind == "member:active")
     model = compile_model(files, month_start(m), 1, p, files.scenario.name)
     a = model.alliance_ids.index(files.scenario.focus)
