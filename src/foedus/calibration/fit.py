@@ -19,7 +19,8 @@ and their defaults carry their own sources (docs/model.md).
 Priors. Independent normals on each fitted parameter's own scale, truncated to its declared
 bounds; each names its source (:data:`PRIORS`). They are weak — standard deviations of 1 to 3 on a
 logit scale — except where the literature gives an anchor: the honouring of a defence commitment
-(facts: Berkemeier & Fuhrmann 2018, 41% of defence pacts honoured; Leeds 2003, ~75%).
+(Berkemeier & Fuhrmann 2018, Research & Politics: 41% of defence pacts honoured; Leeds 2003,
+International Organization 57(4): ~75%).
 
 Optimiser. ``scipy.optimize.minimize`` (L-BFGS-B, bounds from the registry) on the negative log
 posterior, from the prior means. Uncertainty: the inverse of the numerical Hessian of the negative
@@ -99,7 +100,8 @@ PRIORS: tuple[Prior, ...] = (
           "judgement: the shared sources' rates as written (Russia's uses of force against a neighbour); the "
           "record's shared crises (NATO, 2014 and 2022) move it; weak", known=TREATY_KNOWN),
     Prior("decision_base_deploy", round(_LOGIT_41 - 1.0, 3), 1.5,
-          "facts: Berkemeier & Fuhrmann 2018 — 41% of defence-pact commitments honoured; centred so that a covered "
+          "Berkemeier & Fuhrmann 2018 (Research & Politics) — 41% of defence-pact commitments honoured; centred so "
+          "that a covered "
           "member at no cost says yes with probability 0.41 (base + obligation prior mean = logit 0.41); sd 1.5 spans "
           "their 22% (1945-2003) to Leeds 2003's ~75%",
           known=dt.date(2018, 12, 31),   # Berkemeier & Fuhrmann 2018
@@ -107,12 +109,14 @@ PRIORS: tuple[Prior, ...] = (
                         "Leeds 2003: ~75% of defence commitments honoured 1816-1944 (the prior known before "
                         "Berkemeier & Fuhrmann 2018); centred as the later prior is", known=dt.date(2003, 12, 31))),
     Prior("decision_obligation", 1.0, 1.0,
-          "facts: Leeds, Long & Mitchell 2000 (74.5% once obligations are coded precisely) against Sabrosky 1980 (27%): "
+          "Leeds, Long & Mitchell 2000 (Journal of Conflict Resolution 44(5); 74.5% once obligations are coded "
+          "precisely) against Sabrosky 1980 (27%): "
           "a treaty obligation raises the odds of help; mean 1 (odds x2.7), judgement",
           known=dt.date(2000, 12, 31)),   # Leeds, Long & Mitchell 2000
     Prior("decision_base_limited", 0.5, 1.5,
           "judgement: limited help (a monitoring mission, a statement, consultations) is cheap and usual — "
-          "consultations were held every time NATO allies asked (facts)",
+          "consultations were held every time NATO allies asked (NATO, 'The consultation process and Article 4', "
+          "nato.int/cps/en/natohq/topics_49187.htm)",
           known=dt.date(2022, 2, 24)),   # NATO's Art 4 consultations of 24 Feb 2022
     Prior("decision_shock_sd", 1.5, 1.0,
           "judgement: a council's members move together (the patron leads, the moment's politics weigh on all); an "
@@ -125,8 +129,9 @@ PRIORS: tuple[Prior, ...] = (
           "2022) inform it; weak",
           known=dt.date(2022, 9, 13)),   # the CSTO's answers to Armenia and Kazakhstan
     Prior("decision_silence", 0.95, 0.1,
-          "judgement: NATO's silence procedure — a decision passes unless an ally breaks the silence (facts: the "
-          "North Atlantic Council decides by consensus); NATO held consultations every time an ally asked; weak",
+          "judgement: NATO's silence procedure — a decision passes unless an ally breaks the silence (NATO, 'Consensus "
+          "decision-making at NATO', nato.int/cps/en/natohq/topics_49178.htm: the North Atlantic Council decides by "
+          "consensus); NATO held consultations every time an ally asked; weak",
           known=dt.date(2025, 9, 30)),   # NATO's consultations, every one it was asked for
     Prior("request_base_armed_attack", 1.0, 2.0, "judgement: a member under armed attack usually asks (model default)",
           known=TREATY_KNOWN),
@@ -161,7 +166,8 @@ PRIORS: tuple[Prior, ...] = (
           known=dt.date(1991, 12, 31)),   # Morrow 1991
     Prior("hazard_suspend", -5.0, 2.0,
           "judgement: the council suspends a frozen member rarely and slowly (two years of unpaid contributions can "
-          "suspend rights, facts); -5 is about one chance in 150 a month in the month after a freeze, rising with "
+          "suspend rights: the Collective Security Council's procedure of 18 Jun 2004, en.trend.az; "
+          "tass.com/russia/687141); -5 is about one chance in 150 a month in the month after a freeze, rising with "
           "suspend_rise; weak",
           known=dt.date(2012, 12, 19)),   # Uzbekistan suspended, Dec 2012
     Prior("hazard_apply", -6.0, 2.0,
@@ -187,10 +193,14 @@ PRIORS: tuple[Prior, ...] = (
           "suspend at any time and two years of unpaid dues can suspend rights (a rising hazard), while a long freeze "
           "may become the status quo (a falling one); sd 1: a year frozen changes the odds by a factor of e at most, about",
           known=dt.date(2004, 6, 18)),   # the CSTO's suspension procedure of 18 Jun 2004: the rule it reads
-    Prior("hazard_ratify", -0.5, 2.0, "judgement: most NATO allies ratified Finland's accession within months (facts); weak",
+    Prior("hazard_ratify", -0.5, 2.0, "judgement: most NATO allies ratified Finland's accession within months (NATO "
+          "Parliamentary Assembly, 'Ratification of Finland and Sweden's accession to NATO', "
+          "nato-pa.int/content/finland-sweden-accession); weak",
           known=dt.date(2023, 4, 4)),   # Finland's accession
     Prior("ratify_grievance", 1.0, 1.0,
-          "judgement: a grievance slows ratification (Sweden: 22 months, Turkey and Hungary last; facts)",
+          "judgement: a grievance slows ratification (Sweden: 22 months, Turkey and Hungary last: "
+          "Turkish Official Gazette no. 32440, 25 Jan 2024; Budapest Times, 26 Feb 2024, "
+          "budapesttimes.hu/world/mps-ratify-swedens-accession-to-nato/)",
           known=dt.date(2024, 3, 7)),   # Sweden's accession
 )
 FITTED = tuple(p.name for p in PRIORS)

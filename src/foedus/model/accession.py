@@ -24,7 +24,8 @@ when it was invited ratifies with monthly probability
     p_ratify = sigmoid(hazard_ratify + ratify_affinity * aff[j, i] - ratify_grievance * grievance[j, i])
 
 and the applicant is admitted (``Action.admit``) once every one of them has. A member with a
-grievance holds out (Finland: 11 months; Sweden: 22 months, Turkey and Hungary last; facts).
+grievance holds out (Finland: 11 months; Sweden: 22 months, Turkey and Hungary last; NATO Parliamentary Assembly, 'Ratification of Finland and Sweden's
+accession to NATO', nato-pa.int/content/finland-sweden-accession).
 """
 
 from __future__ import annotations
@@ -36,11 +37,11 @@ from foedus.model.mechanism import Feature, Mechanism
 from foedus.model.parameters import JUDGEMENT, Param
 
 PARAMS = (
-    Param("hazard_apply", "logit", -10.5, -20, 5, JUDGEMENT + "; NATO: 20 accessions in 75 years (facts)", "accession",
+    Param("hazard_apply", "logit", -10.5, -20, 5, JUDGEMENT + "; NATO: 20 accessions in 75 years (NATO, 'NATO member countries', nato.int/cps/en/natohq/topics_52044.htm)", "accession",
           "monthly log-odds that an outside state applies, at alignment 0 and baseline threat"),
     Param("apply_alignment", "logit per unit affinity", 3.0, 0, 20, JUDGEMENT, "accession",
           "how much alignment with the patron raises the odds of applying"),
-    Param("apply_threat", "logit per unit threat", 1.0, 0, 20, JUDGEMENT + "; Finland and Sweden applied after Feb 2022 (facts)", "accession",
+    Param("apply_threat", "logit per unit threat", 1.0, 0, 20, JUDGEMENT + "; Finland and Sweden applied after Feb 2022 (NATO, 'Finland and Sweden submit applications to join NATO', 18 May 2022, nato.int/cps/en/natohq/news_195468.htm)", "accession",
           "how much threat raises the odds of applying"),
     Param("apply_outside", "logit per unit outside option", 1.0, 0, 20, JUDGEMENT, "accession",
           "how much the state's outside option lowers the odds of applying"),
@@ -52,11 +53,11 @@ PARAMS = (
     Param("invite_threat", "logit per unit threat", 1.0, 0, 10,
           JUDGEMENT + "; Finland and Sweden invited 7 weeks after applying, Feb 2022 invasion (record)", "accession",
           "how much the applicant's threat raises the odds of an invitation"),
-    Param("hazard_ratify", "logit", -0.5, -20, 5, JUDGEMENT + "; most allies ratified Finland within ~3 months (facts)", "accession",
+    Param("hazard_ratify", "logit", -0.5, -20, 5, JUDGEMENT + "; most allies ratified Finland within ~3 months (NATO Parliamentary Assembly, 'Ratification of Finland and Sweden's accession to NATO', nato-pa.int/content/finland-sweden-accession)", "accession",
           "monthly log-odds that a member ratifies an accession, at affinity 0 and no grievance"),
     Param("ratify_affinity", "logit per unit affinity", 1.0, 0, 10, JUDGEMENT, "accession",
           "how much affinity speeds ratification"),
-    Param("ratify_grievance", "logit per unit grievance", 1.0, 0, 10, JUDGEMENT + "; Sweden: 22 months (facts)", "accession",
+    Param("ratify_grievance", "logit per unit grievance", 1.0, 0, 10, JUDGEMENT + "; Sweden: 22 months (NATO, 18 May 2022, nato.int/cps/en/natohq/news_195468.htm: applied; NATO, 'NATO now has 32 countries', 7 Mar 2024: joined)", "accession",
           "how much a grievance slows ratification"),
 )
 

@@ -36,7 +36,8 @@ Dec 2012, tass.com/russia/687141) and left the drifting one in (Armenia, frozen 
 with sigmoid(hazard_reinstate). The patron never leaves its own alliance.
 
 Anchors: NATO has lost no member in 75 years; the CSTO lost members in 1999 and 2012 and Armenia
-froze in 2024 (facts); Leeds & Savun 2007: abrogation follows changes in power and outside options.
+froze in 2024 (Jamestown Foundation, Monitor 5(79), Apr 1999; TASS, 19 Dec 2012, tass.com/russia/687141;
+OC Media, 23 Feb 2024, oc-media.org/pashinyan-armenia-has-frozen-its-participation-in-the-csto/); Leeds & Savun 2007: abrogation follows changes in power and outside options.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ PARAMS = (
           "half-life of the memory of defections"),
     Param("hazard_freeze", "logit", -6.0, -20, 5, JUDGEMENT + "; one freeze (Armenia 2024) and one suspension-freeze (Uzbekistan 2012) in ~250 CSTO member-years", "membership",
           "monthly log-odds that an active member freezes its participation at margin 0"),
-    Param("hazard_notice", "logit", -8.0, -20, 5, JUDGEMENT + "; NATO: no notice in 75 years (facts)", "membership",
+    Param("hazard_notice", "logit", -8.0, -20, 5, JUDGEMENT + "; NATO: no notice in 75 years (NATO, 'NATO member countries', nato.int/cps/en/natohq/topics_52044.htm: every member since 1949 still a member)", "membership",
           "monthly log-odds of formal notice of withdrawal at margin 0"),
     Param("hazard_notice_frozen", "logit", 2.5, 0, 10, JUDGEMENT, "membership",
           "added to the notice log-odds of a frozen member (a freeze is a step out)"),
@@ -81,16 +82,16 @@ PARAMS = (
           "took effect on 11 Apr 1980 (Washington Post, 4 Apr 1979) -- though a notice may be revoked before it takes "
           "effect (Vienna Convention on the Law of Treaties, 1969, Art 68)", "membership",
           "monthly log-odds that a member under notice revokes it, at margin 0"),
-    Param("hazard_lapse", "logit", -1.0, -20, 5, JUDGEMENT + "; 3 of 9 did not renew in 1999 (facts)", "membership",
+    Param("hazard_lapse", "logit", -1.0, -20, 5, JUDGEMENT + "; 3 of 9 did not renew in 1999 (Jamestown Foundation, Monitor 5(79), 'Collective Security Treaty shrinks, GUAM set to grow', Apr 1999, jamestown.org/program/collective-security-treaty-shrinks-guam-set-to-grow)", "membership",
           "log-odds of leaving by not renewing at a renewal window, at margin 0"),
-    Param("hazard_suspend", "logit", -5.0, -20, 5, JUDGEMENT + "; Uzbekistan suspended 6 months after its note (facts)", "membership",
+    Param("hazard_suspend", "logit", -5.0, -20, 5, JUDGEMENT + "; Uzbekistan suspended 6 months after its note (TASS, 28 Jun 2012, tass.com/archive/678014; TASS, 19 Dec 2012, tass.com/russia/687141)", "membership",
           "monthly log-odds that the council suspends a frozen member, in the month it froze"),
     Param("suspend_rise", "logit per year frozen", 1.0, -10, 10,
-          "judgement: two years of unpaid contributions can suspend rights (facts: en.trend.az), so the council's "
-          "patience may run out with time; no threshold, since Uzbekistan was suspended 6 months after its note (facts); "
+          "judgement: two years of unpaid contributions can suspend rights (Collective Security Council procedure of 18 Jun 2004: en.trend.az; caliber.az; tass.com/russia/687141), so the council's "
+          "patience may run out with time; no threshold, since Uzbekistan was suspended 6 months after its note (TASS, 28 Jun 2012, tass.com/archive/678014; TASS, 19 Dec 2012, tass.com/russia/687141); "
           "negative: a freeze that lasts becomes the status quo",
           "membership", "change of the suspension log-odds per year a member has been frozen"),
-    Param("hazard_reinstate", "logit", -8.0, -20, 5, JUDGEMENT + "; Uzbekistan suspended since 2012 (facts)", "membership",
+    Param("hazard_reinstate", "logit", -8.0, -20, 5, JUDGEMENT + "; Uzbekistan suspended since 2012 (TASS, 19 Dec 2012, tass.com/russia/687141)", "membership",
           "monthly log-odds that a suspended member is reinstated"),
 )
 

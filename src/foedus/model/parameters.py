@@ -8,7 +8,7 @@ frozen set of values a simulation runs with, validated against the registry: the
 defaults, overridden by the fit on the record (:func:`calibrated`, ``calibrated.toml`` beside this
 module), then by the scenario's ``parameters.toml``, then by a caller's overrides.
 
-Declared defaults are judgements anchored on the facts file's alliance-reliability rates (Leeds
+Declared defaults are judgements anchored on the literature's alliance-reliability rates (Leeds
 2003: ~75% of commitments honoured 1816-1944; Berkemeier & Fuhrmann 2018: 22% for 1945-2003) and on
 the CSTO and NATO records. The parameters the record informs are fitted on it by maximum a
 posteriori (``foedus calibrate``, DESIGN "Calibration without simulation noise"; the file carries

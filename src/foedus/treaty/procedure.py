@@ -1,7 +1,7 @@
 """Decision procedures: how the council turns members' votes into a decision.
 
 The CSTO decides by consensus; since December 2010 a member may abstain without blocking
-(facts: CSTO Charter as amended, mgimo.ru). NATO's North Atlantic Council decides by consensus.
+(CSTO Charter as amended; Protocol of 10 Dec 2010 on the CSTO's decision-making, mgimo.ru). NATO's North Atlantic Council decides by consensus.
 Votes are coded ``YES = 1``, ``ABSTAIN = 0``, ``NO = -1``; the same functions serve one decision
 (the replay, the per-agent reference) and arrays of decisions over runs (the engine).
 
