@@ -1,7 +1,11 @@
 """The parameter registry: every parameter declared once, with unit, bounds and source; values validated."""
 
+import re
+
 import pytest
 
+from foedus.calibration.fit import PRIORS
+from foedus.calibration.pooled import POOLED_PRIORS
 from foedus.errors import ArgumentError, ScenarioError
 from foedus.model.parameters import Parameters, markdown_table, mechanism_names, registry
 
@@ -90,3 +94,30 @@ def test_the_fit_on_the_record_is_the_shipped_default():
     # the scenario's parameters.toml overrides the fit, and a caller overrides both
     q = Parameters.for_scenario({"hazard_notice": -7.0}, extra={"hazard_freeze": -4.0})
     assert q.hazard_notice == -7.0 and q.hazard_freeze == -4.0 and q.hazard_return == calibrated()["hazard_return"]
+
+
+WORKING_NOTES = re.compile(r"\bfacts\b|shared/facts", re.IGNORECASE)
+
+
+def prior_chain(prior):
+    """A prior and the earlier priors a backtest falls back on."""
+    while prior is not None:
+        yield prior
+        prior = prior.earlier
+
+
+def test_no_parameter_source_cites_the_working_notes():
+    cited = [p.name for p in registry().values() if WORKING_NOTES.search(p.source)]
+    assert cited == [], f"parameters citing the working notes instead of the original publication: {cited}"
+
+
+@pytest.mark.parametrize("priors", [PRIORS, POOLED_PRIORS], ids=["fit", "pooled"])
+def test_no_prior_source_cites_the_working_notes(priors):
+    cited = [p.name for top in priors for p in prior_chain(top) if WORKING_NOTES.search(p.source)]
+    assert cited == [], f"priors citing the working notes instead of the original publication: {cited}"
+
+
+@pytest.mark.parametrize("text", ["Sweden: 22 months (facts)", "see shared/facts/csto-nato.md", "FACTS: ledger"])
+def test_the_working_notes_pattern_catches_a_notes_citation(text):
+    assert WORKING_NOTES.search(text)
+
