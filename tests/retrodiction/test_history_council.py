@@ -54,10 +54,9 @@ def test_the_simulated_council_neither_collapses_nor_waves_everything_through(hi
     assert rows.at["limited", "mean"] + rows.at["deployments", "mean"] > rows.at["refusals", "mean"]
 
 
-def test_with_parameter_draws_natos_crises_and_requests_lie_inside_their_intervals():
+def test_with_parameter_draws_natos_crises_and_requests_lie_inside_their_intervals(outside_interval):
     """Across 20 parameter vectors drawn from the calibration's posterior the intervals carry the
     fit's uncertainty too, and NATO's 26 crises and 17 requests of 2004-2025 fall inside them."""
     rows = retrodict("nato", "2004-07-01", "2025-12", runs=300, seed=0, param_draws=20).rows.set_index("event")
-    outside = {e: (int(rows.at[e, "real"]), rows.at[e, "q05"], rows.at[e, "q95"])
-               for e in ("crises", "requests", "refusals", "deployments") if not rows.at[e, "inside"]}
+    outside = outside_interval(rows, ("crises", "requests", "refusals", "deployments"))
     assert outside == {}, f"nato with draws: real count outside the 90% interval (real, q05, q95): {outside}"
