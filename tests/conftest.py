@@ -27,6 +27,22 @@ def cli(capsys):
     return run
 
 
+@pytest.fixture
+def scenario_copy(tmp_path):
+    """``scenario_copy(name) -> Path``: a writable copy of a built-in scenario's folder, under the
+    test's temporary directory and with the scenario's name, for tests that damage a file."""
+    import shutil
+
+    from foedus.scenario.loader import builtin_root
+
+    def copy(name: str):
+        dst = tmp_path / name
+        shutil.copytree(builtin_root() / name, dst)
+        return dst
+
+    return copy
+
+
 # --- headless Chromium, for the report's and the browser view's tests --------------------------
 
 def _find_chromium() -> str | None:

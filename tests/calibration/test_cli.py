@@ -53,13 +53,8 @@ def test_backtest_at_rolling_splits_gives_one_table_one_step_and_multi_year():
     assert [c["covariate"] for c in out["exit_logit"]["2024-01-01"]] == ["constant", "power_change", "outside_alliance"]
 
 
-def test_a_scenario_value_without_its_date_is_refused_naming_the_file_and_field(tmp_path):
-    import shutil
-
-    from foedus.scenario.loader import builtin_root
-
-    folder = tmp_path / "csto"
-    shutil.copytree(builtin_root() / "csto", folder)
+def test_a_scenario_value_without_its_date_is_refused_naming_the_file_and_field(scenario_copy):
+    folder = scenario_copy("csto")
     text = (folder / "behaviour.toml").read_text()
     (folder / "behaviour.toml").write_text(text.replace("known = 2014-12-31\n", "", 1))
     r = foedus("backtest", "--scenarios", str(folder))

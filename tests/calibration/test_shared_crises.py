@@ -2,7 +2,6 @@
 24 Feb 2022) are scored as one arrival with one severity, so eight allies asking together is
 one likely event, not eight coincidences."""
 
-import shutil
 from dataclasses import replace
 
 import numpy as np
@@ -15,7 +14,7 @@ from foedus.calibration import likelihood
 from foedus.calibration.observations import build_alliance
 from foedus.errors import ScenarioError
 from foedus.model.parameters import Parameters
-from foedus.scenario.loader import builtin_root, read_folder
+from foedus.scenario.loader import read_folder
 
 probs = st.floats(0.01, 0.99)
 
@@ -103,10 +102,8 @@ def test_eight_allies_asking_at_once_is_likelier_as_one_event_than_as_eight_inde
 
 
 @pytest.fixture
-def nato_copy(tmp_path):
-    dst = tmp_path / "nato"
-    shutil.copytree(builtin_root() / "nato", dst)
-    return dst
+def nato_copy(scenario_copy):
+    return scenario_copy("nato")
 
 
 def test_a_shared_crisis_the_behaviour_does_not_declare_is_named(nato_copy):

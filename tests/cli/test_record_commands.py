@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-from foedus.scenario.loader import builtin_root
 
 
 def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -32,10 +29,8 @@ def assert_one_line_error(code: int, err: str) -> None:
 
 
 @pytest.fixture
-def csto_copy(tmp_path) -> Path:
-    dst = tmp_path / "csto"
-    shutil.copytree(builtin_root() / "csto", dst)
-    return dst
+def csto_copy(scenario_copy) -> Path:
+    return scenario_copy("csto")
 
 
 def snapshot(folder: Path) -> dict:

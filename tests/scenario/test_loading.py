@@ -4,7 +4,6 @@ one ScenarioError naming the file, the field and what was expected."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pydantic
@@ -12,14 +11,12 @@ import pytest
 
 import foedus
 from foedus.errors import ScenarioError
-from foedus.scenario.loader import builtin_names, builtin_root, read_folder
+from foedus.scenario.loader import builtin_names, read_folder
 
 
 @pytest.fixture
-def csto_copy(tmp_path) -> Path:
-    dst = tmp_path / "csto"
-    shutil.copytree(builtin_root() / "csto", dst)
-    return dst
+def csto_copy(scenario_copy) -> Path:
+    return scenario_copy("csto")
 
 
 def append(path: Path, text: str) -> None:

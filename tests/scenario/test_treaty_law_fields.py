@@ -3,19 +3,15 @@ and the field."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from foedus.errors import ScenarioError
-from foedus.scenario.loader import builtin_root, read_folder
+from foedus.scenario.loader import read_folder
 
 
 @pytest.fixture
-def anzus(tmp_path):
-    folder = tmp_path / "anzus"
-    shutil.copytree(builtin_root() / "anzus", folder)
-    return folder
+def anzus(scenario_copy):
+    return scenario_copy("anzus")
 
 
 def test_an_exit_without_its_cause_names_the_event(anzus):
