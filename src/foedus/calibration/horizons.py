@@ -113,6 +113,14 @@ def base_rate_means(data, alliance: str, since: dt.date, split: dt.date) -> dict
     return {c: (counts[c] + PSEUDO) / months for c in CLASSES}
 
 
+def count_scores(x: np.ndarray, y: int, pmfs: Mapping[str, np.ndarray]) -> tuple[dict[str, float], dict[str, float]]:
+    """Log score and CRPS of a real count ``y``: the model's from its simulated counts ``x``, each
+    baseline's from its probability mass function in ``pmfs``."""
+    log = {"model": smoothed_log(x, y)} | {k: float(np.log(v[y])) if y < len(v) and v[y] > 0 else -np.inf
+                                           for k, v in pmfs.items()}
+    return log, {"model": crps(sample_pmf(x), y)} | {k: crps(v, y) for k, v in pmfs.items()}
+
+
 def score_cells(data_full, alliance: str, split: dt.date, since: dt.date, draws: Mapping[int, np.ndarray],
                 leaving: Callable[[int], Sequence[float]] | None) -> list[Cell]:
     """The cells of one alliance and split: ``draws`` from :func:`simulate_horizons`, ``leaving(years)``
@@ -128,8 +136,6 @@ def score_cells(data_full, alliance: str, split: dt.date, since: dt.date, draws:
             base = poisson_pmf(rate[c] * 12 * years, upto)
             logit = leaving_pmf(leaving(years)) if (leaving is not None and c == "exits") else base
             pmfs = {"base_rate": base, "exit_logit": logit, "nobody_moves": np.array([1.0])}
-            log = {"model": smoothed_log(x, y)} | {k: float(np.log(v[y])) if y < len(v) and v[y] > 0 else -np.inf
-                                                   for k, v in pmfs.items()}
-            score = {"model": crps(sample_pmf(x), y)} | {k: crps(v, y) for k, v in pmfs.items()}
+            log, score = count_scores(x, y, pmfs)
             out.append(Cell(alliance, split, years, c, y, float(x.mean()), log, score))
     return out

@@ -148,10 +148,7 @@ def count_cells(fitted: dict[str, float], held: Sequence[int], runs: int, seed: 
             pmfs = {"base_rate": horizons.poisson_pmf(exit_rate * months * cell.members, real + 60),
                     "exit_logit": horizons.leaving_pmf([1.0 - (1.0 - chance(aid, m, start.year)) ** years for m in members]),
                     "nobody_moves": np.array([1.0])}
-            log = {"model": horizons.smoothed_log(cell.exits, real)} | {
-                k: float(np.log(v[real])) if real < len(v) and v[real] > 0 else -np.inf for k, v in pmfs.items()}
-            crps = {"model": horizons.crps(horizons.sample_pmf(cell.exits), real)} | {
-                k: horizons.crps(v, real) for k, v in pmfs.items()}
+            log, crps = horizons.count_scores(cell.exits, real, pmfs)
             out.append(CountCell(aid, start, stop, real, float(cell.exits.mean()), log, crps))
     return out
 
