@@ -93,8 +93,9 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
     _refuse_after_end(data, start_d)
     model = compile_model(data, start_d, months, params, name)
-    drawn, models = draw_models(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})},
-                                runs, post)
+    drawn, model = draw_models(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})},
+                               runs, post)
+    k = len(model.draws.params) if model.draws is not None else 1
     from foedus.ensemble.executors import make_executor
 
     executor = make_executor(executor, workers, scheduler)  # a bad choice fails before any folder is written
@@ -104,8 +105,8 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         "foedus_version": _version(),
         "command": command or (f"foedus.simulate({reference!r}, start={start_d.isoformat()!r}, months={months}, "
                                f"runs={runs}, seed={seed}" + (f", parameters={dict(parameters)!r}" if parameters else "")
-                               + (f", param_draws={param_draws}" if len(models) > 1 else "")
-                               + (", prior_draws=True" if prior_draws and len(models) > 1 else "")
+                               + (f", param_draws={param_draws}" if k > 1 else "")
+                               + (", prior_draws=True" if prior_draws and k > 1 else "")
                                + (f", coding={coding!r}" if coding else "")
                                + (", assume_nothing_after_record=True" if assumption else "") + ")"),
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -113,7 +114,7 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         "alliance": data.scenario.focus, "variant": variant, "levers": list(levers or []),
         "start": start_d.isoformat(), "months": months, "runs": runs, "seed": seed, "chunk_size": chunk_size,
         "executor": ex_name, "per_run": per_run, "parameters": params.to_dict(), "states": list(model.codes),
-        "param_draws": max(1, len(models)), "prior_draws": bool(prior_draws), "draws": drawn.describe(),
+        "param_draws": k, "prior_draws": bool(prior_draws), "draws": drawn.describe(),
         **({"coding": coding} if coding else {}),
         "complete": False, "chunks_total": n_chunks, "chunks_done": 0,
         **({"assumption": assumption} if assumption else {}),
@@ -143,7 +144,7 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
             progress(done, total, runs_done)
 
     summary = run_ensemble(model, runs, seed, chunk_size, executor, workers, per_run,
-                           str(folder) if folder is not None else None, _progress, resume=resume, draws=models)
+                           str(folder) if folder is not None else None, _progress, resume=resume)
     res = Results(manifest=manifest, monthly=tables.monthly(model, summary), final=tables.final(model, summary),
                   runs=tables.runs(model, summary), member_summary=tables.summary(model, summary))
     if folder is not None:

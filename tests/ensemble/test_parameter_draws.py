@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import foedus
-from foedus.ensemble.draws import draw_of, pieces
+from foedus.ensemble.draws import draw_of
 from foedus.model import posterior
 from foedus.model.parameters import Parameters, registry
 
@@ -81,10 +81,10 @@ def test_a_parameter_the_caller_fixes_is_never_drawn():
 @given(runs=st.integers(1, 500), k=st.integers(1, 40), size=st.integers(1, 120))
 def test_every_run_has_one_draw_whatever_the_chunks(runs, k, size):
     k = min(k, runs)
-    cut = [p for s in range(0, runs, size) for p in pieces(s, min(s + size, runs), runs, k)]
-    runs_of = np.concatenate([np.arange(a, b) for _, a, b in cut])
-    assert np.array_equal(runs_of, np.arange(runs))
-    assert all(np.all(draw_of(np.arange(a, b), runs, k) == d) for d, a, b in cut)
+    whole = draw_of(np.arange(runs), runs, k)
+    cut = np.concatenate([draw_of(np.arange(s, min(s + size, runs)), runs, k) for s in range(0, runs, size)])
+    assert np.array_equal(cut, whole)
+    assert np.all(np.diff(whole) >= 0) and set(whole) == set(range(k))   # contiguous blocks, every draw used
     counts = np.bincount(draw_of(np.arange(runs), runs, k), minlength=k)
     assert counts.max() - counts.min() <= 1   # the runs are split evenly
 

@@ -30,6 +30,30 @@ from foedus.engine.streams import code
 NO_MONTH = -1
 
 
+def draw_of(run: np.ndarray | int, runs: int, k: int) -> np.ndarray | int:
+    """The parameter draw of global run number(s) ``run`` among ``runs`` runs split across ``k``
+    draws in contiguous blocks: ``run * k // runs`` (0 when ``k`` <= 1; ``ensemble.draws``)."""
+    if k <= 1:
+        return np.zeros_like(run) if isinstance(run, np.ndarray) else 0
+    return (np.asarray(run, dtype=np.int64) * k) // runs if isinstance(run, np.ndarray) else (run * k) // runs
+
+
+@dataclass(frozen=True, eq=False)
+class Draws:
+    """The parameter draws a model's runs are split across (:func:`draw_of`): each draw's parameters
+    and the start arrays that depend on them (beliefs, momentum), stacked along a first axis."""
+
+    params: tuple[Parameters, ...]
+    runs: int                 # the ensemble's run count (a run's draw depends on it)
+    cred_a0: np.ndarray       # (K, A, N)
+    cred_b0: np.ndarray       # (K, A, N)
+    momentum0: np.ndarray     # (K, A)
+
+    def of(self, runs: np.ndarray) -> np.ndarray:
+        """The draw of each of the global run numbers ``runs``."""
+        return draw_of(np.asarray(runs, dtype=np.int64), self.runs, len(self.params))
+
+
 @dataclass(frozen=True, eq=False)
 class Model:
     """Everything a chunk needs, as arrays. States are in scenario order (``codes``)."""
@@ -99,6 +123,8 @@ class Model:
     #: (runs, sources) each run's own crisis rates, in the place of ``src_rate`` (the catalogue
     #: retrodiction's draws of pooled rates); row k is global run k
     src_rate_per_run: np.ndarray | None = None
+    #: the parameter draws the runs carry (:func:`with_draws`); None: every run has ``params``
+    draws: Draws | None = None
 
     regime = property(lambda self: self.terms.regime)
     ties = property(lambda self: self.terms.ties)
@@ -166,7 +192,20 @@ def with_parameters(model: Model, draws: list[Parameters] | tuple[Parameters, ..
     from dataclasses import replace
 
     rp = replay(model.data, model.start)
-    return tuple(replace(model, params=p, **_beliefs(model.data, p, rp, model.start_month)) for p in draws)
+    return tuple(replace(model, params=p, draws=None, **_beliefs(model.data, p, rp, model.start_month)) for p in draws)
+
+
+def with_draws(model: Model, draws: list[Parameters] | tuple[Parameters, ...], runs: int) -> Model:
+    """``model`` with its ``runs`` runs split across the parameter vectors ``draws`` (two or more;
+    fewer: ``model`` itself, every run with its parameters): the engine simulates every run in one
+    pass, each with its draw's values (``model.parameters.RunParameters``)."""
+    from dataclasses import replace
+
+    if len(draws) < 2:
+        return model
+    each = with_parameters(model, draws)
+    return replace(model, draws=Draws(tuple(draws), runs, np.stack([m.cred_a0 for m in each]),
+                                      np.stack([m.cred_b0 for m in each]), np.stack([m.momentum0 for m in each])))
 
 
 def _treaty_arrays(data: ScenarioFiles, m0: int, months: int) -> dict[str, np.ndarray]:

@@ -44,6 +44,7 @@ from foedus.chronology import month_start
 from foedus.engine.compile import NO_MONTH, Model
 from foedus.engine.streams import run_states, stream_key, uniforms
 from foedus.model import accession, contagion, credibility, crises, decision, dissolution, membership, requests
+from foedus.model.parameters import Parameters, RunParameters
 from foedus.model.timeline import NO_CRISIS
 from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, awaited_ratifications, step_array
 from foedus.treaty.procedure import council_answer
@@ -77,6 +78,10 @@ class ChunkState:
     counts: np.ndarray        # (R, len(COUNTERS)) int32
     ended: np.ndarray         # (R, A) int16: the month (after the start) the treaty ended in the run, -1 not
     tally: np.ndarray         # (A, N, len(Standing)) int64: runs in which each state has each standing
+    draw: np.ndarray          # (R,) each run's parameter draw (``Model.draws``; 0: the model's parameters)
+    #: the runs' parameters: ``Model.params`` (scalars) or, with draws, each run's draw's values;
+    #: ``params.rows(...)`` aligns them to the rows a mechanism computes on
+    params: Parameters | RunParameters
 
 
 @dataclass
@@ -94,17 +99,26 @@ class MonthRecord:
 
 
 def initial_state(model: Model, runs: np.ndarray) -> ChunkState:
+    runs = np.asarray(runs, dtype=np.int64)
     R = len(runs)
     rep = lambda x: np.repeat(x[None], R, axis=0)  # noqa: E731
     A, N = model.standing0.shape
     tally = np.zeros((A, N, len(S)), np.int64)
     tally[np.arange(A)[:, None], np.arange(N)[None, :], model.standing0] = R
+    dr = model.draws
+    if dr is None:
+        draw, params = np.zeros(R, np.int64), model.params
+        cred_a, cred_b, momentum = rep(model.cred_a0), rep(model.cred_b0), rep(model.momentum0)
+    else:   # each run starts from its draw's beliefs and momentum
+        draw = dr.of(runs)
+        params = RunParameters(dr.params, draw)
+        cred_a, cred_b, momentum = dr.cred_a0[draw], dr.cred_b0[draw], dr.momentum0[draw]
     return ChunkState(
-        runs=np.asarray(runs, dtype=np.int64), standing=rep(model.standing0), since=rep(model.since0),
-        notice_due=rep(model.notice_due0), cred_a=rep(model.cred_a0).astype(float), cred_b=rep(model.cred_b0).astype(float),
-        momentum=rep(model.momentum0).astype(float), invited_by=rep(model.invited_by0), ratified=rep(model.ratified0),
+        runs=runs, standing=rep(model.standing0), since=rep(model.since0),
+        notice_due=rep(model.notice_due0), cred_a=cred_a.astype(float), cred_b=cred_b.astype(float),
+        momentum=momentum.astype(float), invited_by=rep(model.invited_by0), ratified=rep(model.ratified0),
         first_exit=np.full((R, model.n_states), -1, np.int16), counts=np.zeros((R, len(COUNTERS)), np.int32),
-        ended=np.full((R, A), -1, np.int16), tally=tally,
+        ended=np.full((R, A), -1, np.int16), tally=tally, draw=draw, params=params,
     )
 
 
@@ -251,13 +265,13 @@ def _crises(model: Model, st: ChunkState, mo: Month) -> tuple[np.ndarray, ...]:
     """The month's crises as cells: (runs, victims, types, aggressors, severities, shared), in row-major
     order; drawn from the sources (the most severe per victim), then the timeline's injected
     crises, which replace any drawn crisis of their victim in every run."""
-    p, tl, R, N, t = model.params, model.tl, len(st.runs), model.n_states, mo.t
+    p, tl, R, N, t = st.params.rows(None, 1), model.tl, len(st.runs), model.n_states, mo.t
     K, J = len(model.src_rate), len(model.sh_rate)
     fr_, fk_, us = _NONE[0], _NONE[1], np.zeros(0)
     if K:
         u = mo.draw("crises", model.crisis_slots)   # (R, 2K): one call
         rate = model.src_rate if model.src_rate_per_run is None else model.src_rate_per_run[st.runs]
-        fired = u[:, :K] < crises.p_arrival(p, rate, tl.threat[t][model.src_victim], model.src_type)
+        fired = u[:, :K] < crises.p_arrival(p, rate, tl.threat[t][model.src_victim], model.src_type)   # (R, K)
         fr_, fk_ = np.divmod(np.flatnonzero(fired), K)   # the sources that fired, in the order of fired's cells
         us = u[fr_, K + fk_]
     if J:   # shared sources: one event exposes several states with one severity (crises.shared_cells)
@@ -266,7 +280,8 @@ def _crises(model: Model, st: ChunkState, mo: Month) -> tuple[np.ndarray, ...]:
         sr, sj = np.divmod(np.flatnonzero(fired), J)
         sr, sk, su = crises.shared_cells(sr, sj, u[sr, J + sj], model.sh_pairs)
         fr_, fk_, us = np.concatenate([fr_, sr]), np.concatenate([fk_, K + sk]), np.concatenate([us, su])
-    cr, ci, ck, sev = crises.select_sparse(fr_, fk_, crises.severity(p, us), model.origin_victim, N)
+    sev = crises.severity(st.params.rows(fr_), us)   # the severity of each fired source's crisis, in its run
+    cr, ci, ck, sev = crises.select_sparse(fr_, fk_, sev, model.origin_victim, N)
     ctype, caggr, shared = model.origin_type[ck], model.origin_aggressor[ck], ck >= K
     inj = tl.crisis_type[t] >= 0
     if inj.any():
@@ -371,7 +386,7 @@ def _dissolve(model: Model, st: ChunkState, mo: Month, a: int) -> None:
     spending = (model.terms.milex if model.terms.milex is not None else np.zeros(model.n_states)) * model.tl.capability[mo.t]
     f = dissolution.alliance_features(parties, spending, mo.m - model.in_force_month[a])
     u = mo.draw("dissolution", model.end_slots[a:a + 1])[:, 0]
-    _end_treaty(model, st, mo, a, alive & (u < dissolution.p_dissolve(model.params, f)))
+    _end_treaty(model, st, mo, a, alive & (u < dissolution.p_dissolve(st.params, f)))
 
 
 def treaty_calendar(model: Model, st: ChunkState, mo: Month) -> None:
@@ -419,7 +434,7 @@ def make_requests(model: Model, st: ChunkState, mo: Month) -> None:
             # the victims' credibility only (the same division, cell by cell)
             cred_v = credibility.mean(st.cred_a[:, a, :][ri, vi], st.cred_b[:, a, :][ri, vi])
             power = requests.power_share(model.terms.milex, vi, int(model.leader[a]))
-            asked = u < requests.p_request(model.params, kt, ks, cred_v, power, sh)
+            asked = u < requests.p_request(st.params.rows(ri), kt, ks, cred_v, power, sh)
             ri, vi, kt, ka, ks = ri[asked], vi[asked], kt[asked], ka[asked], ks[asked]
         mo.requests[a] = (ri, vi, kt, ka, ks)
 
@@ -439,11 +454,13 @@ def _decision_features(model: Model, st: ChunkState, mo: Month, a: int, V: np.nd
 def decide(model: Model, st: ChunkState, mo: Month) -> None:
     """The request's shared shock, votes at the deploy and limited levels given it; the council's answer by the treaty's procedure
     (``treaty.procedure.council_answer``); the victim and the observers update their beliefs."""
-    p, N = model.params, model.n_states
+    N = model.n_states
     for a in range(len(model.alliances)):
         ri, vi, kt, ka, ks = mo.requests[a]
         if not len(ri):
             continue
+        p = st.params.rows(ri)   # each request's run's values: (K,) ...
+        pc = st.params.rows(ri, 1)   # ... and (K, 1) against the members' columns
         # votes only in the columns of the states that can vote in some run of the chunk (the
         # tally's voting standings): elsewhere nobody is eligible, and a vote that is not
         # eligible counts for nothing; elementwise, so the same votes where they count
@@ -461,7 +478,7 @@ def decide(model: Model, st: ChunkState, mo: Month) -> None:
         # 5. credibility: updates
         is_v = np.zeros((len(ri), N), bool)
         is_v[np.arange(len(ri)), vi] = True
-        da, db = credibility.increments(p, out[:, None], credibility.weights(p, is_v, feats.salience[:, None]),
+        da, db = credibility.increments(pc, out[:, None], credibility.weights(pc, is_v, feats.salience[:, None]),
                                          (kt == decision.THREAT)[:, None])
         _add_rows(st.cred_a[:, a, :], ri, da)
         _add_rows(st.cred_b[:, a, :], ri, db)
@@ -477,14 +494,14 @@ def decide(model: Model, st: ChunkState, mo: Month) -> None:
 # -- 5. credibility: decay -------------------------------------------------------------------------
 def decay_beliefs(model: Model, st: ChunkState, mo: Month) -> None:
     """All beliefs decay towards the prior."""
-    credibility.decay_inplace(model.params, st.cred_a, st.cred_b)
+    credibility.decay_inplace(st.params.rows(None, 2), st.cred_a, st.cred_b)   # (R, A, N)
 
 
 # -- 6. membership ---------------------------------------------------------------------------------
 def _choices(model: Model, st: ChunkState, mo: Month, a: int, cred, u) -> dict:
     """Each member's choice from its hazards (``membership``, competing risks from one uniform ``u``):
     the cells that freeze or give notice, and the frozen members and those under notice with theirs."""
-    p, (R, N) = model.params, u.shape
+    P, (R, N) = st.params, u.shape   # P.rows(...): the runs' values aligned to the cells at hand
     S_a = st.standing[:, a, :]
     pat = int(model.patron[a])
     can_notice = bool(model.can_notice[a])
@@ -498,11 +515,12 @@ def _choices(model: Model, st: ChunkState, mo: Month, a: int, cred, u) -> dict:
     cols = np.arange(N) if whole else dense
     froze_c = notice_c = act_c = _NONE
     if len(cols):   # state-major (states, runs) arrays: see _column_features
-        z = membership.margin(p, _column_features(model, st, mo.t, a, cred, cols))
+        pr = P.runs_last()   # (1, R)
+        z = membership.margin(pr, _column_features(model, st, mo.t, a, cred, cols))
         inactive = S_a.T[cols] != S.active
         if pat >= 0 and whole:
             inactive[pat] = True
-        ch = membership.choose_active(p, z, u.T[cols], inactive, can_notice)
+        ch = membership.choose_active(pr, z, u.T[cols], inactive, can_notice)
         j, r = np.divmod(np.flatnonzero(ch == 0), R)
         froze_c = r, cols[j]
         j, r = np.divmod(np.flatnonzero(ch == 1), R)
@@ -512,10 +530,10 @@ def _choices(model: Model, st: ChunkState, mo: Month, a: int, cred, u) -> dict:
     fr, fn = _cells_of(st, a, S.frozen)
     nr, nn = _cells_of(st, a, S.notice)
     zr, zi = _cat(act_c, (fr, fn), (nr, nn))
-    zc = membership.margin(p, _cell_features(model, st, mo.t, a, cred, zr, zi)) if len(zr) else np.zeros(0)
+    zc = membership.margin(P.rows(zr), _cell_features(model, st, mo.t, a, cred, zr, zi)) if len(zr) else np.zeros(0)
     k1, k2 = len(act_c[0]), len(act_c[0]) + len(fr)
     if k1:   # active members outside those columns
-        ch = membership.choose_active(p, zc[:k1], u[act_c], np.zeros(k1, bool), can_notice)
+        ch = membership.choose_active(P.rows(act_c[0]), zc[:k1], u[act_c], np.zeros(k1, bool), can_notice)
         froze_c = _cat(froze_c, (act_c[0][ch == 0], act_c[1][ch == 0]))
         notice_c = _cat(notice_c, (act_c[0][ch == 1], act_c[1][ch == 1]))
     # frozen (the patron never leaves: it stays frozen), under notice
@@ -523,11 +541,11 @@ def _choices(model: Model, st: ChunkState, mo: Month, a: int, cred, u) -> dict:
     fpat = fn == pat
     ch_f = np.full(len(fr), -1, np.int8)
     if (~fpat).any():
-        p_notice, p_return = membership.frozen_hazards(p, zf[~fpat], can_notice)
+        p_notice, p_return = membership.frozen_hazards(P.rows(fr[~fpat]), zf[~fpat], can_notice)
         ch_f[~fpat] = membership.choose(u[fr[~fpat], fn[~fpat]], p_notice, p_return)
     ch_n = np.full(len(nr), -1, np.int8)
     if len(nr):
-        ch_n[:] = membership.choose(u[nr, nn], membership.p_revoke(p, zn))
+        ch_n[:] = membership.choose(u[nr, nn], membership.p_revoke(P.rows(nr), zn))
     return dict(froze=froze_c, notice=notice_c, frozen=(fr, fn), ch_f=ch_f, under_notice=(nr, nn), ch_n=ch_n)
 
 
@@ -545,8 +563,8 @@ def _council(model: Model, st: ChunkState, mo: Month, a: int, ch: dict) -> tuple
         return _NONE, _NONE
     uc = mo.draw("council", model.state_slots[a][cn_][:, None], cr_)[:, 0]
     k = len(sfr)
-    hit_f = uc[:k] < membership.p_suspend(model.params, mo.m - st.since[:, a, :][sfr, sfn])
-    hit_s = uc[k:] < membership.p_reinstate(model.params, (len(sr),))
+    hit_f = uc[:k] < membership.p_suspend(st.params.rows(sfr), mo.m - st.since[:, a, :][sfr, sfn])
+    hit_s = uc[k:] < membership.p_reinstate(st.params.rows(sr), (len(sr),))
     return (sfr[hit_f], sfn[hit_f]), (sr[hit_s], sn[hit_s])
 
 
@@ -557,7 +575,7 @@ def _renewal(model: Model, st: ChunkState, mo: Month, a: int, cred) -> tuple:
     S_a = st.standing[:, a, :]
     ua = mo.draw("renewal", model.state_slots[a])
     may = ((S_a == S.active) | (S_a == S.frozen)) & (np.arange(model.n_states) != model.patron[a])
-    lapse = may & (ua < membership.p_lapse(model.params, member_features(model, st, mo.t, a, cred)))
+    lapse = may & (ua < membership.p_lapse(st.params.rows(None, 1), member_features(model, st, mo.t, a, cred)))
     return _move_cells(st, a, Action.lapse, *_cells(lapse), mo.m)
 
 
@@ -566,7 +584,7 @@ def weigh_membership(model: Model, st: ChunkState, mo: Month) -> None:
     transitions, notice due dates by ``Model.notice_due_at``; the council's suspensions; renewal windows;
     momentum."""
     R, N, f = len(st.runs), model.n_states, model.focus
-    dm = membership.momentum_decay(model.params)
+    dm = membership.momentum_decay(st.params)   # (R,) with draws
     for a in range(len(model.alliances)):
         # beliefs' means: on the whole chunk for the focus alliance (its record), elsewhere only where
         # a margin needs them (_column_features, _cell_features: the same division, cell by cell)
@@ -606,7 +624,6 @@ def weigh_membership(model: Model, st: ChunkState, mo: Month) -> None:
 # -- 7. accession ----------------------------------------------------------------------------------
 def _invitations(model: Model, st: ChunkState, mo: Month, a: int) -> None:
     """Applications, and the council's invitations (``accession.p_invite``)."""
-    p = model.params
     S_a = st.standing[:, a, :]
     cols = _cols(st, a, S.outside, S.withdrawn)
     cols = cols[cols != model.patron[a]]
@@ -615,7 +632,7 @@ def _invitations(model: Model, st: ChunkState, mo: Month, a: int) -> None:
         align = model.affinity[cols, model.leader[a]]
         sub = S_a.take(cols, axis=1)
         applies = ((sub == S.outside) | (sub == S.withdrawn)) & (ua < accession.p_apply(
-            p, align, model.tl.threat[mo.t][cols], model.terms.outside[cols] + model.tl.outside[mo.t][cols]))
+            st.params.rows(None, 1), align, model.tl.threat[mo.t][cols], model.terms.outside[cols] + model.tl.outside[mo.t][cols]))
         applies &= (st.ended[:, a] < 0)[:, None]   # nobody joins a treaty that has ended
         applies &= ~((sub == S.withdrawn) & (st.since[:, a, :].take(cols, axis=1) == mo.m))   # nor in the month it left
         _move_cells(st, a, Action.apply, *_cells_cols(applies, cols), mo.m)
@@ -627,7 +644,7 @@ def _invitations(model: Model, st: ChunkState, mo: Month, a: int) -> None:
         # its own slot of the invitation stream (not the application's)
         u = mo.draw("accession", model.invite_slots[a][ii, ii][:, None], ri)[:, 0]
         aff = accession.council_affinity(model.affinity[ii], voters)
-        ok = voters.any(1) & (u < accession.p_invite(p, aff, model.tl.threat[mo.t][ii]))
+        ok = voters.any(1) & (u < accession.p_invite(st.params.rows(ri), aff, model.tl.threat[mo.t][ii]))
         _move_cells(st, a, Action.invite, ri[ok], ii[ok], mo.m)
         st.invited_by[ri[ok], a, ii[ok], :] = voters[ok]
         st.ratified[ri[ok], a, ii[ok], :] = False
@@ -645,7 +662,7 @@ def accede(model: Model, st: ChunkState, mo: Month) -> None:
             members_now = st.standing[ri, a, :]
             pending = awaited_ratifications(st.invited_by[ri, a, ii, :], st.ratified[ri, a, ii, :], members_now)
             u = mo.draw("ratification", model.ratify_slots[a][ii], ri)
-            pr = accession.p_ratify(model.params, model.affinity[ii], model.grievance[:, ii].T)
+            pr = accession.p_ratify(st.params.rows(ri, 1), model.affinity[ii], model.grievance[:, ii].T)
             st.ratified[ri, a, ii, :] |= pending & (u < pr)
             done = ~awaited_ratifications(st.invited_by[ri, a, ii, :], st.ratified[ri, a, ii, :], members_now).any(1)
             admitted = _move_cells(st, a, Action.admit, ri[done], ii[done], mo.m)

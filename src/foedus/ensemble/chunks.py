@@ -16,7 +16,6 @@ import numpy as np
 
 from foedus.engine.compile import Model
 from foedus.engine.step import run_months
-from foedus.ensemble.draws import pieces
 from foedus.ensemble.summary import Summary
 
 
@@ -29,9 +28,7 @@ class ChunkSpec:
     run_stop: int
     per_run: bool = True
     out_dir: str | None = None   # where chunks/chunk-NNNNN.npz goes (None: keep in memory only)
-    draws: tuple[Model, ...] = ()   # one model per parameter draw (``ensemble.draws``); () : ``model`` for every run
-    total_runs: int = 0             # the ensemble's run count (the draws' blocks depend on it)
-    k: int = 1                      # the number of parameter draws (the shape of the per-draw counts)
+    k: int = 1                      # the number of parameter draws (``Model.draws``: the shape of the per-draw counts)
 
     @property
     def runs(self) -> int:
@@ -42,20 +39,19 @@ class ChunkSpec:
 
 
 def chunk_specs(model: Model, runs: int, seed: int, chunk_size: int, per_run: bool = True,
-                out_dir: str | None = None, draws: tuple[Model, ...] = ()) -> list[ChunkSpec]:
-    return [ChunkSpec(model, seed, k, s, min(s + chunk_size, runs), per_run, out_dir, tuple(draws), runs, max(1, len(draws)))
-            for k, s in enumerate(range(0, runs, chunk_size))]
+                out_dir: str | None = None) -> list[ChunkSpec]:
+    k = len(model.draws.params) if model.draws is not None else 1
+    return [ChunkSpec(model, seed, i, s, min(s + chunk_size, runs), per_run, out_dir, k)
+            for i, s in enumerate(range(0, runs, chunk_size))]
 
 
 def run_chunk(spec: ChunkSpec) -> tuple[int, Summary]:
-    """Simulate one chunk, each run with its parameter draw's model; write its summary file
-    atomically if ``out_dir`` is set."""
+    """Simulate one chunk, every run in one pass, each with its parameter draw's values
+    (``Model.draws``); write its summary file atomically if ``out_dir`` is set."""
     m = spec.model
     summary = Summary.empty(m.months, m.n_states, spec.per_run, spec.k)
-    for d, start, stop in pieces(spec.run_start, spec.run_stop, spec.total_runs, spec.k):
-        model = spec.draws[d] if spec.draws else m
-        st = run_months(model, np.arange(start, stop), spec.seed, summary.observe)
-        summary.finish(st, m.months, m.focus, d)
+    st = run_months(m, np.arange(spec.run_start, spec.run_stop), spec.seed, summary.observe)
+    summary.finish(st, m.months, m.focus)
     path = spec.path()
     if path is not None:
         summary.save(path)

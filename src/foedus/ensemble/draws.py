@@ -1,51 +1,33 @@
 """Runs split across parameter draws.
 
 With ``K`` parameter draws the ``runs`` runs are split into ``K`` contiguous blocks of run numbers:
-run ``r`` carries draw ``r * K // runs``. The block depends on the run number, the run count and
-``K`` alone, so a chunk (a range of run numbers) simulates each of its runs with the same draw
-whatever the chunk size, the order chunks finish in or the executor; and two arms of a comparison
-with the same seed and run count pair each run with the same draw (common random numbers).
-Contiguous blocks keep a chunk to one or two draws, so the engine stays vectorised over runs."""
+run ``r`` carries draw ``r * K // runs`` (:func:`draw_of`). The draw depends on the run number, the
+run count and ``K`` alone, so a chunk (a range of run numbers) simulates each of its runs with the
+same draw whatever the chunk size, the order chunks finish in or the executor; and two arms of a
+comparison with the same seed and run count pair each run with the same draw (common random
+numbers). The engine simulates a chunk's runs in one pass whatever their draws: each parameter a
+month reads is, per run, its draw's value (``engine.compile.Model.draws``,
+``model.parameters.RunParameters``)."""
 
 from __future__ import annotations
 
-import numpy as np
-
-from foedus.engine.compile import Model, with_parameters
+from foedus.engine.compile import Model, draw_of, with_draws
 from foedus.errors import ArgumentError
 from foedus.model import posterior
 from foedus.seeds import check_seed
 
-
-def draw_of(run: np.ndarray | int, runs: int, k: int) -> np.ndarray | int:
-    """The draw index of global run number(s) ``run`` (0 when ``k`` <= 1)."""
-    if k <= 1:
-        return np.zeros_like(run) if isinstance(run, np.ndarray) else 0
-    return (np.asarray(run, dtype=np.int64) * k) // runs if isinstance(run, np.ndarray) else (run * k) // runs
+__all__ = ["draw_models", "draw_of"]
 
 
-def pieces(run_start: int, run_stop: int, runs: int, k: int) -> list[tuple[int, int, int]]:
-    """The chunk's run range cut at draw boundaries: ``(draw, start, stop)`` in run order."""
-    if k <= 1:
-        return [(0, run_start, run_stop)]
-    out = []
-    r = run_start
-    while r < run_stop:
-        d = draw_of(r, runs, k)
-        nxt = -(-(d + 1) * runs // k)   # the first run of draw d + 1
-        stop = min(run_stop, nxt)
-        out.append((d, r, stop))
-        r = stop
-    return out
-
-
-def draw_models(model: Model, k: int, seed: int, prior_draws: bool, fixed, runs: int | None = None,
+def draw_models(model: Model, k: int, seed: int, prior_draws: bool, fixed, runs: int,
                 post: posterior.Posterior | None = None) -> tuple:
-    """The posterior's draws (``foedus.model.posterior.draws``) and one compiled model per draw
-    (none when ``k`` <= 1: every run uses ``model``)."""
+    """The posterior's draws (``foedus.model.posterior.draws``) and ``model`` with its ``runs`` runs
+    split across them (``Model.draws``; ``model`` itself when ``k`` <= 1: every run uses its parameters)."""
     check_seed(seed)
     k = posterior.check_draws(k)
     if isinstance(runs, int) and not isinstance(runs, bool) and k > max(runs, 1):
         raise ArgumentError("--param-draws", f"at most the number of runs ({runs})", k)
     drawn = posterior.draws(k, seed, model.params, fixed, prior_draws, post)
-    return drawn, with_parameters(model, [model.params.replace(**v) for v in drawn.values])
+    if not drawn.values:
+        return drawn, model
+    return drawn, with_draws(model, [model.params.replace(**v) for v in drawn.values], runs)

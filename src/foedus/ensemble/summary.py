@@ -85,9 +85,9 @@ class Summary:
         else:
             self.arrays["cred_sum"][t] += fixed.astype(np.int64).sum(0)
 
-    def finish(self, st: ChunkState, months: int, focus: int, draw: int = 0) -> None:
-        """After the last month of the runs ``st`` (all of one parameter ``draw``): first exits,
-        counters, per-draw counts, and the per-run arrays (appended after earlier runs of the chunk)."""
+    def finish(self, st: ChunkState, months: int, focus: int) -> None:
+        """After the last month of the runs ``st``: first exits, counters, the counts per parameter
+        draw (``ChunkState.draw``), and the per-run arrays."""
         n = st.first_exit.shape[1]
         fe = np.where(st.first_exit < 0, months, st.first_exit).astype(np.int64)
         self.arrays["first_exit_hist"] += np.bincount((fe + np.arange(n) * (months + 1)).ravel(),
@@ -95,10 +95,13 @@ class Summary:
         self.arrays["counters"] += st.counts.sum(0, dtype=np.int64)
         self.arrays["runs"] += len(st.runs)
         final = st.standing[:, focus, :]
-        self.arrays["draw_standing"][draw] += np.bincount(
-            (final.astype(np.int64) + np.arange(n) * N_STANDINGS).ravel(), minlength=n * N_STANDINGS).reshape(n, N_STANDINGS)
-        self.arrays["draw_exit"][draw] += (st.first_exit >= 0).sum(0)
-        self.arrays["draw_runs"][draw] += len(st.runs)
+        k = len(self.arrays["draw_runs"])
+        cell = (st.draw[:, None] * n + np.arange(n)) * N_STANDINGS + final.astype(np.int64)
+        self.arrays["draw_standing"] += np.bincount(cell.ravel(), minlength=k * n * N_STANDINGS).reshape(k, n, N_STANDINGS)
+        exited = st.first_exit >= 0
+        self.arrays["draw_exit"] += np.bincount((st.draw[:, None] * n + np.arange(n))[exited],
+                                                minlength=k * n).reshape(k, n)
+        self.arrays["draw_runs"] += np.bincount(st.draw, minlength=k)
         if self.per_run:
             new = dict(run=st.runs.copy(), final_standing=final.copy(), first_exit=st.first_exit.copy(),
                        final_cred=st.cred_a[:, focus, :] / (st.cred_a[:, focus, :] + st.cred_b[:, focus, :]),

@@ -41,8 +41,8 @@ def p_spread(params, in_unrest):
 
 def spread_unrest(model, st, month) -> None:
     """The phase: members of the focus alliance without a crisis catch the month's unrest."""
-    p = model.params
-    if p["unrest_contagion"] <= 0:   # off (the default): nothing spreads, nothing is drawn
+    p = st.params   # the chunk's runs' values (``engine.step.ChunkState.params``)
+    if np.all(p["unrest_contagion"] <= 0):   # off (the default): nothing spreads, nothing is drawn
         return
     cr, ci, ctype, caggr, sev, shared = month.crises
     R, N = len(st.runs), model.n_states
@@ -53,11 +53,11 @@ def spread_unrest(model, st, month) -> None:
     rows = np.flatnonzero(k)
     members = np.isin(st.standing[rows, model.focus, :], sorted(MEMBER_STANDINGS))
     u = month.draw("contagion", model.state_slots[model.focus], rows)                   # (rows, N)
-    hit = members & (month.crisis[rows] < 0) & (u < p_spread(p, k[rows])[:, None])
+    hit = members & (month.crisis[rows] < 0) & (u < p_spread(p.rows(rows), k[rows])[:, None])
     r, i = np.nonzero(hit)
     if not len(r):
         return
-    s_new = crises.severity(p, month.draw("contagion_severity", model.state_slots[model.focus][i][:, None], rows[r])[:, 0])
+    s_new = crises.severity(p.rows(rows[r]), month.draw("contagion_severity", model.state_slots[model.focus][i][:, None], rows[r])[:, 0])
     cr, ci = np.concatenate([cr, rows[r]]), np.concatenate([ci, i])
     ctype = np.concatenate([ctype, np.full(len(r), UNREST, ctype.dtype)])
     caggr, sev = np.concatenate([caggr, np.full(len(r), -1, caggr.dtype)]), np.concatenate([sev, s_new])

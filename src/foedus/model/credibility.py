@@ -25,6 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from foedus.chronology import month_index
+from foedus.model._math import scalar_pow
 from foedus.model.mechanism import Feature, Mechanism
 from foedus.model.parameters import JUDGEMENT, Param
 
@@ -59,7 +60,7 @@ def mean(a, b):
 
 
 def decay_factor(params) -> float:
-    return 0.5 ** (1.0 / params["cred_half_life"])
+    return scalar_pow(0.5, 1.0 / params["cred_half_life"])
 
 
 def decay(params, a, b):

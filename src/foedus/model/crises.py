@@ -61,8 +61,13 @@ AS_WRITTEN = {f"crisis_scale_{t}": 1.0 for t in TYPES}
 
 def type_scale(params, crisis_type):
     """The fitted multiplier of each crisis type code (``timeline.CRISIS_CODES``), times ``crisis_rate_scale``."""
-    scale = np.array([params[f"crisis_scale_{t}"] for t in TYPES]) * params["crisis_rate_scale"]
-    return scale[np.asarray(crisis_type)]
+    rate_scale = params["crisis_rate_scale"]
+    if np.ndim(rate_scale) == 0 and not any(np.ndim(params[f"crisis_scale_{t}"]) for t in TYPES):
+        scale = np.array([params[f"crisis_scale_{t}"] for t in TYPES]) * rate_scale
+        return scale[np.asarray(crisis_type)]
+    # per-row parameters (rows, 1) against codes (..., sources): each row's scale at each code
+    # (``wrap``: the code -1 is the last type, as a negative index is)
+    return np.choose(np.asarray(crisis_type), [params[f"crisis_scale_{t}"] * rate_scale for t in TYPES], mode="wrap")
 
 
 def p_arrival(params, rate, threat, crisis_type):

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from foedus.model._math import sigmoid
+from foedus.model._math import along_rows, sigmoid
 from foedus.model.mechanism import Feature, Mechanism
 from foedus.model.parameters import JUDGEMENT, Param
 from foedus.treaty.procedure import ANSWERS as OUTCOMES  # noqa: F401  (the answers, by their codes)
@@ -110,17 +110,17 @@ THREAT = 3
 
 
 def utility(params, level: str, f: DecisionFeatures) -> np.ndarray:
-    """u_jL, shape (K, N)."""
+    """u_jL, shape (K, N). ``params``: scalars, or per-request arrays (K,) (``RunParameters``)."""
     t = np.asarray(f.crisis_type)
     base = params["decision_base_deploy"] if level == "deploy" else params["decision_base_limited"]
     k = 1.0 if level == "deploy" else params["decision_cost_limited"]
     typecost = np.where(t == UNREST, params["decision_typecost_unrest"], 1.0)
     oblig = f.covered * (params["decision_obligation"] + params["decision_reputation"] * (f.salience - 1.0))
-    cost = (k * typecost * f.severity)[:, None] / np.maximum(f.spare, params["spare_floor"])
-    return (base + oblig[:, None]
-            + params["decision_affinity"] * (f.aff_victim - f.aff_aggressor)
-            + params["decision_regime"] * (t == UNREST)[:, None] * f.regime_member * f.regime_victim[:, None]
-            - params["decision_cost"] * cost)
+    cost = (k * typecost * f.severity)[:, None] / np.maximum(f.spare, along_rows(params["spare_floor"]))
+    return (along_rows(base) + oblig[:, None]
+            + along_rows(params["decision_affinity"]) * (f.aff_victim - f.aff_aggressor)
+            + along_rows(params["decision_regime"]) * (t == UNREST)[:, None] * f.regime_member * f.regime_victim[:, None]
+            - along_rows(params["decision_cost"]) * cost)
 
 
 def vote_probs(params, level: str, f: DecisionFeatures, shock=None):
@@ -135,11 +135,12 @@ def vote_probs(params, level: str, f: DecisionFeatures, shock=None):
 def _vote_probs_of_utility(params, u, f: DecisionFeatures):
     present = ~np.asarray(f.frozen, dtype=bool)        # a frozen member's yes and no are 0 (a product, not a where: faster)
     p_yes = sigmoid(u) * present
-    p_no = sigmoid(-u - params["decision_abstain_band"]) * present
+    p_no = sigmoid(-u - along_rows(params["decision_abstain_band"])) * present
     p_abs = 1.0 - p_yes - p_no
     # Where abstention would block, a member inclined to abstain chooses: consent (silence) or veto.
-    silent = ~np.asarray(f.abstention, dtype=bool)[:, None] * params["decision_silence"] * p_abs
-    vetoing = ~np.asarray(f.abstention, dtype=bool)[:, None] * (1.0 - params["decision_silence"]) * p_abs
+    silence = along_rows(params["decision_silence"])
+    silent = ~np.asarray(f.abstention, dtype=bool)[:, None] * silence * p_abs
+    vetoing = ~np.asarray(f.abstention, dtype=bool)[:, None] * (1.0 - silence) * p_abs
     return p_yes + silent, p_abs - silent - vetoing, p_no + vetoing
 
 

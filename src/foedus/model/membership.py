@@ -47,7 +47,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from foedus.model._math import sigmoid
+from foedus.model._math import scalar_pow, sigmoid
 from foedus.model.mechanism import Feature, Mechanism
 from foedus.model.parameters import JUDGEMENT, Param
 
@@ -222,7 +222,7 @@ def p_reinstate(params, shape=()):
 
 
 def momentum_decay(params) -> float:
-    return 0.5 ** (1.0 / params["momentum_half_life"])
+    return scalar_pow(0.5, 1.0 / params["momentum_half_life"])
 
 
 def momentum_from_record(params, events, alliance: str, until_month: int) -> float:

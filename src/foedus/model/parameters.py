@@ -26,6 +26,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
+import numpy as np
+
 from foedus.errors import ArgumentError, ScenarioError
 
 JUDGEMENT = "judgement"
@@ -153,6 +155,14 @@ class Parameters(Mapping[str, float]):
     def replace(self, **changes: float) -> "Parameters":
         return Parameters({**self.values, **changes})
 
+    def rows(self, index=None, trailing: int = 0) -> "Parameters":
+        """The values for some rows of a chunk (:meth:`RunParameters.rows`): one set of values serves
+        every row, so the scalars themselves."""
+        return self
+
+    def runs_last(self) -> "Parameters":
+        return self
+
     def to_dict(self) -> dict[str, float]:
         return dict(self.values)
 
@@ -170,6 +180,48 @@ class Parameters(Mapping[str, float]):
             except ArgumentError:
                 raise ScenarioError(file, f"parameters.{k}", f"a value in [{reg[k].lower:g}, {reg[k].upper:g}]", v) from None
         return cls({**dict(overrides), **dict(extra or {})})
+
+
+class RunParameters(Mapping[str, "float | np.ndarray"]):
+    """The parameters of a chunk's runs when the runs carry different parameter draws: each run's
+    value is its draw's. ``params[name]`` is a scalar where every draw has the same value, else an
+    array aligned to the rows a mechanism computes on (:meth:`rows`), so the model's functions -- the
+    one home of each rule, called by the likelihood with scalars -- do the same elementwise
+    arithmetic per row, bit for bit what each draw's own scalars give."""
+
+    __slots__ = ("draws", "_table", "_runs", "_draw")
+
+    def __init__(self, draws, run_draw: np.ndarray, _table: dict | None = None, _draw: np.ndarray | None = None):
+        self.draws = tuple(draws)                      # one Parameters per draw
+        self._runs = np.asarray(run_draw, np.int64)     # (R,) each run's draw
+        self._draw = self._runs if _draw is None else _draw
+        if _table is None:
+            _table = {}
+            for name in self.draws[0]:
+                v = np.array([d[name] for d in self.draws], dtype=float)
+                _table[name] = float(v[0]) if (v == v[0]).all() else v
+        self._table = _table
+
+    def rows(self, index=None, trailing: int = 0) -> "RunParameters":
+        """The values of the runs at positions ``index`` of the chunk (None: every run; one row per
+        element, so a cell, a request or a run), followed by ``trailing`` axes of length 1 to
+        broadcast against arrays (rows, states, ...)."""
+        d = self._runs if index is None else self._runs[index]
+        return RunParameters(self.draws, self._runs, self._table, d.reshape(d.shape + (1,) * trailing))
+
+    def runs_last(self) -> "RunParameters":
+        """The values of every run as one row (1, R): state-major arrays (states, runs)."""
+        return RunParameters(self.draws, self._runs, self._table, self._runs[None, :])
+
+    def __getitem__(self, key: str):
+        v = self._table[key]
+        return v if isinstance(v, float) else v[self._draw]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
 
 
 @dataclass(frozen=True, slots=True)

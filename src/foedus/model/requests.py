@@ -60,9 +60,10 @@ def p_request(params, crisis_type, severity, credibility, power=0.0, shared=Fals
     ``severity`` in (0, 1); ``credibility``: the victim's belief (mean of Beta a, b); ``power``: its
     military spending as a share of the alliance leader's (:func:`power_share`); ``shared``: the
     crisis is shared by several members. Arrays broadcast."""
-    base = np.array([params[k] for k in _BASE])
     t = np.asarray(crisis_type)
-    x = base[np.clip(t, 0, 3)] + params["request_severity"] * (np.asarray(severity) - 0.5) \
+    base = [params[k] for k in _BASE]
+    # the base of each request's type (per-row parameters: each row's own)
+    x = (np.array(base)[np.clip(t, 0, 3)] if not any(np.ndim(b) for b in base) else np.choose(np.clip(t, 0, 3), base)) + params["request_severity"] * (np.asarray(severity) - 0.5) \
         + params["request_credibility"] * (np.asarray(credibility) - 0.5) - params["request_power"] * np.asarray(power) \
         + params["request_shared"] * np.asarray(shared, dtype=float)
     return np.where(t >= 0, sigmoid(x), 0.0)

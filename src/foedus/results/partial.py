@@ -48,7 +48,7 @@ def chunk_status(folder: Path, manifest: dict) -> tuple[list[int], Accumulator |
     acc = Accumulator(months, len(codes), per_run=False, draws=k)
     missing = []
     for i, s in enumerate(range(0, runs, size)):
-        spec = ChunkSpec(None, 0, i, s, min(s + size, runs), per_run, str(folder), total_runs=runs, k=k)
+        spec = ChunkSpec(None, 0, i, s, min(s + size, runs), per_run, str(folder), k=k)
         part = load_chunk(spec, months, len(codes))
         if part is None:
             missing.append(i)

@@ -132,9 +132,9 @@ def retrodict(scenario, start: str | dt.date, end: str | dt.date, runs: int = 30
     model = compile_model(data, start_d, months, params, data.scenario.name)
     from foedus.ensemble.draws import draw_models
 
-    _, models = draw_models(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})}, runs,
-                            post)
-    draws = simulated_counts(model, runs, seed, chunk_size, executor, workers, progress, models)
+    _, model = draw_models(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})}, runs,
+                           post)
+    draws = simulated_counts(model, runs, seed, chunk_size, executor, workers, progress)
     focus = data.scenario.focus
     real = real_counts(data, focus, start_d, end_d, alliance_end)
     return Retrodiction(scenario=data.scenario.name, alliance=focus, start=start_d, end=end_d, runs=runs, seed=seed,

@@ -16,7 +16,6 @@ import numpy as np
 
 from foedus.engine.compile import Model
 from foedus.engine.step import COUNTERS, ChunkState, MonthRecord, run_months
-from foedus.ensemble.draws import pieces
 from foedus.ensemble.executors import Executor, make_executor
 from foedus.retrodiction.events import CLASSES
 from foedus.treaty.membership import MEMBER_STANDINGS, Standing
@@ -68,26 +67,21 @@ class CountChunk:
     index: int
     run_start: int
     run_stop: int
-    draws: tuple[Model, ...] = ()   # one model per parameter draw (``foedus.ensemble.draws``)
-    total_runs: int = 0
 
 
 def count_chunk(spec: CountChunk) -> tuple[int, np.ndarray]:
-    """Simulate one chunk of runs, each with its parameter draw's model; its per-run counts (runs, classes)."""
-    parts = []
-    for d, start, stop in pieces(spec.run_start, spec.run_stop, spec.total_runs, max(1, len(spec.draws))):
-        model = spec.draws[d] if spec.draws else spec.model
-        obs = RunCounts(model, stop - start)
-        parts.append(obs.finish(run_months(model, np.arange(start, stop), spec.seed, obs.observe)))
-    return spec.index, np.concatenate(parts)
+    """Simulate one chunk of runs in one pass, each with its parameter draw's values (``Model.draws``);
+    its per-run counts (runs, classes)."""
+    obs = RunCounts(spec.model, spec.run_stop - spec.run_start)
+    return spec.index, obs.finish(run_months(spec.model, np.arange(spec.run_start, spec.run_stop), spec.seed, obs.observe))
 
 
 def simulated_counts(model: Model, runs: int, seed: int, chunk_size: int = 1000,
                      executor: str | Executor = "serial", workers: int | None = None,
-                     progress: Callable[[int], None] | None = None, draws: tuple[Model, ...] = ()) -> np.ndarray:
+                     progress: Callable[[int], None] | None = None) -> np.ndarray:
     """(runs, len(SIMULATED)) int64: each run's count of each simulated class, in run order.
-    ``progress(runs_done)`` after each chunk; ``draws``: one model per parameter draw."""
-    specs = [CountChunk(model, seed, k, s, min(s + chunk_size, runs), tuple(draws), runs)
+    ``progress(runs_done)`` after each chunk; the runs' parameter draws are the model's (``Model.draws``)."""
+    specs = [CountChunk(model, seed, k, s, min(s + chunk_size, runs))
              for k, s in enumerate(range(0, runs, chunk_size))]
     parts: dict[int, np.ndarray] = {}
     with make_executor(executor, workers) as ex:
