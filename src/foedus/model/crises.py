@@ -65,9 +65,9 @@ def type_scale(params, crisis_type):
     if np.ndim(rate_scale) == 0 and not any(np.ndim(params[f"crisis_scale_{t}"]) for t in TYPES):
         scale = np.array([params[f"crisis_scale_{t}"] for t in TYPES]) * rate_scale
         return scale[np.asarray(crisis_type)]
-    # per-row parameters (rows, 1) against codes (..., sources): each row's scale at each code
-    # (``wrap``: the code -1 is the last type, as a negative index is)
-    return np.choose(np.asarray(crisis_type), [params[f"crisis_scale_{t}"] * rate_scale for t in TYPES], mode="wrap")
+    # per-row parameters (rows, 1) against codes (sources,): a table (rows, types), each row's scales
+    table = np.concatenate(np.broadcast_arrays(*(params[f"crisis_scale_{t}"] * rate_scale for t in TYPES)), axis=-1)
+    return table[..., np.asarray(crisis_type)]
 
 
 def p_arrival(params, rate, threat, crisis_type):

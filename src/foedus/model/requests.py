@@ -55,6 +55,14 @@ PARAMS = (
 _BASE = ("request_base_armed_attack", "request_base_member_clash", "request_base_unrest", "request_base_threat")
 
 
+def _base_of(base: list, t: np.ndarray):
+    """The base log-odds of each request's type ``t``: scalars, or per-row parameters (one per request)."""
+    if not any(np.ndim(b) for b in base):
+        return np.array(base)[t]
+    table = np.stack(np.broadcast_arrays(*base, t)[:len(base)], axis=-1)   # (requests, types)
+    return np.take_along_axis(table, t[..., None], -1)[..., 0]
+
+
 def p_request(params, crisis_type, severity, credibility, power=0.0, shared=False):
     """Probability that the victim asks. ``crisis_type``: int codes (timeline.CRISIS_CODES);
     ``severity`` in (0, 1); ``credibility``: the victim's belief (mean of Beta a, b); ``power``: its
@@ -62,8 +70,7 @@ def p_request(params, crisis_type, severity, credibility, power=0.0, shared=Fals
     crisis is shared by several members. Arrays broadcast."""
     t = np.asarray(crisis_type)
     base = [params[k] for k in _BASE]
-    # the base of each request's type (per-row parameters: each row's own)
-    x = (np.array(base)[np.clip(t, 0, 3)] if not any(np.ndim(b) for b in base) else np.choose(np.clip(t, 0, 3), base)) + params["request_severity"] * (np.asarray(severity) - 0.5) \
+    x = _base_of(base, np.clip(t, 0, 3)) + params["request_severity"] * (np.asarray(severity) - 0.5) \
         + params["request_credibility"] * (np.asarray(credibility) - 0.5) - params["request_power"] * np.asarray(power) \
         + params["request_shared"] * np.asarray(shared, dtype=float)
     return np.where(t >= 0, sigmoid(x), 0.0)
