@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install bench bench-scaling bench-pieces bench-fit clean
+.PHONY: demo test install bench bench-scaling bench-pieces bench-fit bench-draws clean
 
 # .ci/make-venv falls back to `venv --without-pip` + the system pip, then virtualenv, where
 # `python3 -m venv` cannot make a pip (Debian without python3-venv).
@@ -35,6 +35,10 @@ bench-pieces: $(STAMP)
 
 bench-fit: $(STAMP)
 	$(BIN)/python benchmarks/fit.py
+
+# a forecast with 1 and with 20 parameter draws, side by side (docs/web.md, "How fast")
+bench-draws: $(STAMP)
+	$(BIN)/python benchmarks/param_draws.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

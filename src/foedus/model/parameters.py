@@ -191,31 +191,34 @@ class RunParameters(Mapping[str, "float | np.ndarray"]):
 
     __slots__ = ("draws", "_table", "_runs", "_draw")
 
-    def __init__(self, draws, run_draw: np.ndarray, _table: dict | None = None, _draw: np.ndarray | None = None):
+    def __init__(self, draws, run_draw: np.ndarray):
         self.draws = tuple(draws)                      # one Parameters per draw
-        self._runs = np.asarray(run_draw, np.int64)     # (R,) each run's draw
-        self._draw = self._runs if _draw is None else _draw
-        if _table is None:
-            _table = {}
-            for name in self.draws[0]:
-                v = np.array([d[name] for d in self.draws], dtype=float)
-                _table[name] = float(v[0]) if (v == v[0]).all() else v
-        self._table = _table
+        self._runs = self._draw = np.asarray(run_draw, np.int64)   # (R,) each run's draw
+        self._table = {}
+        for name in self.draws[0]:
+            v = np.array([d[name] for d in self.draws], dtype=float)
+            self._table[name] = float(v[0]) if (v == v[0]).all() else v
+
+    def _view(self, draw: np.ndarray) -> "RunParameters":
+        """The same table, aligned to other rows (made each month many times: no work beyond that)."""
+        view = object.__new__(RunParameters)
+        view.draws, view._runs, view._table, view._draw = self.draws, self._runs, self._table, draw
+        return view
 
     def rows(self, index=None, trailing: int = 0) -> "RunParameters":
         """The values of the runs at positions ``index`` of the chunk (None: every run; one row per
         element, so a cell, a request or a run), followed by ``trailing`` axes of length 1 to
         broadcast against arrays (rows, states, ...)."""
         d = self._runs if index is None else self._runs[index]
-        return RunParameters(self.draws, self._runs, self._table, d.reshape(d.shape + (1,) * trailing))
+        return self._view(d.reshape(d.shape + (1,) * trailing) if trailing else d)
 
     def runs_last(self) -> "RunParameters":
         """The values of every run as one row (1, R): state-major arrays (states, runs)."""
-        return RunParameters(self.draws, self._runs, self._table, self._runs[None, :])
+        return self._view(self._runs[None, :])
 
     def __getitem__(self, key: str):
         v = self._table[key]
-        return v if isinstance(v, float) else v[self._draw]
+        return v if v.__class__ is float else v[self._draw]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._table)
