@@ -30,6 +30,13 @@ lists of cells; the margin of staying is computed only where a hazard needs it, 
 (``_column_features``); votes are cast only in the columns of states that can vote in some run.
 Every quantity is elementwise, so each cell gets the same value it would
 on the whole chunk (``tests/engine/test_sparse_bookkeeping.py``, the pinned baseline).
+
+Parameters per run. Where the runs carry parameter draws (``Model.draws``), a chunk is still one
+pass: ``ChunkState.params`` holds each run's draw's values, and each phase hands a mechanism
+``st.params.rows(cells' runs, trailing axes)`` -- the values aligned to the rows it computes on (a
+cell, a request, a run; ``runs_last()`` for state-major columns). Without draws it is
+``Model.params`` itself, plain scalars, and ``rows`` returns it unchanged
+(``tests/engine/test_run_parameters.py``: one pass equals each draw's runs simulated alone).
 """
 
 from __future__ import annotations
