@@ -19,6 +19,7 @@ from foedus.engine.step import COUNTERS, run_months
 from foedus.model import dissolution
 from foedus.model.parameters import Parameters
 from foedus.retrodiction.simulated import SIMULATED, simulated_counts
+from foedus.scenario.schema import EndCause, ends_alliance
 from foedus.treaty.membership import Standing as S
 
 PARTY = np.isin(np.arange(len(S)), [S.active, S.frozen, S.notice, S.suspended])
@@ -110,3 +111,23 @@ def test_the_hazard_is_a_probability_that_rises_with_each_coefficients_term(base
     assert 0.0 < q < 1.0
     older = dissolution.AllianceFeatures(np.array(age + 1.0), np.array(members), np.array(share), np.array(0.0))
     assert (dissolution.p_dissolve(p, older) >= q) == (slope >= 0) or np.isclose(dissolution.p_dissolve(p, older), q)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-10, 2), st.floats(-3, 3), st.integers(1, 40), st.integers(-600, 600), st.integers(-600, 600))
+def test_an_organisation_multiplies_the_odds_of_ending_by_exp_of_its_coefficient_from_the_month_after(
+        base, coef, members, month, since):
+    p = dict(Parameters({}).values, hazard_dissolve=base, dissolve_organisation=coef)
+    organised = dissolution.organised_in(month, since)
+    assert bool(organised) == (month > since)
+    f = dissolution.alliance_features(np.ones(members, bool), np.ones(members), 120, organised)
+    bare = dissolution.alliance_features(np.ones(members, bool), np.ones(members), 120, False)
+    q, q0 = float(dissolution.p_dissolve(p, f)), float(dissolution.p_dissolve(p, bare))
+    odds_ratio = (q / (1 - q)) / (q0 / (1 - q0))
+    assert np.isclose(odds_ratio, np.exp(coef) if month > since else 1.0, rtol=1e-6)
+    assert dissolution.organised_in(month, dissolution.NO_ORGANISATION) == False   # noqa: E712 - never organised
+
+
+@given(st.sampled_from(list(EndCause)))
+def test_only_a_supersession_leaves_the_alliance_standing(cause):
+    assert ends_alliance(cause) == (cause != EndCause.superseded)
