@@ -27,6 +27,7 @@ import numpy as np
 from foedus.errors import RuleViolation
 from foedus.model._math import regime_score
 from foedus.model.decision import DecisionFeatures
+from foedus.model.dissolution import NO_ORGANISATION
 from foedus.model.membership import MemberFeatures
 from foedus.model.timeline import Series
 from foedus.scenario.schema import Alliance, ScenarioFiles
@@ -111,6 +112,9 @@ class TreatyFlags:
     #: an opt-in term's ends are renewal windows (``renewal_months``)
     term_end_months: frozenset[int] = frozenset()
     expires: bool = False    # the term does not renew: the treaty ends at its first term end
+    #: the month in which the parties set up a standing organisation (``dissolution.organised_in``);
+    #: ``dissolution.NO_ORGANISATION`` without one
+    organisation_month: int = NO_ORGANISATION
 
 
 def notice_due_month(alliance: Alliance, m: int) -> int:
@@ -150,7 +154,8 @@ def treaty_flags(alliance: Alliance, data: ScenarioFiles, on: dt.date, horizon: 
         earliest_month=month_index(w.earliest) if w is not None and w.earliest else -1,
         admission=alliance.admission is not None, in_force_month=month_index(alliance.in_force),
         renewal_months=frozenset(month_index(d) for d in renewal_windows(alliance, horizon)),
-        term_end_months=frozenset(month_index(d) for d in ends), expires=t is not None and t.renewal == "none")
+        term_end_months=frozenset(month_index(d) for d in ends), expires=t is not None and t.renewal == "none",
+        organisation_month=month_index(alliance.organisation.since) if alliance.organisation else NO_ORGANISATION)
 
 
 def abstention_on(alliance: Alliance, date: dt.date) -> bool:

@@ -180,16 +180,20 @@ def brute_force_loglik(data, params) -> float:
     # renewal windows, with a party on the eve of the month
     calendar = {month_index(d) for d in term_ends(al, data.scenario.end)} if al.term is not None else set()
     calendar |= {month_index(d) for d in (al.renewal.windows if al.renewal else ())}
-    ended = {month_index(e.date) for e in applied if e.type.value == "end"}
+    # a treaty superseded by a new text did not end the alliance: its month counts as continuing
+    treaty_ends = {month_index(e.date): e.end_cause != "superseded" for e in applied if e.type.value == "end"}
+    ended = {m for m, by_parties in treaty_ends.items() if by_parties}
+    organised_after = month_index(al.organisation.since) if al.organisation else math.inf
     milex = {s.iso3: (s.capability.milex_usd_bn or 0.0) if s.capability else 0.0 for s in data.states}
-    for m in range(first + 1, min(ended | {last}) + 1):
+    for m in range(first + 1, min(set(treaty_ends) | {last}) + 1):
         eve = month_start(m) - dt.timedelta(days=1)
         parties = [c for c in codes if standing(eve, c) in (S.active, S.frozen, S.notice, S.suspended)]
         if m in calendar or not parties:
             continue
         spend = [milex[c] * value_on(tl, c, "capability_factor", month_start(m), 1.0) for c in parties]
         share = max(spend) / sum(spend) if sum(spend) > 0 else 1.0 / len(parties)
-        f = dissolution.AllianceFeatures(np.array((m - first) / 120), np.array(len(parties)), np.array(share))
+        f = dissolution.AllianceFeatures(np.array((m - first) / 120), np.array(len(parties)), np.array(share),
+                                         np.array(float(m > organised_after)))
         pd_ = float(dissolution.p_dissolve(p, f))
         ll += math.log(pd_ if m in ended else 1.0 - pd_)
     return ll

@@ -19,6 +19,7 @@ from foedus.engine.step import COUNTERS, run_months
 from foedus.model import dissolution
 from foedus.model.parameters import Parameters
 from foedus.retrodiction.simulated import SIMULATED, simulated_counts
+from foedus.scenario.schema import EndCause, ends_alliance
 from foedus.treaty.membership import Standing as S
 
 PARTY = np.isin(np.arange(len(S)), [S.active, S.frozen, S.notice, S.suspended])
@@ -31,7 +32,8 @@ def _csto(months=36, **params):
 
 
 def test_a_near_certain_dissolution_ends_the_csto_in_its_first_month_and_nothing_is_owed_after():
-    model = _csto(hazard_dissolve=5.0, dissolve_age=0.0, dissolve_members=0.0, dissolve_leader_share=0.0)
+    model = _csto(hazard_dissolve=5.0, dissolve_age=0.0, dissolve_members=0.0, dissolve_leader_share=0.0,
+                  dissolve_organisation=0.0)
     seen = []
     state = run_months(model, np.arange(200), 0, lambda t, rec, s: seen.append((rec.standing.copy(), rec.outcome.copy())))
     ended = state.ended[:, model.focus]
@@ -68,7 +70,7 @@ def test_the_csto_and_nato_records_carry_their_alliance_months_and_no_end():
     assert (rec.am_members[rec.am_month >= month_index(dt.date(2024, 3, 7)) + 1] == 32).all()   # Sweden in
     p = Parameters({}).values
     ll = likelihood.by_kind(p, foedus.calibration.observations.Observations((rec,)))["dissolution"]
-    f = dissolution.AllianceFeatures(rec.am_age, rec.am_members, rec.am_share)
+    f = dissolution.AllianceFeatures(rec.am_age, rec.am_members, rec.am_share, rec.am_organised)
     assert np.isclose(ll, np.log1p(-dissolution.p_dissolve(p, f)).sum())
 
 
@@ -104,8 +106,28 @@ def test_the_leaders_share_is_between_an_equal_share_and_one(spend, mask, age):
 def test_the_hazard_is_a_probability_that_rises_with_each_coefficients_term(base, slope, age, members, share):
     p = dict(Parameters({}).values, hazard_dissolve=base, dissolve_age=slope, dissolve_members=slope,
              dissolve_leader_share=slope)
-    f = dissolution.AllianceFeatures(np.array(age), np.array(members), np.array(share))
+    f = dissolution.AllianceFeatures(np.array(age), np.array(members), np.array(share), np.array(0.0))
     q = dissolution.p_dissolve(p, f)
     assert 0.0 < q < 1.0
-    older = dissolution.AllianceFeatures(np.array(age + 1.0), np.array(members), np.array(share))
+    older = dissolution.AllianceFeatures(np.array(age + 1.0), np.array(members), np.array(share), np.array(0.0))
     assert (dissolution.p_dissolve(p, older) >= q) == (slope >= 0) or np.isclose(dissolution.p_dissolve(p, older), q)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-10, 2), st.floats(-3, 3), st.integers(1, 40), st.integers(-600, 600), st.integers(-600, 600))
+def test_an_organisation_multiplies_the_odds_of_ending_by_exp_of_its_coefficient_from_the_month_after(
+        base, coef, members, month, since):
+    p = dict(Parameters({}).values, hazard_dissolve=base, dissolve_organisation=coef)
+    organised = dissolution.organised_in(month, since)
+    assert bool(organised) == (month > since)
+    f = dissolution.alliance_features(np.ones(members, bool), np.ones(members), 120, organised)
+    bare = dissolution.alliance_features(np.ones(members, bool), np.ones(members), 120, False)
+    q, q0 = float(dissolution.p_dissolve(p, f)), float(dissolution.p_dissolve(p, bare))
+    odds_ratio = (q / (1 - q)) / (q0 / (1 - q0))
+    assert np.isclose(odds_ratio, np.exp(coef) if month > since else 1.0, rtol=1e-6)
+    assert dissolution.organised_in(month, dissolution.NO_ORGANISATION) == False   # noqa: E712 - never organised
+
+
+@given(st.sampled_from(list(EndCause)))
+def test_only_a_supersession_leaves_the_alliance_standing(cause):
+    assert ends_alliance(cause) == (cause != EndCause.superseded)

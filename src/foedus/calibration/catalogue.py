@@ -135,6 +135,7 @@ def cell_record(files, start, stop, group: str) -> tuple[AllianceRecord, int, in
                   def_count=np.concatenate([rec.def_count, np.ones(len(dm_all))]),
                   rows=rows, group=group, cache={}, am_month=rec.am_month[am], am_age=rec.am_age[am],
                   am_members=rec.am_members[am], am_share=rec.am_share[am],
+                  am_organised=rec.am_organised[am],
                   # scored here: the exits and the renewals alone (ATOP records no crises, requests,
                   # applications or ratifications of the kinds the CSTO's and NATO's records hold)
                   cr_type=np.zeros(0, np.int64), rq_state=np.zeros(0, np.int64), ap_alignment=np.zeros(0),
@@ -227,6 +228,7 @@ def renewal_decisions(since: int = 1815, min_members: int = 2, exclude: frozense
                 continue
             rows = {k: _take(r, np.zeros(len(r.y), bool)) if k != "renewal" else r for k, r in rec.rows.items()}
             recs.append(replace(rec, rows=rows, am_month=rec.am_month[:0], am_age=rec.am_age[:0],
-                                am_members=rec.am_members[:0], am_share=rec.am_share[:0]))
+                                am_members=rec.am_members[:0], am_share=rec.am_share[:0],
+                                am_organised=rec.am_organised[:0]))
     return Observations(tuple(recs))
 

@@ -280,7 +280,8 @@ def score(params, obs: Observations, intercepts: Mapping[str, float] | None = No
             pr = accession.p_ratify(p, rec.rt_affinity, rec.rt_grievance)
             out.append(Scored("ratification", rec, np.stack([1 - pr, pr], 1), rows["ratification"].y))
         if len(rec.am_month):
-            pd_ = dissolution.p_dissolve(p, dissolution.AllianceFeatures(rec.am_age, rec.am_members, rec.am_share))
+            pd_ = dissolution.p_dissolve(p, dissolution.AllianceFeatures(rec.am_age, rec.am_members, rec.am_share,
+                                                                         rec.am_organised))
             out.append(Scored("dissolution", rec, np.stack([1 - pd_, pd_], 1), rows["dissolution"].y))
     return out
 

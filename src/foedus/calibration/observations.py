@@ -75,10 +75,10 @@ from foedus.features import (
 from foedus.errors import ScenarioError
 from foedus.model import crises
 from foedus.model.accession import council_affinity
-from foedus.model.dissolution import alliance_features
+from foedus.model.dissolution import alliance_features, organised_in
 from foedus.model.timeline import CRISIS_CODES, Series, series
 from foedus.scenario.known import current
-from foedus.scenario.schema import CrisisType, EventType, ScenarioFiles
+from foedus.scenario.schema import CrisisType, EventType, ScenarioFiles, ends_alliance
 from foedus.treaty.membership import BOUND_STANDINGS, MEMBER_STANDINGS, VOTING_STANDINGS, Standing
 
 S = Standing
@@ -196,6 +196,7 @@ class AllianceRecord:
     am_age: np.ndarray = field(default_factory=lambda: np.zeros(0))
     am_members: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     am_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    am_organised: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def regime(self) -> np.ndarray:
@@ -388,28 +389,33 @@ def _alliance_months(x: _Replayed) -> dict[str, np.ndarray]:
     """The ``dissolution`` rows: each month the alliance is in force with a party on the eve of the
     month, after the month of entry into force and outside the months in which a term ends or a
     renewal window falls (the engine's ``_dissolve``): it ends in the month of a recorded end that
-    neither the calendar nor the members' lapses make."""
-    ends = sorted(month_index(e.date) for e in x.applied if e.type == EventType.end)
-    last = ends[0] if ends else x.m_last
+    neither the calendar nor the members' lapses make. A treaty superseded by a new text did not end
+    the alliance (``ends_alliance``): its last month counts as the alliance continuing."""
+    treaty_ends = sorted((month_index(e.date), ends_alliance(e.end_cause)) for e in x.applied if e.type == EventType.end)
+    ends = [m for m, ended in treaty_ends if ended]
+    last = treaty_ends[0][0] if treaty_ends else x.m_last
     codes = [c for c in x.codes if c in x.hist]
     spend = x.terms.milex if x.terms.milex is not None else np.zeros(len(x.codes))
-    out = {k: [] for k in ("month", "age", "members", "share")}
+    out = {k: [] for k in ("month", "age", "members", "share", "organised")}
     for m in range(max(x.flags.in_force_month + 1, x.m_first), last + 1):
         if m in x.flags.term_end_months or m in x.flags.renewal_months:
             continue
         eve = month_start(m) - dt.timedelta(days=1)
         parties = np.zeros(len(x.codes), bool)
         parties[[x.idx[c] for c in codes if _standing_on(x.hist[c], eve) in _PARTIES]] = True
-        f = alliance_features(parties, spend * x.tl.capability[m - x.m_first], m - x.flags.in_force_month)
+        f = alliance_features(parties, spend * x.tl.capability[m - x.m_first], m - x.flags.in_force_month,
+                              organised_in(m, x.flags.organisation_month))
         if f.members == 0:
             continue
         ended = m in ends
-        for k, v in (("month", m), ("age", f.age), ("members", f.members), ("share", f.leader_share)):
+        for k, v in (("month", m), ("age", f.age), ("members", f.members), ("share", f.leader_share),
+                     ("organised", f.organised)):
             out[k].append(v)
         x.add("dissolution", int(ended), _d(month_start(m + 1)), x.al.id,
               f"{month_start(m):%Y-%m} {x.al.id}: {'ends' if ended else 'continues'}")
     return dict(am_month=_arr(out["month"], np.int64), am_age=_arr(out["age"]),
-                am_members=_arr(out["members"], np.int64), am_share=_arr(out["share"]))
+                am_members=_arr(out["members"], np.int64), am_share=_arr(out["share"]),
+                am_organised=_arr(out["organised"]))
 
 
 def _arr(x, dtype=float, shape=(0,)):

@@ -49,6 +49,8 @@ POOLED_PRIORS: tuple[Prior, ...] = PRIORS + (
     Prior("dissolve_members", 0.0, 1.0, "judgement: no direction assumed; weak", known=TREATY_KNOWN),
     Prior("dissolve_leader_share", 0.0, 2.0, "judgement: no direction assumed; weak (a share spans less than 1)",
           known=TREATY_KNOWN),
+    Prior("dissolve_organisation", 0.0, 1.0, "judgement: no direction assumed; weak (a switch from 0 to 1)",
+          known=TREATY_KNOWN),
 )
 #: The intercepts' grid (logit units) on which each alliance's log-likelihood is interpolated.
 GRID = np.linspace(-6.0, 6.0, 25)

@@ -18,7 +18,7 @@ from pathlib import Path
 import tomli_w
 
 from foedus.catalogue.crises import crisis_rates
-from foedus.catalogue.exits import alliance_end, member_exit
+from foedus.catalogue.exits import alliance_end, codes_at_end, member_exit
 from foedus.catalogue.crises import window as mid_window
 from foedus.catalogue.loader import (
     ATOP_CITATION,
@@ -49,6 +49,7 @@ from foedus.scenario.schema import (
     CrisisType,
     Event,
     EventType,
+    Organisation,
     ProcedureSpell,
     Regime,
     ScenarioFiles,
@@ -214,7 +215,6 @@ def _events(cat: Catalogue, al: AtopAlliance, alliance: Alliance, end: dt.date) 
     firsts = {}
     for s in al.spells:
         firsts.setdefault(s.member, s.entry)
-    at_end: list[tuple] = []
     for s in al.spells:
         abb = cat.abb(s.member)
         first = s.member not in seen
@@ -225,13 +225,10 @@ def _events(cat: Catalogue, al: AtopAlliance, alliance: Alliance, end: dt.date) 
             items.append((s.entry, 0, abb, Event(date=s.entry, type=kind, alliance=aid, actors=(abb,),
                                                  summary=f"{cat.name(s.member)} {verb} the alliance (ATOP entry date)",
                                                  source=src)))
-        if s.exit is None or s.exit > end:
+        if s.exit is None or s.exit > end or s.exit == al.end:   # the members still in leave by the end
             continue
         row = max((r for r in al.rows if r.member == s.member and r.exit == s.exit), key=lambda r: r.phase)
         codes = (row.codes.get("termmode"), row.codes.get("termcaus"))
-        if al.end is not None and s.exit == al.end:
-            at_end.append(codes)
-            continue
         successors = tuple(sorted(cat.abb(m) for m, e in firsts.items() if e == s.exit and m != s.member))
         items.append((s.exit, 1, abb, member_exit(alliance, abb, cat.name(s.member), s.exit, *codes, successors, src)))
     if alliance.term is not None and alliance.term.renewal == "opt_in":
@@ -252,10 +249,20 @@ def _events(cat: Catalogue, al: AtopAlliance, alliance: Alliance, end: dt.date) 
             items.append((start, 3, "", Event(date=start, type=EventType.statement, alliance=aid, actors=tuple(actors),
                                               summary=f"ATOP phase {p} begins (obligations: {obl})",
                                               source=f"{ATOP_SHORT}, alliance {al.atopid}, phase {p}")))
-    if al.end is not None and at_end:
+    at_end = codes_at_end(al)
+    if at_end:
         items.append((al.end, 4, "", alliance_end(alliance, al.end, at_end, f"{ATOP_SHORT}, alliance {al.atopid}")))
     items.sort(key=lambda t: (t[0], t[1], t[2]))
     return [e for *_, e in items]
+
+
+def organisation(al: AtopAlliance) -> Organisation | None:
+    """The alliance's standing organisation where ATOP codes one (``formorg``), from its first day:
+    ATOP codes the alliance, not the day its bodies were set up."""
+    if not al.formal_organisation:
+        return None
+    return Organisation(since=al.begin, source=f"{ATOP_SHORT}, alliance {al.atopid}: formorg = 1 (a formal organisation)",
+                        note="dated from the alliance's first day: ATOP does not date the organisation")
 
 
 def to_scenario(atopid: int | str, year: int, cat: Catalogue | None = None, crises: bool = True) -> ScenarioFiles:
@@ -306,7 +313,7 @@ def to_scenario(atopid: int | str, year: int, cat: Catalogue | None = None, cris
         collective_defence=prov.get("collective_defence"), consultations=prov.get("consultations", ()),
         procedure=(ProcedureSpell(since=al.begin, rule="consensus", abstention=False,
                                   source="foedus default: ATOP does not code how the allies decide"),),
-        withdrawal=prov.get("withdrawal"), term=prov.get("term"), atop_id=al.atopid,
+        withdrawal=prov.get("withdrawal"), term=prov.get("term"), atop_id=al.atopid, organisation=organisation(al),
         sources=(f"{ATOP_SHORT}, alliance {al.atopid}",))
     meta = ScenarioMeta(
         name=f"atop-{al.atopid}-{year}",

@@ -19,13 +19,16 @@ A member that leaves before the alliance ends becomes one event the replay check
   -> ``exit`` with cause ``unknown``: recorded as an exit the rules cannot explain.
 
 The members still in when the alliance ends leave by its ``end``, whose cause comes from their
-codes (``END_CAUSE``)."""
+codes (``END_CAUSE``). An end by renegotiation (``superseded``) replaced the treaty, not the
+alliance: the likelihood and the retrodictions do not count it as an end
+(``scenario.schema.ends_alliance``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 
+from foedus.catalogue.loader import AtopAlliance
 from foedus.scenario.schema import Alliance, EndCause, Event, EventType, ExitCause
 from foedus.treaty.term import way_out
 
@@ -94,8 +97,8 @@ def member_exit(alliance: Alliance, abb: str, name: str, date: dt.date, mode, ca
                  summary=f"{name} leaves; ATOP's codes do not say how", **base)
 
 
-def alliance_end(alliance: Alliance, date: dt.date, codes: list[tuple], source: str) -> Event:
-    """The end of the alliance, with the cause the codes of the members still in give."""
+def end_cause(codes: list[tuple]) -> EndCause:
+    """How the alliance ended: the cause most of the members still in at its end were coded with."""
     votes = Counter()
     for mode, cause in codes:
         mode, cause = _int(mode), _int(cause)
@@ -104,7 +107,25 @@ def alliance_end(alliance: Alliance, date: dt.date, codes: list[tuple], source: 
         c = END_CAUSE.get((mode, cause)) or END_CAUSE.get((mode, None))
         if c is not None:
             votes[c] += 1
-    cause = votes.most_common(1)[0][0] if votes else EndCause.unknown
+    return votes.most_common(1)[0][0] if votes else EndCause.unknown
+
+
+def codes_at_end(al: AtopAlliance) -> list[tuple]:
+    """(termmode, termcaus) of each member still in when the alliance ended, from its row of the
+    latest phase (none for an alliance in force at the end of the data)."""
+    if al.end is None:
+        return []
+    out = []
+    for s in al.spells:
+        if s.exit == al.end:
+            row = max((r for r in al.rows if r.member == s.member and r.exit == s.exit), key=lambda r: r.phase)
+            out.append((row.codes.get("termmode"), row.codes.get("termcaus")))
+    return out
+
+
+def alliance_end(alliance: Alliance, date: dt.date, codes: list[tuple], source: str) -> Event:
+    """The end of the alliance, with the cause the codes of the members still in give."""
+    cause = end_cause(codes)
     words = "; ".join(sorted({codes_words(m, c) for m, c in codes}))
     return Event(date=date, type=EventType.end, alliance=alliance.id, end_cause=cause,
                  summary=f"the alliance ends ({cause.value}; ATOP end date)", source=source, note=words)

@@ -56,6 +56,7 @@ CLEANING = (
     "ATOP: a blank entry or exit day is read as the 1st of the month",
     "ATOP: a day past the end of its month is clipped to the month's last day",
     "ATOP: exit year 0 = still a member at the end of the data (2016-12-31)",
+    "ATOP: a blank formorg (13 alliances) is read as no formal organisation",
     "ATOP: spells of one member in consecutive phases that meet (exit on the day of the next entry, "
     "or the day before) are one continuous membership",
     "NMC: -9 (missing) is read as no value",
@@ -168,6 +169,12 @@ class AtopAlliance:
 
     def obligations(self) -> tuple[str, ...]:
         return tuple(o for o in OBLIGATIONS if self.codes.get(o) == 1)
+
+    @property
+    def formal_organisation(self) -> bool:
+        """ATOP's ``formorg`` = 1: the treaty sets up a formal organisation (docs/catalogue.md,
+        "Organisation"). A blank (13 alliances) is read as none."""
+        return self.codes.get("formorg") == 1
 
     def in_force(self, start: dt.date, end: dt.date) -> bool:
         return self.begin <= end and (self.end is None or self.end > start)

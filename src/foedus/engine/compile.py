@@ -119,6 +119,7 @@ class Model:
     invite_slots: np.ndarray  # (A, N applicants, N) uint64
     ratify_slots: np.ndarray  # (A, N applicants, N) uint64
     end_slots: np.ndarray     # (A,) uint64: the parties' ending of the alliance (``model.dissolution``)
+    organisation_month: np.ndarray  # (A,) the month the parties set up an organisation (``dissolution.organised_in``)
     notes: tuple[str, ...] = field(default=())
     #: (runs, sources) each run's own crisis rates, in the place of ``src_rate`` (the catalogue
     #: retrodiction's draws of pooled rates); row k is global run k
@@ -244,7 +245,8 @@ def _treaty_arrays(data: ScenarioFiles, m0: int, months: int) -> dict[str, np.nd
                 can_notice=np.array([f.can_notice for f in flags], dtype=bool), notice_due_at=notice_due_at,
                 term_end=term_end, expires=np.array([f.expires for f in flags], dtype=bool),
                 admission=admission, state_slots=state_slots, vote_slots=vote_slots, shock_slots=shock_slots, invite_slots=invite_slots,
-                ratify_slots=ratify_slots, end_slots=end_slots)
+                ratify_slots=ratify_slots, end_slots=end_slots,
+                organisation_month=np.array([f.organisation_month for f in flags], dtype=np.int64))
 
 
 def _shared_sources(sources, idx: dict[str, int]) -> dict:

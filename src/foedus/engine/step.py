@@ -391,7 +391,8 @@ def _dissolve(model: Model, st: ChunkState, mo: Month, a: int) -> None:
         return
     parties = _PARTIES[st.standing[:, a, :]]
     spending = (model.terms.milex if model.terms.milex is not None else np.zeros(model.n_states)) * model.tl.capability[mo.t]
-    f = dissolution.alliance_features(parties, spending, mo.m - model.in_force_month[a])
+    f = dissolution.alliance_features(parties, spending, mo.m - model.in_force_month[a],
+                                      dissolution.organised_in(mo.m, model.organisation_month[a]))
     u = mo.draw("dissolution", model.end_slots[a:a + 1])[:, 0]
     _end_treaty(model, st, mo, a, alive & (u < dissolution.p_dissolve(st.params, f)))
 

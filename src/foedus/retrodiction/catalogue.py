@@ -9,7 +9,8 @@ alliance's end, not requests, freezes or notices, so only the classes it records
 crises (COW MID disputes against members, to 2010, where MID ends), member exits (by any cause: ATOP does not code it), accessions (simulated only where the treaty
 has an admission procedure, which ``to_scenario`` gives none), and the
 alliance's end (the engine ends a treaty at a term end, or by its parties' act, ``model.dissolution``,
-in any month of the cell). A member leaving because the whole alliance ended is
+in any month of the cell; a treaty superseded by a renegotiated text is not an end,
+``scenario.schema.ends_alliance``). A member leaving because the whole alliance ended is
 the end, not an exit: a cell stops the day before the alliance's end.
 
 Half of the alliances are held out of any fit by a rule that depends on the ATOP number alone
@@ -30,6 +31,7 @@ from foedus.calibration import crisis_rates as pooled_crises
 
 from foedus.catalogue.convert import QUIRKS, DataQuirk, to_scenario
 from foedus.catalogue.crises import MID_LAST, disputes_against
+from foedus.catalogue.exits import codes_at_end, end_cause
 from foedus.catalogue.loader import DATA_END, AtopAlliance, Catalogue, catalogue
 from foedus.chronology import month_index
 from foedus.engine.compile import Model, compile_model
@@ -40,7 +42,7 @@ from foedus.model.parameters import Parameters
 from foedus.retrodiction import rows_for, scores, summarise
 from foedus.retrodiction.events import real_counts
 from foedus.retrodiction.simulated import SIMULATED, simulated_counts
-from foedus.scenario.schema import CrisisSource, CrisisType, ScenarioFiles
+from foedus.scenario.schema import CrisisSource, CrisisType, ScenarioFiles, ends_alliance
 from foedus.treaty.membership import MEMBER_STANDINGS
 
 #: What ATOP and COW MID record, and so what a catalogue cell compares.
@@ -136,7 +138,8 @@ def prepare_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date
     params = Parameters.for_scenario(files.parameters, extra={**(parameters or {}), **crises.AS_WRITTEN})
     model = compile_model(files, start, months, params, files.scenario.name)
     real = real_counts(files, files.scenario.focus, start, stop)
-    real["alliance_ends"] = int(al.end is not None and start < al.end <= decade_end)
+    real["alliance_ends"] = int(al.end is not None and start < al.end <= decade_end
+                                and ends_alliance(end_cause(codes_at_end(al))))
     real["crises"] = mid_crises(cat, al, start, stop)
     cseed = cell_seed(seed, al.atopid, start)
     if rows:

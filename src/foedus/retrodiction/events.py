@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from foedus.ledger.replay import replay
-from foedus.scenario.schema import EventType, Outcome, ScenarioFiles
+from foedus.scenario.schema import EventType, Outcome, ScenarioFiles, ends_alliance
 
 E = EventType
 
@@ -42,7 +42,7 @@ CLASSES: tuple[EventClass, ...] = (
     EventClass("suspensions", "members suspended by the council"),
     EventClass("returns", "frozen members returning"),
     EventClass("accessions", "states joining (accession, admission, return of a former member)"),
-    EventClass("alliance_ends", "the alliance ending (dissolution, expiry, termination)"),
+    EventClass("alliance_ends", "the alliance ending (dissolution, expiry, termination; not a supersession)"),
 )
 NAMES = tuple(c.name for c in CLASSES)
 BY_NAME = {c.name: c for c in CLASSES}
@@ -85,7 +85,7 @@ def real_counts(data: ScenarioFiles, alliance: str, start: dt.date, end: dt.date
             continue
         for c in classes_of(ev):
             counts[c] += 1
-    ended = any(a.event.type == E.end and a.event.alliance == alliance and start < a.event.date <= end
-                for a in events)
+    ended = any(a.event.type == E.end and ends_alliance(a.event.end_cause) and a.event.alliance == alliance
+                and start < a.event.date <= end for a in events)
     counts["alliance_ends"] = int(ended or (alliance_end is not None and start < alliance_end <= end))
     return counts

@@ -133,6 +133,18 @@ class EndCause(StrEnum):
     unknown = "unknown"
 
 
+#: Ends after which the alliance goes on under another text: ``superseded`` (ATOP's renegotiation,
+#: termination code 2) replaces the treaty, it does not end the parties' alliance. One rule for the
+#: likelihood (the month counts as the alliance continuing, and the record stops there) and the
+#: retrodictions (not an ``alliance_ends``): :func:`ends_alliance`.
+CONTINUED = frozenset({EndCause.superseded})
+
+
+def ends_alliance(cause: "EndCause | None") -> bool:
+    """Does a treaty's end with this cause end the alliance (not merely its text)?"""
+    return cause not in CONTINUED
+
+
 class Territory(_Frozen):
     """A territory of a state apart from its home (metropolitan) territory: an overseas territory,
     a colony, a department overseas. Named in ``--place`` by ``code`` or ``name``."""
@@ -267,6 +279,16 @@ class Term(_Frozen):
         return self
 
 
+class Organisation(_Frozen):
+    """The standing organisation the parties set up: bodies that meet and act between crises (NATO's
+    North Atlantic Council, Art 9; the CSTO's bodies under its Charter of 7 Oct 2002). ``since``: the
+    day the text that creates it was signed."""
+
+    since: dt.date
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+
 class Suspension(_Frozen):
     by: Literal["council"] = "council"
     since: dt.date | None = None
@@ -298,6 +320,8 @@ class Alliance(_Frozen):
                                     "(NATO: 'integrated military command')")
     suspension: Suspension | None = None
     admission: Admission | None = None
+    organisation: Organisation | None = Field(None, description="the standing organisation the parties set up, "
+                                              "with its date and source; none: a treaty without one")
     atop_id: int | None = None
     sources: tuple[str, ...] = ()
 
@@ -308,6 +332,8 @@ class Alliance(_Frozen):
         spells = [p.since for p in self.procedure]
         if spells != sorted(spells):
             raise ValueError("procedure spells must be in date order")
+        if self.organisation is not None and self.organisation.since < self.signed:
+            raise ValueError("organisation.since must not precede signed")
         return self
 
 
