@@ -98,3 +98,20 @@ def test_a_state_effect_moves_that_states_hazards_of_leaving_alone(toy_record, v
     for kind in base:
         if not kind.startswith("member:") and kind != "renewal":
             assert np.array_equal(base[kind], moved[kind]), kind
+
+
+def test_the_summary_names_the_states_sd_and_the_largest_effects():
+    """``foedus calibrate --pooled`` prints sd_state with what it means in odds, and the states
+    whose effects are largest in size, first."""
+    from rich.console import Console
+
+    from foedus.cli.calibrate import _print_state_effects
+
+    pool = {"sd_state": 0.5, "state_effects": {
+        "371": {"state": "ARM", "value": 0.8, "se": 0.4}, "704": {"state": "UZB", "value": -1.2, "se": 0.5},
+        "2": {"state": "USA", "value": 0.01, "se": 0.1}}}
+    out = Console(width=200, record=True)
+    _print_state_effects(out, pool, largest=2)
+    text = out.export_text()
+    assert "3 states, sd 0.500" in text and "odds of leaving by 1.65" in text
+    assert text.index("UZB (COW 704) -1.200") < text.index("ARM (COW 371) +0.800") and "USA" not in text
