@@ -53,12 +53,12 @@ def test_the_state_that_leaves_more_often_gets_the_larger_effect(toy_record, val
 
 
 def test_alike_states_are_pooled_completely(toy_record, values):
-    """Every state at the population's level: the sd falls toward its bound (a tenth of the sd
-    above, where the states differ), each effect near 0, inside its standard error."""
+    """Every state at the population's level: the sd falls toward its bound (under a quarter of
+    the sd above, about 1, where the states differ), each effect within two standard errors of 0."""
     obs = likelihood.draw(values, copies(toy_record, 15), np.random.default_rng(7))
     sd, effects, se = fitted_effects(values, obs)
-    assert SD_MIN <= sd < 0.1
-    assert all(abs(v) < se[s] for s, v in effects.items())
+    assert SD_MIN <= sd < 0.25
+    assert all(abs(v) < 2 * se[s] for s, v in effects.items())
 
 
 def test_the_csto_and_nato_records_carry_their_members_state_effects(real_obs):
