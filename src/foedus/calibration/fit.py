@@ -267,12 +267,14 @@ def hessian(f, x: np.ndarray, steps: np.ndarray) -> np.ndarray:
 
 def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ...] = PRIORS,
         base: dict[str, float] | None = None, maxiter: int = 500, intercepts: dict[str, float] | None = None,
-        start: dict[str, float] | None = None, uncertainty: bool = True) -> Fit:
+        start: dict[str, float] | None = None, uncertainty: bool = True,
+        state_effects: dict[int, float] | None = None) -> Fit:
     """MAP estimate of the ``priors``' parameters on the decisions known by ``until`` (all if None).
     ``uncertainty``: also the Laplace approximation (the numerical Hessian at the mode: standard
     errors and covariance); without it, the mode alone (a backtest scores the mode).
     ``base``: values of the parameters held fixed (default: the registry's declared defaults);
-    ``intercepts``: the alliances' random intercepts, held fixed (``calibration.pooled``);
+    ``intercepts``, ``state_effects``: the alliances' and the states' random intercepts, held fixed
+    (``calibration.pooled``);
     ``start``: where the optimiser starts (default: the prior means)."""
     from scipy.optimize import minimize
 
@@ -304,7 +306,7 @@ def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ..
         nonlocal masks
         evals[0] += 1
         v = values_of(np.clip(x, lo, hi))
-        sc = likelihood.score(v, obs, intercepts)
+        sc = likelihood.score(v, obs, intercepts, state_effects)
         if masks is None:
             masks = [window(s.record.rows[s.kind].known, until) for s in sc]
         ll = sum(float(np.log(np.maximum(s.p_observed[m], likelihood.TINY)).sum()) for s, m in zip(sc, masks))
@@ -341,7 +343,7 @@ def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ..
             pass
     seconds = time.perf_counter() - t0
     v = values_of(x)
-    ll = likelihood.loglik(v, obs, until, intercepts=intercepts)
+    ll = likelihood.loglik(v, obs, until, intercepts=intercepts, state_effects=state_effects)
     return Fit(names=names, values=x, se=se, at_bound=at_bound, log_likelihood=ll, log_prior=log_prior(v, priors),
                converged=bool(res.success), message=str(res.message), iterations=int(res.nit), evaluations=evals[0],
                seconds=seconds, until=until, counts=counts, priors=priors, hessian_ok=hessian_ok,

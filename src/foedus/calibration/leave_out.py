@@ -191,7 +191,8 @@ def leave_out(scenarios, folds: int = FOLDS, runs: int = 200, seed: int = 0,
 def fold_fit(ledger: Observations, train: Sequence, base: dict[str, float]) -> dict[str, float]:
     """The :data:`LEAVING` parameters fitted (pooled, the mode) on the ledger's records and ``train``."""
     priors = tuple(p for p in POOLED_PRIORS if p.name in LEAVING)
-    return fit_pooled(Observations(ledger.records + tuple(train)), priors, base=base, uncertainty=False).fit.parameters()
+    return fit_pooled(Observations(ledger.records + tuple(train)), priors, base=base, uncertainty=False,
+                      states=False).fit.parameters()
 
 
 def pooled_values(base: dict[str, float]) -> dict[str, float]:

@@ -21,6 +21,10 @@ product of the rows' probabilities is the group's joint probability
 ``∫ f(s) Π_i p_i(s)^ask_i (1 - p_i(s))^(1 - ask_i) ds``; the outcome of a request of the group is
 averaged over the severity given the whole group's answers.
 
+The pooled fit's random intercepts (``calibration.pooled``) enter here alone: an alliance's on
+every row of its records, a state's on the rows of that state in every record
+(:func:`with_intercept`, :func:`state_shift`), on the hazards of leaving (:data:`LEAVING`) only.
+
 One evaluation on the CSTO and NATO records (~25,000 decisions) takes a few milliseconds.
 """
 
@@ -166,16 +170,18 @@ def _answers_by_severity(p, rec: AllianceRecord, sev: np.ndarray) -> np.ndarray:
     return _cached(rec, key, lambda: decision.outcome_probs(p, f).reshape(len(rec.oc_rq), sev.shape[1], 3))
 
 
-def _membership_probs(p, rec: AllianceRecord) -> list[tuple[str, np.ndarray]]:
+def _membership_probs(p, rec: AllianceRecord, shift: np.ndarray | None = None) -> list[tuple[str, np.ndarray]]:
     """The probabilities of the members' and the council's membership decisions, by kind: they read
-    the membership's and the credibility's parameters alone (:func:`reads`)."""
+    the membership's and the credibility's parameters alone (:func:`reads`). ``shift``: each
+    member-month row's state effect on the hazards of leaving (:func:`state_shift`)."""
     rows = rec.rows
     out: list[tuple[str, np.ndarray]] = []
     f = _member_features(p, rec)
     z = membership.margin(p, f)
-    hz = membership.hazards_from_margin(p, z, f.frozen, rec.can_notice)
+    ph = p if shift is None else with_intercept(p, shift)
+    hz = membership.hazards_from_margin(ph, z, f.frozen, rec.can_notice)
     # the member's own way out: notice, or a denunciation where the treaty has no way out
-    leave = hz.p_notice + membership.p_denounce(p, z, rec.can_notice)
+    leave = hz.p_notice + membership.p_denounce(ph, z, rec.can_notice)
     if len(rows["member:exit"].y):
         # ATOP records exits, not freezes: a freeze counts as staying a member
         P = membership.category_probs(hz.p_freeze, leave)
@@ -196,7 +202,7 @@ def _membership_probs(p, rec: AllianceRecord) -> list[tuple[str, np.ndarray]]:
         out.append(("council:frozen", np.stack([1 - ps, ps], 1)))
     if len(rec.rw_row):
         sub = membership.MemberFeatures(**{k: np.asarray(getattr(f, k))[rec.rw_row] for k in f.__dataclass_fields__})
-        pl = membership.p_lapse(p, sub)
+        pl = membership.p_lapse(p if shift is None else with_intercept(p, shift[rec.rw_row]), sub)
         out.append(("renewal", np.stack([1 - pl, pl], 1)))
     return out
 
@@ -217,13 +223,15 @@ def shared_severity(w, pr, y, group):
     return w, after
 
 
-#: The hazards of leaving that a random intercept of an alliance shifts (the pooled fit, ``calibration.pooled``).
+#: The hazards of leaving that a random intercept of an alliance or of a state shifts (the pooled
+#: fit, ``calibration.pooled``).
 LEAVING = ("hazard_notice", "hazard_lapse", "hazard_denounce")
 
 
-def with_intercept(p: Mapping[str, float], u: float) -> Mapping[str, float]:
-    """The values ``p`` with an alliance's random intercept ``u`` added to its hazards of leaving."""
-    if not u:
+def with_intercept(p: Mapping[str, float], u) -> Mapping[str, float]:
+    """The values ``p`` with a random intercept ``u`` added to the hazards of leaving: an
+    alliance's (a number) or, row by row, its members' state effects (an array, :func:`state_shift`)."""
+    if np.ndim(u) == 0 and not u:
         return p
     q = dict(p)
     for k in LEAVING:
@@ -231,17 +239,37 @@ def with_intercept(p: Mapping[str, float], u: float) -> Mapping[str, float]:
     return q
 
 
-def score(params, obs: Observations, intercepts: Mapping[str, float] | None = None) -> list[Scored]:
+def state_effects_of(rec: AllianceRecord, state_effects: Mapping[int, float] | None) -> tuple[float, ...]:
+    """The state effect of each state of ``rec`` (by its COW code; 0: none), () where none is given."""
+    if not state_effects:
+        return ()
+    return tuple(float(state_effects.get(c, 0.0)) for c in rec.cow)
+
+
+def state_shift(rec: AllianceRecord, effects: tuple[float, ...]) -> np.ndarray | None:
+    """Each member-month row's state effect: the pooled fit's intercept of the state whose row it is,
+    whatever the alliance (None where every effect is 0: the rows at the population's level)."""
+    if not any(effects):
+        return None
+    return np.asarray(effects)[rec.mm_state]
+
+
+def score(params, obs: Observations, intercepts: Mapping[str, float] | None = None,
+          state_effects: Mapping[int, float] | None = None) -> list[Scored]:
     """The probability of every category of every decision on the record. ``intercepts``: the
-    random intercepts of the pooled fit by a record's group (none: every record at the population's values)."""
+    random intercepts of the pooled fit by a record's group; ``state_effects``: its random
+    intercepts by state (COW code), on the rows of that state in every record, the CSTO's and
+    NATO's included (none: every record at the population's values)."""
     p0 = _values(params)
     out: list[Scored] = []
     for rec in obs.records:
         p = with_intercept(p0, (intercepts or {}).get(rec.group, 0.0))
         rows = rec.rows
         if len(rec.mm_state):
-            key = ("membership",) + tuple(p[k] for k in reads(membership.MECHANISM, credibility.MECHANISM))
-            out.extend(Scored(kind, rec, P, rows[kind].y) for kind, P in _cached(rec, key, lambda: _membership_probs(p, rec)))
+            effects = state_effects_of(rec, state_effects)
+            key = ("membership",) + tuple(p[k] for k in reads(membership.MECHANISM, credibility.MECHANISM)) + effects
+            out.extend(Scored(kind, rec, P, rows[kind].y) for kind, P in
+                       _cached(rec, key, lambda: _membership_probs(p, rec, state_shift(rec, effects))))
         if len(rec.cr_type):
             pc = crises.p_arrival(p, rec.cr_rate, 1.0, rec.cr_type)
             out.append(Scored("crisis", rec, np.stack([1 - pc, pc], 1), rows["crisis"].y))
@@ -287,10 +315,11 @@ def score(params, obs: Observations, intercepts: Mapping[str, float] | None = No
 
 
 def loglik(params, obs: Observations, until: dt.date | None = None, since: dt.date | None = None,
-           scored: list[Scored] | None = None, intercepts: Mapping[str, float] | None = None) -> float:
+           scored: list[Scored] | None = None, intercepts: Mapping[str, float] | None = None,
+           state_effects: Mapping[int, float] | None = None) -> float:
     """Sum of log probabilities of what happened, over the decisions known by ``until`` (and after ``since``)."""
     total = 0.0
-    for s in scored if scored is not None else score(params, obs, intercepts):
+    for s in scored if scored is not None else score(params, obs, intercepts, state_effects):
         m = window(s.record.rows[s.kind].known, until, since)
         total += float(np.log(np.maximum(s.p_observed[m], TINY)).sum())
     return total
@@ -304,14 +333,15 @@ def by_kind(params, obs: Observations, until=None, since=None) -> dict[str, floa
     return out
 
 
-def draw(params, obs: Observations, rng: np.random.Generator, intercepts: Mapping[str, float] | None = None) -> Observations:
+def draw(params, obs: Observations, rng: np.random.Generator, intercepts: Mapping[str, float] | None = None,
+         state_effects: Mapping[int, float] | None = None) -> Observations:
     """A record of decisions drawn from the model itself: every decision of ``obs`` gets an outcome
     drawn from the model's probabilities at ``params``, given the recorded state at that decision
     (the state, the beliefs and the momentum stay those of the real record). For recovery tests."""
     out = []
     for rec in obs.records:   # one at a time: a record may appear more than once (independent copies)
         ys = {}
-        for s in score(params, Observations((rec,)), intercepts):
+        for s in score(params, Observations((rec,)), intercepts, state_effects):
             u = rng.random(len(s.y))
             cum = np.cumsum(s.probs, axis=1)
             ys[s.kind] = np.minimum((u[:, None] >= cum).sum(1), s.probs.shape[1] - 1)

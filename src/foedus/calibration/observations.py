@@ -197,6 +197,9 @@ class AllianceRecord:
     am_members: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     am_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
     am_organised: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: each state's Correlates of War code, in the order of ``codes``: one state across records
+    #: (the pooled fit's state effects; the scenarios' ISO codes and ATOP's COW abbreviations differ)
+    cow: tuple[int, ...] = ()
 
     @property
     def regime(self) -> np.ndarray:
@@ -666,7 +669,7 @@ def build_alliance(data: ScenarioFiles, alliance_id: str, replayed=None, scenari
              **_requests(x), **_applications(x), **_ratifications(x), **_alliance_months(x)}
     return AllianceRecord(
         scenario=scenario or data.scenario.name, alliance=alliance_id, codes=x.codes, months=x.months,
-        terms=x.terms, flags=x.flags, tl=x.tl, **parts,
+        cow=tuple(s.cow for s in x.data.states), terms=x.terms, flags=x.flags, tl=x.tl, **parts,
         rows={k: Rows(k, np.array(r["y"], dtype=np.int64), np.array(r["known"], dtype="datetime64[D]"),
                       np.array([alliance_id] * len(r["y"]), dtype=object), np.array(r["actor"], dtype=object),
                       np.array(r["what"], dtype=object)) for k, r in x.rows.items()},

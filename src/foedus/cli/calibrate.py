@@ -115,12 +115,25 @@ def calibrate_cmd(
                 f"alliance-decades, {pool['catalogue']['exits_scored']} exits scored ({pool['catalogue']['exits_left_out']} "
                 f"left out: the engine cannot make them); alliances' intercepts on the hazards of leaving: sd {pool['sd']:.3f} "
                 f"(empirical Bayes, rounds: {pool['rounds']}, {pool['seconds']:.0f} s)")
+        _print_state_effects(w, pool)
     if crisis is not None:
         _print_crisis_rates(w, crisis, out)
     ident = doc["identification"]
     w.print(f"identified by the data (data share of the posterior precision above a half): {ident['identified']} of "
             f"{ident['parameters']} parameters")
     w.print(f"written: {path}")
+
+
+def _print_state_effects(w, pool: dict, largest: int = 8) -> None:
+    """The states' effects on the hazards of leaving: their sd and the largest in size."""
+    effects = pool.get("state_effects", {})
+    if not effects:
+        return
+    sd = pool["sd_state"]
+    w.print(f"states' effects on the hazards of leaving: {len(effects)} states, sd {sd:.3f} (one sd multiplies the odds "
+            f"of leaving by {math.exp(sd):.2f}); the largest:")
+    top = sorted(effects.items(), key=lambda kv: -abs(kv[1]["value"]))[:largest]
+    w.print("  " + ", ".join(f"{e['state']} (COW {c}) {e['value']:+.3f} (se {e['se']:.3f})" for c, e in top))
 
 
 def _pooled(obs, hashes, scenarios, command, since, min_members, obligation):
