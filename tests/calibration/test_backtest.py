@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import foedus
 from foedus.api import Scenario
+from foedus.calibration import crisis_rates, horizons
 from foedus.calibration.backtest import backtest, base_rates, brier, known_observations
 from foedus.model.parameters import judgements_unknown
 from foedus.scenario.known import as_known, fallback_crises, latest_known
@@ -174,8 +175,14 @@ def test_a_crisis_source_known_only_later_falls_back_to_its_types_rate_known_at_
     assert fallback_crises(_with_crises(ledger, later), dt.date(2003, 1, 1)) == ()
 
 
-def test_the_clash_of_a_source_judged_later_is_scored_and_its_later_values_change_nothing(ledger):
+def test_the_clash_of_a_source_judged_later_is_scored_and_its_later_values_change_nothing(ledger, monkeypatch):
     split = dt.date(2003, 1, 1)
+
+    def unread():
+        raise AssertionError("the pooled MID crisis rates (counted to 2010) reached a split")
+
+    # the fallback rests on the scenario's sources known then, never on crisis-rates.toml's fit
+    monkeypatch.setattr(crisis_rates, "shipped", unread)
 
     def run(rate, known, aggressor="DDD"):
         return backtest([_toy(_with_crises(ledger, *_KNOWN, _source("BBB", "member_clash", rate, known, aggressor)))], split)
@@ -188,6 +195,9 @@ def test_the_clash_of_a_source_judged_later_is_scored_and_its_later_values_chang
     assert any("stands in" in w for w in low.withheld)
     # the same source known before the split does change the fit: the test can fail
     assert run(0.9, dt.date(2002, 6, 1)).fit.parameters() != low.fit.parameters()
+    data = as_known(_with_crises(ledger, *_KNOWN, _source("BBB", "member_clash", 0.9, dt.date(2004, 6, 1))), split)
+    counts = horizons.simulate_horizons(data, split, low.fit.parameters(), 20, 0, (1,))
+    assert counts[1].shape[0] == 20
 
 
 _sources = st.lists(st.builds(
