@@ -2,7 +2,8 @@
 
 From the split ``D`` the engine simulates the alliance with the parameters fitted before ``D`` on
 the scenario as known before ``D`` (``scenario.known.as_known``: no timeline change, crisis rate or
-judgement learnt later), every decision free; each run's count of each class of event
+judgement learnt later; a crisis source judged later replaced by its type's rate known then), every
+decision free; each run's count of each class of event
 (``retrodiction.events``) is read at 12, 36 and 60 months. The real count of the record over the
 same span is scored under the simulated count distribution and under each baseline's:
 

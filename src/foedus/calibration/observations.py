@@ -77,7 +77,7 @@ from foedus.model import crises
 from foedus.model.accession import council_affinity
 from foedus.model.dissolution import alliance_features, organised_in
 from foedus.model.timeline import CRISIS_CODES, Series, series
-from foedus.scenario.known import current
+from foedus.scenario.known import CRISIS_EVENTS as _CRISIS_EVENTS, current
 from foedus.scenario.schema import CrisisType, EventType, ScenarioFiles, ends_alliance
 from foedus.treaty.membership import BOUND_STANDINGS, MEMBER_STANDINGS, VOTING_STANDINGS, Standing
 
@@ -482,7 +482,6 @@ def _answer(x: _Replayed, e, code: int, tt: int, first_row: int, oc: dict) -> No
           f"{e.date} {v} {e.type.value} ({ctype.value}" + (f" by {e.target}" if e.target else "") + f"): {e.outcome.value}")
 
 
-_CRISIS_EVENTS = (EventType.request, EventType.consultation, EventType.clash, EventType.crisis)
 
 
 def _crisis_type(e) -> CrisisType:
