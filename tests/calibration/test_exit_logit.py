@@ -62,3 +62,14 @@ def test_the_fit_carries_a_coefficient_for_the_change_of_regime():
     X, _ = exit_logit.member_years(1950)
     assert {0.0, 1.0} == set(np.unique(X[:, 3]))
     assert [r["covariate"] for r in m.table()][-1] == "regime_change" and np.isfinite(m.se[3])
+
+
+def test_the_rolling_backtest_prints_the_exit_logits_coefficients_at_each_split():
+    from rich.console import Console
+
+    from foedus.cli.calibrate import _logit_table
+
+    console = Console(width=160, record=True)
+    console.print(_logit_table({"2005-01-01": exit_logit.fit(1950).table()}))
+    text = console.export_text()
+    assert "regime_change" in text and "2005" in text and f"{exit_logit.fit(1950).coef[3]:.3f} (" in text
