@@ -30,6 +30,8 @@ def test_polity_state_numbers_are_read_as_cow_numbers():
     assert cat.regime(365, 1980).polity2 == -7             # Polity's 364, the USSR
     assert cat.regime(341, 2010).polity2 == 9              # Polity's 348, Montenegro
     assert cat.regime(816, 1990) is not None               # Polity's 818, Vietnam
+    assert cat.regime(300, 1900).polity2 == -4 and cat.regime(305, 1900) is None   # Polity's Austria to 1918:
+    assert cat.regime(305, 1930).polity2 == 8 and cat.regime(300, 1930) is None    # COW's Austria-Hungary
     assert cat.regime(371, 2019) is None and cat.regime(395, 2010) is None  # after 2018; Iceland, too small
 
 

@@ -10,7 +10,8 @@ columns, unedited, for every state-year (docs/catalogue.md says where the copy c
 - ``regtrans``: the regime transition that Polity codes in the year (blank: none; the codes in
   ``REGTRANS``, from the Polity5 users' manual).
 
-Cleaning, in code only: Polity's state numbers are read as COW numbers (``POLITY_TO_COW``); where
+Cleaning, in code only: Polity's state numbers are read as COW numbers (``POLITY_TO_COW``,
+``POLITY_TO_COW_BEFORE``); where
 two Polity rows fall on one COW state-year (the year one polity ended and its successor began, e.g.
 the USSR and Russia in 1991), the row of the polity that goes on into the next year is kept.
 """
@@ -50,6 +51,9 @@ POLITY_TO_COW = {
     769: 770,  # Pakistan 1947-1971
     818: 816,  # Vietnam since 1976
 }
+#: Polity numbers that name another COW state before a year: Polity's Austria (305) is COW's
+#: Austria-Hungary (300) to 1918.
+POLITY_TO_COW_BEFORE = {305: (1919, 300)}
 
 #: The codes of ``regtrans`` (Polity5 users' manual, "REGTRANS: Regime Transition").
 REGTRANS = {
@@ -121,10 +125,17 @@ def read(path: Path | None = None) -> dict[tuple[int, int], Regime]:
             raise DataFileError(where, "ccode" if pol is None else "year", "a state number and a year")
         polity2 = _int(r["polity2"], where, "polity2", range(-10, 11), "a score from -10 to 10 or blank")
         regtrans = _int(r["regtrans"], where, "regtrans", REGTRANS, "a Polity5 REGTRANS code or blank")
-        cow = POLITY_TO_COW.get(pol, pol)
+        cow = _cow(pol, year)
         rows.setdefault((cow, year), []).append((pol, Regime(cow, year, polity2, regtrans)))
     polities = {(pol, reg.year) for both in rows.values() for pol, reg in both}
     return {key: _successor(both, polities) for key, both in rows.items()}
+
+
+def _cow(pol: int, year: int) -> int:
+    before = POLITY_TO_COW_BEFORE.get(pol)
+    if before is not None and year < before[0]:
+        return before[1]
+    return POLITY_TO_COW.get(pol, pol)
 
 
 def _successor(both: list[tuple[int, Regime]], polities: set[tuple[int, int]]) -> Regime:
