@@ -67,6 +67,8 @@ def test_the_centers_csv_with_its_byte_order_mark_reads_like_the_bundled_copy(tm
     ([(371, 2018, 7, 5)], polity.COLUMNS, "line 2: regtrans: expected a Polity5 REGTRANS code or blank, found '5'"),
     ([(371, 2018, 7, 0), (371, "x", 7, "")], polity.COLUMNS, "line 3: year: expected a year, found 'x'"),
     ([(371, 2018, 12, "")], polity.COLUMNS, "polity2: expected a score from -10 to 10 or blank, found '12'"),
+    ([(371, 2018, 7.5, "")], polity.COLUMNS, "polity2: expected a score from -10 to 10 or blank, found '7.5'"),
+    ([(371, 2018, 7, ""), (371, 2018, 7, "")], polity.COLUMNS, "line 3: ccode, year: expected one row per state and year"),
 ])
 def test_a_malformed_file_is_one_line_naming_the_file_and_field(tmp_path, rows, header, says):
     path = _write(tmp_path, rows, header=header)

@@ -80,12 +80,12 @@ def _int(text: str | None, where: str, field: str, allowed=None, expected: str =
     if text == "":
         return None
     try:
-        value = int(float(text))
+        number = float(text)  # a spreadsheet's export may write 7 as 7.0
     except ValueError:
         raise DataFileError(where, field, expected, text) from None
-    if allowed is not None and value not in allowed:
+    if not number.is_integer() or (allowed is not None and int(number) not in allowed):
         raise DataFileError(where, field, expected, text)
-    return value
+    return int(number)
 
 
 def _text(path: Path | None) -> tuple[str, str]:
@@ -117,6 +117,7 @@ def read(path: Path | None = None) -> dict[tuple[int, int], Regime]:
     if missing:
         raise DataFileError(name, "header", f"the columns {', '.join(COLUMNS)}", ",".join(reader.fieldnames or ()))
     rows: dict[tuple[int, int], list[tuple[int, Regime]]] = {}
+    seen: set[tuple[int, int]] = set()
     for line, r in enumerate(reader, start=2):
         where = f"{name}, line {line}"
         pol = _int(r["ccode"], where, "ccode", expected="a state number")
@@ -125,10 +126,12 @@ def read(path: Path | None = None) -> dict[tuple[int, int], Regime]:
             raise DataFileError(where, "ccode" if pol is None else "year", "a state number and a year")
         polity2 = _int(r["polity2"], where, "polity2", range(-10, 11), "a score from -10 to 10 or blank")
         regtrans = _int(r["regtrans"], where, "regtrans", REGTRANS, "a Polity5 REGTRANS code or blank")
+        if (pol, year) in seen:
+            raise DataFileError(where, "ccode, year", "one row per state and year", f"{pol}, {year} again")
+        seen.add((pol, year))
         cow = _cow(pol, year)
         rows.setdefault((cow, year), []).append((pol, Regime(cow, year, polity2, regtrans)))
-    polities = {(pol, reg.year) for both in rows.values() for pol, reg in both}
-    return {key: _successor(both, polities) for key, both in rows.items()}
+    return {key: _successor(both, seen) for key, both in rows.items()}
 
 
 def _cow(pol: int, year: int) -> int:
