@@ -75,3 +75,16 @@ class OutputError(BadInput):
     def __init__(self, path: object, why: str):
         self.path, self.why = str(path), why
         super().__init__(f"{self.path}: {why}")
+
+
+class DataFileError(BadInput):
+    """A data file foedus reads (a bundled data set, or one given in its place) is missing or
+    malformed: names the file, the field and what was expected."""
+
+    def __init__(self, file: object, field: str, expected: str, found: object | None = None):
+        self.file, self.field, self.expected, self.found = str(file), field, expected, found
+        msg = f"{self.file}: {field}: expected {expected}"
+        if found is not None:
+            text = repr(found)
+            msg += f", found {text[:77] + '...' if len(text) > 80 else text}"
+        super().__init__(msg)

@@ -50,7 +50,7 @@ def test_backtest_at_rolling_splits_gives_one_table_one_step_and_multi_year():
     assert ("2024-01-01", "counts 3 y") not in scored          # 2027 is past the end of the record
     freezes = next(c for c in out["cells"] if c["event"] == "freezes")
     assert freezes["real"] == 1 and set(freezes["crps"]) == {"model", "base_rate", "exit_logit", "nobody_moves"}
-    assert [c["covariate"] for c in out["exit_logit"]["2024-01-01"]] == ["constant", "power_change", "outside_alliance"]
+    assert [c["covariate"] for c in out["exit_logit"]["2024-01-01"]] == ["constant", "power_change", "outside_alliance", "regime_change"]
 
 
 def test_a_scenario_value_without_its_date_is_refused_naming_the_file_and_field(scenario_copy):

@@ -12,20 +12,26 @@ the years before:
   total capability (COW CINC) over the five years before;
 - ``outside_alliance``: 1 if the member entered another ATOP alliance with a state outside this
   one in the five years before;
+- ``regime_change``: 1 if Polity5 (Marshall & Gurr 2020, ``foedus.catalogue.polity``) codes a
+  regime transition of the member in the five years before: ``regtrans`` +3 (major democratic
+  transition), +2 (minor democratic transition), -2 (adverse regime transition), or the start of an
+  interruption (-66, foreign occupation), an interregnum (-77, collapse of central authority) or a
+  transition period (-88). These are Polity's changes of regime type and its periods without a
+  stable polity (Polity5 users' manual, ``REGTRANS``); a change within a type (+1, -1; a move of
+  three points or more that keeps the type), little or no change (0) and the state's own creation,
+  transformation or end (96-99: a new state, not a new regime) are not. Leeds & Savun's
+  hypothesis is a change in the domestic institutions that chose the alliance, so a change of
+  regime type, not any move of the score. A state Polity does not code (under 500,000 people:
+  Iceland, Luxembourg) reads 0.
 
 Only alliances of three or more members on the first of the year count (the CSTO and NATO are such):
 in a two-member alliance a member that leaves ends the alliance, and ATOP does not say which of the
 two left.
 
-Their third covariate, a change of the member's regime, needs regime data (Polity, V-Dem,
-Boix-Miller-Rosato) that the project does not ship and cannot install: no package of the Python
-registry carries any of them (the one named ``polity`` is an empty placeholder; the Our World in
-Data packages download their tables at run time, and foedus runs offline). It is left out, and the
-baseline is the weaker for it (docs/backtest.md).
-
 Fitted by maximum likelihood (``scipy.optimize.minimize``) on the member-years before the split
-year; standard errors from the inverse information matrix. The data end in 2016: a forecast from a
-later split reads the covariates of 2016.
+year; standard errors from the inverse information matrix. ATOP and COW end in 2016: a forecast from
+a later split reads the capabilities and alliances of 2016. Polity5 ends in 2018: a forecast from a
+split after 2019 reads the regime transitions of 2014-2018, and none later.
 """
 
 from __future__ import annotations
@@ -37,9 +43,13 @@ from functools import cache
 
 import numpy as np
 
-COVARIATES = ("constant", "power_change", "outside_alliance")
+from foedus.catalogue import polity
+
+COVARIATES = ("constant", "power_change", "outside_alliance", "regime_change")
 LAG = 5
 DATA_END = 2016
+#: Polity5 ``regtrans`` codes read as a change of regime (module docstring).
+REGIME_TRANSITIONS = frozenset({3, 2, -2, -66, -77, -88})
 
 
 @dataclass(frozen=True)
@@ -77,15 +87,26 @@ def _entries(cat) -> dict[int, list[tuple[int, frozenset[int], int]]]:
     return out
 
 
-def covariates(cat, entries, member: int, allies: Sequence[int], atopid: int, year: int) -> np.ndarray | None:
+def regime_change(cat, member: int, year: int) -> float:
+    """1.0 if Polity5 codes a regime transition (``REGIME_TRANSITIONS``) of ``member`` in the
+    ``LAG`` years before ``year``, read no later than Polity's last year; else 0.0."""
+    last = min(year - 1, polity.LAST_YEAR)
+    return float(any((r := cat.regime(member, y)) is not None and r.regtrans in REGIME_TRANSITIONS
+                     for y in range(last - LAG + 1, last + 1)))
+
+
+def covariates(cat, entries, member: int, allies: Sequence[int], atopid: int, year: int,
+               regime_year: int | None = None) -> np.ndarray | None:
     """The covariate row of ``member`` among ``allies`` (itself included) for ``year``; None where
-    the capability data are missing."""
+    the capability data are missing. ``regime_year``: the year whose five years before give the
+    change of regime, if not ``year`` (a forecast reads Polity, which runs to 2018, past ATOP's end)."""
     now, then = _share(cat, member, allies, year - 1), _share(cat, member, allies, year - 1 - LAG)
     if now is None or then is None:
         return None
     outside = any(year - LAG <= y < year and aid != atopid and (mem - set(allies))
                   for y, mem, aid in entries.get(member, ()))
-    return np.array([1.0, 100.0 * abs(now - then), float(outside)])
+    regime = regime_change(cat, member, year if regime_year is None else regime_year)
+    return np.array([1.0, 100.0 * abs(now - then), float(outside), regime])
 
 
 def _left_by_choice(al, spell) -> bool:
@@ -143,7 +164,7 @@ def fit(before_year: int, without: frozenset[int] = frozenset()) -> ExitLogit:
 
 def forecaster(model: ExitLogit, scenarios, split: dt.date):
     """``p_year(alliance, state)``: the yearly chance that a member of a scenario's alliance leaves,
-    with the covariates of the year before the split (at most the data's last year); a state without
+    with the covariates of the years before the split (at most each data set's last year); a state without
     capability data (or not a member on the split) gets the chance at zero covariates."""
     from foedus.catalogue.loader import catalogue
 
@@ -157,7 +178,8 @@ def forecaster(model: ExitLogit, scenarios, split: dt.date):
             cow = {s.iso3: s.cow for s in sc.states}
             allies = [cow[m] for m in members if m in cow]
             for m in members:
-                row = covariates(cat, entries, cow[m], allies, al.atop_id or -1, year) if m in cow else None
+                row = (covariates(cat, entries, cow[m], allies, al.atop_id or -1, year, regime_year=split.year)
+                       if m in cow else None)
                 if row is not None:
                     table[(al.id, m)] = float(model.p_year(row)[0])
     at_zero = float(model.p_year(np.eye(len(COVARIATES))[0])[0])

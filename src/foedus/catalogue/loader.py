@@ -1,6 +1,7 @@
 """Read the bundled data sets: ATOP v4.01 (alliance and member levels), COW National Material
 Capabilities v6.0, COW state system membership 2016, COW Direct Contiguity v3.2, COW Militarized
-Interstate Disputes v4.3 (participant level).
+Interstate Disputes v4.3 (participant level); and, through ``Catalogue.regime``, the Polity5
+regime series (``foedus.catalogue.polity``).
 
 The files in ``catalogue/data/`` are gzip-compressed, byte-for-byte copies of the CSV files in the
 project's ``shared/data/``; their rows are never edited. Every cleaning step is made here, in code,
@@ -307,6 +308,14 @@ class Catalogue:
             return None
         before = [y for y in years if y <= year]
         return self.capabilities[(ccode, before[-1] if before else years[0])]
+
+    def regime(self, ccode: int, year: int):
+        """Polity5's ``polity2`` and regime transition of the state in ``year``
+        (:class:`foedus.catalogue.polity.Regime`), or None where Polity codes no such state-year
+        (a state of under 500,000 people, a year before the state or after 2018)."""
+        from foedus.catalogue import polity
+
+        return polity.bundled().get((ccode, year))
 
     @cache  # noqa: B019 - one catalogue per process
     def milex_per_cinc(self, year: int) -> float | None:

@@ -415,6 +415,18 @@ def _rolling(loaded, split_ds: list[dt.date], runs: int, seed: int, as_json: boo
                   " ".join(_LETTER[b] for b in row["beats_log"]) or "-",
                   " ".join(_LETTER[b] for b in row["beats_score"]) or "-")
     _wide().print(t)
+    _wide().print(_logit_table(r.logits))
+
+
+def _logit_table(logits: dict[str, list[dict]]) -> Table:
+    """The exit logit's coefficients (standard errors) fitted at each split."""
+    names = [c["covariate"] for c in next(iter(logits.values()), [])]
+    t = Table(title="Exit logit fitted before each split: coefficient (standard error)", box=box.SIMPLE_HEAD)
+    for c in ("split", *names):
+        t.add_column(c, justify="left" if c == "split" else "right", no_wrap=True)
+    for split, table in logits.items():
+        t.add_row(str(split)[:4], *[f"{c['coef']:.3f} ({c['se']:.3f})" for c in table])
+    return t
 
 
 @app.command("sensitivity")
