@@ -26,7 +26,8 @@ The treatment is empirical Bayes with a Laplace approximation, in rounds:
    log prior (scale 1); each intercept is then its posterior mode at that ``sd``;
 3. the same for the states, the alliances' new intercepts held: each state's profile ``l_s(v)``
    over its rows in every alliance, ``sd_state`` by the same marginal likelihood and prior;
-4. repeat until ``theta`` moves by less than 1e-3 (at most :data:`ROUNDS` rounds).
+4. repeat until ``theta`` moves by less than 1e-3 (at most :data:`ROUNDS` rounds); the rounds fit
+   modes only, and the Hessian of ``theta`` is computed once, after the last round.
 
 This is a backfitting of two crossed random effects, each step conditional on the other family's
 modes (as the crisis rates' crossed fit, ``crisis_rates``, does jointly with Newton's method on a
@@ -66,7 +67,7 @@ POOLED_PRIORS: tuple[Prior, ...] = PRIORS + (
 )
 #: The intercepts' grid (logit units) on which each alliance's log-likelihood is interpolated.
 GRID = np.linspace(-6.0, 6.0, 25)
-ROUNDS = 4
+ROUNDS = 6
 SD_PRIOR_SCALE = 1.0   # half-normal prior on the population sds, logit units: judgement, weak
 PROFILE_DROP = 50.0    # log-likelihood units below the value at 0 over which a profile is interpolated
 SD_MIN = 0.02          # the population sds' lower bound, logit units (at it: complete pooling)
@@ -189,7 +190,7 @@ def fit_pooled(obs: Observations, priors: tuple[Prior, ...] = POOLED_PRIORS, rou
     by_state, codes = states_of(obs) if states else ({}, {})
     u: dict[str, float] = {}
     v: dict[int, float] = {}
-    f = fit(obs, priors=priors, base=base, uncertainty=uncertainty)
+    f = fit(obs, priors=priors, base=base, uncertainty=False)
     sd, se, sd_state, v_se, done = float("nan"), {}, float("nan"), {}, 1
     for done in range(1, rounds + 1):
         if not groups and not by_state:
@@ -199,12 +200,14 @@ def fit_pooled(obs: Observations, priors: tuple[Prior, ...] = POOLED_PRIORS, rou
             sd, u, se = intercepts(full, groups, v)
         if by_state:
             sd_state, v, v_se = empirical_bayes(state_profiles(full, by_state, u, v))
-        g = fit(obs, priors=priors, intercepts=u, start=f.parameters(), base=base, uncertainty=uncertainty,
+        g = fit(obs, priors=priors, intercepts=u, start=f.parameters(), base=base, uncertainty=False,
                 state_effects=v)
         moved = float(np.max(np.abs(g.values - f.values)))
         f = g
         if moved < 1e-3:
             break
+    if uncertainty:  # the standard errors once, at the last round's intercepts and effects (the rounds need only modes)
+        f = fit(obs, priors=priors, intercepts=u, start=f.parameters(), base=base, uncertainty=True, state_effects=v)
     return PooledFit(f, sd, u, se, done, time.perf_counter() - t0, sd_state, v, v_se, codes)
 
 
