@@ -28,6 +28,15 @@ S = Standing
 RUNS = 3000
 
 
+def agrees(freq: float, prob: float, runs: int = RUNS) -> bool:
+    """The engine's frequency over ``runs`` runs is the likelihood's probability within sampling
+    error: an exact two-sided binomial test at level 1e-6 (a normal approximation misjudges the rare
+    moves, e.g. 2 notices in 3,000 runs at a probability of 3.5e-5, which has a chance of 0.005)."""
+    from scipy.stats import binomtest
+
+    return binomtest(int(round(freq * runs)), runs, float(min(max(prob, 0.0), 1.0))).pvalue > 1e-6
+
+
 @pytest.fixture(scope="module")
 def csto():
     sc = foedus.load_scenario("csto")
@@ -104,7 +113,7 @@ def test_each_members_choice_is_drawn_as_often_as_the_likelihood_gives_it(csto, 
             for c, target in enumerate(targets, start=1):
                 prob = s.probs[k, c]
                 freq = (after[:, i] == target).mean()
-                assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (kind, rec.codes[i], target, freq, prob)
+                assert agrees(freq, prob), (kind, rec.codes[i], target, freq, prob)
                 checked += 1
     assert checked
 
@@ -123,7 +132,7 @@ def test_a_victim_asks_as_often_in_the_engine_as_the_likelihood_says(csto):
         seen = []
         run_months(model, np.arange(RUNS), 11, observer=lambda t, record, state: seen.append(record.outcome[:, i] >= 0))
         prob, freq = request.probs[k, 0], seen[0].mean()
-        assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (rec.codes[i], month_start(m), freq, prob)
+        assert agrees(freq, prob), (rec.codes[i], month_start(m), freq, prob)
 
 
 @pytest.mark.parametrize("start", ["2022-08-01", "2022-10-01", "2023-05-01"])
@@ -145,7 +154,7 @@ def test_a_member_ratifies_an_accession_as_often_in_the_engine_as_the_likelihood
         if not before.invited_by[0, a, s, j] or before.ratified[0, a, s, j]:
             continue   # the engine's start state (the replay to the first of the month) has no such wait
         prob, freq = ratify.probs[k, 1], chunk.ratified[:, a, s, j].mean()
-        assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (rows.what[k], freq, prob)
+        assert agrees(freq, prob), (rows.what[k], freq, prob)
         checked += 1
     assert checked
 
@@ -170,7 +179,7 @@ def test_a_state_applies_and_the_council_invites_as_often_in_the_engine_as_the_l
     for k in np.flatnonzero(rows.known == np.datetime64(month_start(m + 1), "D")):
         i = rec.codes.index(rows.actor[k])
         prob, freq = scored.probs[k, 1], np.isin(after[:, i], moved).mean()
-        assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (rows.what[k], freq, prob)
+        assert agrees(freq, prob), (rows.what[k], freq, prob)
         checked += 1
     assert checked >= 2
 
@@ -207,7 +216,7 @@ def test_a_member_denounces_a_treaty_without_a_way_out_as_often_in_the_engine_as
         i = rec.mm_state[np.flatnonzero(rec.mm_standing == S.active)[k]]
         for c, target in ((1, S.frozen), (2, S.withdrawn)):
             prob, freq = s.probs[k, c], (after[:, i] == target).mean()
-            assert abs(freq - prob) <= 5 * np.sqrt(prob * (1 - prob) / RUNS) + 1e-9, (rec.codes[i], target, freq, prob)
+            assert agrees(freq, prob), (rec.codes[i], target, freq, prob)
 
 
 @pytest.mark.parametrize("sd", [0.0, 2.5])
