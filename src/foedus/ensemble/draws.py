@@ -24,6 +24,18 @@ def draw_of(run: np.ndarray | int, runs: int, k: int) -> np.ndarray | int:
     return (np.asarray(run, dtype=np.int64) * k) // runs if isinstance(run, np.ndarray) else (run * k) // runs
 
 
+def interval_across_draws(values: np.ndarray, run: np.ndarray, runs: int, k: int,
+                          q: tuple[float, float] = (0.05, 0.95)) -> tuple[float, float]:
+    """The ``q`` quantiles, across the ``k`` parameter draws, of the mean of ``values`` within each
+    draw (``values[i]`` belongs to global run ``run[i]`` of ``runs``): the spread that the posterior's
+    uncertainty gives a figure, apart from the runs' own randomness. With one draw: the mean, twice."""
+    import pandas as pd
+
+    by_draw = pd.Series(np.asarray(values, dtype=float)).groupby(draw_of(np.asarray(run), runs, k)).mean()
+    lo, hi = np.quantile(by_draw.to_numpy(), q)
+    return float(lo), float(hi)
+
+
 def pieces(run_start: int, run_stop: int, runs: int, k: int) -> list[tuple[int, int, int]]:
     """The chunk's run range cut at draw boundaries: ``(draw, start, stop)`` in run order."""
     if k <= 1:
