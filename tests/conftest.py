@@ -99,7 +99,8 @@ SHARED_FIXTURES = {"simulated": "whatif-comparison", "simulated_report": "whatif
 def pytest_collection_modifyitems(config, items):
     """Each test file runs in one worker (its module fixtures, such as a scenario's retrodiction or
     the fuzz harness's sandbox, are built once, and its tests keep their order); the files that
-    share one of :data:`SHARED_FIXTURES` run in that fixture's worker."""
+    share one of :data:`SHARED_FIXTURES` run in that fixture's worker, and first: xdist hands out
+    the groups in this order, so the longest ones do not start last while the other workers idle."""
     group: dict[str, str] = {}
     for item in items:
         file = item.nodeid.split("::")[0]
@@ -110,6 +111,10 @@ def pytest_collection_modifyitems(config, items):
             group.setdefault(file, file)
     for item in items:
         item.add_marker(pytest.mark.xdist_group(group[item.nodeid.split("::")[0]]))
+    if getattr(config.option, "numprocesses", None):
+        shared = set(SHARED_FIXTURES.values())
+        items.sort(key=lambda item: (group[item.nodeid.split("::")[0]] not in shared,
+                                     group[item.nodeid.split("::")[0]]))
 
 
 # --- the fuzz harness's tally (tests/fuzz) ------------------------------------------------------
