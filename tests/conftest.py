@@ -1,6 +1,9 @@
-"""Suite-wide: no test writes into the user's own foedus home (the experiment registry)."""
+"""Suite-wide: no test writes into the user's own foedus home (the experiment registry); the
+suite's split across pytest-xdist workers (docs/testing.md); the fuzz harness's tally."""
 
 from __future__ import annotations
+
+import collections
 
 import pytest
 
@@ -82,3 +85,71 @@ def chromium() -> str:
         pytest.skip("apt-get installed chromium but no chromium binary is on PATH")
     return path
 
+
+
+# --- in parallel: pytest-xdist with --dist loadgroup (pyproject's addopts) ----------------------
+
+#: Session fixtures that take seconds to minutes to build, and are built once per worker that uses
+#: them: the test files that use one run in one worker together, so the suite builds it once.
+SHARED_FIXTURES = {"simulated": "whatif-comparison", "simulated_report": "whatif-comparison",
+                   "history_rows": "retrodiction-history", "server": "browser", "browser": "browser",
+                   "real_obs": "csto-nato-decisions"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Each test file runs in one worker (its module fixtures, such as a scenario's retrodiction or
+    the fuzz harness's sandbox, are built once, and its tests keep their order); the files that
+    share one of :data:`SHARED_FIXTURES` run in that fixture's worker, and first: xdist hands out
+    the groups in this order, so the longest ones do not start last while the other workers idle."""
+    group: dict[str, str] = {}
+    for item in items:
+        file = item.nodeid.split("::")[0]
+        shared = [SHARED_FIXTURES[n] for n in getattr(item, "fixturenames", ()) if n in SHARED_FIXTURES]
+        if shared:
+            group[file] = shared[0]
+        else:
+            group.setdefault(file, file)
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(group[item.nodeid.split("::")[0]]))
+    if getattr(config.option, "numprocesses", None):
+        shared = set(SHARED_FIXTURES.values())
+        items.sort(key=lambda item: (group[item.nodeid.split("::")[0]] not in shared,
+                                     group[item.nodeid.split("::")[0]]))
+
+
+# --- the fuzz harness's tally (tests/fuzz) ------------------------------------------------------
+# Every case run is counted by outcome; the count is printed at the end of the session, summed over
+# the workers (``pytest tests/fuzz -s`` shows it too). Kept here: with xdist, only the top conftest
+# runs in the controlling process that prints the summary.
+
+_TALLY = pytest.StashKey[collections.Counter]()
+
+
+def _tally_of(config) -> collections.Counter:
+    return config.stash.setdefault(_TALLY, collections.Counter())
+
+
+@pytest.fixture
+def tally(request):
+    """``tally(kind, exit_code)``: count one fuzz case."""
+    def record(kind: str, code: int) -> None:
+        _tally_of(request.config)[(kind, code)] += 1
+    return record
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput"):         # an xdist worker: hand the count to the controller
+        session.config.workeroutput["fuzz_tally"] = [[k, c, n] for (k, c), n in _tally_of(session.config).items()]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    for kind, code, n in getattr(node, "workeroutput", {}).get("fuzz_tally", ()):
+        _tally_of(node.config)[(kind, code)] += n
+
+
+def pytest_terminal_summary(terminalreporter):
+    counts = _tally_of(terminalreporter.config)
+    if counts:
+        parts = ", ".join(f"{kind} exit {code}: {n}" for (kind, code), n in sorted(counts.items()))
+        terminalreporter.write_line(f"fuzz harness: {sum(counts.values())} cases ({parts})")

@@ -11,7 +11,6 @@ import pytest
 from foedus.calibration import fit as fitmod
 from foedus.calibration import likelihood
 from foedus.calibration.observations import Observations, build
-from foedus.model.parameters import registry
 
 TRUE = {"hazard_freeze": -4.0, "hazard_return": -2.0, "member_credibility": 6.0, "decision_base_limited": 1.0,
         "decision_base_deploy": -0.5, "request_base_unrest": 0.5}
@@ -22,10 +21,8 @@ def test_fit_recovers_known_parameters_from_a_record_simulated_by_the_model():
     recorded state at that decision; a fit under wide priors (sd 10) finds every parameter within three
     of its standard errors, and the standard errors are small enough for that to mean something."""
     csto = build(("csto",))
-    # the truth is the whole vector: TRUE, and every other parameter where the fit holds it (its declared
-    # default, not the shipped calibration's value that ``likelihood.draw`` would fill in)
-    truth = {n: p.default for n, p in registry().items()} | TRUE
-    sim = likelihood.draw(truth, Observations(csto.records * 12), np.random.default_rng(7))
+    # every other parameter is where the fit holds it, at its declared default (likelihood.with_defaults)
+    sim = likelihood.draw(TRUE, Observations(csto.records * 12), np.random.default_rng(7))
     moves = sum(int((r.rows["member:active"].y != 0).sum()) for r in sim.records)
     assert moves > 20                                  # the simulated record is not the real one
     priors = tuple(fitmod.Prior(n, -3.0 if n.startswith("hazard") else 0.0, 10.0, "wide", known=fitmod.TREATY_KNOWN) for n in TRUE)

@@ -31,8 +31,9 @@ S = Standing
 
 def brute_force_loglik(data, params) -> float:
     """Month by month, one decision at a time, from the replay on each date and the model's scalar
-    functions (``from_record``, ``momentum_from_record``, ``obligations``, ``quad`` over severity)."""
-    p = Parameters(params)
+    functions (``from_record``, ``momentum_from_record``, ``obligations``, ``quad`` over severity).
+    The parameters ``params`` leaves unnamed are at their declared defaults, as the likelihood's."""
+    p = Parameters({n: q.default for n, q in registry().items()} | dict(params))
     al = data.alliances[0]
     codes = [s.iso3 for s in data.states]
     idx = {c: i for i, c in enumerate(codes)}
@@ -205,6 +206,29 @@ def test_likelihood_equals_brute_force_on_a_small_ledger(ledger, toy_params):
         fast = likelihood.loglik(params, obs)
         slow = brute_force_loglik(ledger, params)
         assert fast == pytest.approx(slow, rel=1e-7, abs=1e-7)
+
+
+def test_unnamed_parameters_are_at_their_declared_defaults_as_the_fit_holds_them(ledger, toy_params):
+    """A mapping of values is completed with the declared defaults, never the shipped calibration:
+    a fit's own parameters, scored alone, give the fit's log-likelihood, and a record drawn at a few
+    named values is the record drawn at the whole vector. The shipped calibration is scored only
+    when asked for, as ``Parameters``."""
+    from foedus.calibration import fit as fitmod
+
+    obs = Observations((build_alliance(ledger, "pact"),))
+    declared = {n: p.default for n, p in registry().items()}
+    assert likelihood.loglik(toy_params, obs) == likelihood.loglik(declared | toy_params, obs)
+    assert likelihood.loglik({}, obs) == likelihood.loglik(declared, obs)
+    shipped = Parameters(toy_params)
+    assert dict(shipped.values) != declared | toy_params          # the calibration moves some value here
+    assert likelihood.loglik(shipped, obs) == likelihood.loglik(dict(shipped.values), obs)
+    assert likelihood.loglik(shipped, obs) != likelihood.loglik(toy_params, obs)
+    f = fitmod.fit(obs, None, (fitmod.Prior("hazard_freeze", -3.0, 2.0, "test", known=fitmod.TREATY_KNOWN),),
+                   uncertainty=False)
+    assert likelihood.loglik(f.parameters(), obs) == pytest.approx(f.log_likelihood, rel=1e-12)
+    drawn = [likelihood.draw(v, Observations(obs.records * 3), np.random.default_rng(5)) for v in (toy_params, declared | toy_params)]
+    for a, b in zip(*(d.records for d in drawn)):
+        assert all(np.array_equal(a.rows[k].y, b.rows[k].y) for k in a.rows)
 
 
 def test_the_small_ledger_holds_every_kind_of_decision(ledger):

@@ -84,8 +84,8 @@ def test_check_csto(cli):
     ("obligations", "--year", "2020", "--victim", "ARM"),
     ("obligations", "--victim", "ARM"),
 ])
-def test_bad_input_is_one_line_exit_2(cli, tmp_path, args):
-    os.chdir(tmp_path)
+def test_bad_input_is_one_line_exit_2(cli, tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
     code, _, err = cli(*args)
     one_line_error(code, err)
     assert not (tmp_path / "unused").exists()

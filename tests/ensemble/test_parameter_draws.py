@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import foedus
-from foedus.ensemble.draws import draw_of
+from foedus.ensemble.draws import draw_of, interval_across_draws
 from foedus.model import posterior
 from foedus.model.parameters import Parameters, registry
 
@@ -87,6 +87,23 @@ def test_every_run_has_one_draw_whatever_the_chunks(runs, k, size):
     assert np.all(np.diff(whole) >= 0) and set(whole) == set(range(k))   # contiguous blocks, every draw used
     counts = np.bincount(draw_of(np.arange(runs), runs, k), minlength=k)
     assert counts.max() - counts.min() <= 1   # the runs are split evenly
+
+
+@settings(max_examples=60, deadline=None)
+@given(runs=st.integers(1, 300), k=st.integers(1, 30), seed=st.integers(0, 2**32 - 1))
+def test_the_interval_across_draws_spans_the_draws_means_whatever_the_order_of_the_runs(runs, k, seed):
+    """The web view's expected members at the horizon and the paired comparison's difference share
+    this interval: the 5-95% quantiles of the figure's mean within each draw; one draw, one point."""
+    k = min(k, runs)
+    rng = np.random.default_rng(seed)
+    values, run = rng.normal(size=runs), np.arange(runs)
+    means = np.array([values[draw_of(run, runs, k) == d].mean() for d in range(k)])
+    order = rng.permutation(runs)
+    lo, hi = interval_across_draws(values[order], run[order], runs, k)
+    assert (lo, hi) == pytest.approx(tuple(np.quantile(means, (0.05, 0.95))), abs=1e-12)
+    assert means.min() - 1e-12 <= lo <= hi <= means.max() + 1e-12
+    if k == 1:
+        assert lo == hi == pytest.approx(values.mean())
 
 
 @pytest.mark.parametrize("how", [dict(chunk_size=37), dict(chunk_size=100, executor="processes", workers=2)])

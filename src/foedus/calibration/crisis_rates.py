@@ -53,6 +53,7 @@ EFFECTS = ("alliance", "state", "member_decade")
 CINC_FLOOR = 1e-5      # the smallest share of world capability NMC gives a state (log of 0 is not a share)
 FE_PRIOR_SD = 10.0     # statsmodels' default prior sd of the fixed effects: weak
 VC_PRIOR_SD = 1.0      # prior sd of the log population sds: judgement, weak
+SD_STEP = 0.05         # the central-difference step in a log sd for its standard error
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,8 @@ def fit_crisis_rates(rows: list[MemberDecade]) -> CrisisRateFit:
     posterior modes at those sds, with the sds of a normal approximation (the inverse Hessian)."""
     from scipy.optimize import minimize
 
+    from foedus.calibration.fit import hessian
+
     d = design(rows)
     B = _matrix(d)
     b0 = np.zeros(B.shape[1])
@@ -249,7 +252,9 @@ def fit_crisis_rates(rows: list[MemberDecade]) -> CrisisRateFit:
     share = {f"crisis_{c}": 1.0 - prec[j] * cov[j, j] for j, c in enumerate(COVARIATES)}
     sd_se = {}
     for k, g in enumerate(EFFECTS):
-        curv = _curvature(lambda t: _log_marginal(d, B, t, [(m.b, m.e)]), log_sd, k)
+        # minus the second derivative of the log marginal along log sd k alone (the MAP fit's Hessian)
+        along = lambda z, k=k: _log_marginal(d, B, np.concatenate([log_sd[:k], z, log_sd[k + 1:]]), [(m.b, m.e)])  # noqa: E731
+        curv = -float(hessian(along, log_sd[k:k + 1], np.array([SD_STEP]))[0, 0])
         prior = 2.0 * math.exp(2 * log_sd[k]) / VC_PRIOR_SD ** 2      # the half-normal's curvature in log sd
         sd_se[g] = 1.0 / math.sqrt(max(curv, 1e-12))
         share[f"crisis_log_sd_{g}"] = max(0.0, 1.0 - prior / max(curv, 1e-12))
@@ -259,13 +264,6 @@ def fit_crisis_rates(rows: list[MemberDecade]) -> CrisisRateFit:
         effects[g] = {lv: (float(th[at + i]), float(se[at + i])) for i, lv in enumerate(d.names[g])}
         at += n
     return CrisisRateFit(d.centre, th[:p], se[:p], sd, sd_se, effects, share, len(rows), int(d.y.sum()))
-
-
-def _curvature(f, x: np.ndarray, k: int, h: float = 0.05) -> float:
-    """Minus the second derivative of ``f`` at ``x`` along coordinate ``k`` (central differences)."""
-    e = np.zeros_like(x)
-    e[k] = h
-    return -(f(x + e) - 2 * f(x) + f(x - e)) / (h * h)
 
 
 #: Where the shipped fit lives (written by ``foedus calibrate --pooled``, read by the catalogue retrodiction).

@@ -283,12 +283,11 @@ def fit(obs: Observations, until: dt.date | None = None, priors: tuple[Prior, ..
     for n in names:
         if n not in reg:
             raise ArgumentError("prior", "a known parameter name", n)
-    # held fixed: the declared defaults (not the shipped fit: a fit must not depend on the last one), then ``base``
-    fixed = {n: p.default for n, p in reg.items()}
-    for k, v in dict(base or {}).items():
+    for k in dict(base or {}):
         if k not in reg:
             raise ArgumentError("base", "a known parameter name", k)
-        fixed[k] = reg[k].check(v)
+    # held fixed: ``base``, then the declared defaults (likelihood.with_defaults: not the shipped fit)
+    fixed = dict(likelihood.with_defaults({k: reg[k].check(v) for k, v in dict(base or {}).items()}))
     lo = np.array([reg[n].lower for n in names])
     hi = np.array([reg[n].upper for n in names])
     masks = None

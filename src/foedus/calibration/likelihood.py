@@ -62,18 +62,23 @@ class Scored:
         return self.probs[np.arange(len(self.y)), self.y]
 
 
-def _values(params) -> Mapping[str, float]:
+def with_defaults(params) -> Mapping[str, float]:
+    """Every parameter's value for ``params``. One rule, the fit's: a mapping's unnamed parameters
+    take their *declared* defaults (``Param.default``), never the shipped calibration, because
+    ``fit.fit`` holds what it does not fit there (a fit must not depend on the last one); so the
+    likelihood of a mapping, a record drawn at it (:func:`draw`) and a fit that recovers it all
+    speak of the same model. ``Parameters`` (what the engine simulates: the declared defaults,
+    then ``calibrated.toml``, then the overrides) is taken whole, so ``score(Parameters({}), ...)``
+    scores the shipped calibration."""
     from foedus.model.parameters import Parameters, registry
 
     if isinstance(params, Parameters):
         return params.values
-    if isinstance(params, Mapping) and len(params) and all(not isinstance(v, Mapping) for v in params.values()):
-        if registry().keys() <= params.keys():     # every value given (the fit's): nothing to fill in
-            return params
-        full = Parameters({}).to_dict()
-        full.update(params)
-        return full
-    return Parameters({}).values
+    reg = registry()
+    given = params if isinstance(params, Mapping) else {}
+    if reg.keys() <= given.keys():     # every value given (the fit's): nothing to fill in
+        return given
+    return {n: p.default for n, p in reg.items()} | dict(given)
 
 
 def beliefs(p, rec: AllianceRecord, until: np.ndarray, states: np.ndarray) -> np.ndarray:
@@ -260,7 +265,7 @@ def score(params, obs: Observations, intercepts: Mapping[str, float] | None = No
     random intercepts of the pooled fit by a record's group; ``state_effects``: its random
     intercepts by state (COW code), on the rows of that state in every record, the CSTO's and
     NATO's included (none: every record at the population's values)."""
-    p0 = _values(params)
+    p0 = with_defaults(params)
     out: list[Scored] = []
     for rec in obs.records:
         p = with_intercept(p0, (intercepts or {}).get(rec.group, 0.0))
@@ -336,8 +341,9 @@ def by_kind(params, obs: Observations, until=None, since=None) -> dict[str, floa
 def draw(params, obs: Observations, rng: np.random.Generator, intercepts: Mapping[str, float] | None = None,
          state_effects: Mapping[int, float] | None = None) -> Observations:
     """A record of decisions drawn from the model itself: every decision of ``obs`` gets an outcome
-    drawn from the model's probabilities at ``params``, given the recorded state at that decision
-    (the state, the beliefs and the momentum stay those of the real record). For recovery tests."""
+    drawn from the model's probabilities at ``params`` (completed by :func:`with_defaults`, as the
+    fit completes them), given the recorded state at that decision (the state, the beliefs and the
+    momentum stay those of the real record). For recovery tests."""
     out = []
     for rec in obs.records:   # one at a time: a record may appear more than once (independent copies)
         ys = {}

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.compare.folder import ResultsFolder
-from foedus.ensemble.draws import draw_of
+from foedus.ensemble.draws import interval_across_draws
 from foedus.errors import ResultsError
 
 Z95 = 1.959963984540054
@@ -99,13 +99,12 @@ def paired_table(base: ResultsFolder, var: ResultsFolder) -> pd.DataFrame:
     of each arm, the paired difference and its 95% interval."""
     per_run = per_run_differences(base, var)
     k = int(base.manifest.get("param_draws") or 1)
-    per_run["draw"] = draw_of(per_run["run"].to_numpy(), int(base.manifest.get("runs") or len(per_run)), k)
+    runs = int(base.manifest.get("runs") or len(per_run))
     rows = []
     order = {m: i for i, m in enumerate(METRICS)}
     for (metric, state), g in per_run.groupby(["metric", "state"], sort=False):
         # the spread of the mean difference across parameter draws (a point without draws)
-        by_draw = g.groupby("draw")["difference"].mean().to_numpy()
-        lo, hi = np.quantile(by_draw, (0.05, 0.95))
+        lo, hi = interval_across_draws(g["difference"].to_numpy(), g["run"].to_numpy(), runs, k)
         rows.append({"variant": var.variant, "metric": metric, "state": state,
                      **_stats(g["baseline"].to_numpy(), g["variant"].to_numpy()),
                      "difference_draws_q05": float(lo), "difference_draws_q95": float(hi)})

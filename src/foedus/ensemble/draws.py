@@ -16,7 +16,19 @@ from foedus.errors import ArgumentError
 from foedus.model import posterior
 from foedus.seeds import check_seed
 
-__all__ = ["draw_models", "draw_of"]
+__all__ = ["draw_models", "draw_of", "interval_across_draws"]
+
+
+def interval_across_draws(values: np.ndarray, run: np.ndarray, runs: int, k: int,
+                          q: tuple[float, float] = (0.05, 0.95)) -> tuple[float, float]:
+    """The ``q`` quantiles, across the ``k`` parameter draws, of the mean of ``values`` within each
+    draw (``values[i]`` belongs to global run ``run[i]`` of ``runs``): the spread that the posterior's
+    uncertainty gives a figure, apart from the runs' own randomness. With one draw: the mean, twice."""
+    import pandas as pd
+
+    by_draw = pd.Series(np.asarray(values, dtype=float)).groupby(draw_of(np.asarray(run), runs, k)).mean()
+    lo, hi = np.quantile(by_draw.to_numpy(), q)
+    return float(lo), float(hi)
 
 
 def draw_models(model: Model, k: int, seed: int, prior_draws: bool, fixed, runs: int,

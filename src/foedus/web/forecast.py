@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.compare.folder import open_results
-from foedus.ensemble.draws import draw_of
+from foedus.ensemble.draws import interval_across_draws
 from foedus.errors import ArgumentError, FoedusError
 from foedus.model.posterior import default_draws
 from foedus.variants import BASELINE, Variant, builtin_variants, load_variant, variant_from_levers
@@ -254,9 +254,8 @@ def _at_horizon(res, arm: str) -> pd.DataFrame:
     runs' counts)."""
     f = res.final[res.final["state"].isin(res.members)]
     per_run = (f["standing"] == "active").groupby(f["run"]).sum()
-    draw = draw_of(per_run.index.to_numpy(), res.runs_count, int(res.manifest.get("param_draws") or 1))
-    by_draw = per_run.groupby(draw).mean().to_numpy()
-    d05, d95 = np.quantile(by_draw, (0.05, 0.95))
+    d05, d95 = interval_across_draws(per_run.to_numpy(), per_run.index.to_numpy(), res.runs_count,
+                                     int(res.manifest.get("param_draws") or 1))
     r05, r95 = np.quantile(per_run.to_numpy(), (0.05, 0.95), method="inverted_cdf")  # counts: whole members
     return pd.DataFrame([{"arm": arm, "month": res.horizon[:7], "active_members": float(per_run.mean()),
                           "draws_q05": float(d05), "draws_q95": float(d95),
