@@ -11,6 +11,8 @@ month reads is, per run, its draw's value (``engine.compile.Model.draws``,
 
 from __future__ import annotations
 
+import numpy as np
+
 from foedus.engine.compile import Model, draw_of, with_draws
 from foedus.errors import ArgumentError
 from foedus.model import posterior
