@@ -49,9 +49,10 @@ def _cell(r: dict, f: str) -> str:
 
 
 def forecast_table(rows: list[dict], figure: str, years: list[int]) -> Table:
-    what = {"p_left": "left the alliance (withdrawn or expelled)",
-            "p_exit": "taken a first step out (freeze, notice, suspension or exit)"}[figure]
-    t = Table(title=f"{figure}: the chance of having {what} by the end of each year",
+    what = {"p_left": "being out of the alliance (withdrawn or expelled) at the end of each year; a state that "
+                      "left and came back counts as in",
+            "p_exit": "having taken a first step out (freeze, notice, suspension or exit) by the end of each year"}[figure]
+    t = Table(title=f"{figure}: the chance of {what}",
               caption=escape("the shipped coding: P [5-95% across parameter draws] (90% run to run); "
                              "codings: P's range across the named codings"),
               box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
