@@ -70,6 +70,10 @@ def test_base_rates_are_per_alliance_and_per_crisis_type(scenarios, bt):
     assert rate("csto", "outcome:consultation", "threat")[0] == 0.0
     # NATO's allies asked after the attack of 2001 and at threats (Turkey 2003, 2012): two types, two rates
     assert list(rate("nato", "request", "threat")) != list(rate("nato", "request", "armed_attack"))
+    # the crisis months too: NATO's months of threats and its months open to an armed attack have their own rates
+    assert rate("nato", "crisis", "threat")[1] != rate("nato", "crisis", "armed_attack")[1]
+    # a crisis type with no month before the split: the alliance's rate over every type
+    assert list(rate("csto", "crisis", "no such type")) == list(rate("csto", "crisis", "*"))
     assert brier([0.25, 0.75], 1) == pytest.approx(0.125)
     row = next(r for r in bt.summary() if r["group"] == "csto membership")
     assert row["nobody_moves_log"] == float("-inf") and row["decisions"] > 300

@@ -123,9 +123,11 @@ def brier(p: np.ndarray, y: int) -> float:
 
 
 def crisis_types(rec, kind: str) -> np.ndarray:
-    """The crisis type of each row of ``kind`` (requests and answers), else ""."""
+    """The crisis type of each row of ``kind`` (crisis member-months, requests and answers), else ""."""
     n = len(rec.rows[kind].y)
-    if kind == "request":
+    if kind == "crisis":
+        codes = rec.cr_type
+    elif kind == "request":
         codes = rec.rq_type
     elif kind.startswith("outcome:"):
         codes = rec.oc_type[rec.oc_consultation == (kind == "outcome:consultation")]
@@ -137,18 +139,26 @@ def crisis_types(rec, kind: str) -> np.ndarray:
 
 def base_rates(obs: Observations, split: dt.date) -> Callable[[str, str, str], np.ndarray]:
     """The per-alliance, per-kind, per-crisis-type base rates before ``split``: a function of
-    (alliance, kind, crisis type) giving the category probabilities."""
+    (alliance, kind, crisis type) giving the category probabilities. A crisis type with no row
+    before the split gets the alliance's rate of that kind over every type (as a crisis source
+    known only later falls back to the rates known then, ``scenario.known``)."""
     counts: dict[tuple[str, str, str], np.ndarray] = {}
     for rec in obs.records:
         for k, r in rec.rows.items():
             m = window(r.known, split)
-            for t in np.unique(crisis_types(rec, k)):
-                sel = m & (crisis_types(rec, k) == t)
-                c = counts.setdefault((rec.alliance, k, t), np.zeros(len(LABELS[k])))
-                c += np.bincount(r.y[sel], minlength=len(LABELS[k]))[:len(LABELS[k])]
+            types = crisis_types(rec, k)
+            for t in np.unique(types):
+                sel = m & (types == t)
+                seen = np.bincount(r.y[sel], minlength=len(LABELS[k]))[:len(LABELS[k])]
+                for key in {(rec.alliance, k, t), (rec.alliance, k, "*")}:
+                    counts.setdefault(key, np.zeros(len(LABELS[k])))
+                    counts[key] += seen
 
     def rate(alliance: str, kind: str, crisis: str) -> np.ndarray:
-        c = counts.get((alliance, kind, crisis), np.zeros(len(LABELS[kind]))) + JEFFREYS
+        c = counts.get((alliance, kind, crisis))
+        if c is None or not c.sum():
+            c = counts.get((alliance, kind, "*"), np.zeros(len(LABELS[kind])))
+        c = c + JEFFREYS
         if kind == "outcome:consultation":
             c[0] = 0.0   # the council does not deploy on a consultation (decision.outcome_probs)
         return c / c.sum()
