@@ -39,7 +39,7 @@ import numpy as np
 from foedus.calibration import likelihood
 from foedus.calibration.fit import PRIORS, Fit, fit, priors_known
 from foedus.calibration.observations import LABELS, Observations, build_alliance, window
-from foedus.model.parameters import judgements_unknown, registry
+from foedus.model.parameters import judgements_unknown
 from foedus.model.timeline import CRISIS_CODES
 from foedus.scenario.known import as_known
 
@@ -199,7 +199,7 @@ def backtest(scenarios, split: dt.date, priors=PRIORS, exit_year: Callable[[str,
     obs, withheld = known_observations(scenarios, split)
     neutral = judgements_unknown(split)
     f = fit(obs, split, priors_known(split, priors), base=neutral, uncertainty=False)   # the mode scores
-    values = {n: p.default for n, p in registry().items()} | neutral | f.parameters()
+    values = dict(likelihood.with_defaults(neutral | f.parameters()))
     rate = base_rates(obs, split)
     decisions: list[Decision] = []
     for s in likelihood.score(values, obs):

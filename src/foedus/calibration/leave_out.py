@@ -39,8 +39,9 @@ from foedus.calibration.pooled import POOLED_PRIORS, fit_pooled
 from foedus.model.parameters import CALIBRATED
 
 FOLDS = 3
-#: The parameters the ATOP decisions inform, refitted without each group.
-LEAVING = ("hazard_notice", "hazard_lapse", "hazard_denounce")
+#: The parameters the ATOP decisions inform, refitted without each group: the hazards of leaving,
+#: those the pooled fit's random intercepts shift (one definition, ``likelihood.LEAVING``).
+LEAVING = likelihood.LEAVING
 KINDS = ("member:exit", "renewal")
 
 
@@ -175,7 +176,7 @@ def leave_out(scenarios, folds: int = FOLDS, runs: int = 200, seed: int = 0,
         if not held:
             continue
         fitted = fold_fit(ledger, train, base)
-        values = {**pooled_values(base), **fitted}
+        values = dict(likelihood.with_defaults({**base, **fitted}))
         chance = LogitChance(exit_logit.fit(exit_logit.DATA_END + 1, without=frozenset(held)))
         rates = pooled_rates(train)
         steps = one_step(values, test, rates, chance)
@@ -193,9 +194,3 @@ def fold_fit(ledger: Observations, train: Sequence, base: dict[str, float]) -> d
     priors = tuple(p for p in POOLED_PRIORS if p.name in LEAVING)
     return fit_pooled(Observations(ledger.records + tuple(train)), priors, base=base, uncertainty=False,
                       states=False).fit.parameters()
-
-
-def pooled_values(base: dict[str, float]) -> dict[str, float]:
-    from foedus.model.parameters import registry
-
-    return {n: p.default for n, p in registry().items()} | base
