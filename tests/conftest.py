@@ -96,6 +96,7 @@ SHARED_FIXTURES = {"simulated": "whatif-comparison", "simulated_report": "whatif
                    "real_obs": "csto-nato-decisions"}
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Each test file runs in one worker (its module fixtures, such as a scenario's retrodiction or
     the fuzz harness's sandbox, are built once, and its tests keep their order); the files that
