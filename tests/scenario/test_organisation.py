@@ -59,3 +59,14 @@ def test_the_cli_refuses_an_organisation_without_a_source_in_one_line(cli, scena
     code, _, err = cli("validate", str(csto))
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert "alliances.toml" in err and "organisation.source" in err
+
+
+@pytest.mark.parametrize("name", ["anzus", "csto", "nato", "rio", "sino-soviet"])
+def test_a_built_in_alliance_has_an_organisation_where_atop_codes_one(name):
+    """ATOP's ``formorg`` and the scenario's ``[alliance.organisation]`` agree: ANZUS's Council
+    (Art VII), NATO's and the CSTO's have one; the Rio Treaty and the Sino-Soviet treaty have none."""
+    from foedus.catalogue.loader import catalogue
+
+    for al in foedus.load_scenario(name).data.alliances:
+        if al.atop_id is not None:
+            assert (al.organisation is not None) == catalogue().alliance(al.atop_id).formal_organisation, al.id
