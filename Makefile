@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install bench bench-scaling bench-pieces bench-fit bench-draws clean
+.PHONY: demo test install bench bench-scaling bench-pieces bench-fit bench-draws docs-check clean
 
 # .ci/make-venv falls back to `venv --without-pip` + the system pip, then virtualenv, where
 # `python3 -m venv` cannot make a pip (Debian without python3-venv).
@@ -39,6 +39,11 @@ bench-fit: $(STAMP)
 # a forecast with 1 and with 20 parameter draws, side by side (docs/web.md, "How fast")
 bench-draws: $(STAMP)
 	$(BIN)/python benchmarks/param_draws.py
+
+# re-run the commands the README and docs/ quote and name the stale outputs (a minute or two;
+# `.venv/bin/python scripts/doc_outputs.py --slow` adds the fits and backtests: docs/testing.md)
+docs-check: $(STAMP)
+	$(BIN)/python scripts/doc_outputs.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
