@@ -1,7 +1,8 @@
 """Re-run the commands quoted in the README and docs/, and say which quoted outputs are stale.
 
-A quoted command is an indented line ``$ .venv/bin/foedus ...`` in a Markdown file; its quoted output
-is the indented lines under it, up to the next ``$`` line or the end of the indented block. Each
+A quoted command is a line ``$ .venv/bin/foedus ...`` or ``$ foedus ...`` in a Markdown file, in an
+indented or a fenced block; its quoted output is the lines under it, up to the next ``$`` line or the
+end of the block (in a fenced block, its fence). Each
 command is run from the repository's root, as the doc says, and every quoted line must appear in its
 output, in order, with the same words and figures (spacing aside: a doc may dedent a table). A doc
 may quote only some lines of an output: a line ``...`` or a line in parentheses, such as ``(the main
@@ -31,11 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PROMPT = re.compile(r"^( {4,})\$ (\.venv/bin/foedus .*)$")
+PROMPT = re.compile(r"^( *)\$ ((?:\.venv/bin/)?foedus .*)$")
 #: commands that take minutes on a 2-core machine: run with --slow only
 SLOW = ("calibrate", "backtest", "catalogue retrodict", "sensitivity", "--runs 10000 --seed 7 -o results/csto-forecast-draws")
-#: commands that read something the doc prepared by hand
-NEVER = ("validate mycsto",)
+#: commands that read something the doc prepared by hand, or the registry of earlier runs
+NEVER = ("validate mycsto", "runs list", "runs compare", "report results/")
 
 
 @dataclass
@@ -67,14 +68,16 @@ def _own(line: str) -> bool:
 
 
 def missing(quoted: list[str], got: list[str]) -> list[str]:
-    """The quoted lines not found in ``got``, in order (each found line is looked for after the last)."""
+    """The quoted lines not found in ``got``, in order: each is looked for in the output's text (its
+    lines joined by spaces, so a sentence wrapped at another width is found) after the last found."""
     out, k = [], 0
-    got = [norm(x) for x in got]
+    text = " ".join(norm(x) for x in got)
     for line in quoted:
-        try:
-            k = got.index(line, k) + 1
-        except ValueError:
+        i = text.find(line, k)
+        if i < 0:
             out.append(line)
+        else:
+            k = i + len(line)
     return out
 
 
@@ -90,7 +93,7 @@ def quotes(file: Path) -> list[Quote]:
         indent, command = m.group(1), m.group(2).split("  #")[0].strip()
         j = i + 1
         while j < len(lines) and (lines[j].startswith(indent) or not lines[j].strip()) \
-                and not PROMPT.match(lines[j]) and not lines[j].lstrip().startswith("$ "):
+                and not PROMPT.match(lines[j]) and not lines[j].lstrip().startswith(("$ ", "```")):
             j += 1
         while j > i + 1 and not lines[j - 1].strip():   # blank lines after the block are not output
             j -= 1
@@ -104,10 +107,12 @@ WIDTHS = (None, 100, 120, 90, 160, 200)
 
 
 def run(q: Quote, width: int | None) -> tuple[int, list[str]]:
-    env = dict(os.environ, **({"COLUMNS": str(width)} if width else {}))
+    env = dict(os.environ, PATH=f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+               **({"COLUMNS": str(width)} if width else {}))
     p = subprocess.run(q.command, shell=True, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=3600)
-    return p.returncode, [x.rstrip() for x in p.stdout.rstrip("\n").splitlines()]
+    home = str(ROOT)   # the docs write the checkout's folder as ~/foedus
+    return p.returncode, [x.rstrip().replace(home, "~/foedus") for x in p.stdout.rstrip("\n").splitlines()]
 
 
 def closest(q: Quote) -> tuple[int, list[str], list[str]]:
