@@ -228,20 +228,9 @@ def shared_severity(w, pr, y, group):
     return w, after
 
 
-#: The hazards of leaving that a random intercept of an alliance or of a state shifts (the pooled
-#: fit, ``calibration.pooled``).
-LEAVING = ("hazard_notice", "hazard_lapse", "hazard_denounce")
-
-
-def with_intercept(p: Mapping[str, float], u) -> Mapping[str, float]:
-    """The values ``p`` with a random intercept ``u`` added to the hazards of leaving: an
-    alliance's (a number) or, row by row, its members' state effects (an array, :func:`state_shift`)."""
-    if np.ndim(u) == 0 and not u:
-        return p
-    q = dict(p)
-    for k in LEAVING:
-        q[k] = p[k] + u
-    return q
+#: one home: ``model.membership`` (the engine shifts the same hazards); importable from here too
+LEAVING = membership.LEAVING
+with_intercept = membership.with_intercept
 
 
 def state_effects_of(rec: AllianceRecord, state_effects: Mapping[int, float] | None) -> tuple[float, ...]:
