@@ -145,3 +145,16 @@ def test_the_shift_adds_to_the_hazards_of_leaving_alone(effects, z, frozen):
         np.testing.assert_array_equal(pr, hz.p_return)
     assert membership.with_intercept(p, 0.0) is p and membership.with_intercept(p, None) is p
     assert likelihood.with_intercept is membership.with_intercept and likelihood.LEAVING is membership.LEAVING
+
+
+def test_at_a_renewal_window_the_effect_moves_the_chance_of_not_renewing():
+    """July 2002, the toy's renewal window: a member with a large negative effect always renews
+    where, without it, it lapses in some runs; one with a large positive effect is out or under
+    notice (given before the window, it is no longer a member that renews)."""
+    model = compile_model(toy(renewal=dict(article="10", windows=["2002-07-01"], source="toy")), "2002-06-01", 2)
+    b, c = model.codes.index("BBB"), model.codes.index("CCC")
+    final = lambda m: _simulate(m, np.arange(RUNS), 4)["standing"][:, -1]  # noqa: E731
+    base = final(model)
+    shifted = final(with_leave_shift(model, (COW["BBB"], COW["CCC"]), np.array([[12.0, -12.0]])))
+    assert 0.05 < (base[:, c] == S.withdrawn).mean() < 0.95 and not (shifted[:, c] == S.withdrawn).any()
+    assert np.isin(shifted[:, b], (S.notice, S.withdrawn)).mean() > 0.95
