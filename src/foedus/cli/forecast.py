@@ -61,6 +61,7 @@ def forecast_rows(scenario: str, years: list[int], runs: int, seed: int, param_d
                                   workers=workers)
             for r in res.summary().to_dict(orient="records"):
                 rows.append({"coding": c.label, "by": year, "state": r["state"],
+                             "state_effects": None if c.effects is None else c.effects.source,
                              **{k: r[k] for k in r if k.split("_draws")[0].split("_runs")[0] in FIGURES}})
             if progress is not None:
                 progress()
@@ -81,11 +82,12 @@ def forecast_table(rows: list[dict], figure: str, years: list[int], main: str = 
     what = {"p_left": "being out of the alliance (withdrawn or expelled) at the end of each year; a state that "
                       "left and came back counts as in",
             "p_exit": "having taken a first step out (freeze, notice, suspension or exit) by the end of each year"}[figure]
-    whole = any(r["coding"] == WHOLE_RECORD for r in rows)
+    whole = [r for r in rows if r["coding"] == WHOLE_RECORD]
+    effects = "with" if any(r["state_effects"] for r in whole) else "without"
     t = Table(title=f"{figure}: the chance of {what}",
               caption=escape(f"{main}: P [5-95% across parameter draws] (90% run to run); codings: P's range across "
                              f"{main} and the named codings"
-                             + ("; whole record: the fit on the whole record (calibrated-pooled.toml) with the "
+                             + (f"; whole record: the fit on the whole record (calibrated-pooled.toml) {effects} the "
                                 "states' effects, P [5-95% across parameter draws]" if whole else "")),
               box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
     t.add_column("state", no_wrap=True)
@@ -151,7 +153,8 @@ def forecast_cmd(
     wide = console if console.is_terminal else Console(width=160)
     for f in FIGURES:
         wide.print(forecast_table(rows, f, years, labels[0]))
-    effects = [f"{c.label} ({c.effects.source})" for c in which if c.effects is not None]
+    effects = [c.label + ("" if c.label == c.effects.source else f" ({c.effects.source})") for c in which
+               if c.effects is not None]
     wide.print(f"from {end.isoformat()} (the record's end), {runs} runs per calibration and year, seed {seed}, "
                f"{param_draws} parameter draws; calibrations: {', '.join(labels)}; states' effects on the hazards of "
                f"leaving: {', '.join(effects) or 'none'}", markup=False, highlight=False, soft_wrap=True)

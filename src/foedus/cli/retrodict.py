@@ -160,6 +160,7 @@ def catalogue_retrodict_cmd(
     out: Path = typer.Option(None, "-o", "--out", help="folder for retrodiction.json, rows.csv, the figure and report.html"),
     parameters: Path = typer.Option(None, "--parameters", help="a parameter file written by foedus calibrate "
                                     "(e.g. src/foedus/model/calibrated-pooled.toml) in the place of the shipped fit"),
+    state_effects: bool = typer.Option(True, "--state-effects/--no-state-effects", help=STATE_EFFECTS_HELP),
     crisis_rates: str = typer.Option("pooled", "--crisis-rates", help="pooled (the members' rates from the fit pooled "
                                      "across alliances, drawn) or window (COW MID's ten years before each decade, as written)"),
 ) -> None:
@@ -174,12 +175,13 @@ def catalogue_retrodict_cmd(
         raise ArgumentError("--min-members", "a whole number of at least 2", min_members)
     code = None if obligation.strip().lower() == "any" else obligation_code(obligation)
     _check_out(out)
-    fitted, _ = parameter_file(parameters, state_effects=False)   # the catalogue's cells: no states' effects (docs/cli.md)
+    fitted, effects = parameter_file(parameters, state_effects)
     with Progress(TextColumn("retrodicting ATOP alliance-decades"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("cells", total=None)
         res = retrodict_catalogue(since, min_members, code, half, runs, seed, executor, workers, parameters=fitted,
-                                  crisis_rates=crisis_rates, progress=lambda done, total: bar.update(task, completed=done, total=total))
+                                  crisis_rates=crisis_rates, progress=lambda done, total: bar.update(task, completed=done, total=total),
+                                  state_effects=None if effects is None else dict(zip(effects.cow, effects.value.tolist())))
     doc = _catalogue_doc(res)
     if out is not None:
         from foedus.report.retrodiction import write_retrodiction

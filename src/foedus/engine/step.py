@@ -37,6 +37,12 @@ pass: ``ChunkState.params`` holds each run's draw's values, and each phase hands
 cell, a request, a run; ``runs_last()`` for state-major columns). Without draws it is
 ``Model.params`` itself, plain scalars, and ``rows`` returns it unchanged
 (``tests/engine/test_run_parameters.py``: one pass equals each draw's runs simulated alone).
+
+States' own effects. Where a pooled calibration gives each state an effect on the hazards of
+leaving (``Model.leave_shift``, per draw and state), ``ChunkState.leave_shift`` holds each run's
+row (R, N), and the membership phase hands the hazards of notice, of denouncing and of not renewing
+``membership.with_intercept(values, the cells' effects)``: the likelihood's shift, the same
+function. Without effects it is None and nothing is added (the pinned baseline).
 """
 
 from __future__ import annotations
