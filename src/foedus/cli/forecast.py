@@ -17,10 +17,10 @@ from rich.table import Table
 from foedus.cli.app import (PARAM_DRAWS_HELP, PARAMETERS_HELP, STATE_EFFECTS_HELP, app, console, emit_json, err_console,
                             parameter_file)
 from foedus.errors import ArgumentError
+from foedus.model.parameters import CALIBRATED_POOLED as POOLED
 
 FIGURES = ("p_left", "p_exit")
 WHOLE_RECORD = "whole record"   # the label of the pooled calibration's rows
-POOLED = Path(__file__).resolve().parents[1] / "model" / "calibrated-pooled.toml"
 
 
 @dataclass(frozen=True)
