@@ -88,6 +88,8 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
     if calibration is not None:
         if coding is not None:
             raise ArgumentError("calibration", "no calibration file with a coding (a coding brings its own)", str(calibration))
+        if not Path(calibration).is_file():
+            raise ArgumentError("calibration", "an existing calibration file (written by foedus calibrate)", str(calibration))
         post, fitted = posterior.read(calibration), posterior.fitted_values(calibration)
     if shash is None or data is not getattr(scenario, "data", data):
         import hashlib

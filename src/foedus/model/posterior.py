@@ -97,13 +97,16 @@ def state_effects(path: str | Path, flag: str = "--parameters") -> StateEffects 
     A code that is not a COW code or a value or se that is not a number: a one-line ArgumentError."""
     path = Path(path)
     try:
-        table = tomllib.loads(path.read_text()).get("pooling", {}).get("state_effects")
+        pooling = tomllib.loads(path.read_text()).get("pooling", {})
     except FileNotFoundError:
         raise ArgumentError(flag, "an existing parameter file", str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ArgumentError(flag, f"a TOML parameter file ({exc})", str(path)) from None
+    table = pooling.get("state_effects") if isinstance(pooling, dict) else None
     if not table:
         return None
+    if not isinstance(table, dict):
+        raise ArgumentError(flag, f"a table [pooling.state_effects] in {path}", table)
     rows = []
     for code, row in table.items():
         where = f"[pooling.state_effects.{code}] of {path}"
