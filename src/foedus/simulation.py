@@ -48,7 +48,8 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
              levers: list | None = None, progress: Callable[[int, int, int], None] | None = None,
              scheduler: str | None = None, resume: bool = False,
              assume_nothing_after_record: bool = False, param_draws: int = 1, prior_draws: bool = False,
-             coding: str | None = None) -> Results:
+             coding: str | None = None, state_effects: posterior.StateEffects | None = None,
+             calibration: str | Path | None = None) -> Results:
     """Simulate ``runs`` runs of ``months`` months from ``start`` (default: the scenario's end).
 
     ``scenario``: a built-in name, a folder, a loaded :class:`Scenario`, or :class:`ScenarioFiles`
@@ -64,6 +65,10 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
     judgements from their priors too (``foedus.model.posterior``). The summary then gives each
     probability's 5-95% interval across the draws (``docs/results.md``). ``coding``: a named coding
     of contested facts (``foedus.scenario.codings``): its record and its calibration.
+    ``state_effects``: each state's effect on the hazards of leaving (``posterior.state_effects`` of a
+    pooled calibration file; drawn per parameter draw), None: every state at the population's level.
+    ``calibration``: a file written by ``foedus calibrate`` in the place of the shipped fit, as a
+    coding's: its values the fit, its posterior drawn (``parameters`` hold values fixed instead).
 
     >>> import foedus
     >>> res = foedus.simulate("csto", start="2024-03-01", months=12, runs=50, seed=7)
@@ -80,6 +85,12 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         data, name, path, shash = sc.data, sc.name, str(sc.path), sc.hash
         reference = sc.reference
     data, post, fitted = posterior.coded(data, coding) if coding is not None else (data, None, {})
+    if calibration is not None:
+        if coding is not None:
+            raise ArgumentError("calibration", "no calibration file with a coding (a coding brings its own)", str(calibration))
+        if not Path(calibration).is_file():
+            raise ArgumentError("calibration", "an existing calibration file (written by foedus calibrate)", str(calibration))
+        post, fitted = posterior.read(calibration), posterior.fitted_values(calibration)
     if shash is None or data is not getattr(scenario, "data", data):
         import hashlib
         shash = hashlib.sha256(data.model_dump_json().encode()).hexdigest()[:16]
@@ -94,7 +105,7 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
     _refuse_after_end(data, start_d)
     model = compile_model(data, start_d, months, params, name)
     drawn, model = draw_models(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})},
-                               runs, post)
+                               runs, post, state_effects)
     k = len(model.draws.params) if model.draws is not None else 1
     from foedus.ensemble.executors import make_executor
 
@@ -108,6 +119,8 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
                                + (f", param_draws={param_draws}" if k > 1 else "")
                                + (", prior_draws=True" if prior_draws and k > 1 else "")
                                + (f", coding={coding!r}" if coding else "")
+                               + (f", calibration={str(calibration)!r}" if calibration is not None else "")
+                               + (f", state_effects=<{state_effects.source}>" if state_effects is not None else "")
                                + (", assume_nothing_after_record=True" if assumption else "") + ")"),
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "scenario": name, "scenario_hash": shash, "scenario_path": path,
@@ -116,6 +129,8 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         "executor": ex_name, "per_run": per_run, "parameters": params.to_dict(), "states": list(model.codes),
         "param_draws": k, "prior_draws": bool(prior_draws), "draws": drawn.describe(),
         **({"coding": coding} if coding else {}),
+        **({"calibration": Path(calibration).name} if calibration is not None else {}),
+        **({"state_effects": state_effects.source} if state_effects is not None else {}),
         "complete": False, "chunks_total": n_chunks, "chunks_done": 0,
         **({"assumption": assumption} if assumption else {}),
     }

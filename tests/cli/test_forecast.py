@@ -29,3 +29,19 @@ def test_forecast_prints_the_intervals(cli):
 def test_a_year_before_the_record_s_end_is_one_line(cli):
     code, _, err = cli("forecast", "--by", "2019")
     assert code == 2 and len(err.strip().splitlines()) == 1 and "--by" in err
+
+
+def test_the_fit_on_the_whole_record_is_reported_beside_the_shipped_one_with_its_states_effects(cli):
+    args = ("forecast", "csto", "--by", "2026", "--runs", "8", "--param-draws", "2", "--no-codings", "--json")
+    code, out, err = cli(*args)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["codings"] == ["shipped", "whole record"]
+    assert doc["state_effects"] == {"whole record": "calibrated-pooled.toml"}
+    whole = [r for r in doc["rows"] if r["coding"] == "whole record"]
+    assert {r["state"] for r in whole} >= {"ARM", "KAZ"}
+    assert {r["state_effects"] for r in whole} == {"calibrated-pooled.toml"}
+    assert {r["state_effects"] for r in doc["rows"] if r["coding"] == "shipped"} == {None}
+    code, out, err = cli(*args, "--no-state-effects")
+    assert code == 0, err
+    assert {r["state_effects"] for r in json.loads(out)["rows"]} == {None}

@@ -81,3 +81,20 @@ def test_a_parameter_file_replaces_the_shipped_fit_and_a_missing_one_is_one_line
     assert freezes > 1 + {r["event"]: r["mean"] for r in shipped}["freezes"]
     code, out, err = cli(*args, "--parameters", str(tmp_path / "absent.toml"))
     assert code == 2 and out == "" and "--parameters" in err and "Traceback" not in err
+
+
+def test_a_state_effect_that_is_not_a_number_is_one_line_and_nothing_runs(cli, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[parameters.hazard_freeze]\nvalue = -6.0\n\n[pooling.state_effects.371]\nstate = "ARM"\n'
+                   'value = "high"\nse = 0.7\n')
+    for args in (("retrodict", "csto", "--from", "2020-01-01", "--to", "2020-03", "--runs", "5"),
+                 ("simulate", "csto", "--months", "2", "--runs", "5", "-o", str(tmp_path / "out")),
+                 ("forecast", "csto", "--by", "2026", "--runs", "5", "--param-draws", "1", "--no-codings", "--no-whole-record")):
+        code, out, err = cli(*args, "--parameters", str(bad))
+        assert code == 2 and len(err.strip().splitlines()) == 1, (args, err)
+        assert "[pooling.state_effects.371]" in err and "value" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+    # left out, the file's values alone run
+    code, _, err = cli("retrodict", "csto", "--from", "2020-01-01", "--to", "2020-03", "--runs", "5",
+                       "--parameters", str(bad), "--no-state-effects")
+    assert code == 0, err

@@ -21,9 +21,10 @@ product of the rows' probabilities is the group's joint probability
 ``∫ f(s) Π_i p_i(s)^ask_i (1 - p_i(s))^(1 - ask_i) ds``; the outcome of a request of the group is
 averaged over the severity given the whole group's answers.
 
-The pooled fit's random intercepts (``calibration.pooled``) enter here alone: an alliance's on
-every row of its records, a state's on the rows of that state in every record
-(:func:`with_intercept`, :func:`state_shift`), on the hazards of leaving (:data:`LEAVING`) only.
+The pooled fit's random intercepts (``calibration.pooled``) enter here: an alliance's on every
+row of its records, a state's on the rows of that state in every record (``membership.with_intercept``,
+:func:`state_shift`), on the hazards of leaving (``membership.LEAVING``) only; the engine shifts the
+same hazards by the states' effects with the same function (``engine.compile.Model.leave_shift``).
 
 One evaluation on the CSTO and NATO records (~25,000 decisions) takes a few milliseconds.
 """
@@ -228,20 +229,9 @@ def shared_severity(w, pr, y, group):
     return w, after
 
 
-#: The hazards of leaving that a random intercept of an alliance or of a state shifts (the pooled
-#: fit, ``calibration.pooled``).
-LEAVING = ("hazard_notice", "hazard_lapse", "hazard_denounce")
-
-
-def with_intercept(p: Mapping[str, float], u) -> Mapping[str, float]:
-    """The values ``p`` with a random intercept ``u`` added to the hazards of leaving: an
-    alliance's (a number) or, row by row, its members' state effects (an array, :func:`state_shift`)."""
-    if np.ndim(u) == 0 and not u:
-        return p
-    q = dict(p)
-    for k in LEAVING:
-        q[k] = p[k] + u
-    return q
+#: one home: ``model.membership`` (the engine shifts the same hazards); importable from here too
+LEAVING = membership.LEAVING
+with_intercept = membership.with_intercept
 
 
 def state_effects_of(rec: AllianceRecord, state_effects: Mapping[int, float] | None) -> tuple[float, ...]:

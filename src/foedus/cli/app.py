@@ -48,8 +48,25 @@ PARAM_DRAWS_HELP = ("parameter vectors drawn from the calibration's posterior, t
 CODING_HELP = ("a named coding of contested facts: the record read that way and its calibration "
                "(uzb-2012-withdrawal, fra-grc-stepped-out; docs/calibration.md)")
 PRIOR_DRAWS_HELP = "also draw the unfitted parameters (judgements) from their priors (docs/calibration.md)"
+PARAMETERS_HELP = ("a parameter file written by foedus calibrate (e.g. src/foedus/model/calibrated-pooled.toml) in the "
+                   "place of the shipped fit, with its states' effects on the hazards of leaving if it has them")
+STATE_EFFECTS_HELP = ("with --parameters: read the file's states' effects on the hazards of leaving "
+                      "([pooling.state_effects], drawn with --param-draws) or leave every state at the population's level")
 ASSUME_HELP = ("start after the end of the record, assuming that nothing happened in between (no event, no "
                "timeline change): without it a later date is refused")
+
+
+def parameter_file(path, state_effects: bool = True):
+    """The values of a parameter file written by ``foedus calibrate`` and its states' effects
+    (``posterior.state_effects``; None without the table or with ``state_effects`` false);
+    ``(None, None)`` for no file: the shipped fit."""
+    if path is None:
+        return None, None
+    from foedus.calibration.fit import read, values_of
+    from foedus.model.posterior import state_effects as effects_of
+
+    values = values_of(read(path))
+    return values, effects_of(path) if state_effects else None
 
 
 def print_note(text: str) -> None:

@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from foedus.cli.app import CODING_HELP, PARAM_DRAWS_HELP, PRIOR_DRAWS_HELP, app, console, emit_json, err_console
+from foedus.cli.app import (CODING_HELP, PARAM_DRAWS_HELP, PARAMETERS_HELP, PRIOR_DRAWS_HELP, STATE_EFFECTS_HELP, app,
+                            console, emit_json, err_console, parameter_file)
 from foedus.cli.catalogue import catalogue_app
 from foedus.errors import ArgumentError
 from foedus.model.posterior import check_draws, default_draws
@@ -53,8 +54,8 @@ def retrodict_cmd(
     executor: str = typer.Option("serial", "--executor", help="serial, processes or dask (docs/executors.md)"),
     workers: int = typer.Option(None, "--workers", help="worker processes"),
     out: Path = typer.Option(None, "-o", "--out", help="folder for retrodiction.json, rows.csv, the figure and report.html"),
-    parameters: Path = typer.Option(None, "--parameters", help="a parameter file written by foedus calibrate "
-                                    "(e.g. src/foedus/model/calibrated-pooled.toml) in the place of the shipped fit"),
+    parameters: Path = typer.Option(None, "--parameters", help=PARAMETERS_HELP),
+    state_effects: bool = typer.Option(True, "--state-effects/--no-state-effects", help=STATE_EFFECTS_HELP),
     param_draws: int = typer.Option(None, "--param-draws", show_default=False, help=PARAM_DRAWS_HELP),
     prior_draws: bool = typer.Option(False, "--prior-draws", help=PRIOR_DRAWS_HELP),
     coding: str = typer.Option(None, "--coding", help=CODING_HELP),
@@ -75,7 +76,7 @@ def retrodict_cmd(
         if parameters is not None:
             raise ArgumentError("--parameters", "no parameter file with --coding (a coding brings its own calibration)",
                                 str(parameters))
-    fitted = _parameter_file(parameters)
+    fitted, effects = parameter_file(parameters, state_effects)
     results = []
     with Progress(TextColumn("retrodicting {task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
                   TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
@@ -84,10 +85,12 @@ def retrodict_cmd(
             results.append(retrodict(name, start, end, runs=runs, seed=seed, chunk_size=chunk_size, executor=executor,
                                      workers=workers, parameters=fitted,
                                      progress=lambda done, t=task: bar.update(t, completed=done),
-                                     param_draws=param_draws, prior_draws=prior_draws, coding=coding))
+                                     param_draws=param_draws, prior_draws=prior_draws, coding=coding,
+                                     state_effects=effects))
     rows = pd.concat([r.rows for r in results], ignore_index=True)
     doc = {"runs": runs, "seed": seed, "param_draws": max(1, param_draws), "prior_draws": prior_draws,
-           **({"coding": coding} if coding else {}), "scenarios": [r.scenario for r in results],
+           **({"coding": coding} if coding else {}),
+           **({"state_effects": effects.source} if effects is not None else {}), "scenarios": [r.scenario for r in results],
            "rows": [row for r in results for row in r.to_json()["rows"]], "summary": summarise(rows)}
     if out is not None:
         from foedus.report.retrodiction import write_retrodiction
@@ -99,7 +102,8 @@ def retrodict_cmd(
     title = (f"Retrodiction: {runs} runs per alliance, seed {seed}"
              + (f", {param_draws} parameter draws" + (" (judgements too)" if prior_draws else "") if param_draws > 1
                 else ", the fitted parameters")
-             + (f", coding {coding}" if coding else ""))
+             + (f", coding {coding}" if coding else "")
+             + (f", the states' effects of {effects.source}" if effects is not None else ""))
     wide = console if console.is_terminal else Console(width=120)  # a pipe or a file: no need to squeeze
     wide.print(retrodiction_table(rows, title))
     wide.print(summary_line(doc["summary"]), highlight=False, soft_wrap=True)
@@ -156,6 +160,7 @@ def catalogue_retrodict_cmd(
     out: Path = typer.Option(None, "-o", "--out", help="folder for retrodiction.json, rows.csv, the figure and report.html"),
     parameters: Path = typer.Option(None, "--parameters", help="a parameter file written by foedus calibrate "
                                     "(e.g. src/foedus/model/calibrated-pooled.toml) in the place of the shipped fit"),
+    state_effects: bool = typer.Option(True, "--state-effects/--no-state-effects", help=STATE_EFFECTS_HELP),
     crisis_rates: str = typer.Option("pooled", "--crisis-rates", help="pooled (the members' rates from the fit pooled "
                                      "across alliances, drawn) or window (COW MID's ten years before each decade, as written)"),
 ) -> None:
@@ -170,12 +175,13 @@ def catalogue_retrodict_cmd(
         raise ArgumentError("--min-members", "a whole number of at least 2", min_members)
     code = None if obligation.strip().lower() == "any" else obligation_code(obligation)
     _check_out(out)
-    fitted = _parameter_file(parameters)
+    fitted, effects = parameter_file(parameters, state_effects)
     with Progress(TextColumn("retrodicting ATOP alliance-decades"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("cells", total=None)
         res = retrodict_catalogue(since, min_members, code, half, runs, seed, executor, workers, parameters=fitted,
-                                  crisis_rates=crisis_rates, progress=lambda done, total: bar.update(task, completed=done, total=total))
+                                  crisis_rates=crisis_rates, progress=lambda done, total: bar.update(task, completed=done, total=total),
+                                  state_effects=None if effects is None else dict(zip(effects.cow, effects.value.tolist())))
     doc = _catalogue_doc(res)
     if out is not None:
         from foedus.report.retrodiction import write_retrodiction
@@ -187,15 +193,6 @@ def catalogue_retrodict_cmd(
     wide = console if console.is_terminal else Console(width=120)
     wide.print(_catalogue_table(res["rows"], f"ATOP alliances since {since}, {half} half: {runs} runs per alliance-decade, seed {seed}"))
     wide.print(catalogue_line(res), highlight=False, soft_wrap=True)
-
-
-def _parameter_file(path: Path | None) -> dict[str, float] | None:
-    """The values of a parameter file written by ``foedus calibrate`` (None: the shipped fit)."""
-    if path is None:
-        return None
-    from foedus.calibration.fit import read, values_of
-
-    return values_of(read(path))
 
 
 def _check_out(out: Path | None) -> None:

@@ -14,7 +14,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from foedus.cli.app import ASSUME_HELP, CODING_HELP, PARAM_DRAWS_HELP, PRIOR_DRAWS_HELP, app, command_line, console, emit_json, err_console, print_note
+from foedus.cli.app import (ASSUME_HELP, CODING_HELP, PARAM_DRAWS_HELP, PARAMETERS_HELP, PRIOR_DRAWS_HELP,
+                            STATE_EFFECTS_HELP, app, command_line, console, emit_json, err_console, parameter_file,
+                            print_note)
 from foedus.cli.progress import run_progress
 from foedus.errors import ArgumentError
 from foedus.model.posterior import check_draws, default_draws
@@ -63,6 +65,8 @@ def simulate_cmd(
     param_draws: int = typer.Option(None, "--param-draws", show_default=False, help=PARAM_DRAWS_HELP),
     prior_draws: bool = typer.Option(False, "--prior-draws", help=PRIOR_DRAWS_HELP),
     coding: str = typer.Option(None, "--coding", help=CODING_HELP),
+    parameters: Path = typer.Option(None, "--parameters", help=PARAMETERS_HELP + " (with --resume: give it again)"),
+    state_effects: bool = typer.Option(True, "--state-effects/--no-state-effects", help=STATE_EFFECTS_HELP),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Simulate an ensemble forecast from a date of the record and summarise it per member."""
@@ -101,6 +105,10 @@ def simulate_cmd(
         from foedus.scenario.codings import coding as named
 
         named(coding)   # an unknown name: one line, before any folder is written
+        if parameters is not None:
+            raise ArgumentError("--parameters", "no parameter file with --coding (a coding brings its own calibration)",
+                                str(parameters))
+    fitted, effects = parameter_file(parameters, state_effects)   # a bad file: one line, before any folder
     if months < 1 or months > 1200:
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
     if chunk_size < 1:
@@ -117,7 +125,8 @@ def simulate_cmd(
             res = simulate(sc, start=start, months=months, runs=runs, seed=seed, chunk_size=chunk_size,
                            executor=executor, workers=workers, scheduler=scheduler, per_run=not no_per_run, out=out,
                            command=command, resume=resume is not None, assume_nothing_after_record=assume,
-                           progress=cb, param_draws=param_draws, prior_draws=prior_draws, coding=coding)
+                           progress=cb, param_draws=param_draws, prior_draws=prior_draws, coding=coding,
+                           parameters=fitted, state_effects=effects)
         except KeyboardInterrupt:
             _interrupted(scenario, out, executor, workers, scheduler)
     summ = res.summary()

@@ -126,6 +126,10 @@ class Model:
     src_rate_per_run: np.ndarray | None = None
     #: the parameter draws the runs carry (:func:`with_draws`); None: every run has ``params``
     draws: Draws | None = None
+    #: (K, N) each state's effect on the hazards of leaving (``membership.LEAVING``) under each
+    #: parameter draw (K = 1 without draws): the pooled fit's state effects (:func:`with_leave_shift`);
+    #: None: every state at the population's level
+    leave_shift: np.ndarray | None = None
 
     regime = property(lambda self: self.terms.regime)
     ties = property(lambda self: self.terms.ties)
@@ -207,6 +211,27 @@ def with_draws(model: Model, draws: list[Parameters] | tuple[Parameters, ...], r
     each = with_parameters(model, draws)
     return replace(model, draws=Draws(tuple(draws), runs, np.stack([m.cred_a0 for m in each]),
                                       np.stack([m.cred_b0 for m in each]), np.stack([m.momentum0 for m in each])))
+
+
+def with_leave_shift(model: Model, cow: tuple[int, ...], effects: np.ndarray | None) -> Model:
+    """``model`` whose states' hazards of leaving are shifted by their effects: ``effects`` (K, E), per
+    parameter draw (K: one per draw of ``model.draws``, or 1), the effect of each state of COW code
+    ``cow[e]``. A scenario state the effects do not name gets 0 (the population's level). ``effects``
+    None: ``model`` itself, no shift."""
+    from dataclasses import replace
+
+    if effects is None:
+        return model
+    effects = np.atleast_2d(np.asarray(effects, dtype=float))
+    k = len(model.draws.params) if model.draws is not None else 1
+    if effects.shape != (k, len(cow)):
+        raise ValueError(f"state effects of shape {effects.shape}, expected {(k, len(cow))}")
+    at = {c: e for e, c in enumerate(cow)}
+    shift = np.zeros((k, model.n_states))
+    for i, s in enumerate(model.data.states):
+        if s.cow in at:
+            shift[:, i] = effects[:, at[s.cow]]
+    return replace(model, leave_shift=shift)
 
 
 def _treaty_arrays(data: ScenarioFiles, m0: int, months: int) -> dict[str, np.ndarray]:

@@ -37,6 +37,12 @@ pass: ``ChunkState.params`` holds each run's draw's values, and each phase hands
 cell, a request, a run; ``runs_last()`` for state-major columns). Without draws it is
 ``Model.params`` itself, plain scalars, and ``rows`` returns it unchanged
 (``tests/engine/test_run_parameters.py``: one pass equals each draw's runs simulated alone).
+
+States' own effects. Where a pooled calibration gives each state an effect on the hazards of
+leaving (``Model.leave_shift``, per draw and state), ``ChunkState.leave_shift`` holds each run's
+row (R, N), and the membership phase hands the hazards of notice, of denouncing and of not renewing
+``membership.with_intercept(values, the cells' effects)``: the likelihood's shift, the same
+function. Without effects it is None and nothing is added (the pinned baseline).
 """
 
 from __future__ import annotations
@@ -89,6 +95,9 @@ class ChunkState:
     #: the runs' parameters: ``Model.params`` (scalars) or, with draws, each run's draw's values;
     #: ``params.rows(...)`` aligns them to the rows a mechanism computes on
     params: Parameters | RunParameters
+    #: (R, N) each run's states' effects on the hazards of leaving (``Model.leave_shift`` of the run's
+    #: draw); None: none
+    leave_shift: np.ndarray | None = None
 
 
 @dataclass
@@ -126,6 +135,7 @@ def initial_state(model: Model, runs: np.ndarray) -> ChunkState:
         momentum=momentum.astype(float), invited_by=rep(model.invited_by0), ratified=rep(model.ratified0),
         first_exit=np.full((R, model.n_states), -1, np.int16), counts=np.zeros((R, len(COUNTERS)), np.int32),
         ended=np.full((R, A), -1, np.int16), tally=tally, draw=draw, params=params,
+        leave_shift=None if model.leave_shift is None else model.leave_shift[draw],
     )
 
 
@@ -528,7 +538,8 @@ def _choices(model: Model, st: ChunkState, mo: Month, a: int, cred, u) -> dict:
         inactive = S_a.T[cols] != S.active
         if pat >= 0 and whole:
             inactive[pat] = True
-        ch = membership.choose_active(pr, z, u.T[cols], inactive, can_notice)
+        shift = None if st.leave_shift is None else st.leave_shift.T[cols]   # (cols, R)
+        ch = membership.choose_active(membership.with_intercept(pr, shift), z, u.T[cols], inactive, can_notice)
         j, r = np.divmod(np.flatnonzero(ch == 0), R)
         froze_c = r, cols[j]
         j, r = np.divmod(np.flatnonzero(ch == 1), R)
@@ -541,7 +552,8 @@ def _choices(model: Model, st: ChunkState, mo: Month, a: int, cred, u) -> dict:
     zc = membership.margin(P.rows(zr), _cell_features(model, st, mo.t, a, cred, zr, zi)) if len(zr) else np.zeros(0)
     k1, k2 = len(act_c[0]), len(act_c[0]) + len(fr)
     if k1:   # active members outside those columns
-        ch = membership.choose_active(P.rows(act_c[0]), zc[:k1], u[act_c], np.zeros(k1, bool), can_notice)
+        ch = membership.choose_active(_leaving(st, P.rows(act_c[0]), act_c), zc[:k1], u[act_c], np.zeros(k1, bool),
+                                      can_notice)
         froze_c = _cat(froze_c, (act_c[0][ch == 0], act_c[1][ch == 0]))
         notice_c = _cat(notice_c, (act_c[0][ch == 1], act_c[1][ch == 1]))
     # frozen (the patron never leaves: it stays frozen), under notice
@@ -549,12 +561,19 @@ def _choices(model: Model, st: ChunkState, mo: Month, a: int, cred, u) -> dict:
     fpat = fn == pat
     ch_f = np.full(len(fr), -1, np.int8)
     if (~fpat).any():
-        p_notice, p_return = membership.frozen_hazards(P.rows(fr[~fpat]), zf[~fpat], can_notice)
+        cells = fr[~fpat], fn[~fpat]
+        p_notice, p_return = membership.frozen_hazards(_leaving(st, P.rows(cells[0]), cells), zf[~fpat], can_notice)
         ch_f[~fpat] = membership.choose(u[fr[~fpat], fn[~fpat]], p_notice, p_return)
     ch_n = np.full(len(nr), -1, np.int8)
     if len(nr):
         ch_n[:] = membership.choose(u[nr, nn], membership.p_revoke(P.rows(nr), zn))
     return dict(froze=froze_c, notice=notice_c, frozen=(fr, fn), ch_f=ch_f, under_notice=(nr, nn), ch_n=ch_n)
+
+
+def _leaving(st: ChunkState, p, cells: tuple[np.ndarray, np.ndarray]):
+    """The parameters ``p`` of the (run, state) ``cells`` with each cell's state effect on the hazards
+    of leaving (``membership.with_intercept``; ``p`` itself without effects)."""
+    return p if st.leave_shift is None else membership.with_intercept(p, st.leave_shift[cells])
 
 
 def _council(model: Model, st: ChunkState, mo: Month, a: int, ch: dict) -> tuple:
@@ -583,7 +602,8 @@ def _renewal(model: Model, st: ChunkState, mo: Month, a: int, cred) -> tuple:
     S_a = st.standing[:, a, :]
     ua = mo.draw("renewal", model.state_slots[a])
     may = ((S_a == S.active) | (S_a == S.frozen)) & (np.arange(model.n_states) != model.patron[a])
-    lapse = may & (ua < membership.p_lapse(st.params.rows(None, 1), member_features(model, st, mo.t, a, cred)))
+    p = membership.with_intercept(st.params.rows(None, 1), st.leave_shift)   # (R, N) with the states' effects
+    lapse = may & (ua < membership.p_lapse(p, member_features(model, st, mo.t, a, cred)))
     return _move_cells(st, a, Action.lapse, *_cells(lapse), mo.m)
 
 

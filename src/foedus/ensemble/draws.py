@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from foedus.engine.compile import Model, draw_of, with_draws
+from foedus.engine.compile import Model, draw_of, with_draws, with_leave_shift
 from foedus.errors import ArgumentError
 from foedus.model import posterior
 from foedus.seeds import check_seed
@@ -34,14 +34,15 @@ def interval_across_draws(values: np.ndarray, run: np.ndarray, runs: int, k: int
 
 
 def draw_models(model: Model, k: int, seed: int, prior_draws: bool, fixed, runs: int,
-                post: posterior.Posterior | None = None) -> tuple:
+                post: posterior.Posterior | None = None, effects: posterior.StateEffects | None = None) -> tuple:
     """The posterior's draws (``foedus.model.posterior.draws``) and ``model`` with its ``runs`` runs
-    split across them (``Model.draws``; ``model`` itself when ``k`` <= 1: every run uses its parameters)."""
+    split across them (``Model.draws``; ``model`` itself when ``k`` <= 1: every run uses its parameters).
+    ``effects``: the states' effects on the hazards of leaving, each draw's own (``Model.leave_shift``)."""
     check_seed(seed)
     k = posterior.check_draws(k)
     if isinstance(runs, int) and not isinstance(runs, bool) and k > max(runs, 1):
         raise ArgumentError("--param-draws", f"at most the number of runs ({runs})", k)
-    drawn = posterior.draws(k, seed, model.params, fixed, prior_draws, post)
-    if not drawn.values:
-        return drawn, model
-    return drawn, with_draws(model, [model.params.replace(**v) for v in drawn.values], runs)
+    drawn = posterior.draws(k, seed, model.params, fixed, prior_draws, post, effects)
+    if drawn.values:
+        model = with_draws(model, [model.params.replace(**v) for v in drawn.values], runs)
+    return drawn, with_leave_shift(model, effects.cow if effects is not None else (), drawn.effects)

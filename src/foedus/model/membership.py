@@ -42,6 +42,7 @@ OC Media, 23 Feb 2024, oc-media.org/pashinyan-armenia-has-frozen-its-participati
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -141,6 +142,39 @@ def margin(params, f: MemberFeatures) -> np.ndarray:
     t -= f.exit_cost
     s -= t
     return s
+
+
+#: The hazards of leaving that a random intercept of an alliance or of a state shifts (the pooled
+#: fit, ``calibration.pooled``; the engine, ``Model.leave_shift``).
+LEAVING = ("hazard_notice", "hazard_lapse", "hazard_denounce")
+
+
+class Shifted(Mapping):
+    """The values ``p`` with ``u`` added to each hazard of leaving (:data:`LEAVING`) as it is read:
+    no copy of the other values (the engine wraps the parameters of its cells every month)."""
+
+    __slots__ = ("p", "u")
+
+    def __init__(self, p: Mapping, u):
+        self.p, self.u = p, u
+
+    def __getitem__(self, key: str):
+        return self.p[key] + self.u if key in LEAVING else self.p[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.p)
+
+    def __len__(self) -> int:
+        return len(self.p)
+
+
+def with_intercept(p: Mapping, u) -> Mapping:
+    """The values ``p`` (``Parameters``, a dict or a ``RunParameters`` view) with an intercept ``u``
+    added to the hazards of leaving: an alliance's (a number) or, row by row, its members' state
+    effects (an array broadcasting with the rows ``p`` is aligned to). ``u`` None or 0: ``p`` itself."""
+    if u is None or (np.ndim(u) == 0 and not u):
+        return p
+    return Shifted(p, u)
 
 
 def _sigmoid_of(a, z, out):

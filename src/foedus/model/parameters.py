@@ -34,6 +34,8 @@ JUDGEMENT = "judgement"
 FITTED = "fitted on the record (calibrated.toml)"
 #: The fit on the whole record (``foedus calibrate -o src/foedus/model/calibrated.toml``).
 CALIBRATED = Path(__file__).with_name("calibrated.toml")
+#: the fit on the whole record (``foedus calibrate --pooled``): a named alternative, with the states' effects
+CALIBRATED_POOLED = Path(__file__).with_name("calibrated-pooled.toml")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,11 @@ parameter vectors for an ensemble whose runs are split across them (``foedus.ens
   deviation of ``JUDGEMENT_SD`` of its declared range, truncated to that range (a judgement: the
   registry declares ranges, not priors, for these).
 - A parameter fixed by the scenario's ``parameters.toml`` or by the caller is never drawn.
+- States' effects: a pooled calibration (``foedus calibrate --pooled``) estimates each state's
+  effect on the hazards of leaving, ``[pooling.state_effects.<COW code>]`` with ``value`` and ``se``
+  (:func:`state_effects`). With draws, draw ``d``'s effects are drawn from ``N(value, se^2)``,
+  independently per state, from draw ``d``'s own generator after its other values (so the other
+  values are those drawn without effects); without draws, the values.
 """
 
 from __future__ import annotations
@@ -70,6 +75,51 @@ def fitted_values(path: str | Path) -> dict[str, float]:
     """The fitted values of a calibration file ({name: value} of its ``[parameters]``)."""
     doc = tomllib.loads(Path(path).read_text())
     return {k: float(v["value"]) if isinstance(v, dict) else float(v) for k, v in doc.get("parameters", {}).items()}
+
+
+@dataclass(frozen=True)
+class StateEffects:
+    """Each state's effect on the hazards of leaving (``membership.LEAVING``), from a pooled
+    calibration's ``[pooling.state_effects]``: by COW code, the posterior mode and its standard error."""
+
+    cow: tuple[int, ...]
+    value: np.ndarray
+    se: np.ndarray
+    source: str
+
+    def drawn(self, rng: np.random.Generator) -> np.ndarray:
+        """One draw of every state's effect, ``N(value, se^2)`` independently per state."""
+        return self.value + self.se * rng.standard_normal(len(self.cow))
+
+
+def state_effects(path: str | Path, flag: str = "--parameters") -> StateEffects | None:
+    """The states' effects of a calibration file (None: the file has no ``[pooling.state_effects]``).
+    A code that is not a COW code or a value or se that is not a number: a one-line ArgumentError."""
+    path = Path(path)
+    try:
+        pooling = tomllib.loads(path.read_text()).get("pooling", {})
+    except FileNotFoundError:
+        raise ArgumentError(flag, "an existing parameter file", str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ArgumentError(flag, f"a TOML parameter file ({exc})", str(path)) from None
+    table = pooling.get("state_effects") if isinstance(pooling, dict) else None
+    if not table:
+        return None
+    if not isinstance(table, dict):
+        raise ArgumentError(flag, f"a table [pooling.state_effects] in {path}", table)
+    rows = []
+    for code, row in table.items():
+        where = f"[pooling.state_effects.{code}] of {path}"
+        if not code.isdigit() or not isinstance(row, dict):
+            raise ArgumentError(flag, f"a table per COW code in {path}'s [pooling.state_effects]", code)
+        for key in ("value", "se"):
+            v = row.get(key)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v) or (key == "se" and v < 0):
+                raise ArgumentError(flag, f"{where}: {key} a number" + (" at least 0" if key == "se" else ""), v)
+        rows.append((int(code), float(row["value"]), float(row["se"])))
+    rows.sort()
+    return StateEffects(tuple(r[0] for r in rows), np.array([r[1] for r in rows]), np.array([r[2] for r in rows]),
+                        path.name)
 
 
 def coded(data, name: str):
@@ -129,6 +179,8 @@ class Draws:
     judged: tuple[str, ...]       # from their judgement priors (``prior_draws``)
     clipped: int
     source: str | None
+    #: (K, E) draw d's effect of each state of ``StateEffects.cow`` (None: no states' effects)
+    effects: np.ndarray | None = None
 
     def describe(self) -> str:
         k = len(self.values)
@@ -138,17 +190,19 @@ class Draws:
              f"({self.source}, Laplace approximation)")
         s += (f" and the judgement priors of {len(self.judged)} more" if self.judged
               else "; judgements at their values (--prior-draws to draw them)")
-        return s + (f"; {self.clipped} draws clipped to the bounds" if self.clipped else "")
+        s += f"; {self.clipped} draws clipped to the bounds" if self.clipped else ""
+        return s + ("; the states' effects drawn from N(value, se^2)" if self.effects is not None else "")
 
 
 def draws(k: int, seed: int, base: Mapping[str, float], fixed: Collection[str] = (), prior_draws: bool = False,
-          post: Posterior | None = None) -> Draws:
+          post: Posterior | None = None, effects: StateEffects | None = None) -> Draws:
     """``k`` parameter vectors (``k`` <= 1: none, the runs use ``base``). ``base``: every parameter's
-    value (the mode); ``fixed``: names set by the scenario or the caller, never drawn."""
+    value (the mode); ``fixed``: names set by the scenario or the caller, never drawn. ``effects``:
+    the states' effects, drawn per draw after its other values (``k`` <= 1: their values, (1, E))."""
     k = check_draws(k)
     post = post if post is not None else read()
     if k <= 1:
-        return Draws((), (), (), 0, post.source if post else None)
+        return Draws((), (), (), 0, post.source if post else None, None if effects is None else effects.value[None, :])
     reg = registry()
     if post is None and not prior_draws:
         raise ArgumentError("--param-draws", "a calibration with a [posterior] table (foedus calibrate -o ...), "
@@ -157,7 +211,7 @@ def draws(k: int, seed: int, base: Mapping[str, float], fixed: Collection[str] =
     lo = np.array([reg[n].lower for n in names])
     hi = np.array([reg[n].upper for n in names])
     judged = tuple(n for n in reg if prior_draws and n not in names and n not in fixed) if prior_draws else ()
-    out, clipped = [], 0
+    out, clipped, shifts = [], 0, []
     for d in range(k):
         rng = _generator(seed, d)
         values: dict[str, float] = {}
@@ -169,4 +223,7 @@ def draws(k: int, seed: int, base: Mapping[str, float], fixed: Collection[str] =
             p = reg[n]
             values[n] = _judgement(rng, float(base[n]), p.lower, p.upper)
         out.append(values)
-    return Draws(tuple(out), tuple(n for n in names if n not in fixed), judged, clipped, post.source if post else None)
+        if effects is not None:   # after the draw's other values: those stay what they are without effects
+            shifts.append(effects.drawn(rng))
+    return Draws(tuple(out), tuple(n for n in names if n not in fixed), judged, clipped, post.source if post else None,
+                 np.array(shifts) if effects is not None else None)

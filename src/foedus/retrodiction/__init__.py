@@ -103,14 +103,15 @@ def retrodict(scenario, start: str | dt.date, end: str | dt.date, runs: int = 30
               chunk_size: int = 1000, executor: str = "serial", workers: int | None = None,
               parameters: Mapping[str, float] | None = None, alliance_end: dt.date | None = None,
               progress: Callable[[int], None] | None = None, param_draws: int = 1,
-              prior_draws: bool = False, coding: str | None = None) -> Retrodiction:
+              prior_draws: bool = False, coding: str | None = None, state_effects=None) -> Retrodiction:
     """Simulate ``scenario`` (a name, a folder, a loaded Scenario or ScenarioFiles) from ``start``
     through the end of ``end``'s month, ``runs`` runs, and compare each class of event with the
     record of its focus alliance. ``alliance_end``: the alliance's end where a data set dates it.
     ``param_draws``, ``prior_draws``: the runs split across parameter draws (``foedus.simulate``).
     ``coding``: a named coding of contested facts (``foedus.scenario.codings``): the record read that
     way, both the state the simulation starts from and the real counts, with that coding's
-    calibration and posterior in the place of the shipped fit (``parameters`` still override it)."""
+    calibration and posterior in the place of the shipped fit (``parameters`` still override it).
+    ``state_effects``: the states' effects on the hazards of leaving (``foedus.model.posterior.StateEffects``)."""
     from foedus.api import Scenario, load_scenario
     from foedus.engine.compile import compile_model
     from foedus.model import posterior
@@ -133,7 +134,7 @@ def retrodict(scenario, start: str | dt.date, end: str | dt.date, runs: int = 30
     from foedus.ensemble.draws import draw_models
 
     _, model = draw_models(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})}, runs,
-                           post)
+                           post, state_effects)
     draws = simulated_counts(model, runs, seed, chunk_size, executor, workers, progress)
     focus = data.scenario.focus
     real = real_counts(data, focus, start_d, end_d, alliance_end)

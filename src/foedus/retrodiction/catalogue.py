@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -34,7 +34,7 @@ from foedus.catalogue.crises import MID_LAST, disputes_against
 from foedus.catalogue.exits import codes_at_end, end_cause
 from foedus.catalogue.loader import DATA_END, AtopAlliance, Catalogue, catalogue
 from foedus.chronology import month_index
-from foedus.engine.compile import Model, compile_model
+from foedus.engine.compile import Model, compile_model, with_leave_shift
 from foedus.ensemble.executors import make_executor
 from foedus.errors import ArgumentError
 from foedus.model import crises
@@ -124,10 +124,11 @@ class PreparedCell:
 
 def prepare_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date, decade_end: dt.date,
                  seed: int, parameters: dict[str, float] | None = None, crisis_rates: str = "pooled",
-                 runs: int = 1000) -> PreparedCell:
+                 runs: int = 1000, state_effects: Mapping[int, float] | None = None) -> PreparedCell:
     """What a cell costs before its first simulated month: the scenario, its model, the record
     replayed and counted, the MID disputes of its years; with ``crisis_rates`` "pooled", each of
-    the ``runs`` its own draw of the members' crisis rates (:func:`pooled_crisis_draws`)."""
+    the ``runs`` its own draw of the members' crisis rates (:func:`pooled_crisis_draws`);
+    ``state_effects``: each state's effect on the hazards of leaving by COW code (``Model.leave_shift``)."""
     if crisis_rates not in CRISIS_RATES:
         raise ArgumentError("--crisis-rates", " or ".join(CRISIS_RATES), crisis_rates)
     files = to_scenario(al.atopid, start.year, cat)
@@ -137,6 +138,8 @@ def prepare_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date
     # a cell's crises are COW MID disputes, the kind its rates count: the record's scales do not apply
     params = Parameters.for_scenario(files.parameters, extra={**(parameters or {}), **crises.AS_WRITTEN})
     model = compile_model(files, start, months, params, files.scenario.name)
+    if state_effects:
+        model = with_leave_shift(model, tuple(state_effects), np.array([list(state_effects.values())], dtype=float))
     real = real_counts(files, files.scenario.focus, start, stop)
     real["alliance_ends"] = int(al.end is not None and start < al.end <= decade_end
                                 and ends_alliance(end_cause(codes_at_end(al))))
@@ -199,10 +202,10 @@ def cell_from_draws(prep: PreparedCell, draws: np.ndarray) -> Cell:
 
 def run_cell(cat: Catalogue, al: AtopAlliance, start: dt.date, stop: dt.date, decade_end: dt.date, runs: int,
              seed: int, chunk_size: int = 1000, parameters: dict[str, float] | None = None,
-             crisis_rates: str = "pooled") -> Cell:
+             crisis_rates: str = "pooled", state_effects: Mapping[int, float] | None = None) -> Cell:
     """One alliance-decade: its scenario, its simulated counts (serially: cells run in parallel),
     its rows for the classes ATOP records. ``parameters``: values in the place of the shipped fit's."""
-    prep = prepare_cell(cat, al, start, stop, decade_end, seed, parameters, crisis_rates, runs)
+    prep = prepare_cell(cat, al, start, stop, decade_end, seed, parameters, crisis_rates, runs, state_effects)
     return cell_from_draws(prep, simulated_counts(prep.model, runs, prep.seed, chunk_size))
 
 
@@ -216,6 +219,7 @@ class CellJob:
     seed: int
     parameters: tuple[tuple[str, float], ...] = ()
     crisis_rates: str = "pooled"
+    state_effects: tuple[tuple[int, float], ...] = ()
 
 
 def run_job(job: CellJob) -> Cell | dict:
@@ -224,16 +228,18 @@ def run_job(job: CellJob) -> Cell | dict:
     cat = catalogue()
     try:
         return run_cell(cat, cat.alliance(job.atopid), job.start, job.stop, job.decade_end, job.runs, job.seed,
-                        parameters=dict(job.parameters), crisis_rates=job.crisis_rates)
+                        parameters=dict(job.parameters), crisis_rates=job.crisis_rates,
+                        state_effects=dict(job.state_effects))
     except DataQuirk as exc:
         return {"atopid": job.atopid, "start": job.start.isoformat(), "why": str(exc)}
 
 
 def jobs(since: int = 1945, min_members: int = 3, obligation: str | None = "defense", half: str = "held-out",
          runs: int = 300, seed: int = 0, parameters: dict[str, float] | None = None,
-         crisis_rates: str = "pooled") -> list[CellJob]:
+         crisis_rates: str = "pooled", state_effects: Mapping[int, float] | None = None) -> list[CellJob]:
     fixed = tuple(sorted((parameters or {}).items()))
-    return [CellJob(al.atopid, *c, runs, seed, fixed, crisis_rates) for al in pacts(catalogue(), since, min_members, obligation, half)
+    effects = tuple(sorted((state_effects or {}).items()))
+    return [CellJob(al.atopid, *c, runs, seed, fixed, crisis_rates, effects) for al in pacts(catalogue(), since, min_members, obligation, half)
             for c in decades(al)]
 
 
@@ -256,17 +262,19 @@ def longest_first(todo: list[CellJob]) -> list[int]:
 def retrodict_catalogue(since: int = 1945, min_members: int = 3, obligation: str | None = "defense",
                         half: str = "held-out", runs: int = 300, seed: int = 0, executor: str = "serial",
                         workers: int | None = None, progress: Callable[[int, int], None] | None = None,
-                        parameters: dict[str, float] | None = None, crisis_rates: str = "pooled") -> dict:
+                        parameters: dict[str, float] | None = None, crisis_rates: str = "pooled",
+                        state_effects: Mapping[int, float] | None = None) -> dict:
     """Every alliance-decade of the chosen alliances; the rows, and the summary: coverage and PIT
     histogram over the cells, the total of member exits against the 90% interval of the simulated
     total, and the rank correlation across alliances of simulated (mean) and real exits. Cells run
     on ``executor``, the most costly first (:func:`longest_first`); each cell has its own seed and
-    the rows come back in ATOP order: the same results whatever the executor or worker count."""
+    the rows come back in ATOP order: the same results whatever the executor or worker count.
+    ``state_effects``: each state's effect on the hazards of leaving (a pooled fit's values, by COW code)."""
     if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
         raise ArgumentError("--runs", "a whole number of runs, at least 1", runs)
     if crisis_rates not in CRISIS_RATES:
         raise ArgumentError("--crisis-rates", " or ".join(CRISIS_RATES), crisis_rates)
-    todo = jobs(since, min_members, obligation, half, runs, seed, parameters, crisis_rates)
+    todo = jobs(since, min_members, obligation, half, runs, seed, parameters, crisis_rates, state_effects)
     done: dict[int, Cell | dict] = {}
     with make_executor(executor, workers) as ex:
         for k, res in ex.map(_indexed, [(k, todo[k]) for k in longest_first(todo)]):
@@ -278,6 +286,7 @@ def retrodict_catalogue(since: int = 1945, min_members: int = 3, obligation: str
     skipped = [c for c in ordered if not isinstance(c, Cell)]
     return catalogue_summary(cells, skipped, {"since": since, "min_members": min_members, "obligation": obligation,
                                               "half": half, "runs": runs, "seed": seed, "crisis_rates": crisis_rates,
+                                              "state_effects": bool(state_effects),
                                               "alliances": len({j.atopid for j in todo})})
 
 
