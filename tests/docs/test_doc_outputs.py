@@ -59,3 +59,9 @@ def test_a_quote_is_current_when_its_lines_appear_in_order_whatever_the_spacing(
     assert doc_outputs.missing(["state standing", "ARM frozen", "BLR active"], got) == []
     assert doc_outputs.missing(["BLR active", "ARM frozen"], got) == ["ARM frozen"]   # out of order
     assert doc_outputs.missing(["ARM suspended"], got) == ["ARM suspended"]          # a figure that moved
+
+
+def test_words_left_out_inside_a_line_and_a_table_s_rules_do_not_make_a_quote_stale(doc_outputs):
+    got = ["│ USA │ active │ no │ USA suspended its obligations towards NZL on 1986-08-11 (a ban) │"]
+    assert doc_outputs.missing(["USA active no USA suspended its obligations (...)"], got) == []
+    assert doc_outputs.missing(["USA active yes USA suspended (...)"], got) == ["USA active yes USA suspended (...)"]
