@@ -17,10 +17,10 @@ suspensions — decayed with half-life ``momentum_half_life``: one defection mak
 included), so that momentum is a share of the alliance: a defection among ``momentum_members``
 members weighs ``member_momentum``, among 34 members 6/34 of it. Counted per defection, momentum
 grew with the number of members, so a large alliance's steady trickle of simulated freezes raised
-every member's outside option until it emptied (the Organization of American States, 34 members,
-in one run in ten of a decade), where the ATOP alliances of 20 or more members lost 0.8 members
-per thousand member-years by their own choice against 6.2 in those of three to five
-(docs/model.md, "Momentum as a share of the alliance")).
+every member's outside option until some runs emptied it (the Organization of American States:
+27.79 members leaving in its eight decades where ATOP records one), where the ATOP alliances of
+20 or more members lost 0.8 members per thousand member-years by their own choice against 6.2 in
+those of three to five (docs/model.md, "Momentum as a share of the alliance")).
 Stochastic choice turns the margin into monthly hazards (logit, competing risks):
 
     active:  p_freeze = sigmoid(hazard_freeze - z),  p_notice = sigmoid(hazard_notice - z)
