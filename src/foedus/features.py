@@ -172,15 +172,17 @@ def council_may_suspend(alliance: Alliance, date: dt.date) -> bool:
     return sus is not None and (sus.since is None or sus.since <= date)
 
 
-def member_features(terms: Terms, tl: Series, lead: int, t, i, credibility, momentum, frozen=None) -> MemberFeatures:
+def member_features(terms: Terms, tl: Series, lead: int, t, i, credibility, momentum, frozen=None,
+                    members=None) -> MemberFeatures:
     """The membership mechanism's features of the cells of states ``i`` (an index array of any
     shape) in months ``t`` of the series ``tl`` (one month, or one per cell), given the source's
     ``credibility`` (beliefs' means), ``momentum`` and ``frozen`` (arrays broadcasting with ``i``).
-    ``lead``: the leading member whose spare capacity counts (``TreatyFlags.leader``)."""
+    ``lead``: the leading member whose spare capacity counts (``TreatyFlags.leader``); ``members``:
+    the alliance's members in the month, by which the momentum is shared out (``membership.margin``)."""
     return MemberFeatures(
         credibility=credibility, threat=tl.threat[t, i], patron_spare=tl.capability[t, lead] * (1.0 - tl.committed[t, lead]),
         regime=terms.regime[i], ties=terms.ties[i], autonomy=terms.autonomy[i], outside=terms.outside[i] + tl.outside[t, i],
-        exit_cost=terms.exit_cost[i], momentum=momentum, frozen=frozen)
+        exit_cost=terms.exit_cost[i], momentum=momentum, frozen=frozen, members=members)
 
 
 def decision_features(alliance: Alliance, date: dt.date, affinity, regime, spare, patron: int, in_area, standings, V,

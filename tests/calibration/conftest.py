@@ -80,7 +80,8 @@ def small_ledger() -> ScenarioFiles:
 
 #: Parameter values away from the defaults, so that every term of the likelihood matters.
 TOY_PARAMS = {"hazard_freeze": -3.0, "hazard_notice": -4.0, "hazard_return": -2.0, "hazard_lapse": 0.0,
-              "hazard_revoke": -1.5, "member_momentum": 1.0, "momentum_half_life": 12.0, "cred_half_life": 24.0,
+              "hazard_revoke": -1.5, "member_momentum": 1.0, "momentum_members": 3.0, "momentum_half_life": 12.0,
+              "cred_half_life": 24.0,
               "hazard_ratify": 0.5, "ratify_grievance": 1.5, "decision_base_limited": 1.0,
               "hazard_dissolve": -3.0, "dissolve_organisation": -1.5}
 

@@ -76,3 +76,16 @@ def test_the_rolling_table_is_the_same_whatever_the_number_of_processes():
     one = rolling(csto, [dt.date(2024, 1, 1)], runs=10, seed=1, folds=0)
     two = rolling(csto, [dt.date(2024, 1, 1)], runs=10, seed=1, folds=0, workers=2)
     assert one.rows == two.rows
+
+
+def test_each_left_out_alliance_has_its_own_row_and_the_rows_add_up_to_the_group(folds):
+    from foedus.calibration.backtest import scores
+
+    for f in folds:
+        rows = leave_out.by_alliance(f)
+        assert [r["atopid"] for r in rows] == list(f.alliances)
+        assert sum(r["decisions"] for r in rows) == len(f.decisions)
+        assert sum(r["left"] for r in rows) == sum(d.y for d in f.decisions)
+        assert sum(r["real"] for r in rows) == sum(c.real for c in f.cells)
+        assert sum(r["one_step_model"] for r in rows) == pytest.approx(scores(f.decisions)["model_log"])
+        assert sum(r["decade_base_rate"] for r in rows) == pytest.approx(sum(c.log["base_rate"] for c in f.cells))

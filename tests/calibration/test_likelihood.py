@@ -68,6 +68,11 @@ def brute_force_loglik(data, params) -> float:
         start, end = month_start(m), month_start(m + 1) - dt.timedelta(days=1)
         cred = credibility.mean(*credibility.from_record(p, applied, codes, "pact", m + 1))
         mom = membership.momentum_from_record(p, applied, "pact", m)
+        members = 0   # the members deciding this month, the patron included: momentum's share
+        for c in codes:
+            s0, s1 = standing(start - dt.timedelta(days=1), c), standing(end, c)
+            s0 = S.active if m == first and s0 == S.signatory else s0
+            members += s0 in MEMBER_STANDINGS and not (s0 == S.notice and s1 == S.withdrawn)
         for c in codes:
             if c == al.patron:
                 continue
@@ -88,7 +93,8 @@ def brute_force_loglik(data, params) -> float:
                 patron_spare=np.array(spare(al.patron, start)), regime=np.array(regime[c]),
                 ties=np.array(term(c, "ties")), autonomy=np.array(term(c, "autonomy_cost")),
                 outside=np.array(term(c, "outside_option") + value_on(tl, c, "outside_option", start, 0.0)),
-                exit_cost=np.array(term(c, "exit_cost")), momentum=np.array(mom), frozen=np.array(s0 == S.frozen))
+                exit_cost=np.array(term(c, "exit_cost")), momentum=np.array(mom), frozen=np.array(s0 == S.frozen),
+                members=np.array(members))
             hz = membership.hazards(p, f, can_notice=al.withdrawal is not None)
             options = {S.active: {S.frozen: hz.p_freeze, S.notice: hz.p_notice},
                        S.frozen: {S.notice: hz.p_notice, S.active: hz.p_return},

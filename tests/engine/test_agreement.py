@@ -67,7 +67,7 @@ def test_the_engine_and_the_likelihood_read_the_same_member_features_on_a_date_o
     assume(len(rows))
     record = likelihood._member_features(p, rec)
     i = rec.mm_state[rows]
-    for name in ("threat", "patron_spare", "regime", "ties", "autonomy", "outside", "exit_cost", "frozen"):
+    for name in ("threat", "patron_spare", "regime", "ties", "autonomy", "outside", "exit_cost", "frozen", "members"):
         got = np.broadcast_to(np.asarray(getattr(engine, name)), (1, model.n_states))[0, i]
         want = np.broadcast_to(np.asarray(getattr(record, name)), rec.mm_month.shape)[rows]
         np.testing.assert_array_equal(got, want, err_msg=name)

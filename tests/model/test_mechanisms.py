@@ -104,6 +104,27 @@ def test_hazard_of_freezing_rises_as_credibility_falls_and_defections_mount():
     assert membership.hazards(P, _mf(frozen=True)).p_notice > h.p_notice
 
 
+@settings(max_examples=40, deadline=None)
+@given(defections=st.floats(0.1, 10.0), members=st.integers(1, 60), reference=st.floats(1.0, 100.0))
+def test_momentum_is_a_share_of_the_alliance(defections, members, reference):
+    """The same recent defections lower a member's margin of staying momentum_members / n times as
+    much in an alliance of n members as in one of momentum_members: a freeze among the 34 members
+    of the Organization of American States weighs 6/34 of one among the CSTO's six."""
+    p = P.replace(momentum_members=reference)
+    drop = membership.margin(p, _mf(members=members)) - membership.margin(p, _mf(momentum=defections, members=members))
+    at_reference = membership.margin(p, _mf(members=reference)) - membership.margin(p, _mf(momentum=defections, members=reference))
+    assert drop == pytest.approx(at_reference * reference / members, rel=1e-9)
+    assert membership.margin(p, _mf(momentum=defections)) == membership.margin(p, _mf(momentum=defections,
+                                                                                      members=reference))
+
+
+def test_a_freeze_among_many_members_raises_the_hazard_of_notice_less_than_among_few():
+    few = membership.hazards(P, _mf(momentum=1.0, members=6)).p_notice
+    many = membership.hazards(P, _mf(momentum=1.0, members=34)).p_notice
+    assert many < few
+    assert many > membership.hazards(P, _mf(members=34)).p_notice   # but it still raises it
+
+
 def test_competing_risks_choose_each_event_with_its_probability():
     u = np.random.default_rng(3).random(200000)
     c = membership.choose(u, np.full(u.shape, 0.1), np.full(u.shape, 0.3))

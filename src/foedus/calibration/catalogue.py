@@ -129,6 +129,7 @@ def cell_record(files, start, stop, group: str) -> tuple[AllianceRecord, int, in
     # the decisions to leave are defections, as the engine's notices are (momentum)
     dm_all = np.array(sorted(dm for _, dm in notices) + sorted(m for _, m in lapses), dtype=np.int64)
     out = replace(rec, mm_state=rec.mm_state[keep], mm_month=rec.mm_month[keep], mm_standing=rec.mm_standing[keep],
+                  mm_members=rec.mm_members[keep],
                   rw_row=new_row[rec.rw_row[rw_keep]] if len(rec.rw_row) else rec.rw_row,
                   cf_months=np.zeros(0), cf_row=np.zeros(0, np.int64),
                   def_month=np.concatenate([rec.def_month, dm_all]),

@@ -154,6 +154,26 @@ def count_cells(fitted: dict[str, float], held: Sequence[int], runs: int, seed: 
     return out
 
 
+def by_alliance(fold: Fold) -> list[dict]:
+    """Per alliance of the group: its one-step decisions (member-months and renewals: how many, the
+    members that left, the model's expected number, each forecaster's summed log score) and its
+    decades (the real members leaving, the model's mean, each forecaster's summed log score): where
+    the group's scores are won and lost."""
+    out = []
+    for aid in fold.alliances:
+        ds = [d for d in fold.decisions if d.alliance == f"atop-{aid}"]
+        cells = [c for c in fold.cells if c.atopid == aid]
+        row = {"atopid": aid, "decisions": len(ds), "left": int(sum(d.y for d in ds)),
+               "model_expected": float(sum(1.0 - d.model[0] for d in ds)),
+               "decades": len(cells), "real": int(sum(c.real for c in cells)),
+               "model_mean": float(sum(c.mean for c in cells))}
+        for f in ("model", "base_rate", "exit_logit"):
+            row[f"one_step_{f}"] = float(sum(np.log(d.p(f)[d.y]) for d in ds))
+            row[f"decade_{f}"] = float(sum(c.log[f] for c in cells))
+        out.append(row)
+    return out
+
+
 def leave_out(scenarios, folds: int = FOLDS, runs: int = 200, seed: int = 0,
               progress: Callable[[int], None] | None = None, atopids: tuple[int, ...] | None = None,
               only: int | None = None) -> list[Fold]:

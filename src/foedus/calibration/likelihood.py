@@ -129,7 +129,7 @@ def _member_features(p, rec: AllianceRecord) -> membership.MemberFeatures:
     cred = _cached(rec, ("mm",) + tuple(p[k] for k in _CRED), lambda: beliefs(p, rec, rec.mm_month + 1, i))
     mom = _cached(rec, ("momentum", p["momentum_half_life"]), lambda: momentum(p, rec, rec.mm_month))
     return features.member_features(rec.terms, rec.tl, rec.flags.leader, rec.mm_month - rec.months[0], i, cred, mom,
-                                    rec.mm_standing == S.frozen)
+                                    rec.mm_standing == S.frozen, rec.mm_members)
 
 
 def _severity_weights(p, rec: AllianceRecord):

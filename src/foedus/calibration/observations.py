@@ -148,6 +148,7 @@ class AllianceRecord:
     mm_state: np.ndarray
     mm_month: np.ndarray
     mm_standing: np.ndarray       # int: S.active / S.frozen / S.notice
+    mm_members: np.ndarray        # the alliance's members in the row's month, the patron included (momentum's share)
     # renewal windows (w,)
     rw_row: np.ndarray            # index into the member-month rows of the same member and month
     # council months (c,) of ``council:frozen``: months frozen, and the member-month row (its margin)
@@ -380,8 +381,12 @@ def _member_months(x: _Replayed) -> dict[str, np.ndarray]:
             continue
         for m in x.months:
             _month_of_member(x, s, h, int(m), mm, council)
-    return dict(mm_state=np.array(mm["state"], dtype=np.int64), mm_month=np.array(mm["month"], dtype=np.int64),
+    month = np.array(mm["month"], dtype=np.int64)
+    # the patron is a member every month and has no row (it never leaves its own alliance)
+    _, at, per_month = np.unique(month, return_inverse=True, return_counts=True)
+    return dict(mm_state=np.array(mm["state"], dtype=np.int64), mm_month=month,
                 mm_standing=np.array(mm["standing"], dtype=np.int64), rw_row=_arr(council["renewal"], np.int64),
+                mm_members=(per_month[at.reshape(-1)] + int(x.flags.patron >= 0)).astype(np.int64),
                 cf_months=_arr(council["months"]), cf_row=_arr(council["row"], np.int64))
 
 

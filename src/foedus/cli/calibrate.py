@@ -379,6 +379,7 @@ def _rolling(loaded, split_ds: list[dt.date], runs: int, seed: int, as_json: boo
              workers: int) -> None:
     from foedus.calibration.backtest import FORECASTERS
     from foedus.calibration.horizons import CLASSES
+    from foedus.calibration.leave_out import by_alliance
     from foedus.calibration.rolling import rolling
 
     with err_console.status("fitting and forecasting at each split", spinner="dots") if err_console.is_terminal else _null():
@@ -389,6 +390,7 @@ def _rolling(loaded, split_ds: list[dt.date], runs: int, seed: int, as_json: boo
                               "real": c.real, "model_mean": c.mean, "log": c.log, "crps": c.crps} for c in r.cells],
                    "exit_logit": r.logits,
                    "left_out": [{"fold": f.fold, "atopids": list(f.alliances), "fitted": f.fitted, "fold_runs": fold_runs,
+                                 "alliances": by_alliance(f),
                                  "cells": [{"atopid": c.atopid, "start": c.start.isoformat(), "stop": c.stop.isoformat(),
                                             "real": c.real, "model_mean": c.mean, "log": c.log, "crps": c.crps}
                                            for c in f.cells]} for f in r.folds]})

@@ -59,7 +59,8 @@ from foedus.engine.streams import run_states, stream_key, uniforms
 from foedus.model import accession, contagion, credibility, crises, decision, dissolution, membership, requests
 from foedus.model.parameters import Parameters, RunParameters
 from foedus.model.timeline import NO_CRISIS
-from foedus.treaty.membership import VOTING_STANDINGS, Action, Standing, awaited_ratifications, step_array
+from foedus.treaty.membership import (MEMBER_STANDINGS, VOTING_STANDINGS, Action, Standing, awaited_ratifications,
+                                      step_array)
 from foedus.treaty.procedure import council_answer
 
 S = Standing
@@ -68,6 +69,7 @@ STREAMS = ("dissolution", "crises", "requests", "decision", "membership", "counc
            "ratification")
 _VOTING = tuple(sorted(VOTING_STANDINGS))
 _IS_VOTING = np.isin(np.arange(len(S)), _VOTING)   # lookup by standing code: cheaper than np.isin each month
+_IS_MEMBER = np.isin(np.arange(len(S)), sorted(MEMBER_STANDINGS))
 _EXITS = np.array([S.frozen, S.notice, S.withdrawn, S.suspended, S.expelled], dtype=np.int8)
 
 # per-run counters (focus alliance)
@@ -257,7 +259,12 @@ def member_features(model: Model, st: ChunkState, t: int, a: int, cred=None) -> 
     if cred is None:
         cred = credibility.mean(st.cred_a[:, a, :], st.cred_b[:, a, :])
     return features.member_features(model.terms, model.tl, model.leader[a], t, np.arange(model.n_states), cred,
-                                    st.momentum[:, a][:, None], st.standing[:, a, :] == S.frozen)
+                                    st.momentum[:, a][:, None], st.standing[:, a, :] == S.frozen, _members(st, a)[:, None])
+
+
+def _members(st: ChunkState, a: int) -> np.ndarray:
+    """(R,) each run's members of alliance ``a`` (active, frozen, under notice): momentum's share."""
+    return _IS_MEMBER[st.standing[:, a, :]].sum(1)
 
 
 def _column_features(model: Model, st: ChunkState, t: int, a: int, cred, cols) -> membership.MemberFeatures:
@@ -268,14 +275,15 @@ def _column_features(model: Model, st: ChunkState, t: int, a: int, cred, cols) -
     along a short last axis of states."""
     c = cred.T[cols] if cred is not None else credibility.mean(st.cred_a[:, a, :].T[cols], st.cred_b[:, a, :].T[cols])
     return features.member_features(model.terms, model.tl, model.leader[a], t, cols[:, None], c,
-                                    st.momentum[:, a][None, :])
+                                    st.momentum[:, a][None, :], members=_members(st, a)[None, :])
 
 
 def _cell_features(model: Model, st: ChunkState, t: int, a: int, cred, r, i) -> membership.MemberFeatures:
     """:func:`member_features` of the (run, state) cells ``r``, ``i`` alone, as 1-D arrays (without
     ``frozen``; ``cred`` None: the beliefs' means of those cells only): the same values cell by cell."""
     c = cred[r, i] if cred is not None else credibility.mean(st.cred_a[r, a, i], st.cred_b[r, a, i])
-    return features.member_features(model.terms, model.tl, model.leader[a], t, i, c, st.momentum[r, a])
+    return features.member_features(model.terms, model.tl, model.leader[a], t, i, c, st.momentum[r, a],
+                                    members=_members(st, a)[r])
 
 
 def _crises(model: Model, st: ChunkState, mo: Month) -> tuple[np.ndarray, ...]:

@@ -7,11 +7,20 @@ The margin of staying over leaving, for member i,
         + member_patron * spare_patron                       the patron's (or leading member's) spare power
         + member_regime * regime_i                           regime security (autocracy 1, hybrid 0.5)
         + ties_i - autonomy_cost_i                           economic ties; blocked arms purchases, entrapment
-        - (outside_i + member_momentum * momentum - exit_cost_i)   outside option, rising with recent defections
+        - (outside_i + member_momentum * momentum * momentum_members / members - exit_cost_i)
+                                                             outside option, rising with recent defections
 
 (ties, autonomy cost, outside option and exit cost from ``behaviour.toml``; the outside option
 shifted by the timeline; ``momentum``: the alliance's defections — freezes, notices, exits,
-suspensions — decayed with half-life ``momentum_half_life``: one defection makes the next likelier).
+suspensions — decayed with half-life ``momentum_half_life``: one defection makes the next likelier;
+``members``: the alliance's members that month (active, frozen or under notice, the patron
+included), so that momentum is a share of the alliance: a defection among ``momentum_members``
+members weighs ``member_momentum``, among 34 members 6/34 of it. Counted per defection, momentum
+grew with the number of members, so a large alliance's steady trickle of simulated freezes raised
+every member's outside option until some runs emptied it (the Organization of American States:
+27.79 members leaving in its eight decades where ATOP records one), where the ATOP alliances of
+20 or more members lost 0.8 members per thousand member-years by their own choice against 6.2 in
+those of three to five (docs/model.md, "Momentum as a share of the alliance")).
 Stochastic choice turns the margin into monthly hazards (logit, competing risks):
 
     active:  p_freeze = sigmoid(hazard_freeze - z),  p_notice = sigmoid(hazard_notice - z)
@@ -62,9 +71,15 @@ PARAMS = (
     Param("member_regime", "utility", 1.0, 0, 10, JUDGEMENT, "membership",
           "regime security the alliance offers an autocracy (hybrid: half)"),
     Param("member_momentum", "utility per defection", 0.5, 0, 10, JUDGEMENT + "; 'momentum matters' (seed articles)", "membership",
-          "rise of the outside option per recent defection in the alliance"),
+          "rise of the outside option per recent defection in an alliance of momentum_members members"),
     Param("momentum_half_life", "months", 24.0, 1, 600, JUDGEMENT, "membership",
           "half-life of the memory of defections"),
+    Param("momentum_members", "members", 6.0, 1, 100,
+          "judgement on a single alliance: the CSTO of six members (Russia, Belarus, Kazakhstan, Kyrgyzstan, "
+          "Tajikistan, Armenia since Uzbekistan's suspension, TASS, 19 Dec 2012, tass.com/russia/687141) "
+          "of the seed articles' 'momentum matters', where member_momentum's judgement was made", "membership",
+          "the alliance size at which one defection raises the outside option by member_momentum; in an alliance "
+          "of n members it raises it by member_momentum * momentum_members / n (momentum as a share of the members)"),
     Param("hazard_freeze", "logit", -6.0, -20, 5, JUDGEMENT + "; one freeze (Armenia 2024) and one suspension-freeze (Uzbekistan 2012) in ~250 CSTO member-years", "membership",
           "monthly log-odds that an active member freezes its participation at margin 0"),
     Param("hazard_notice", "logit", -8.0, -20, 5, JUDGEMENT + "; NATO: no notice in 75 years (NATO, 'NATO member countries', nato.int/cps/en/natohq/topics_52044.htm: every member since 1949 still a member)", "membership",
@@ -102,7 +117,8 @@ class MemberFeatures:
     """Features of member-months, arrays broadcasting together. From the record: credibility from
     ``credibility.from_record``; threat, outside shift, the patron's spare capacity from the timeline on
     the date; regime, ties, autonomy, outside option, exit cost from the scenario; momentum from the
-    replayed defections (``momentum_from_record``); frozen from the replayed standings."""
+    replayed defections (``momentum_from_record``); frozen from the replayed standings; members
+    from the replayed standings (the likelihood) or the run's (the engine)."""
 
     credibility: np.ndarray
     threat: np.ndarray
@@ -114,6 +130,9 @@ class MemberFeatures:
     exit_cost: np.ndarray
     momentum: np.ndarray
     frozen: np.ndarray
+    #: the alliance's members in the month (active, frozen, under notice; the patron included), by
+    #: which the momentum is shared out; None: an alliance of ``momentum_members`` members
+    members: np.ndarray | None = None
 
 
 class Hazards(NamedTuple):
@@ -137,6 +156,8 @@ def margin(params, f: MemberFeatures) -> np.ndarray:
     s += f.ties
     s -= f.autonomy
     mom = params["member_momentum"] * f.momentum
+    if f.members is not None:   # momentum as a share of the alliance's members
+        mom = mom * (params["momentum_members"] / np.maximum(f.members, 1))
     fits = isinstance(t, np.ndarray) and t.ndim and np.broadcast_shapes(np.shape(f.outside), np.shape(mom)) == t.shape
     t = np.add(f.outside, mom, out=t if fits else None)
     t -= f.exit_cost
@@ -319,6 +340,8 @@ MECHANISM = Mechanism(
         Feature("outside", "utility", "behaviour.toml + the timeline's shift", "Model.outside + tl.outside"),
         Feature("exit_cost", "utility", "behaviour.toml", "Model.exit_cost"),
         Feature("momentum", "decayed defections", "the recorded defections before the month", "ChunkState.momentum"),
+        Feature("members", "members", "the replayed members in the month (patron included)",
+                "the run's members in the month (active, frozen, notice)"),
         Feature("frozen", "bool", "the replayed standing", "the chunk's standing"),
         Feature("can_notice", "bool", "the treaty has a withdrawal clause", "Model.notice_months >= 0"),
         Feature("months_frozen", "months", "months since the member froze", "month - ChunkState.since"),
