@@ -435,7 +435,10 @@ def read(path: str | Path) -> dict:
 
 
 def values_of(doc: dict) -> dict[str, float]:
-    return {k: float(v["value"]) if isinstance(v, dict) else float(v) for k, v in doc["parameters"].items()}
+    """The values of a parameter file read by :func:`read` (``posterior.values_of``)."""
+    from foedus.model.posterior import values_of
+
+    return values_of(doc)
 
 
 def identification(f: Fit) -> list[dict]:

@@ -77,10 +77,11 @@ def _posterior_of(doc: dict, source: str) -> Posterior | None:
 
 def fitted_values(path: str | Path) -> dict[str, float]:
     """The fitted values of a calibration file ({name: value} of its ``[parameters]``)."""
-    return _values_of(tomllib.loads(Path(path).read_text()))
+    return values_of(tomllib.loads(Path(path).read_text()))
 
 
-def _values_of(doc: dict) -> dict[str, float]:
+def values_of(doc: dict) -> dict[str, float]:
+    """The values of a calibration file's ``[parameters]`` ({name: value}), read."""
     return {k: float(v["value"]) if isinstance(v, dict) else float(v) for k, v in doc.get("parameters", {}).items()}
 
 
@@ -110,7 +111,7 @@ def calibrated(path: str | Path, k: int = 1, flag: str = "--parameters") -> tupl
     if post is None and check_draws(k) > 1:
         raise ArgumentError("--param-draws", f"a calibration with a [posterior] table to draw from ({path} has none; "
                             "--param-draws 1: its values alone)", k)
-    return post, _values_of(doc)
+    return post, values_of(doc)
 
 
 def fit_for(data, coding: str | None = None, calibration: str | Path | None = None, k: int = 1):
