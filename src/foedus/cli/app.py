@@ -52,7 +52,7 @@ PARAMETERS_HELP = ("a calibration file written by foedus calibrate (e.g. src/foe
                    "place of the shipped fit: its values, its posterior for --param-draws, and its states' effects on "
                    "the hazards of leaving if it has them")
 STATE_EFFECTS_HELP = ("with --parameters: read the file's states' effects on the hazards of leaving "
-                      "([pooling.state_effects], drawn with --param-draws) or leave every state at the population's level")
+                      "(\\[pooling.state_effects], drawn with --param-draws) or leave every state at the population's level")
 ASSUME_HELP = ("start after the end of the record, assuming that nothing happened in between (no event, no "
                "timeline change): without it a later date is refused")
 
