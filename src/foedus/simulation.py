@@ -68,7 +68,8 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
     ``state_effects``: each state's effect on the hazards of leaving (``posterior.state_effects`` of a
     pooled calibration file; drawn per parameter draw), None: every state at the population's level.
     ``calibration``: a file written by ``foedus calibrate`` in the place of the shipped fit, as a
-    coding's: its values the fit, its posterior drawn (``parameters`` hold values fixed instead).
+    coding's: its values the fit, its posterior drawn (``posterior.calibrated``; a file without
+    ``[posterior]`` runs only with ``param_draws`` 1); ``parameters`` hold values fixed instead.
 
     >>> import foedus
     >>> res = foedus.simulate("csto", start="2024-03-01", months=12, runs=50, seed=7)
@@ -84,13 +85,7 @@ def simulate(scenario: str | Path | Scenario | ScenarioFiles, start: str | dt.da
         sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         data, name, path, shash = sc.data, sc.name, str(sc.path), sc.hash
         reference = sc.reference
-    data, post, fitted = posterior.coded(data, coding) if coding is not None else (data, None, {})
-    if calibration is not None:
-        if coding is not None:
-            raise ArgumentError("calibration", "no calibration file with a coding (a coding brings its own)", str(calibration))
-        if not Path(calibration).is_file():
-            raise ArgumentError("calibration", "an existing calibration file (written by foedus calibrate)", str(calibration))
-        post, fitted = posterior.read(calibration), posterior.fitted_values(calibration)
+    data, post, fitted = posterior.fit_for(data, coding, calibration, param_draws)
     if shash is None or data is not getattr(scenario, "data", data):
         import hashlib
         shash = hashlib.sha256(data.model_dump_json().encode()).hexdigest()[:16]

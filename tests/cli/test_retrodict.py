@@ -68,17 +68,21 @@ def test_a_folder_holding_the_users_files_is_refused_before_anything_runs(cli, t
 
 
 def test_a_parameter_file_replaces_the_shipped_fit_and_a_missing_one_is_one_line(cli, tmp_path):
-    """``--parameters``: the values of a file foedus calibrate wrote, in the place of the shipped fit."""
+    """``--parameters``: the values of a file foedus calibrate wrote, in the place of the shipped fit;
+    a file without a posterior runs its values alone (--param-draws 1) and refuses draws in one line."""
     import tomli_w
 
     args = ("retrodict", "csto", "--from", "2012-01-01", "--to", "2012-12", "--runs", "40", "--seed", "2", "--json")
-    shipped = json.loads(cli(*args)[1])["rows"]
+    shipped = json.loads(cli(*args, "--param-draws", "1")[1])["rows"]
     eager = tmp_path / "eager.toml"
     eager.write_text(tomli_w.dumps({"parameters": {"hazard_freeze": {"value": 0.0}}}))
-    code, out, err = cli(*args, "--parameters", str(eager))
+    code, out, err = cli(*args, "--parameters", str(eager), "--param-draws", "1")
     assert code == 0, err
     freezes = {r["event"]: r["mean"] for r in json.loads(out)["rows"]}["freezes"]
     assert freezes > 1 + {r["event"]: r["mean"] for r in shipped}["freezes"]
+    code, out, err = cli(*args, "--parameters", str(eager))   # the default: 20 draws, from no posterior
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "--param-draws" in err and "[posterior]" in err and "eager.toml" in err and "Traceback" not in err
     code, out, err = cli(*args, "--parameters", str(tmp_path / "absent.toml"))
     assert code == 2 and out == "" and "--parameters" in err and "Traceback" not in err
 
@@ -96,5 +100,5 @@ def test_a_state_effect_that_is_not_a_number_is_one_line_and_nothing_runs(cli, t
     assert not (tmp_path / "out").exists()
     # left out, the file's values alone run
     code, _, err = cli("retrodict", "csto", "--from", "2020-01-01", "--to", "2020-03", "--runs", "5",
-                       "--parameters", str(bad), "--no-state-effects")
+                       "--parameters", str(bad), "--no-state-effects", "--param-draws", "1")
     assert code == 0, err

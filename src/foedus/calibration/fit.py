@@ -428,23 +428,17 @@ def write(path: str | Path, doc: dict) -> Path:
 
 
 def read(path: str | Path) -> dict:
-    import tomllib
+    """A parameter file written by :func:`write` (``posterior.calibration_file``: a bad one is one line)."""
+    from foedus.model.posterior import calibration_file
 
-    path = Path(path)
-    try:
-        doc = tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise ArgumentError("--parameters", "an existing parameter file", str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ArgumentError("--parameters", f"a TOML parameter file ({exc})", str(path)) from None
-    params = doc.get("parameters")
-    if not isinstance(params, dict):
-        raise ArgumentError("--parameters", "a file with a [parameters] table (written by foedus calibrate)", str(path))
-    return doc
+    return calibration_file(path)
 
 
 def values_of(doc: dict) -> dict[str, float]:
-    return {k: float(v["value"]) if isinstance(v, dict) else float(v) for k, v in doc["parameters"].items()}
+    """The values of a parameter file read by :func:`read` (``posterior.values_of``)."""
+    from foedus.model.posterior import values_of
+
+    return values_of(doc)
 
 
 def identification(f: Fit) -> list[dict]:

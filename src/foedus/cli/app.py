@@ -48,25 +48,28 @@ PARAM_DRAWS_HELP = ("parameter vectors drawn from the calibration's posterior, t
 CODING_HELP = ("a named coding of contested facts: the record read that way and its calibration "
                "(uzb-2012-withdrawal, fra-grc-stepped-out; docs/calibration.md)")
 PRIOR_DRAWS_HELP = "also draw the unfitted parameters (judgements) from their priors (docs/calibration.md)"
-PARAMETERS_HELP = ("a parameter file written by foedus calibrate (e.g. src/foedus/model/calibrated-pooled.toml) in the "
-                   "place of the shipped fit, with its states' effects on the hazards of leaving if it has them")
+PARAMETERS_HELP = ("a calibration file written by foedus calibrate (e.g. src/foedus/model/calibrated-pooled.toml) in the "
+                   "place of the shipped fit: its values, its posterior for --param-draws, and its states' effects on "
+                   "the hazards of leaving if it has them")
 STATE_EFFECTS_HELP = ("with --parameters: read the file's states' effects on the hazards of leaving "
-                      "([pooling.state_effects], drawn with --param-draws) or leave every state at the population's level")
+                      "(\\[pooling.state_effects], drawn with --param-draws) or leave every state at the population's level")
 ASSUME_HELP = ("start after the end of the record, assuming that nothing happened in between (no event, no "
                "timeline change): without it a later date is refused")
 
 
-def parameter_file(path, state_effects: bool = True):
-    """The values of a parameter file written by ``foedus calibrate`` and its states' effects
-    (``posterior.state_effects``; None without the table or with ``state_effects`` false);
-    ``(None, None)`` for no file: the shipped fit."""
+def parameter_file(path, state_effects: bool = True, draws: int = 1):
+    """A calibration file given with ``--parameters``, checked before anything runs: its values and
+    its states' effects (``posterior.state_effects``; None without the table or with ``state_effects``
+    false); ``(None, None)`` for no file: the shipped fit. The commands that simulate pass the file
+    itself as ``calibration=`` (its values the fit, its posterior drawn with ``draws`` > 1:
+    ``posterior.calibrated``, which refuses a file without ``[posterior]`` then)."""
     if path is None:
         return None, None
-    from foedus.calibration.fit import read, values_of
+    from foedus.model.posterior import calibrated
     from foedus.model.posterior import state_effects as effects_of
 
-    values = values_of(read(path))
-    return values, effects_of(path) if state_effects else None
+    effects = effects_of(path) if state_effects else None
+    return calibrated(path, draws)[1], effects
 
 
 def print_note(text: str) -> None:

@@ -26,9 +26,9 @@ WHOLE_RECORD = "whole record"   # the label of the pooled calibration's rows
 @dataclass(frozen=True)
 class Calibration:
     """One structural alternative of the forecast: a label, the coding of contested facts it reads
-    the record with (None: as shipped), parameter values held fixed in the place of the shipped fit
-    (``--parameters``), or a calibration file whose values and posterior replace it (``foedus.simulate``'s
-    ``calibration``), and the states' effects (``posterior.StateEffects``, None: none)."""
+    the record with (None: as shipped), parameter values held fixed (what-if overrides), or a
+    calibration file whose values and posterior replace the shipped fit (``--parameters``,
+    ``foedus.simulate``'s ``calibration``), and the states' effects (``posterior.StateEffects``, None: none)."""
 
     label: str
     coding: str | None = None
@@ -141,7 +141,7 @@ def forecast_cmd(
     if check_draws(param_draws) > runs:
         raise ArgumentError("--param-draws", f"at most the number of runs ({runs})", param_draws)
     years = sorted(set(by))
-    which = calibrations(parameters, state_effects, sorted(named()) if codings else [], whole_record)
+    which = calibrations(parameters, state_effects, sorted(named()) if codings else [], whole_record, param_draws)
     with err_console.status("forecasting", spinner="dots") if err_console.is_terminal and not as_json else _quiet():
         rows = forecast_rows(scenario, years, runs, seed, param_draws, which, executor, workers)
     labels = [c.label for c in which]
@@ -160,13 +160,15 @@ def forecast_cmd(
                f"leaving: {', '.join(effects) or 'none'}", markup=False, highlight=False, soft_wrap=True)
 
 
-def calibrations(parameters: Path | None, state_effects: bool, codings: list[str], whole_record: bool) -> list[Calibration]:
-    """The forecast's structural alternatives: first the fit given (``--parameters``, its values held
-    fixed, labelled by its file's name) or the shipped one, then each named coding, then the fit on the
-    whole record (the pooled calibration, its values and posterior, with its states' effects unless
-    ``--no-state-effects``)."""
-    values, effects = parameter_file(parameters, state_effects)
-    out = [Calibration(parameters.name if parameters is not None else "shipped", None, values, effects)]
+def calibrations(parameters: Path | None, state_effects: bool, codings: list[str], whole_record: bool,
+                 draws: int = 1) -> list[Calibration]:
+    """The forecast's structural alternatives: first the calibration given (``--parameters``, its values
+    and posterior, labelled by its file's name) or the shipped one, then each named coding, then the fit
+    on the whole record (the pooled calibration, its values and posterior); each file with its states'
+    effects unless ``--no-state-effects``. ``draws``: the parameter draws (a file without ``[posterior]``
+    only with 1)."""
+    _, effects = parameter_file(parameters, state_effects, draws)
+    out = [Calibration(parameters.name if parameters is not None else "shipped", None, None, effects, parameters)]
     out += [Calibration(c, c) for c in codings]
     if whole_record:
         _, effects = parameter_file(POOLED, state_effects)

@@ -76,20 +76,21 @@ def retrodict_cmd(
         if parameters is not None:
             raise ArgumentError("--parameters", "no parameter file with --coding (a coding brings its own calibration)",
                                 str(parameters))
-    fitted, effects = parameter_file(parameters, state_effects)
+    _, effects = parameter_file(parameters, state_effects, param_draws)   # a bad file: one line, before any run
     results = []
     with Progress(TextColumn("retrodicting {task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
                   TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         for name in scenarios:
             task = bar.add_task(name, total=runs)
             results.append(retrodict(name, start, end, runs=runs, seed=seed, chunk_size=chunk_size, executor=executor,
-                                     workers=workers, parameters=fitted,
+                                     workers=workers, calibration=parameters,
                                      progress=lambda done, t=task: bar.update(t, completed=done),
                                      param_draws=param_draws, prior_draws=prior_draws, coding=coding,
                                      state_effects=effects))
     rows = pd.concat([r.rows for r in results], ignore_index=True)
     doc = {"runs": runs, "seed": seed, "param_draws": max(1, param_draws), "prior_draws": prior_draws,
-           **({"coding": coding} if coding else {}),
+           **({"coding": coding} if coding else {}), **({"calibration": str(parameters)} if parameters else {}),
+           "parameters": results[0].parameters,
            **({"state_effects": effects.source} if effects is not None else {}), "scenarios": [r.scenario for r in results],
            "rows": [row for r in results for row in r.to_json()["rows"]], "summary": summarise(rows)}
     if out is not None:
@@ -102,7 +103,7 @@ def retrodict_cmd(
     title = (f"Retrodiction: {runs} runs per alliance, seed {seed}"
              + (f", {param_draws} parameter draws" + (" (judgements too)" if prior_draws else "") if param_draws > 1
                 else ", the fitted parameters")
-             + (f", coding {coding}" if coding else "")
+             + (f", coding {coding}" if coding else "") + (f", calibration {parameters.name}" if parameters else "")
              + (f", the states' effects of {effects.source}" if effects is not None else ""))
     wide = console if console.is_terminal else Console(width=120)  # a pipe or a file: no need to squeeze
     wide.print(retrodiction_table(rows, title))
@@ -158,8 +159,9 @@ def catalogue_retrodict_cmd(
     workers: int = typer.Option(None, "--workers", help="worker processes"),
     as_json: bool = typer.Option(False, "--json", help="print JSON: the rows and the summary"),
     out: Path = typer.Option(None, "-o", "--out", help="folder for retrodiction.json, rows.csv, the figure and report.html"),
-    parameters: Path = typer.Option(None, "--parameters", help="a parameter file written by foedus calibrate "
-                                    "(e.g. src/foedus/model/calibrated-pooled.toml) in the place of the shipped fit"),
+    parameters: Path = typer.Option(None, "--parameters", help="a calibration file written by foedus calibrate "
+                                    "(e.g. src/foedus/model/calibrated-pooled.toml) in the place of the shipped fit: its "
+                                    "values and its states' effects at their values (no parameter draws here: every cell runs the point values)"),
     state_effects: bool = typer.Option(True, "--state-effects/--no-state-effects", help=STATE_EFFECTS_HELP),
     crisis_rates: str = typer.Option("pooled", "--crisis-rates", help="pooled (the members' rates from the fit pooled "
                                      "across alliances, drawn) or window (COW MID's ten years before each decade, as written)"),

@@ -108,7 +108,7 @@ def simulate_cmd(
         if parameters is not None:
             raise ArgumentError("--parameters", "no parameter file with --coding (a coding brings its own calibration)",
                                 str(parameters))
-    fitted, effects = parameter_file(parameters, state_effects)   # a bad file: one line, before any folder
+    _, effects = parameter_file(parameters, state_effects, param_draws)   # a bad file: one line, before any folder
     if months < 1 or months > 1200:
         raise ArgumentError("--months", "a whole number of months from 1 to 1200", months)
     if chunk_size < 1:
@@ -126,7 +126,7 @@ def simulate_cmd(
                            executor=executor, workers=workers, scheduler=scheduler, per_run=not no_per_run, out=out,
                            command=command, resume=resume is not None, assume_nothing_after_record=assume,
                            progress=cb, param_draws=param_draws, prior_draws=prior_draws, coding=coding,
-                           parameters=fitted, state_effects=effects)
+                           calibration=parameters, state_effects=effects)
         except KeyboardInterrupt:
             _interrupted(scenario, out, executor, workers, scheduler)
     summ = res.summary()

@@ -61,6 +61,10 @@ def read(path: str | Path = CALIBRATED) -> Posterior | None:
         doc = tomllib.loads(path.read_text())
     except FileNotFoundError:
         return None
+    return _posterior_of(doc, path.name)
+
+
+def _posterior_of(doc: dict, source: str) -> Posterior | None:
     post = doc.get("posterior")
     if not post:
         return None
@@ -68,13 +72,59 @@ def read(path: str | Path = CALIBRATED) -> Posterior | None:
     params = doc["parameters"]
     cov = np.array(post["covariance"], dtype=float).reshape(len(names), len(names))
     mode = np.array([float(params[n]["value"]) for n in names])
-    return Posterior(names, mode, cov, path.name)
+    return Posterior(names, mode, cov, source)
 
 
 def fitted_values(path: str | Path) -> dict[str, float]:
     """The fitted values of a calibration file ({name: value} of its ``[parameters]``)."""
-    doc = tomllib.loads(Path(path).read_text())
+    return values_of(tomllib.loads(Path(path).read_text()))
+
+
+def values_of(doc: dict) -> dict[str, float]:
+    """The values of a calibration file's ``[parameters]`` ({name: value}), read."""
     return {k: float(v["value"]) if isinstance(v, dict) else float(v) for k, v in doc.get("parameters", {}).items()}
+
+
+def calibration_file(path: str | Path, flag: str = "--parameters") -> dict:
+    """A file written by ``foedus calibrate``, read: one that is missing, is not TOML or has no
+    ``[parameters]`` table is a one-line ArgumentError naming ``flag``."""
+    path = Path(path)
+    try:
+        doc = tomllib.loads(path.read_text())
+    except (FileNotFoundError, IsADirectoryError):
+        raise ArgumentError(flag, "an existing parameter file (written by foedus calibrate)", str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ArgumentError(flag, f"a TOML parameter file ({exc})", str(path)) from None
+    if not isinstance(doc.get("parameters"), dict):
+        raise ArgumentError(flag, "a file with a [parameters] table (written by foedus calibrate)", str(path))
+    return doc
+
+
+def calibrated(path: str | Path, k: int = 1, flag: str = "--parameters") -> tuple[Posterior | None, dict[str, float]]:
+    """A calibration file in the place of the shipped fit, as a coding's calibration is:
+    ``(posterior, {name: value})``, its values the fit and, with ``k`` > 1 parameter draws, its
+    posterior drawn. A bad file (:func:`calibration_file`), or a file without ``[posterior]`` with
+    ``k`` > 1 draws (its own uncertainty unknown: never the shipped fit's in its place), is a
+    one-line ArgumentError."""
+    doc = calibration_file(path, flag)
+    post = _posterior_of(doc, Path(path).name)
+    if post is None and check_draws(k) > 1:
+        raise ArgumentError("--param-draws", f"a calibration with a [posterior] table to draw from ({path} has none; "
+                            "--param-draws 1: its values alone)", k)
+    return post, values_of(doc)
+
+
+def fit_for(data, coding: str | None = None, calibration: str | Path | None = None, k: int = 1):
+    """The fit a run starts from, with the scenario's files it reads: ``(data, posterior, {name: value})``.
+    The shipped fit ``(data, None, {})``, a named coding's (:func:`coded`: the record read that way and
+    its calibration), or a calibration file's (:func:`calibrated`); a coding and a file together: one line."""
+    if calibration is not None:
+        if coding is not None:
+            raise ArgumentError("calibration", "no calibration file with a coding (a coding brings its own)", str(calibration))
+        return (data, *calibrated(calibration, k, "calibration"))
+    if coding is not None:
+        return coded(data, coding, k)
+    return data, None, {}
 
 
 @dataclass(frozen=True)
@@ -122,17 +172,18 @@ def state_effects(path: str | Path, flag: str = "--parameters") -> StateEffects 
                         path.name)
 
 
-def coded(data, name: str):
+def coded(data, name: str, k: int = 1):
     """A scenario's files read with the named coding of contested facts (``foedus.scenario.codings``),
-    with that coding's posterior and fitted values (its calibration, ``foedus calibrate --coding``):
-    ``(data, posterior, {name: value})``. A coding without its calibration: a one-line ArgumentError."""
+    with that coding's posterior and fitted values (its calibration, ``foedus calibrate --coding``,
+    read as :func:`calibrated`): ``(data, posterior, {name: value})``. A coding without its
+    calibration: a one-line ArgumentError."""
     from foedus.scenario.codings import apply, coding
 
     c = coding(name)
     path = c.calibration()
     if not path.is_file():
         raise ArgumentError("--coding", f"a coding with its calibration (foedus calibrate --coding {name} -o {path})", name)
-    return apply(data, c), read(path), fitted_values(path)
+    return (apply(data, c), *calibrated(path, k, "--coding"))
 
 
 def check_draws(k, flag: str = "--param-draws") -> int:

@@ -14,11 +14,13 @@ from foedus.results.folder import read_manifest as _read_manifest
 
 # what the chunk files depend on; the executor and the worker count do not change a single bit
 SETTINGS = ("scenario_hash", "alliance", "start", "months", "runs", "seed", "chunk_size", "per_run", "parameters",
-            "param_draws", "prior_draws", "coding", "state_effects")
+            "param_draws", "prior_draws", "coding", "state_effects", "calibration")
+OPTIONAL = ("per_run", "param_draws", "prior_draws", "coding", "state_effects", "calibration")
 FLAGS = {"start": "--from", "months": "--months", "runs": "--runs", "seed": "--seed", "chunk_size": "--chunk-size",
          "per_run": "--no-per-run", "parameters": "the parameters", "scenario_hash": "the scenario (its files' hash)",
          "alliance": "the alliance", "param_draws": "--param-draws", "prior_draws": "--prior-draws", "coding": "--coding",
-         "state_effects": "the states' effects (--parameters, --no-state-effects)"}
+         "state_effects": "the states' effects (--parameters, --no-state-effects)",
+         "calibration": "the calibration file (--parameters)"}
 
 
 def read_manifest(folder: str | Path) -> dict:
@@ -36,7 +38,7 @@ def _show(key: str, value) -> str:
 def check_same_experiment(folder: str | Path, old: dict, new: dict) -> None:
     """Raise ResultsError naming the first setting in which ``new`` differs from the folder's."""
     for key in SETTINGS:
-        if key not in old and key in ("per_run", "param_draws", "prior_draws", "coding", "state_effects") and key not in new:  # folders written before these were recorded
+        if key not in old and key in OPTIONAL and key not in new:  # folders written before these were recorded
             continue
         a, b = old.get(key), new.get(key)
         if key == "parameters" and isinstance(a, dict) and isinstance(b, dict):

@@ -39,6 +39,7 @@ class Retrodiction:
     seed: int
     draws: pd.DataFrame      # one row per run, one column per simulated class
     rows: pd.DataFrame       # ROW_COLUMNS plus ``inside`` (the real count in the 90% interval) and ``simulated``
+    parameters: str = ""     # where the runs' parameters come from (``posterior.Draws.describe``)
 
     def summary(self) -> dict:
         return summarise(self.rows)
@@ -46,7 +47,7 @@ class Retrodiction:
     def to_json(self) -> dict:
         return {"scenario": self.scenario, "alliance": self.alliance, "start": self.start.isoformat(),
                 "end": self.end.isoformat(), "runs": self.runs, "seed": self.seed,
-                "rows": json_rows(self.rows), "summary": self.summary()}
+                "parameters": self.parameters, "rows": json_rows(self.rows), "summary": self.summary()}
 
 
 def month_end(d: dt.date) -> dt.date:
@@ -103,7 +104,8 @@ def retrodict(scenario, start: str | dt.date, end: str | dt.date, runs: int = 30
               chunk_size: int = 1000, executor: str = "serial", workers: int | None = None,
               parameters: Mapping[str, float] | None = None, alliance_end: dt.date | None = None,
               progress: Callable[[int], None] | None = None, param_draws: int = 1,
-              prior_draws: bool = False, coding: str | None = None, state_effects=None) -> Retrodiction:
+              prior_draws: bool = False, coding: str | None = None, state_effects=None,
+              calibration: str | Path | None = None) -> Retrodiction:
     """Simulate ``scenario`` (a name, a folder, a loaded Scenario or ScenarioFiles) from ``start``
     through the end of ``end``'s month, ``runs`` runs, and compare each class of event with the
     record of its focus alliance. ``alliance_end``: the alliance's end where a data set dates it.
@@ -111,7 +113,10 @@ def retrodict(scenario, start: str | dt.date, end: str | dt.date, runs: int = 30
     ``coding``: a named coding of contested facts (``foedus.scenario.codings``): the record read that
     way, both the state the simulation starts from and the real counts, with that coding's
     calibration and posterior in the place of the shipped fit (``parameters`` still override it).
-    ``state_effects``: the states' effects on the hazards of leaving (``foedus.model.posterior.StateEffects``)."""
+    ``calibration``: a file written by ``foedus calibrate`` in the place of the shipped fit, as in
+    ``foedus.simulate``: its values the fit, its posterior drawn; ``parameters``: values held fixed.
+    ``state_effects``: the states' effects on the hazards of leaving (``foedus.model.posterior.StateEffects``).
+    The result's ``parameters`` says where the runs' parameters come from (``posterior.Draws.describe``)."""
     from foedus.api import Scenario, load_scenario
     from foedus.engine.compile import compile_model
     from foedus.model import posterior
@@ -126,21 +131,21 @@ def retrodict(scenario, start: str | dt.date, end: str | dt.date, runs: int = 30
     if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
         raise ArgumentError("--runs", "a whole number of runs, at least 1", runs)
     months = month_index(end_d) - month_index(start_d) + 1
-    data, post, fitted = posterior.coded(data, coding) if coding is not None else (data, None, {})
+    data, post, fitted = posterior.fit_for(data, coding, calibration, param_draws)
     data = drawn_crises(data)
     fitted = {k: v for k, v in fitted.items() if k not in data.parameters}
     params = Parameters.for_scenario(data.parameters, extra={**fitted, **dict(parameters or {})})
     model = compile_model(data, start_d, months, params, data.scenario.name)
     from foedus.ensemble.draws import draw_models
 
-    _, model = draw_models(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})}, runs,
-                           post, state_effects)
+    drawn, model = draw_models(model, param_draws, seed, prior_draws, {*data.parameters, *dict(parameters or {})},
+                               runs, post, state_effects)
     draws = simulated_counts(model, runs, seed, chunk_size, executor, workers, progress)
     focus = data.scenario.focus
     real = real_counts(data, focus, start_d, end_d, alliance_end)
     return Retrodiction(scenario=data.scenario.name, alliance=focus, start=start_d, end=end_d, runs=runs, seed=seed,
                         draws=pd.DataFrame(draws, columns=list(SIMULATED)),
-                        rows=rows_for(focus, start_d, end_d, draws, real, seed))
+                        rows=rows_for(focus, start_d, end_d, draws, real, seed), parameters=drawn.describe())
 
 
 __all__ = ["ROW_COLUMNS", "Retrodiction", "json_rows", "retrodict", "rows_for", "summarise"]
