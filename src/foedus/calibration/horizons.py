@@ -3,7 +3,9 @@
 From the split ``D`` the engine simulates the alliance with the parameters fitted before ``D`` on
 the scenario as known before ``D`` (``scenario.known.as_known``: no timeline change, crisis rate or
 judgement learnt later; a crisis source judged later replaced by its type's rate known then), every
-decision free; each run's count of each class of event
+decision free, the runs split across parameter vectors drawn from the fit's own posterior as
+``foedus forecast`` splits its runs (``param_draws``: the forecast scored as it is made, with its
+parameter uncertainty; one draw: the point fit); each run's count of each class of event
 (``retrodiction.events``) is read at 12, 36 and 60 months. The real count of the record over the
 same span is scored under the simulated count distribution and under each baseline's:
 
