@@ -7,8 +7,8 @@ on the ATOP member-years before ``D``'s year (:mod:`foedus.calibration.exit_logi
 decision is scored (one step: every decision, and the members' own decisions apart, where
 "nobody moves" has a say), and the counts of events 1, 3 and 5 years on
 (:mod:`foedus.calibration.horizons`), simulated from parameter vectors drawn from the split's own
-fit (:func:`split_posterior`: its Laplace approximation, nothing known after the split). Pooled rows sum the log scores and average the Brier scores
-and CRPS over every split's decisions or cells.
+fit (:func:`split_posterior`: its Laplace approximation, nothing known after the split). Pooled rows
+sum the log scores and average the Brier scores and CRPS over every split's decisions or cells.
 
 Beside the splits in time, the alliances of the ATOP catalogue left out of the pooled fit
 (:mod:`foedus.calibration.leave_out`): each group's member-months and renewal windows (one step)
