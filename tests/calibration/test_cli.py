@@ -51,6 +51,9 @@ def test_backtest_at_rolling_splits_gives_one_table_one_step_and_multi_year():
     freezes = next(c for c in out["cells"] if c["event"] == "freezes")
     assert freezes["real"] == 1 and set(freezes["crps"]) == {"model", "base_rate", "exit_logit", "nobody_moves"}
     assert [c["covariate"] for c in out["exit_logit"]["2024-01-01"]] == ["constant", "power_change", "outside_alliance", "regime_change"]
+    # the multi-year runs split across 20 parameter draws from the fit before 2024, as foedus forecast splits its runs
+    assert out["param_draws"] == 20 and out["drawn"]["2024-01-01"]["param_draws"] == 20
+    assert "hazard_freeze" in out["drawn"]["2024-01-01"]["drawn"]
 
 
 def test_a_scenario_value_without_its_date_is_refused_naming_the_file_and_field(scenario_copy):
@@ -88,6 +91,8 @@ def test_sensitivity_end_to_end_with_a_table_and_a_plot(tmp_path):
     (("backtest", "--splits", "2010", "--runs", "0"), "--runs"),
     (("backtest", "--splits", "2010", "--folds", "1"), "--folds"),
     (("backtest", "--splits", "2010", "--fold-runs", "0"), "--fold-runs"),
+    (("backtest", "--splits", "2010", "--param-draws", "-1"), "--param-draws"),
+    (("backtest", "--splits", "2010", "--runs", "5", "--param-draws", "6"), "--param-draws"),
     (("sensitivity", "csto", "--method", "fast"), "--method"),
     (("sensitivity", "csto", "--method", "sobol", "--samples", "10"), "power of 2"),
     (("sensitivity", "csto", "--param", "no_such_thing", "--param", "hazard_freeze"), "--param"),

@@ -4,6 +4,7 @@ exit logit on the ATOP memberships."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,9 +13,16 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import foedus
+from foedus.api import Scenario
 from foedus.calibration import exit_logit, horizons
+from foedus.calibration.backtest import backtest
+from foedus.calibration.fit import PRIORS
+from foedus.engine.compile import draw_of
+from foedus.errors import ArgumentError
+from foedus.model import posterior
 from foedus.retrodiction.simulated import SIMULATED
 from foedus.scenario.known import as_known
+from foedus.scenario.schema import Event
 
 
 def test_crps_of_a_certain_forecast_is_the_distance_to_the_real_count():
@@ -66,3 +74,86 @@ def test_the_exit_logit_is_fitted_on_member_years_before_the_split_only():
     csto = foedus.load_scenario("csto")
     p = exit_logit.forecaster(early, [csto], dt.date(2005, 1, 1))
     assert 0.0 < p("csto", "ARM") < 0.2 and 0.0 < p("csto", "XXX") < 0.2
+
+
+# The forecast scored as it is made: the runs split across parameter draws from the split's own fit.
+
+SPLIT_2020 = dt.date(2020, 1, 1)
+#: A posterior wide enough in the members' hazards that the drawn runs differ from the point fit's.
+WIDE = posterior.Posterior(("hazard_freeze", "hazard_notice"), np.array([-4.0, -6.0]),
+                           np.array([[1.0, 0.3], [0.3, 1.0]]), "a wide posterior")
+POINT = {"hazard_freeze": -4.0, "hazard_notice": -6.0}
+
+
+@pytest.fixture(scope="module")
+def csto_2020():
+    return as_known(foedus.load_scenario("csto").data, SPLIT_2020)
+
+
+@pytest.fixture(scope="module")
+def point_forecast(csto_2020):
+    return horizons.simulate_horizons(csto_2020, SPLIT_2020, POINT, 40, 3, (1, 3))
+
+
+def test_one_parameter_draw_is_the_point_forecast_bit_for_bit(csto_2020, point_forecast):
+    for k in (0, 1):
+        same = horizons.simulate_horizons(csto_2020, SPLIT_2020, POINT, 40, 3, (1, 3), param_draws=k, post=WIDE)
+        assert all(np.array_equal(same[y], point_forecast[y]) for y in (1, 3))
+
+
+def test_drawn_runs_are_each_draws_own_forecast_and_reproducible(csto_2020, point_forecast):
+    k, runs = 4, 40
+    mixed = horizons.simulate_horizons(csto_2020, SPLIT_2020, POINT, runs, 3, (1, 3), param_draws=k, post=WIDE)
+    again = horizons.simulate_horizons(csto_2020, SPLIT_2020, POINT, runs, 3, (1, 3), param_draws=k, post=WIDE)
+    assert all(np.array_equal(mixed[y], again[y]) for y in (1, 3))          # same seed, same counts
+    assert not np.array_equal(mixed[3], point_forecast[3])                  # the draws reach the runs
+    drawn = posterior.draws(k, 3, POINT, post=WIDE)
+    of = draw_of(np.arange(runs), runs, k)
+    for d in (0, k - 1):   # the block of runs carrying draw d is the forecast made with draw d alone
+        alone = horizons.simulate_horizons(csto_2020, SPLIT_2020, POINT | drawn.values[d], runs, 3, (1, 3))
+        assert np.array_equal(mixed[3][of == d], alone[3][of == d])
+
+
+def test_a_draw_without_a_posterior_is_refused_in_one_line(csto_2020):
+    with pytest.raises(ArgumentError, match="--param-draws"):
+        horizons.simulate_horizons(csto_2020, SPLIT_2020, POINT, 10, 3, (1,), param_draws=5, post=None)
+
+
+def _event(date, type, *actors, **kw):
+    return Event.model_validate(dict(date=date, type=type, alliance="pact", actors=actors, source="toy", **kw))
+
+
+#: Few fitted parameters, so that the toy fit's Hessian takes a moment.
+FEW = tuple(p for p in PRIORS if p.name in ("hazard_freeze", "hazard_return", "hazard_lapse", "decision_base_limited"))
+
+
+def _split_posterior(ledger, *events, split=dt.date(2003, 1, 1)):
+    from foedus.calibration.rolling import split_posterior
+
+    data = ledger.model_copy(update={"events": tuple(sorted(ledger.events + events, key=lambda e: e.date))})
+    bt = backtest([Scenario(data=data, path=Path("."), hash="toy")], split, priors=FEW, uncertainty=True)
+    return bt, split_posterior(bt, 5)
+
+
+def test_the_posterior_at_a_split_reads_no_record_row_after_it(ledger):
+    bt, (post, drawn) = _split_posterior(ledger)
+    assert post is not None and drawn["param_draws"] == 5 and "2003-01-01" in drawn["source"]
+    assert dict(zip(post.names, post.mode)) == {n: bt.fit.parameters()[n] for n in post.names}
+    # a consultation refused and a freeze after the split: the posterior is the same, bit for bit
+    _, (after, _) = _split_posterior(ledger, _event("2005-03-10", "consultation", "BBB", crisis="threat",
+                                                    outcome="refused"), _event("2005-04-01", "freeze", "BBB"))
+    assert np.array_equal(after.mode, post.mode) and np.array_equal(after.covariance, post.covariance)
+    # the same kind of decision before the split moves it: the test can fail
+    _, (before, _) = _split_posterior(ledger, _event("2001-06-10", "consultation", "BBB", crisis="threat",
+                                                     outcome="refused"))
+    assert not np.array_equal(before.covariance, post.covariance)
+
+
+def test_the_point_fit_needs_no_posterior(ledger):
+    from foedus.calibration.rolling import split_posterior
+
+    bt = backtest([Scenario(data=ledger, path=Path("."), hash="toy")], dt.date(2003, 1, 1), priors=FEW)
+    assert bt.fit.covariance is None
+    assert split_posterior(bt, 1) == (None, {"param_draws": 1, "drawn": [], "source": "the point fit"})
+    post, drawn = split_posterior(bt, 5)      # no Laplace approximation to draw from: the point fit, said so
+    assert post is None and drawn["param_draws"] == 1 and "no positive definite Hessian" in drawn["source"]

@@ -75,7 +75,9 @@ def test_the_rolling_table_is_the_same_whatever_the_number_of_processes():
     csto = [foedus.load_scenario("csto")]
     one = rolling(csto, [dt.date(2024, 1, 1)], runs=10, seed=1, folds=0)
     two = rolling(csto, [dt.date(2024, 1, 1)], runs=10, seed=1, folds=0, workers=2)
-    assert one.rows == two.rows
+    assert one.rows == two.rows and one.cells == two.cells
+    # the multi-year runs carried parameter draws from the split's fit (10: the default, at most --runs)
+    assert one.param_draws == 10 and one.drawn == two.drawn and one.drawn["2024-01-01"]["param_draws"] == 10
 
 
 def test_each_left_out_alliance_has_its_own_row_and_the_rows_add_up_to_the_group(folds):

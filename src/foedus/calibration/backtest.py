@@ -192,13 +192,16 @@ def exit_probs(kind: str, base: np.ndarray, p_year: float | None) -> np.ndarray:
     return np.concatenate([[1.0 - q], q * share])
 
 
-def backtest(scenarios, split: dt.date, priors=PRIORS, exit_year: Callable[[str, str], float | None] | None = None) -> Backtest:
+def backtest(scenarios, split: dt.date, priors=PRIORS, exit_year: Callable[[str, str], float | None] | None = None,
+             uncertainty: bool = False) -> Backtest:
     """Fit on what was known before ``split`` (loaded ``scenarios``), then score every later decision
     against the baselines. ``exit_year(alliance, state)``: the exit logit's yearly chance of leaving
-    (``exit_logit.forecaster``), None: the base rate in its place."""
+    (``exit_logit.forecaster``), None: the base rate in its place. ``uncertainty``: the fit's Laplace
+    approximation too (``Fit.posterior``, on the same decisions before ``split``), for the multi-year
+    runs drawn from it; the mode, and so every one-step score, is the same either way."""
     obs, withheld = known_observations(scenarios, split)
     neutral = judgements_unknown(split)
-    f = fit(obs, split, priors_known(split, priors), base=neutral, uncertainty=False)   # the mode scores
+    f = fit(obs, split, priors_known(split, priors), base=neutral, uncertainty=uncertainty)   # the mode scores
     values = dict(likelihood.with_defaults(neutral | f.parameters()))
     rate = base_rates(obs, split)
     decisions: list[Decision] = []

@@ -42,6 +42,7 @@ from foedus.calibration import likelihood
 from foedus.calibration.observations import Observations, window
 from foedus.errors import ArgumentError
 from foedus.model.parameters import registry
+from foedus.model.posterior import Posterior
 
 
 #: A judgement that names no event reads the treaties themselves (the North Atlantic Treaty, 4 April 1949).
@@ -238,6 +239,18 @@ class Fit:
     def parameters(self) -> dict[str, float]:
         return {n: float(v) for n, v in zip(self.names, self.values)}
 
+    def free(self) -> tuple[str, ...]:
+        """The fitted parameters not at a bound: those the Laplace covariance covers."""
+        return tuple(n for n, b in zip(self.names, self.at_bound) if not b)
+
+    def posterior(self, source: str) -> Posterior | None:
+        """The Laplace approximation as ``foedus.model.posterior`` draws from it (a multivariate normal
+        centred on the mode of the free parameters, the inverse Hessian as covariance; the parameters at
+        a bound stay at the mode), named ``source``; None without a positive definite Hessian."""
+        if self.covariance is None:
+            return None
+        return Posterior(self.free(), self.values[~self.at_bound].copy(), self.covariance, source)
+
     def table(self) -> list[dict]:
         reg = registry()
         return [{"name": n, "value": float(v), "se": None if np.isnan(s) else float(s), "at_bound": bool(b),
@@ -392,7 +405,7 @@ def posterior_table(f: Fit) -> dict:
     """The Laplace approximation in full: a multivariate normal centred on the mode (``[parameters]``'
     values) with the inverse Hessian as covariance, over the parameters not at a bound (those stay at
     the mode). ``foedus.model.posterior`` reads it to draw parameter vectors into an ensemble."""
-    names = [n for n, b in zip(f.names, f.at_bound) if not b]
+    names = list(f.free())
     return {
         "method": "laplace",
         "what": "multivariate normal: mean = the values in [parameters], covariance below (rows and columns in the "

@@ -3,7 +3,9 @@
 From the split ``D`` the engine simulates the alliance with the parameters fitted before ``D`` on
 the scenario as known before ``D`` (``scenario.known.as_known``: no timeline change, crisis rate or
 judgement learnt later; a crisis source judged later replaced by its type's rate known then), every
-decision free; each run's count of each class of event
+decision free, the runs split across parameter vectors drawn from the fit's own posterior as
+``foedus forecast`` splits its runs (``param_draws``: the forecast scored as it is made, with its
+parameter uncertainty; one draw: the point fit); each run's count of each class of event
 (``retrodiction.events``) is read at 12, 36 and 60 months. The real count of the record over the
 same span is scored under the simulated count distribution and under each baseline's:
 
@@ -24,13 +26,15 @@ of any class. Horizons past the end of the record are not scored.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
 from foedus.chronology import add_months
+from foedus.errors import ArgumentError
+from foedus.model.posterior import Posterior
 from foedus.retrodiction.events import real_counts
 from foedus.retrodiction.simulated import SIMULATED, RunCounts
 
@@ -55,15 +59,25 @@ class Cell:
 
 
 def simulate_horizons(data, alliance_start: dt.date, params: Mapping[str, float], runs: int, seed: int,
-                      years: Sequence[int]) -> dict[int, np.ndarray]:
+                      years: Sequence[int], param_draws: int = 1, post: Posterior | None = None,
+                      fixed: Collection[str] = ()) -> dict[int, np.ndarray]:
     """{years: (runs, len(SIMULATED)) counts} of the focus alliance from ``alliance_start`` (one run of
-    ``max(years)`` years, read at each horizon)."""
+    ``max(years)`` years, read at each horizon). ``param_draws`` > 1: the runs split across that many
+    parameter vectors drawn from ``post`` (the split's own fit, ``Fit.posterior``) in one pass
+    (``ensemble.draws.draw_models``), as ``foedus forecast`` splits its runs; ``fixed``: names never
+    drawn. With 0 or 1 every run has ``params``, the point fit."""
     from foedus.engine.compile import compile_model
     from foedus.engine.step import run_months
+    from foedus.ensemble.draws import draw_models
     from foedus.model.parameters import Parameters
 
     months = 12 * max(years)
     model = compile_model(data, alliance_start, months, Parameters(dict(params)), data.scenario.name)
+    if param_draws > 1:
+        if post is None:
+            raise ArgumentError("--param-draws", "a fit with a positive definite Hessian at the split "
+                                "(or --param-draws 1: the point fit)", param_draws)
+        _, model = draw_models(model, param_draws, seed, False, fixed, runs, post)
     counts = RunCounts(model, runs)
     out: dict[int, np.ndarray] = {}
 

@@ -6,8 +6,9 @@ fitted on what was known before ``D`` (:func:`foedus.calibration.backtest.backte
 on the ATOP member-years before ``D``'s year (:mod:`foedus.calibration.exit_logit`); every later
 decision is scored (one step: every decision, and the members' own decisions apart, where
 "nobody moves" has a say), and the counts of events 1, 3 and 5 years on
-(:mod:`foedus.calibration.horizons`). Pooled rows sum the log scores and average the Brier scores
-and CRPS over every split's decisions or cells.
+(:mod:`foedus.calibration.horizons`), simulated from parameter vectors drawn from the split's own
+fit (:func:`split_posterior`: its Laplace approximation, nothing known after the split). Pooled rows
+sum the log scores and average the Brier scores and CRPS over every split's decisions or cells.
 
 Beside the splits in time, the alliances of the ATOP catalogue left out of the pooled fit
 (:mod:`foedus.calibration.leave_out`): each group's member-months and renewal windows (one step)
@@ -18,14 +19,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from foedus.calibration import exit_logit, horizons, leave_out
 from foedus.calibration.backtest import FORECASTERS, backtest, scores
 from foedus.chronology import add_months
+from foedus.errors import ArgumentError
 from foedus.model.parameters import registry
+from foedus.model.posterior import Posterior, check_draws, default_draws
 from foedus.scenario.known import as_known
 
 SPLITS = tuple(dt.date(y, 1, 1) for y in (2005, 2010, 2015, 2020, 2022, 2024))
@@ -41,6 +44,8 @@ class Rolling:
     cells: list[horizons.Cell]        # every multi-year cell
     logits: dict[str, list[dict]]     # split -> the exit logit's coefficients
     folds: list[leave_out.Fold]       # the ATOP alliances left out of the pooled fit, by group
+    param_draws: int = 1              # the parameter draws the multi-year runs are split across
+    drawn: dict[str, dict] = field(default_factory=dict)   # split -> what its runs drew from (split_posterior)
 
 
 def _wins(row: dict) -> dict:
@@ -87,12 +92,30 @@ def _pooled(rows: list[dict]) -> list[dict]:
     return out
 
 
-def one_split(scenarios, split: dt.date, runs: int, seed: int) -> tuple[list[dict], list[horizons.Cell], list[dict]]:
-    """The rows and cells of one split, and the exit logit's coefficients."""
+def split_posterior(bt, param_draws: int) -> tuple[Posterior | None, dict]:
+    """The posterior the multi-year runs at ``bt.split`` draw from, the split's own fit's Laplace
+    approximation (``bt.fit``: the decisions and priors known before the split), and what it is:
+    ``{"param_draws", "drawn", "source"}``. With ``param_draws`` <= 1, or a fit whose Hessian is not
+    positive definite, none: the point fit, said so in ``source``."""
+    if param_draws <= 1:
+        return None, {"param_draws": 1, "drawn": [], "source": "the point fit"}
+    post = bt.fit.posterior(f"the fit before {bt.split.isoformat()}")
+    if post is None:
+        return None, {"param_draws": 1, "drawn": [], "source": "the point fit (no positive definite Hessian of the "
+                      "fit before the split to draw from)"}
+    drawn = [n for n in post.names if n not in bt.neutralised]
+    return post, {"param_draws": param_draws, "drawn": drawn, "source": post.source}
+
+
+def one_split(scenarios, split: dt.date, runs: int, seed: int,
+              param_draws: int = 1) -> tuple[list[dict], list[horizons.Cell], list[dict], dict]:
+    """The rows and cells of one split, the exit logit's coefficients and what the multi-year runs
+    drew their parameters from (:func:`split_posterior`)."""
     logit = exit_logit.fit(split.year)
     p_year = exit_logit.forecaster(logit, scenarios, split)
-    bt = backtest(scenarios, split, exit_year=p_year)
+    bt = backtest(scenarios, split, exit_year=p_year, uncertainty=param_draws > 1)
     values = {n: p.default for n, p in registry().items()} | bt.neutralised | bt.fit.parameters()
+    post, drawn = split_posterior(bt, param_draws)
     rows, cells = [], []
     groups = bt.groups()
     for sc in scenarios:
@@ -103,7 +126,8 @@ def one_split(scenarios, split: dt.date, runs: int, seed: int) -> tuple[list[dic
         years = [y for y in horizons.HORIZONS if add_months(split, 12 * y) - dt.timedelta(days=1) <= sc.data.scenario.end]
         if not years:
             continue
-        draws = horizons.simulate_horizons(as_known(sc.data, split), split, values, runs, seed, years)
+        draws = horizons.simulate_horizons(as_known(sc.data, split), split, values, runs, seed, years,
+                                           drawn["param_draws"], post, fixed=bt.neutralised)
         members = exit_logit.members_on(sc, focus, split)
 
         def leaving(y, members=members, focus=focus):
@@ -113,7 +137,7 @@ def one_split(scenarios, split: dt.date, runs: int, seed: int) -> tuple[list[dic
         new = horizons.score_cells(sc.data, focus, split, since, draws, leaving)
         cells += new
         rows += [_cell_row(focus, split.isoformat(), y, [c for c in new if c.years == y]) for y in years]
-    return rows, cells, logit.table()
+    return rows, cells, logit.table(), drawn
 
 
 def fold_rows(fold: leave_out.Fold) -> list[dict]:
@@ -133,27 +157,34 @@ def fold_rows(fold: leave_out.Fold) -> list[dict]:
 def _job(item: tuple) -> tuple:
     """One split, or the ATOP groups left out, in whichever process runs it (scenarios reloaded there
     from their folders: a loaded scenario does not travel between processes)."""
-    what, folders, runs, seed, folds, fold_runs = item
+    what, folders, runs, seed, folds, fold_runs, param_draws = item
     from foedus.api import load_scenario
 
     scenarios = [load_scenario(f) for f in folders]
     if isinstance(what, int):   # one group of ATOP alliances left out
         return what, leave_out.leave_out(scenarios, folds, fold_runs, seed, only=what)
-    return what, one_split(scenarios, what, runs, seed)
+    return what, one_split(scenarios, what, runs, seed, param_draws)
 
 
 def rolling(scenarios, splits: Sequence[dt.date] = SPLITS, runs: int = 500, seed: int = 0,
             progress: Callable[[str], None] | None = None, folds: int = leave_out.FOLDS,
-            fold_runs: int | None = None, workers: int = 1) -> Rolling:
+            fold_runs: int | None = None, workers: int = 1, param_draws: int | None = None) -> Rolling:
     """The table at ``splits``, and with ``folds`` > 0 the ATOP alliances left out in that many groups
     (``fold_runs`` runs per alliance-decade; default ``runs``). ``workers`` > 1: the splits and the
-    groups run in that many processes, with the same results (each split has its own fit and seeds)."""
+    groups run in that many processes, with the same results (each split has its own fit and seeds).
+    ``param_draws``: the multi-year runs of each split split across that many parameter vectors drawn
+    from the split's own fit (default: ``foedus forecast``'s, ``posterior.DEFAULT_DRAWS``, or ``runs``
+    if fewer; 0 or 1: the point fit)."""
+    param_draws = check_draws(default_draws(param_draws, runs))
+    if param_draws > runs:
+        raise ArgumentError("--param-draws", f"at most the number of runs ({runs})", param_draws)
     todo = [*range(folds), *splits]   # the left-out groups first: each is the longest job
     done: dict = {}
     if workers > 1:
         from foedus.ensemble.executors import ProcessExecutor
 
-        items = [(w, tuple(str(sc.path) for sc in scenarios), runs, seed, folds, fold_runs or runs) for w in todo]
+        items = [(w, tuple(str(sc.path) for sc in scenarios), runs, seed, folds, fold_runs or runs, param_draws)
+                 for w in todo]
         with ProcessExecutor(workers) as ex:
             for what, res in ex.map(_job, items):
                 done[what] = res
@@ -162,14 +193,14 @@ def rolling(scenarios, splits: Sequence[dt.date] = SPLITS, runs: int = 500, seed
     else:
         for what in todo:
             done[what] = (leave_out.leave_out(scenarios, folds, fold_runs or runs, seed, only=what)
-                          if isinstance(what, int) else one_split(scenarios, what, runs, seed))
+                          if isinstance(what, int) else one_split(scenarios, what, runs, seed, param_draws))
             if progress is not None:
                 progress(f"fold {what}" if isinstance(what, int) else what.isoformat())
-    rows, cells, logits = [], [], {}
+    rows, cells, logits, drawn = [], [], {}, {}
     for split in splits:
-        r, c, lg = done[split]
+        r, c, lg, drawn[split.isoformat()] = done[split]
         rows, cells, logits[split.isoformat()] = rows + r, cells + c, lg
     groups = [f for k in range(folds) for f in done[k]]
     for fold in groups:
         rows += fold_rows(fold)
-    return Rolling(tuple(splits), runs, seed, rows + _pooled(rows), cells, logits, groups)
+    return Rolling(tuple(splits), runs, seed, rows + _pooled(rows), cells, logits, groups, param_draws, drawn)

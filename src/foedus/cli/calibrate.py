@@ -266,6 +266,11 @@ def backtest_cmd(
     fold_runs: int = typer.Option(100, "--fold-runs", help="--splits: runs of each left-out ATOP alliance-decade"),
     workers: int = typer.Option(1, "--workers", help="--splits: processes running the splits and the left-out groups "
                                 "side by side (the same results whatever the number)"),
+    param_draws: int = typer.Option(None, "--param-draws", show_default=False,
+                                    help="--splits: parameter vectors drawn from each split's own fit (its Laplace "
+                                         "posterior, on what was known before the split), the multi-year runs split "
+                                         "across them as foedus forecast splits its runs (0 or 1: the point fit; "
+                                         "default 20, or --runs if fewer)"),
     out: Path = typer.Option(None, "-o", "--out", help="folder for decisions.csv and summary.json (--split only)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
@@ -288,6 +293,11 @@ def backtest_cmd(
             raise ArgumentError("--fold-runs", "a whole number of runs from 1 to 100000", fold_runs)
         if workers < 1 or workers > 64:
             raise ArgumentError("--workers", "a whole number of processes from 1 to 64", workers)
+        from foedus.model.posterior import check_draws, default_draws
+
+        param_draws = check_draws(default_draws(param_draws, runs))
+        if param_draws > runs:
+            raise ArgumentError("--param-draws", f"at most the number of runs ({runs})", param_draws)
     split_d = parse_date(split, "--split")
     if out is not None:
         replaceable_folder(out, BACKTEST_FILES, "a backtest folder")
@@ -297,7 +307,7 @@ def backtest_cmd(
     obs = build(loaded)
     first, last = obs.span()
     if splits is not None:
-        _rolling(loaded, _split_dates(splits, first, last), runs, seed, as_json, folds, fold_runs, workers)
+        _rolling(loaded, _split_dates(splits, first, last), runs, seed, as_json, folds, fold_runs, workers, param_draws)
         return
     if not first < split_d <= last:
         raise ArgumentError("--split", f"a date inside the record ({first:%Y-%m} .. {last:%Y-%m})", split)
@@ -371,21 +381,32 @@ def _single(loaded, split_d: dt.date, rows: str, alliance: str | None, out: Path
             f"{'converged' if bt.fit.converged else 'DID NOT CONVERGE'}")
 
 
+def _drawn_caption(param_draws: int, drawn: dict[str, dict]) -> str:
+    """What the multi-year runs drew their parameters from, for the table's caption."""
+    if param_draws <= 1:
+        return "the point fit of each split"
+    point = [split[:4] for split, d in drawn.items() if d["param_draws"] <= 1]
+    return (f"split across {param_draws} parameter draws from each split's own fit (Laplace)"
+            + (f"; the point fit at {', '.join(point)} (no positive definite Hessian)" if point else ""))
+
+
 _SHORT = {"model": "model", "base_rate": "base", "exit_logit": "logit", "nobody_moves": "still"}
 _LETTER = {"base_rate": "B", "exit_logit": "L", "nobody_moves": "S"}
 
 
 def _rolling(loaded, split_ds: list[dt.date], runs: int, seed: int, as_json: bool, folds: int, fold_runs: int,
-             workers: int) -> None:
+             workers: int, param_draws: int) -> None:
     from foedus.calibration.backtest import FORECASTERS
     from foedus.calibration.horizons import CLASSES
     from foedus.calibration.leave_out import by_alliance
     from foedus.calibration.rolling import rolling
 
     with err_console.status("fitting and forecasting at each split", spinner="dots") if err_console.is_terminal else _null():
-        r = rolling(loaded, split_ds, runs, seed, folds=folds, fold_runs=fold_runs, workers=workers)
+        r = rolling(loaded, split_ds, runs, seed, folds=folds, fold_runs=fold_runs, workers=workers,
+                    param_draws=param_draws)
     if as_json:
-        emit_json({"splits": [d.isoformat() for d in r.splits], "runs": r.runs, "seed": r.seed, "rows": r.rows,
+        emit_json({"splits": [d.isoformat() for d in r.splits], "runs": r.runs, "seed": r.seed,
+                   "param_draws": r.param_draws, "drawn": r.drawn, "rows": r.rows,
                    "cells": [{"alliance": c.alliance, "split": c.split.isoformat(), "years": c.years, "event": c.event,
                               "real": c.real, "model_mean": c.mean, "log": c.log, "crps": c.crps} for c in r.cells],
                    "exit_logit": r.logits,
@@ -398,7 +419,8 @@ def _rolling(loaded, split_ds: list[dt.date], runs: int, seed: int, as_json: boo
     t = Table(title="Backtest at rolling splits: the model against three baselines", box=box.SIMPLE_HEAD, padding=(0, 1),
               caption="log: summed (higher better); score: Brier score (one-step) or CRPS (counts at 1, 3, 5 years), mean "
                       "(lower better); beats: the baselines the model beats (B base rate per alliance and type, L exit logit, "
-                      f"S nobody moves); counts of {', '.join(CLASSES)}; {runs} runs, seed {seed}"
+                      f"S nobody moves); counts of {', '.join(CLASSES)}; {runs} runs, seed {seed}, "
+                      + _drawn_caption(r.param_draws, r.drawn)
                       + (f"; atop: the ATOP alliances left out of the pooled fit in {folds} groups, their member-months "
                          f"and renewals (1-step mem) and each alliance-decade's members leaving (decade, {fold_runs} runs)"
                          if folds else ""))
