@@ -50,7 +50,10 @@ from foedus.calibration.observations import Observations
 
 #: The pooled fit's parameters: those of ``foedus calibrate``, the hazard of denouncing a treaty that
 #: gives no way out, which only the catalogue informs (the CSTO's and NATO's treaties have a withdrawal
-#: clause), and the parties' ending of a whole alliance, which only the catalogue's ends inform.
+#: clause), the parties' ending of a whole alliance, which only the catalogue's ends inform, and the
+#: regime term of the membership margin, which the catalogue's members inform through their Polity5
+#: regimes (the CSTO's and NATO's few regimes, constant over their record, do not set it apart from the
+#: hazards' bases).
 POOLED_PRIORS: tuple[Prior, ...] = PRIORS + (
     Prior("hazard_denounce", -9.0, 2.5,
           "judgement: a denunciation outside the treaty is rarer than a notice under it (hazard_notice's prior "
@@ -64,6 +67,9 @@ POOLED_PRIORS: tuple[Prior, ...] = PRIORS + (
           known=TREATY_KNOWN),
     Prior("dissolve_organisation", 0.0, 1.0, "judgement: no direction assumed; weak (a switch from 0 to 1)",
           known=TREATY_KNOWN),
+    Prior("member_regime", 1.0, 1.5, "judgement: the model's default, the regime security an alliance offers an "
+          "autocracy; sd 1.5 spans no such security to a margin of 4 (an autocracy's odds of leaving about 1/55 of a "
+          "democracy's); weak", known=TREATY_KNOWN),
 )
 #: The intercepts' grid (logit units) on which each alliance's log-likelihood is interpolated.
 GRID = np.linspace(-6.0, 6.0, 25)

@@ -4,7 +4,8 @@ code by code).
 ``to_scenario(atopid, year)`` builds the scenario in memory (validated, frozen objects);
 ``write_scenario(files, folder)`` writes it as TOML. The treaty's provisions are those of the ATOP
 phase in force in ``year``; capabilities are the COW NMC figures for ``year``; the members'
-entries and exits, from the ATOP member level, are the record. Each exit is an event with its
+entries and exits, from the ATOP member level, are the record; each state's regime is its Polity5
+``polity2`` as known on the scenario's date, banded (``catalogue.polity.regime_on``). Each exit is an event with its
 cause, read from ATOP's termination codes (``catalogue/exits.py``); the members still in when the
 alliance ends leave by its ``end``. foedus does not invent a notice for an exit: one made by the
 treaty's procedure is an ``exit`` whose way out the replay checks.
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import tomli_w
 
+from foedus.catalogue import polity
 from foedus.catalogue.crises import crisis_rates
 from foedus.catalogue.exits import alliance_end, codes_at_end, member_exit
 from foedus.catalogue.crises import window as mid_window
@@ -51,7 +53,6 @@ from foedus.scenario.schema import (
     EventType,
     Organisation,
     ProcedureSpell,
-    Regime,
     ScenarioFiles,
     ScenarioMeta,
     State,
@@ -60,8 +61,8 @@ from foedus.scenario.schema import (
 )
 from foedus.treaty.term import term_ends
 
-#: Not in the bundled data: every catalogue state gets this regime (docs/catalogue.md).
-DEFAULT_REGIME = Regime.hybrid
+#: The regime of a state whose Polity5 score is not known at the scenario's date (docs/catalogue.md).
+DEFAULT_REGIME = polity.UNKNOWN_REGIME
 #: ATOP codes that a treaty may be renounced with notice, not how long the notice is.
 DEFAULT_NOTICE_MONTHS = 12
 ATOP_SHORT = "ATOP v4.01 (Leeds et al. 2002; atopdata.org)"
@@ -183,7 +184,13 @@ def patron(cat: Catalogue, members: list[int], year: int) -> int | None:
     return best
 
 
-def _state(cat: Catalogue, ccode: int, year: int, note: str | None = None) -> State:
+def scenario_date(al: AtopAlliance, year: int) -> dt.date:
+    """The date the scenario of ``year`` starts from: 1 January, or the alliance's first day in its
+    first year. Its states' regimes are those known on it."""
+    return max(al.begin, dt.date(year, 1, 1))
+
+
+def _state(cat: Catalogue, ccode: int, year: int, on: dt.date, note: str | None = None) -> State:
     cap = cat.capability(ccode, year)
     capability = None
     if cap is not None:
@@ -198,10 +205,11 @@ def _state(cat: Catalogue, ccode: int, year: int, note: str | None = None) -> St
                     f"{cap.year} expenditure per unit of CINC of the states NMC gives both")
         capability = Capability(year=cap.year, personnel_k=cap.milper, source=src,
                                 milex_usd_bn=None if milex is None else round(milex / 1e6, 6))
-    notes = [f"regime: foedus default '{DEFAULT_REGIME.value}' (no regime data in the catalogue)"]
+    regime = polity.regime_on(ccode, on)
+    notes = [regime.note()]
     if note:
         notes.insert(0, note)
-    return State(iso3=cat.abb(ccode), cow=ccode, name=cat.name(ccode), regime=DEFAULT_REGIME,
+    return State(iso3=cat.abb(ccode), cow=ccode, name=cat.name(ccode), regime=regime.regime,
                  capability=capability, note="; ".join(notes))
 
 
@@ -288,8 +296,9 @@ def to_scenario(atopid: int | str, year: int, cat: Catalogue | None = None, cris
     pat = patron(cat, in_year or list(al.members), year)
     founders = tuple(cat.abb(m) for m in sorted({s.member for s in al.spells if s.entry == al.begin}))
     threats = named_threats(al, cat)
-    states = [_state(cat, m, year) for m in al.members]
-    states += [_state(cat, t, year, "not a member: a state the treaty names as a threat (ATOP statthr)")
+    on = scenario_date(al, year)
+    states = [_state(cat, m, year, on) for m in al.members]
+    states += [_state(cat, t, year, on, "not a member: a state the treaty names as a threat (ATOP statthr)")
                for t in dict.fromkeys(threats)]
     sources: list[CrisisSource] = []
     if crises:
@@ -299,7 +308,7 @@ def to_scenario(atopid: int | str, year: int, cat: Catalogue | None = None, cris
         known = set(al.members) | set(threats)
         for a in dict.fromkeys(r.aggressor for r in rates):
             if a not in known:
-                states.append(_state(cat, a, year, f"not a member: an initiator of disputes against a member "
+                states.append(_state(cat, a, year, on, f"not a member: an initiator of disputes against a member "
                                                    f"in COW MID 4.3, {first}-{last}"))
         sources = [CrisisSource(victim=cat.abb(r.victim), type=CrisisType(r.type), aggressor=cat.abb(r.aggressor),
                                 rate=round(r.rate, 6), source=r.source(cat),
@@ -322,11 +331,12 @@ def to_scenario(atopid: int | str, year: int, cat: Catalogue | None = None, cris
                      f"Provisions of ATOP phase {prov['phase']} (in force on {ref.isoformat()}): obligations {obl}"
                      + (f"; conditions: {'; '.join(prov['conditions'])}" if prov["conditions"] else "")
                      + f". Capabilities: COW NMC v6.0 for {year}. Patron: the member with the largest CINC in {year}. "
-                       "Regimes and the decision rule are foedus defaults (docs/catalogue.md)."
+                       f"Regimes: Polity5 polity2 as known on {on.isoformat()}, banded (docs/catalogue.md). "
+                       "The decision rule is a foedus default."
                      + (f" Crisis rates: COW MID 4.3, {mid_window(year)[0]}-{mid_window(year)[1]}." if crises else "")),
         start=al.begin, end=end, focus=aid,
         sources=(f"ATOP v4.01 alliance {al.atopid} (atopdata.org)",),
-        data_citations=(ATOP_CITATION, NMC_CITATION, STATES_CITATION) + ((MID_CITATION,) if sources else ()))
+        data_citations=(ATOP_CITATION, NMC_CITATION, STATES_CITATION, polity.CITATION) + ((MID_CITATION,) if sources else ()))
     events = _events(cat, al, alliance, end)
     files = ScenarioFiles(scenario=meta, states=tuple(states), alliances=(alliance,), events=tuple(events),
                           behaviour=Behaviour(crisis=tuple(sources)))
@@ -338,7 +348,8 @@ def to_scenario(atopid: int | str, year: int, cat: Catalogue | None = None, cris
 HEADER = ("# Generated by foedus from public data; do not edit by hand, regenerate instead.\n"
           "# Data: ATOP v4.01 (Leeds, Ritter, Mitchell & Long 2002, International Interactions 28; atopdata.org);\n"
           "# COW National Material Capabilities v6.0 (Singer, Bremer & Stuckey 1972); COW State System 2016;\n"
-          "# crisis rates (behaviour.toml): COW Militarized Interstate Disputes 4.3 (Palmer et al.).\n"
+          "# crisis rates (behaviour.toml): COW Militarized Interstate Disputes 4.3 (Palmer et al.);\n"
+          "# regimes: Polity5 p5v2018 (Marshall & Gurr 2020; systemicpeace.org).\n"
           "# The mapping from ATOP codes to treaty rules: docs/catalogue.md.\n")
 
 

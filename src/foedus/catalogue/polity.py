@@ -10,6 +10,11 @@ columns, unedited, for every state-year (docs/catalogue.md says where the copy c
 - ``regtrans``: the regime transition that Polity codes in the year (blank: none; the codes in
   ``REGTRANS``, from the Polity5 users' manual).
 
+Read by the ATOP converter as each state's regime (:func:`regime_on`, :func:`band`) and by the
+backtest's exit logit as its transitions. Polity's value of a year is known from the first day of
+the next (:func:`known_from`): a scenario dated ``D`` reads the last value of a year before
+``D``'s year.
+
 Cleaning, in code only: Polity's state numbers are read as COW numbers (``POLITY_TO_COW``,
 ``POLITY_TO_COW_BEFORE``); where
 two Polity rows fall on one COW state-year (the year one polity ended and its successor began, e.g.
@@ -19,6 +24,7 @@ the USSR and Russia in 1991), the row of the polity that goes on into the next y
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import io
 from dataclasses import dataclass
@@ -27,12 +33,18 @@ from importlib import resources
 from pathlib import Path
 
 from foedus.errors import DataFileError
+from foedus.scenario.schema import Regime as RegimeType
 
 FILE = "polity5.csv.gz"
 CITATION = ("Marshall, Monty G. and Ted Robert Gurr. 2020. Polity5: Political Regime Characteristics and "
             "Transitions, 1800-2018. Center for Systemic Peace (p5v2018, www.systemicpeace.org/inscrdata.html)")
 #: The last year the series codes.
 LAST_YEAR = 2018
+#: The conventional bands of ``polity2`` (Polity5 users' manual: autocracies -10 to -6, anocracies -5
+#: to +5, democracies +6 to +10), read as the scenario format's three regimes: an anocracy is a hybrid.
+AUTOCRACY_MAX, DEMOCRACY_MIN = -6, 6
+#: The regime where Polity gives no value known at the date (a state Polity does not code, or not yet).
+UNKNOWN_REGIME = RegimeType.hybrid
 COLUMNS = ("ccode", "year", "polity2", "regtrans")
 
 #: Polity's state numbers that differ from the COW number of the same state (Polity5 users' manual,
@@ -153,3 +165,54 @@ def _successor(both: list[tuple[int, Regime]], polities: set[tuple[int, int]]) -
 def bundled() -> dict[tuple[int, int], Regime]:
     """The bundled Polity5 series (read once per process)."""
     return read()
+
+
+def band(polity2: int) -> RegimeType:
+    """The scenario format's regime of a ``polity2`` score: autocracy at -6 or below, democracy at +6
+    or above, hybrid (Polity's anocracy) between."""
+    if polity2 <= AUTOCRACY_MAX:
+        return RegimeType.autocracy
+    return RegimeType.democracy if polity2 >= DEMOCRACY_MIN else RegimeType.hybrid
+
+
+def known_from(year: int) -> dt.date:
+    """The day from which Polity's value of ``year`` is known: the first of the next year (a year is
+    coded once it is over; the backtest's exit logit reads Polity the same way)."""
+    return dt.date(year + 1, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownRegime:
+    """A state's regime as known on a date: the band of the last ``polity2`` known then, or
+    :data:`UNKNOWN_REGIME` where none was (``year`` and ``polity2`` None)."""
+
+    ccode: int
+    on: dt.date
+    regime: RegimeType
+    year: int | None
+    polity2: int | None
+
+    def note(self) -> str:
+        """The provenance, in words, for the scenario's state ``note``."""
+        if self.year is None:
+            return (f"regime: foedus default '{self.regime.value}' (Polity5 gives no polity2 of this state known "
+                    f"by {self.on.isoformat()})")
+        return (f"regime: {self.regime.value}, Polity5 polity2 {self.polity2:+d} for {self.year}, known from "
+                f"{known_from(self.year).isoformat()} (Marshall & Gurr 2020, p5v2018; bands: autocracy <= "
+                f"{AUTOCRACY_MAX}, democracy >= +{DEMOCRACY_MIN}, hybrid between)")
+
+
+def regime_on(ccode: int, on: dt.date, series: dict[tuple[int, int], Regime] | None = None) -> KnownRegime:
+    """State ``ccode``'s regime as known on ``on``: the band of its last ``polity2`` of a year known by
+    then (:func:`known_from`; Polity's last year at the latest). Years Polity codes without a score
+    (a foreign occupation, -66) are passed over; a year it does not code at all ends the search, so
+    that a state read before its first year (or re-created after a gap: Germany in 1990) does not
+    take the score of an earlier polity. With none, :data:`UNKNOWN_REGIME`. ``series``: default the
+    bundled one."""
+    series = bundled() if series is None else series
+    year = min(on.year - 1, LAST_YEAR)
+    while (row := series.get((ccode, year))) is not None:
+        if row.polity2 is not None:
+            return KnownRegime(ccode, on, band(row.polity2), year, row.polity2)
+        year -= 1
+    return KnownRegime(ccode, on, UNKNOWN_REGIME, None, None)
