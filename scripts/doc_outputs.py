@@ -3,7 +3,8 @@
 A quoted command is a line ``$ .venv/bin/foedus ...`` or ``$ foedus ...`` in a Markdown file, in an
 indented or a fenced block; its quoted output is the lines under it, up to the next ``$`` line or the
 end of the block (in a fenced block, its fence). Each
-command is run from the repository's root, as the doc says, and every quoted line must appear in its
+command is run from a scratch folder that links the checkout's ``.venv`` and ``src`` (so a
+command's ``-o results/...`` never writes over the user's own), and every quoted line must appear in its
 output, in order, with the same words and figures (spacing aside: a doc may dedent a table). A doc
 may quote only some lines of an output: a line ``...`` or a line in parentheses, such as ``(the main
 rows; the full table in docs/retrodiction.md)``, is the doc's own and is not looked for, and a
@@ -27,8 +28,10 @@ import argparse
 import difflib
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,13 +118,27 @@ def quotes(file: Path) -> list[Quote]:
 WIDTHS = (None, 100, 120, 90, 160, 200)
 
 
+def workdir() -> Path:
+    """A fresh folder that looks like the checkout's root (``.venv``, ``src``, ``benchmarks``
+    linked), one per run of a command: its results folders (``-o results/...``) are written there,
+    never over the user's own."""
+    d = Path(tempfile.mkdtemp(prefix="foedus-docs-"))
+    for name in (".venv", "src", "benchmarks", "docs", "pyproject.toml"):
+        if (ROOT / name).exists():
+            (d / name).symlink_to(ROOT / name)
+    return d
+
+
 def run(q: Quote, width: int | None) -> tuple[int, list[str]]:
     env = dict(os.environ, PATH=f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
                **({"COLUMNS": str(width)} if width else {}))
-    p = subprocess.run(q.command, shell=True, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    cwd = workdir()
+    p = subprocess.run(q.command, shell=True, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=3600)
-    home = str(ROOT)   # the docs write the checkout's folder as ~/foedus
-    return p.returncode, [x.rstrip().replace(home, "~/foedus") for x in p.stdout.rstrip("\n").splitlines()]
+    shutil.rmtree(cwd, ignore_errors=True)
+    lines = [x.rstrip().replace(str(cwd), "~/foedus").replace(str(ROOT), "~/foedus")   # the docs' ~/foedus
+             for x in p.stdout.rstrip("\n").splitlines()]
+    return p.returncode, lines
 
 
 def closest(q: Quote) -> tuple[int, list[str], list[str]]:
