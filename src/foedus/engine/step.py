@@ -267,23 +267,24 @@ def _members(st: ChunkState, a: int) -> np.ndarray:
     return _IS_MEMBER[st.standing[:, a, :]].sum(1)
 
 
-def _column_features(model: Model, st: ChunkState, t: int, a: int, cred, cols) -> membership.MemberFeatures:
+def _column_features(model: Model, st: ChunkState, t: int, a: int, cred, cols, members) -> membership.MemberFeatures:
     """:func:`member_features` of the states ``cols``, state-major: arrays (states, runs), the
     per-state terms as (states, 1), momentum as (1, runs), without ``frozen``; ``cred`` None: the
     beliefs' means computed on those columns only. The same values cell by cell; the layout keeps
     the long axis (runs) innermost, where numpy broadcasts a per-state term many times faster than
-    along a short last axis of states."""
+    along a short last axis of states. ``members``: each run's members (:func:`_members`)."""
     c = cred.T[cols] if cred is not None else credibility.mean(st.cred_a[:, a, :].T[cols], st.cred_b[:, a, :].T[cols])
     return features.member_features(model.terms, model.tl, model.leader[a], t, cols[:, None], c,
-                                    st.momentum[:, a][None, :], members=_members(st, a)[None, :])
+                                    st.momentum[:, a][None, :], members=members[None, :])
 
 
-def _cell_features(model: Model, st: ChunkState, t: int, a: int, cred, r, i) -> membership.MemberFeatures:
+def _cell_features(model: Model, st: ChunkState, t: int, a: int, cred, r, i, members) -> membership.MemberFeatures:
     """:func:`member_features` of the (run, state) cells ``r``, ``i`` alone, as 1-D arrays (without
-    ``frozen``; ``cred`` None: the beliefs' means of those cells only): the same values cell by cell."""
+    ``frozen``; ``cred`` None: the beliefs' means of those cells only): the same values cell by cell.
+    ``members``: each run's members (:func:`_members`), read at the cells' runs."""
     c = cred[r, i] if cred is not None else credibility.mean(st.cred_a[r, a, i], st.cred_b[r, a, i])
     return features.member_features(model.terms, model.tl, model.leader[a], t, i, c, st.momentum[r, a],
-                                    members=_members(st, a)[r])
+                                    members=members[r])
 
 
 def _crises(model: Model, st: ChunkState, mo: Month) -> tuple[np.ndarray, ...]:
@@ -540,9 +541,10 @@ def _choices(model: Model, st: ChunkState, mo: Month, a: int, cred, u) -> dict:
     whole = 3 * len(dense) > 2 * N
     cols = np.arange(N) if whole else dense
     froze_c = notice_c = act_c = _NONE
+    members = _members(st, a)   # (R,) momentum's share, counted once for the columns and the cells
     if len(cols):   # state-major (states, runs) arrays: see _column_features
         pr = P.runs_last()   # (1, R)
-        z = membership.margin(pr, _column_features(model, st, mo.t, a, cred, cols))
+        z = membership.margin(pr, _column_features(model, st, mo.t, a, cred, cols, members))
         inactive = S_a.T[cols] != S.active
         if pat >= 0 and whole:
             inactive[pat] = True
@@ -557,7 +559,7 @@ def _choices(model: Model, st: ChunkState, mo: Month, a: int, cred, u) -> dict:
     fr, fn = _cells_of(st, a, S.frozen)
     nr, nn = _cells_of(st, a, S.notice)
     zr, zi = _cat(act_c, (fr, fn), (nr, nn))
-    zc = membership.margin(P.rows(zr), _cell_features(model, st, mo.t, a, cred, zr, zi)) if len(zr) else np.zeros(0)
+    zc = membership.margin(P.rows(zr), _cell_features(model, st, mo.t, a, cred, zr, zi, members)) if len(zr) else np.zeros(0)
     k1, k2 = len(act_c[0]), len(act_c[0]) + len(fr)
     if k1:   # active members outside those columns
         ch = membership.choose_active(_leaving(st, P.rows(act_c[0]), act_c), zc[:k1], u[act_c], np.zeros(k1, bool),
