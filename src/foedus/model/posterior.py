@@ -144,14 +144,10 @@ class StateEffects:
 
 def state_effects(path: str | Path, flag: str = "--parameters") -> StateEffects | None:
     """The states' effects of a calibration file (None: the file has no ``[pooling.state_effects]``).
-    A code that is not a COW code or a value or se that is not a number: a one-line ArgumentError."""
+    A bad file (:func:`calibration_file`), a code that is not a COW code or a value or se that is not
+    a number: a one-line ArgumentError."""
     path = Path(path)
-    try:
-        pooling = tomllib.loads(path.read_text()).get("pooling", {})
-    except FileNotFoundError:
-        raise ArgumentError(flag, "an existing parameter file", str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ArgumentError(flag, f"a TOML parameter file ({exc})", str(path)) from None
+    pooling = calibration_file(path, flag).get("pooling", {})
     table = pooling.get("state_effects") if isinstance(pooling, dict) else None
     if not table:
         return None
